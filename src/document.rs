@@ -1,0 +1,331 @@
+//! What an extractor hands to the rest of the pipeline: located text segments,
+//! the problems met while reading, and facts about hidden content.
+//!
+//! Every extractor (one per format, in `crate::extract`) produces an
+//! [`Extraction`]; nothing downstream knows which format it came from. That is
+//! the seam later formats plug into.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The part of a document a piece of text came from.
+///
+/// The part is reported with every finding, because *where* a marking sits
+/// (a deleted paragraph, a comment, the file properties) is what a reviewer
+/// needs to find and fix it.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Part {
+    #[default]
+    Body,
+    Header,
+    Footer,
+    Footnote,
+    Endnote,
+    Comment,
+    Insertion,
+    Deletion,
+    Hidden,
+    Textbox,
+    /// Speaker notes of a presentation.
+    Notes,
+    Metadata,
+    Annotation,
+    /// An attachment or embedded object.
+    Attachment,
+    Filename,
+}
+
+impl Part {
+    pub const ALL: [Part; 15] = [
+        Part::Body,
+        Part::Header,
+        Part::Footer,
+        Part::Footnote,
+        Part::Endnote,
+        Part::Comment,
+        Part::Insertion,
+        Part::Deletion,
+        Part::Hidden,
+        Part::Textbox,
+        Part::Notes,
+        Part::Metadata,
+        Part::Annotation,
+        Part::Attachment,
+        Part::Filename,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Body => "body",
+            Part::Header => "header",
+            Part::Footer => "footer",
+            Part::Footnote => "footnote",
+            Part::Endnote => "endnote",
+            Part::Comment => "comment",
+            Part::Insertion => "insertion",
+            Part::Deletion => "deletion",
+            Part::Hidden => "hidden",
+            Part::Textbox => "textbox",
+            Part::Notes => "notes",
+            Part::Metadata => "metadata",
+            Part::Annotation => "annotation",
+            Part::Attachment => "attachment",
+            Part::Filename => "filename",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Part> {
+        Part::ALL.into_iter().find(|part| part.as_str() == name)
+    }
+
+    /// Headers and footers hold the 版头/banner lines that "top of the
+    /// document" rules look for.
+    pub fn is_header_or_footer(self) -> bool {
+        matches!(self, Part::Header | Part::Footer)
+    }
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A run of text from one part of a document.
+///
+/// Text keeps its line structure: one paragraph per line, table rows as one
+/// line with cells separated by `\t` (so a match never spans two cells).
+/// Line numbers in findings count lines across all segments of the same part,
+/// in the order the extractor produced them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Segment {
+    pub part: Part,
+    /// 1-based page (or slide) number, where the format records one.
+    pub page: Option<u32>,
+    pub text: String,
+    /// Spreadsheet sheet name, for `Sheet1!C7` locations.
+    pub sheet: Option<String>,
+    /// Spreadsheet cell reference such as `C7`.
+    pub cell: Option<String>,
+    /// Who/when for comments and tracked changes ("张三, 2024-03-01"), shown
+    /// in the finding's context so a reviewer knows whose note it was.
+    pub label: Option<String>,
+}
+
+impl Segment {
+    pub fn new(part: Part, text: impl Into<String>) -> Segment {
+        Segment {
+            part,
+            text: text.into(),
+            ..Segment::default()
+        }
+    }
+
+    pub fn on_page(mut self, page: u32) -> Segment {
+        self.page = Some(page);
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Segment {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn in_cell(mut self, sheet: impl Into<String>, cell: impl Into<String>) -> Segment {
+        self.sheet = Some(sheet.into());
+        self.cell = Some(cell.into());
+        self
+    }
+}
+
+/// How completely a document was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExtractionStatus {
+    Complete,
+    Partial,
+    Failed,
+}
+
+impl ExtractionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExtractionStatus::Complete => "complete",
+            ExtractionStatus::Partial => "partial",
+            ExtractionStatus::Failed => "failed",
+        }
+    }
+}
+
+/// Whether a problem left some text unread, or the whole document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Impact {
+    /// Some of the document could not be read; the rest was reviewed.
+    Partial,
+    /// Nothing trustworthy could be read.
+    Failed,
+}
+
+/// Something that kept part of a document from being read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The part affected, or `None` for the whole file.
+    pub part: Option<String>,
+    pub message: String,
+    pub impact: Impact,
+}
+
+impl Problem {
+    pub fn partial(part: impl Into<Option<String>>, message: impl Into<String>) -> Problem {
+        Problem {
+            part: part.into(),
+            message: message.into(),
+            impact: Impact::Partial,
+        }
+    }
+
+    pub fn failed(message: impl Into<String>) -> Problem {
+        Problem {
+            part: None,
+            message: message.into(),
+            impact: Impact::Failed,
+        }
+    }
+}
+
+/// The category of a finding: the first segment of its rule id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Marking,
+    Personal,
+    Term,
+    Disclosure,
+    Hidden,
+    Metadata,
+    Redaction,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Category::Marking,
+        Category::Personal,
+        Category::Term,
+        Category::Disclosure,
+        Category::Hidden,
+        Category::Metadata,
+        Category::Redaction,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Marking => "marking",
+            Category::Personal => "personal",
+            Category::Term => "term",
+            Category::Disclosure => "disclosure",
+            Category::Hidden => "hidden",
+            Category::Metadata => "metadata",
+            Category::Redaction => "redaction",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How serious a finding is. Ordered: `Info < Review < Block`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Review,
+    Block,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Review => "review",
+            Severity::Block => "block",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Severity> {
+        match name {
+            "info" => Some(Severity::Info),
+            "review" => Some(Severity::Review),
+            "block" => Some(Severity::Block),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A finding the extractor makes by itself, independently of any rule: "this
+/// document carries 3 comments", "author: 张三", "text under a black box".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// Dotted id such as `hidden.docx.comments`; first segment is the category.
+    pub rule: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub message: String,
+    pub part: Part,
+    pub page: Option<u32>,
+    /// The text the notice is about (an author's name, the text under a box).
+    pub text: String,
+}
+
+/// Everything an extractor learned about one document.
+#[derive(Clone, Debug, Default)]
+pub struct Extraction {
+    pub segments: Vec<Segment>,
+    pub problems: Vec<Problem>,
+    pub notices: Vec<Notice>,
+    /// Text encoding used, for text-like formats ("UTF-8", "GB18030", …).
+    pub encoding: Option<String>,
+    /// Number of pages (or slides, or sheets) where the format has them.
+    pub pages: Option<u32>,
+}
+
+impl Extraction {
+    pub fn status(&self) -> ExtractionStatus {
+        if self.problems.iter().any(|p| p.impact == Impact::Failed) {
+            ExtractionStatus::Failed
+        } else if self.problems.is_empty() {
+            ExtractionStatus::Complete
+        } else {
+            ExtractionStatus::Partial
+        }
+    }
+
+    /// An extraction that read nothing, with the reason.
+    pub fn failed(message: impl Into<String>) -> Extraction {
+        Extraction {
+            problems: vec![Problem::failed(message)],
+            ..Extraction::default()
+        }
+    }
+
+    pub fn push(&mut self, segment: Segment) {
+        if !segment.text.is_empty() {
+            self.segments.push(segment);
+        }
+    }
+}

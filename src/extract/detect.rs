@@ -1,0 +1,358 @@
+//! Format detection by content.
+//!
+//! A legacy `.doc` renamed `.docx`, a PDF saved as `.txt`, a zip with a
+//! `.pdf` extension: the extension lies often enough that the content
+//! decides, and the extension only breaks ties (a truncated zip whose
+//! central directory is gone, plain text vs. Markdown).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::io::Cursor;
+
+/// Document formats prepub knows about, read or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Txt,
+    Md,
+    Csv,
+    Log,
+    /// Any other file whose content is text.
+    Text,
+    Html,
+    Docx,
+    Xlsx,
+    Pptx,
+    Odt,
+    Ods,
+    Odp,
+    Pdf,
+    Ofd,
+    Zip,
+    /// Legacy binary Word (OLE2).
+    Doc,
+    Xls,
+    Ppt,
+    /// WPS Office binary formats (.wps/.et/.dps).
+    Wps,
+    /// An OOXML document encrypted with a password (OLE2 `EncryptedPackage`).
+    Encrypted,
+    Rtf,
+    Image,
+    /// An archive format other than zip (7z, rar, tar, gz).
+    Archive,
+    Unknown,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Txt => "txt",
+            Format::Md => "md",
+            Format::Csv => "csv",
+            Format::Log => "log",
+            Format::Text => "text",
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::Xlsx => "xlsx",
+            Format::Pptx => "pptx",
+            Format::Odt => "odt",
+            Format::Ods => "ods",
+            Format::Odp => "odp",
+            Format::Pdf => "pdf",
+            Format::Ofd => "ofd",
+            Format::Zip => "zip",
+            Format::Doc => "doc",
+            Format::Xls => "xls",
+            Format::Ppt => "ppt",
+            Format::Wps => "wps",
+            Format::Encrypted => "encrypted",
+            Format::Rtf => "rtf",
+            Format::Image => "image",
+            Format::Archive => "archive",
+            Format::Unknown => "unknown",
+        }
+    }
+
+    /// Why a document of this format is not reviewed automatically, in words
+    /// that tell the clerk what to do.
+    pub fn unsupported_reason(self) -> String {
+        match self {
+            Format::Doc => "legacy binary Word format (.doc): save as .docx and rescan".into(),
+            Format::Xls => "legacy binary Excel format (.xls): save as .xlsx and rescan".into(),
+            Format::Ppt => {
+                "legacy binary PowerPoint format (.ppt): save as .pptx and rescan".into()
+            }
+            Format::Wps => "WPS Office binary format: save as .docx/.xlsx/.pptx and rescan".into(),
+            Format::Encrypted => "encrypted: cannot be reviewed without the password".into(),
+            Format::Rtf => "RTF: save as .docx and rescan".into(),
+            Format::Image => "image: needs OCR or manual review".into(),
+            Format::Archive => {
+                "archive format prepub cannot open (only .zip is read): unpack and rescan".into()
+            }
+            Format::Unknown => "unrecognised file format: not reviewed, check it by hand".into(),
+            other => format!(
+                "{} documents are not read by this version of prepub",
+                other.as_str()
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Decides the format of a file from its bytes, using the file name only
+/// where the content cannot tell.
+pub fn detect(bytes: &[u8], name: &str) -> Format {
+    let extension = extension_of(name);
+    let head = &bytes[..bytes.len().min(8192)];
+    if find(&head[..head.len().min(1024)], b"%PDF-").is_some() {
+        return Format::Pdf;
+    }
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return detect_zip(bytes, &extension);
+    }
+    if head.starts_with(OLE2_MAGIC) {
+        return detect_ole2(bytes, &extension);
+    }
+    if head.starts_with(b"{\\rtf") {
+        return Format::Rtf;
+    }
+    if is_image(head) {
+        return Format::Image;
+    }
+    if head.starts_with(&[0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C])
+        || head.starts_with(b"Rar!")
+        || head.starts_with(&[0x1F, 0x8B])
+        || (head.len() > 262 && &head[257..262] == b"ustar")
+    {
+        return Format::Archive;
+    }
+    if !looks_like_text(head) {
+        // A truncated zip with a known Office extension is still that format,
+        // so its own reader can say what is wrong with it.
+        return match extension.as_str() {
+            "docx" | "docm" | "dotx" | "dotm" => Format::Docx,
+            "xlsx" | "xlsm" => Format::Xlsx,
+            "pptx" | "pptm" => Format::Pptx,
+            "ofd" => Format::Ofd,
+            _ => Format::Unknown,
+        };
+    }
+    if matches!(extension.as_str(), "html" | "htm" | "xhtml" | "shtml") || looks_like_html(head) {
+        return Format::Html;
+    }
+    match extension.as_str() {
+        "txt" => Format::Txt,
+        "md" | "markdown" => Format::Md,
+        "csv" | "tsv" => Format::Csv,
+        "log" => Format::Log,
+        _ => Format::Text,
+    }
+}
+
+fn extension_of(name: &str) -> String {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    match file.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => ext.to_ascii_lowercase(),
+        _ => String::new(),
+    }
+}
+
+fn detect_zip(bytes: &[u8], extension: &str) -> Format {
+    let by_extension = match extension {
+        "docx" | "docm" | "dotx" | "dotm" => Format::Docx,
+        "xlsx" | "xlsm" | "xltx" | "xltm" => Format::Xlsx,
+        "pptx" | "pptm" | "potx" | "ppsx" => Format::Pptx,
+        "odt" | "ott" => Format::Odt,
+        "ods" | "ots" => Format::Ods,
+        "odp" | "otp" => Format::Odp,
+        "ofd" => Format::Ofd,
+        _ => Format::Zip,
+    };
+    let Ok(archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return by_extension;
+    };
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(|name| name.ok().map(|name| name.into_owned()))
+        .collect();
+    let has = |wanted: &str| names.iter().any(|n| n.eq_ignore_ascii_case(wanted));
+    let has_prefix = |prefix: &str| {
+        names
+            .iter()
+            .any(|n| n.to_ascii_lowercase().starts_with(prefix))
+    };
+    if has("mimetype") {
+        if let Some(mime) = odf_mimetype(bytes) {
+            if mime.starts_with("application/vnd.oasis.opendocument.text") {
+                return Format::Odt;
+            }
+            if mime.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
+                return Format::Ods;
+            }
+            if mime.starts_with("application/vnd.oasis.opendocument.presentation") {
+                return Format::Odp;
+            }
+        }
+    }
+    if names.iter().any(|n| {
+        let lower = n.trim_start_matches('/').to_ascii_lowercase();
+        lower == "ofd.xml"
+    }) {
+        return Format::Ofd;
+    }
+    if has("[Content_Types].xml") {
+        if has_prefix("word/") {
+            return Format::Docx;
+        }
+        if has_prefix("xl/") {
+            return Format::Xlsx;
+        }
+        if has_prefix("ppt/") {
+            return Format::Pptx;
+        }
+        // An OOXML package whose main part lives elsewhere: trust the
+        // extension, the reader follows the relationships.
+        if by_extension != Format::Zip {
+            return by_extension;
+        }
+    }
+    Format::Zip
+}
+
+fn odf_mimetype(bytes: &[u8]) -> Option<String> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let entry = archive.by_name("mimetype").ok()?;
+    let mut text = String::new();
+    entry.take(200).read_to_string(&mut text).ok()?;
+    Some(text.trim().to_owned())
+}
+
+fn detect_ole2(bytes: &[u8], extension: &str) -> Format {
+    // Stream names in the OLE2 directory are UTF-16LE.
+    let utf16 =
+        |name: &str| -> Vec<u8> { name.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    if find(bytes, &utf16("EncryptedPackage")).is_some() {
+        return Format::Encrypted;
+    }
+    match extension {
+        "wps" | "et" | "dps" | "wpt" | "ett" | "dpt" => return Format::Wps,
+        _ => {}
+    }
+    if find(bytes, &utf16("WordDocument")).is_some() {
+        return Format::Doc;
+    }
+    if find(bytes, &utf16("Workbook")).is_some() || find(bytes, &utf16("Book")).is_some() {
+        return Format::Xls;
+    }
+    if find(bytes, &utf16("PowerPoint Document")).is_some() {
+        return Format::Ppt;
+    }
+    match extension {
+        "xls" => Format::Xls,
+        "ppt" => Format::Ppt,
+        _ => Format::Doc,
+    }
+}
+
+fn is_image(head: &[u8]) -> bool {
+    head.starts_with(b"\x89PNG")
+        || head.starts_with(&[0xFF, 0xD8, 0xFF])
+        || head.starts_with(b"II*\0")
+        || head.starts_with(b"MM\0*")
+        || head.starts_with(b"GIF8")
+        || head.starts_with(b"BM")
+        || (head.len() >= 12 && &head[0..4] == b"RIFF" && &head[8..12] == b"WEBP")
+}
+
+/// Text has no NUL bytes (unless it is UTF-16 with a BOM) and few control
+/// characters.
+fn looks_like_text(head: &[u8]) -> bool {
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    if head.is_empty() {
+        return true;
+    }
+    if head.contains(&0) {
+        return false;
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C | 0x1B))
+        .count();
+    controls * 100 <= head.len()
+}
+
+fn looks_like_html(head: &[u8]) -> bool {
+    let start: Vec<u8> = head
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace() || **b == 0xEF || **b == 0xBB || **b == 0xBF)
+        .take(512)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    start.starts_with(b"<!doctype html")
+        || start.starts_with(b"<html")
+        || find(&start, b"<html").is_some()
+}
+
+pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_wins_over_extension() {
+        assert_eq!(detect(b"%PDF-1.7\n...", "a.txt"), Format::Pdf);
+    }
+
+    #[test]
+    fn text_by_extension() {
+        assert_eq!(detect("机密★1年".as_bytes(), "a.txt"), Format::Txt);
+        assert_eq!(detect(b"# title", "a.md"), Format::Md);
+        assert_eq!(detect(b"plain", "README"), Format::Text);
+    }
+
+    #[test]
+    fn ole2_is_legacy_or_encrypted() {
+        let mut doc = OLE2_MAGIC.to_vec();
+        doc.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(detect(&doc, "renamed.docx"), Format::Doc);
+        let mut enc = OLE2_MAGIC.to_vec();
+        enc.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(detect(&enc, "secret.docx"), Format::Encrypted);
+    }
+
+    #[test]
+    fn images_and_binary() {
+        assert_eq!(detect(b"\x89PNG\r\n\x1a\n\0\0", "scan.png"), Format::Image);
+        assert_eq!(detect(&[0, 1, 2, 3, 0, 0], "blob.bin"), Format::Unknown);
+    }
+
+    #[test]
+    fn truncated_zip_keeps_office_extension() {
+        assert_eq!(detect(b"PK\x03\x04\x14\0\0\0", "cut.docx"), Format::Docx);
+        assert_eq!(detect(b"PK\x03\x04\x14\0\0\0", "cut.zip"), Format::Zip);
+    }
+
+    #[test]
+    fn html_by_content() {
+        assert_eq!(detect(b"<!DOCTYPE html><html>", "page"), Format::Html);
+    }
+}

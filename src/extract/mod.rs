@@ -1,0 +1,42 @@
+//! Extraction: file bytes → located text segments.
+//!
+//! One module per format, each exposing `extract(&Request) -> Extraction` and
+//! nothing else the pipeline depends on, so a format library can be swapped
+//! without touching matching, review or reporting. [`detect`] decides the
+//! format from the content (extension only as a tie-breaker), and
+//! [`extract`] dispatches.
+
+pub mod container;
+mod detect;
+pub mod text;
+
+pub use detect::{Format, detect};
+
+use crate::document::Extraction;
+use crate::limits::{Deadline, Limits};
+
+/// What an extractor is given: the whole file and the limits to respect.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    pub bytes: &'a [u8],
+    /// The document's display name (for messages and the `filename` part).
+    pub name: &'a str,
+    pub limits: &'a Limits,
+    pub deadline: Deadline,
+    /// Passwords to try on encrypted documents (`--password`).
+    pub passwords: &'a [String],
+}
+
+/// Reads one document of a known format.
+///
+/// Formats prepub cannot read come back as a `failed` extraction whose
+/// message says what the file is and what to do about it, so the document is
+/// reported for manual review and never silently dropped.
+pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
+    match format {
+        Format::Txt | Format::Md | Format::Csv | Format::Log | Format::Text => {
+            text::extract(request)
+        }
+        other => Extraction::failed(other.unsupported_reason()),
+    }
+}

@@ -1,0 +1,11 @@
+//! prepub — pre-publication confidentiality review (保密审查).
+//!
+//! The pipeline runs one way: [`extract`] (file → located text segments) →
+//! [`normalize`] → [`rules`] (compiled matcher) → [`scan`] (findings → one
+//! verdict per document) → [`report`] (one renderer per output format).
+//! [`batch`] walks the inputs and runs documents in parallel.
+
+pub mod document;
+pub mod extract;
+pub mod limits;
+pub mod review;
