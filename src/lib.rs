@@ -8,4 +8,7 @@
 pub mod document;
 pub mod extract;
 pub mod limits;
+pub mod normalize;
 pub mod review;
+pub mod rules;
+pub mod scan;
