@@ -104,7 +104,7 @@ pub fn normalize(original: &str) -> Normalized {
             continue;
         }
         if is_horizontal_space(character) {
-            builder.hold_space(offset, length, character);
+            builder.hold_space(offset, length);
             continue;
         }
         builder.emit(offset, length, character);
@@ -134,8 +134,9 @@ struct Builder {
 }
 
 impl Builder {
-    fn hold_space(&mut self, offset: usize, length: usize, character: char) {
-        let folded = if character == ' ' { ' ' } else { ' ' };
+    /// Every horizontal space folds to one ASCII space.
+    fn hold_space(&mut self, offset: usize, length: usize) {
+        let folded = ' ';
         match &mut self.pending_space {
             Some((start, run_length, text)) if *start + *run_length == offset => {
                 *run_length += length;

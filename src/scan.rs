@@ -80,10 +80,11 @@ pub fn extract_safely(
 /// contained to its document.
 #[cfg(debug_assertions)]
 fn test_panic_hook(path: &str) {
-    if let Ok(trigger) = std::env::var("PREPUB_TEST_PANIC") {
-        if !trigger.is_empty() && path.contains(&trigger) {
-            panic!("test panic for {path}");
-        }
+    if let Ok(trigger) = std::env::var("PREPUB_TEST_PANIC")
+        && !trigger.is_empty()
+        && path.contains(&trigger)
+    {
+        panic!("test panic for {path}");
     }
 }
 
@@ -378,9 +379,9 @@ fn locate(
     }
     let mut message = rule.message.clone();
     for reason in &raw.reasons {
-        message.push_str("（");
+        message.push('（');
         message.push_str(reason);
-        message.push_str("）");
+        message.push('）');
     }
     let page = segment.page;
     Located {

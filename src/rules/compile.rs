@@ -345,7 +345,7 @@ fn compile_rule(
             })
             .filter(|term| !term.text.is_empty())
             .collect();
-        if terms.is_empty() && matcher_count == 1 {
+        if terms.is_empty() && matcher_count == 1 && spec.terms_file.is_none() {
             errors.push("the term list is empty".into());
         }
         Some(Matcher::Terms(terms))
@@ -446,7 +446,8 @@ fn compile_rule(
         });
     }
     let examples = spec.examples.clone().unwrap_or_default();
-    if examples.matching.is_empty() {
+    // A lexicon file may be empty (a starter pack) and has no fixed examples.
+    if examples.matching.is_empty() && spec.terms_file.is_none() {
         errors.push("every rule needs `examples: match:` texts that `rules test` checks".into());
     }
     if !errors.is_empty() {
@@ -518,11 +519,11 @@ fn contains_unicode_word_boundary(pattern: &str) -> bool {
     false
 }
 
+/// A lexicon line: the term and its optional severity name.
+type LexiconLine = (String, Option<String>);
+
 /// Reads `term` or `term<TAB>severity` lines; `#` starts a comment line.
-fn read_terms_file(
-    file: &str,
-    source: &PackSource,
-) -> Result<(String, Vec<(String, Option<String>)>), String> {
+fn read_terms_file(file: &str, source: &PackSource) -> Result<(String, Vec<LexiconLine>), String> {
     let Some(base) = &source.base_dir else {
         return Err(format!(
             "terms_file `{file}` cannot be used in a built-in pack"

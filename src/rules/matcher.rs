@@ -180,10 +180,10 @@ fn accept(
     let text = view.text;
     let matched = &text[start..end];
     let mut explain = Vec::new();
-    if let Some(parts) = &rule.parts {
-        if !parts.contains(&view.part) {
-            return None;
-        }
+    if let Some(parts) = &rule.parts
+        && !parts.contains(&view.part)
+    {
+        return None;
     }
     if !boundary_ok(rule.boundary, text, start, end) {
         return None;
@@ -228,10 +228,10 @@ fn accept(
             None => return None,
         }
     }
-    if let Some(not_near) = &rule.not_near {
-        if near_term(not_near, view, start, end).is_some() {
-            return None;
-        }
+    if let Some(not_near) = &rule.not_near
+        && near_term(not_near, view, start, end).is_some()
+    {
+        return None;
     }
     let mut severity = severity;
     let mut reasons = Vec::new();
@@ -286,8 +286,9 @@ fn boundary_ok(boundary: Boundary, text: &str, start: usize, end: usize) -> bool
                 .chars()
                 .next_back()
                 .is_some_and(|c| c.is_ascii_alphanumeric());
-            !(starts_alnum && before.is_some_and(|c| c.is_ascii_alphanumeric()))
-                && !(ends_alnum && after.is_some_and(|c| c.is_ascii_alphanumeric()))
+            let touches_before = starts_alnum && before.is_some_and(|c| c.is_ascii_alphanumeric());
+            let touches_after = ends_alnum && after.is_some_and(|c| c.is_ascii_alphanumeric());
+            !touches_before && !touches_after
         }
     }
 }

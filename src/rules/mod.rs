@@ -16,3 +16,24 @@ pub use compile::{
     LoadedPack, PackSource, Rule, RuleError, RuleSet, load_sources, sources_from_path,
 };
 pub use matcher::{DocumentIndex, RawMatch, SegmentView};
+
+/// Writes a commented starter pack and an empty lexicon into `dir`.
+pub fn init_pack(dir: &std::path::Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let pack = dir.join("my-pack.yaml");
+    let lexicon = dir.join("my-terms.txt");
+    for path in [&pack, &lexicon] {
+        if path.exists() {
+            return Err(format!(
+                "{}: already exists, not overwritten",
+                path.display()
+            ));
+        }
+    }
+    std::fs::write(&pack, STARTER_PACK).map_err(|e| format!("{}: {e}", pack.display()))?;
+    std::fs::write(&lexicon, STARTER_LEXICON).map_err(|e| format!("{}: {e}", lexicon.display()))?;
+    Ok(())
+}
+
+const STARTER_PACK: &str = include_str!("starter-pack.yaml");
+const STARTER_LEXICON: &str = "# One term per line; optional severity after a tab: term<TAB>block|review|info\n# Lines starting with # are comments.\n";
