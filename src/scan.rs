@@ -216,6 +216,31 @@ pub fn verdict_for(
     (verdict, reasons)
 }
 
+/// Where each line of a segment starts, so line numbers cost a binary
+/// search instead of a rescan of the segment for every finding.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
+    }
+
+    fn start_of(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(0)
+    }
+}
+
 /// A match located in the original text, before ids are assigned.
 struct Located {
     finding: Finding,
@@ -249,16 +274,15 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ScanOptions)
             .filter(|m| rules.rules()[m.rule].mask && !options.show_match)
             .map(|m| normal.original_range(m.start, m.end))
             .collect();
+        let place = Place {
+            segment,
+            lines: LineIndex::new(&segment.text),
+            normal,
+            part_lines_before: part_lines,
+            masked_spans: &masked_spans,
+        };
         for raw in dedupe(matches) {
-            located.push(locate(
-                &raw,
-                segment,
-                normal,
-                part_lines,
-                &masked_spans,
-                rules,
-                options,
-            ));
+            located.push(locate(&raw, &place, rules, options));
         }
         let segment_lines = segment.text.split('\n').count() as u32;
         *lines_before.entry(segment.part).or_insert(0) += segment_lines;
@@ -338,20 +362,31 @@ fn dedupe(matches: Vec<RawMatch>) -> Vec<RawMatch> {
     kept
 }
 
-fn locate(
-    raw: &RawMatch,
-    segment: &Segment,
-    normal: &Normalized,
+/// A segment with what is needed to locate matches in it.
+struct Place<'a> {
+    segment: &'a Segment,
+    lines: LineIndex,
+    normal: &'a Normalized,
+    /// Lines of the same part in earlier segments.
     part_lines_before: u32,
-    masked_spans: &[(usize, usize)],
-    rules: &RuleSet,
-    options: &ScanOptions,
-) -> Located {
+    /// Original byte ranges of every match to mask in this segment.
+    masked_spans: &'a [(usize, usize)],
+}
+
+fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ScanOptions) -> Located {
+    let Place {
+        segment,
+        lines,
+        normal,
+        part_lines_before,
+        masked_spans,
+    } = place;
     let rule = &rules.rules()[raw.rule];
     let original = &segment.text;
     let (start, end) = normal.original_range(raw.start, raw.end);
-    let line_start = original[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_in_segment = original[..start].matches('\n').count() as u32;
+    let line_index = lines.line_of(start);
+    let line_start = lines.start_of(line_index);
+    let line_in_segment = line_index as u32;
     let line = part_lines_before + line_in_segment + 1;
     let column = original[line_start..start].chars().count() as u32 + 1;
     let matched = &original[start..end];
