@@ -8,4 +8,5 @@
 pub mod document;
 pub mod extract;
 pub mod limits;
+pub mod report;
 pub mod review;
