@@ -199,21 +199,8 @@ impl Page {
             review.documents.len(),
             review.documents.iter().map(|d| d.findings.len()).sum(),
         ));
-        for verdict in [Verdict::Pass, Verdict::Review, Verdict::Block] {
-            let count = review
-                .documents
-                .iter()
-                .filter(|d| d.verdict == verdict)
-                .count();
-            self.raw(" ");
-            let _ = write!(
-                self.html,
-                "<span class=\"verdict verdict-{}\">{}</span> {count}",
-                verdict.as_str(),
-                escape(labels::verdict(self.lang, verdict)),
-            );
-            self.raw(if verdict == Verdict::Block { "" } else { ";" });
-        }
+        self.raw(" ");
+        self.text(&present::verdict_counts(self.lang, &review.documents));
         self.raw("</p>\n");
 
         if review.documents.is_empty() {
@@ -288,9 +275,9 @@ impl Page {
         options: &RenderOptions,
     ) {
         let l = self.labels;
-        let _ = write!(
+        let _ = writeln!(
             self.html,
-            "<section class=\"document\" id=\"{}\">\n",
+            "<section class=\"document\" id=\"{}\">",
             present::anchor(index)
         );
         let mut running = format!(
@@ -460,48 +447,25 @@ impl Page {
         let l = self.labels;
         self.element("h3", "", l.review_section);
         self.raw("\n<table class=\"form\">\n");
-
-        self.form_row_start(l.disclosure);
-        self.boxes(&[
-            l.disclosure_active,
-            l.disclosure_on_request,
-            l.disclosure_withheld,
-        ]);
-        self.raw("<br>");
-        self.text(l.disclosure_basis);
-        self.raw("<span class=\"blank wide\"></span></td></tr>\n");
-
-        self.form_row_start(l.channel);
-        self.boxes(&l.channels);
-        self.raw("<span class=\"blank\"></span></td></tr>\n");
-
-        for opinion in [l.clerk_opinion, l.head_opinion] {
-            self.form_row_start(opinion);
-            self.raw("<div class=\"opinion\"></div>");
-            self.signature(None);
+        for row in present::form_rows(self.lang, options) {
+            self.raw("<tr><th>");
+            self.text(row.label);
+            self.raw("</th><td>");
+            self.boxes(&row.choices);
+            if let Some(caption) = row.written {
+                if !row.choices.is_empty() && !caption.is_empty() {
+                    self.raw("<br>");
+                }
+                self.text(caption);
+                self.raw("<span class=\"blank wide\"></span>");
+            }
+            if row.signed {
+                self.raw("<div class=\"opinion\"></div>");
+                self.signature(row.name.as_deref());
+            }
             self.raw("</td></tr>\n");
         }
-
-        self.form_row_start(l.secrecy_opinion);
-        self.boxes(&[
-            l.secrecy_agree,
-            l.secrecy_after_revision,
-            l.secrecy_withhold,
-        ]);
-        self.raw("<div class=\"opinion\"></div>");
-        self.signature(present::field(&options.reviewer).map(|name| (l.reviewer, name)));
-        self.raw("</td></tr>\n");
-
-        self.form_row_start(l.approval);
-        self.raw("<div class=\"opinion\"></div>");
-        self.signature(None);
-        self.raw("</td></tr>\n</table>\n");
-    }
-
-    fn form_row_start(&mut self, label: &str) {
-        self.raw("<tr><th>");
-        self.text(label);
-        self.raw("</th><td>");
+        self.raw("</table>\n");
     }
 
     fn boxes(&mut self, choices: &[&str]) {
@@ -514,15 +478,11 @@ impl Page {
     }
 
     /// 签名：____ 日期：____, with the printed name first when known.
-    fn signature(&mut self, name: Option<(&str, String)>) {
+    fn signature(&mut self, name: Option<&str>) {
         let l = self.labels;
         self.raw("<p class=\"sign\">");
-        if let Some((label, name)) = name {
-            let _ = write!(
-                self.html,
-                "{} ",
-                escape_clean(&present::labelled(self.lang, label, &name))
-            );
+        if let Some(name) = name {
+            let _ = write!(self.html, "{} ", escape_clean(name));
         }
         let _ = write!(
             self.html,

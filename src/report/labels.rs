@@ -107,6 +107,10 @@ pub struct Labels {
 
     // The §5.10 review fields.
     pub review_section: &'static str,
+    /// Column headings of the review form where a format needs them
+    /// (Markdown tables must have a header row).
+    pub form_item: &'static str,
+    pub form_entry: &'static str,
     pub disclosure: &'static str,
     pub disclosure_active: &'static str,
     pub disclosure_on_request: &'static str,
@@ -179,6 +183,8 @@ pub static ZH: Labels = Labels {
     decision_reason: "理由：",
 
     review_section: "审查意见",
+    form_item: "事项",
+    form_entry: "意见及签名",
     disclosure: "公开属性",
     disclosure_active: "主动公开",
     disclosure_on_request: "依申请公开",
@@ -249,6 +255,8 @@ pub static EN: Labels = Labels {
     decision_reason: "reason:",
 
     review_section: "Review",
+    form_item: "Item",
+    form_entry: "Opinion and signature",
     disclosure: "Disclosure type",
     disclosure_active: "proactive",
     disclosure_on_request: "on request",
@@ -398,6 +406,19 @@ pub fn counts(lang: Lang, documents: usize, findings: usize) -> String {
     }
 }
 
+/// "可公开 1 份，需复核 3 份，不予公开·须修改 1 份。" — the verdict line of
+/// the summary, counts in the order pass, review, block.
+pub fn verdict_counts(lang: Lang, pass: usize, review: usize, block: usize) -> String {
+    let [pass_name, review_name, block_name] =
+        [Verdict::Pass, Verdict::Review, Verdict::Block].map(|v| verdict(lang, v));
+    match lang {
+        Lang::Zh => {
+            format!("{pass_name} {pass} 份，{review_name} {review} 份，{block_name} {block} 份。")
+        }
+        Lang::En => format!("{pass_name}: {pass}; {review_name}: {review}; {block_name}: {block}."),
+    }
+}
+
 /// "文件 2 / 5" in each document's heading, so a loose printed page can be
 /// put back in order.
 pub fn document_of(lang: Lang, index: usize, total: usize) -> String {
@@ -454,5 +475,9 @@ mod tests {
     fn english_counts_are_pluralised() {
         assert_eq!(counts(Lang::En, 1, 2), "1 document, 2 findings.");
         assert_eq!(counts(Lang::Zh, 3, 0), "共 3 份文件，发现 0 处。");
+        assert_eq!(
+            verdict_counts(Lang::Zh, 1, 3, 1),
+            "可公开 1 份，需复核 3 份，不予公开·须修改 1 份。"
+        );
     }
 }

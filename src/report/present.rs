@@ -7,9 +7,10 @@
 //! invisible characters visible, finds the match inside its context, and
 //! formats locations and dates the same way everywhere.
 
+use super::RenderOptions;
 use super::labels::{self, Lang};
 use crate::document::Part;
-use crate::review::Location;
+use crate::review::{DocumentReview, Location, Verdict};
 
 /// Makes text safe to show on one line of a printed form.
 ///
@@ -168,7 +169,7 @@ pub fn size(lang: Lang, bytes: u64) -> String {
     let digits = bytes.to_string();
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);
@@ -194,6 +195,80 @@ pub fn labelled(lang: Lang, label: &str, value: &str) -> String {
         Lang::Zh => format!("{label}：{value}"),
         Lang::En => format!("{label}: {value}"),
     }
+}
+
+/// The verdict line of the summary for these documents.
+pub fn verdict_counts(lang: Lang, documents: &[DocumentReview]) -> String {
+    let count = |verdict| documents.iter().filter(|d| d.verdict == verdict).count();
+    labels::verdict_counts(
+        lang,
+        count(Verdict::Pass),
+        count(Verdict::Review),
+        count(Verdict::Block),
+    )
+}
+
+/// One row of the §5.10 review form under each document's findings.
+///
+/// The three printable formats lay these out in their own way; building the
+/// rows once keeps the fields, their order and their choices identical.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormRow {
+    pub label: &'static str,
+    /// Boxes to tick, in order.
+    pub choices: Vec<&'static str>,
+    /// After the choices, a caption (possibly empty) followed by a line to
+    /// write on: "理由和依据：____", or the line after "其他：".
+    pub written: Option<&'static str>,
+    /// Room for a written opinion, then signature and date lines.
+    pub signed: bool,
+    /// Printed before the signature line: "审查人：王五" from `--reviewer`.
+    pub name: Option<String>,
+}
+
+/// The review form: 公开属性, 拟公开方式, 承办人初审意见, 承办部门负责人审核
+/// 意见, 保密审查意见, 签发 (domain.md §5.10).
+pub fn form_rows(lang: Lang, options: &RenderOptions) -> Vec<FormRow> {
+    let l = lang.labels();
+    let opinion = |label| FormRow {
+        label,
+        choices: Vec::new(),
+        written: None,
+        signed: true,
+        name: None,
+    };
+    vec![
+        FormRow {
+            label: l.disclosure,
+            choices: vec![
+                l.disclosure_active,
+                l.disclosure_on_request,
+                l.disclosure_withheld,
+            ],
+            written: Some(l.disclosure_basis),
+            signed: false,
+            name: None,
+        },
+        FormRow {
+            label: l.channel,
+            choices: l.channels.to_vec(),
+            written: Some(""),
+            signed: false,
+            name: None,
+        },
+        opinion(l.clerk_opinion),
+        opinion(l.head_opinion),
+        FormRow {
+            choices: vec![
+                l.secrecy_agree,
+                l.secrecy_after_revision,
+                l.secrecy_withhold,
+            ],
+            name: field(&options.reviewer).map(|name| labelled(lang, l.reviewer, &name)),
+            ..opinion(l.secrecy_opinion)
+        },
+        opinion(l.approval),
+    ]
 }
 
 #[cfg(test)]
@@ -281,6 +356,36 @@ mod tests {
         assert_eq!(problem(Lang::Zh, Some("header"), "x"), "页眉：x");
         assert_eq!(problem(Lang::En, None, "x"), "whole file: x");
         assert_eq!(problem(Lang::En, Some("page 3"), "x"), "page 3: x");
+    }
+
+    #[test]
+    fn the_form_has_the_six_fields_in_order() {
+        let options = RenderOptions {
+            reviewer: Some("王五".into()),
+            ..RenderOptions::default()
+        };
+        let rows = form_rows(Lang::Zh, &options);
+        let labels: Vec<&str> = rows.iter().map(|row| row.label).collect();
+        assert_eq!(
+            labels,
+            [
+                "公开属性",
+                "拟公开方式",
+                "承办人初审意见",
+                "承办部门负责人审核意见",
+                "保密审查意见",
+                "签发"
+            ]
+        );
+        assert_eq!(rows[0].choices, ["主动公开", "依申请公开", "不予公开"]);
+        assert_eq!(rows[4].choices, ["同意公开", "修改后公开", "不予公开"]);
+        assert_eq!(rows[4].name.as_deref(), Some("审查人：王五"));
+        assert!(rows[2..].iter().all(|row| row.signed));
+        assert!(
+            form_rows(Lang::Zh, &RenderOptions::default())[4]
+                .name
+                .is_none()
+        );
     }
 
     #[test]
