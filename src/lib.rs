@@ -5,8 +5,13 @@
 //! verdict per document) → [`report`] (one renderer per output format).
 //! [`batch`] walks the inputs and runs documents in parallel.
 
+pub mod batch;
+pub mod cli;
 pub mod document;
 pub mod extract;
 pub mod limits;
+pub mod normalize;
 pub mod report;
 pub mod review;
+pub mod rules;
+pub mod scan;
