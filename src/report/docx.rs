@@ -292,14 +292,9 @@ fn cover(review: &Review, options: &RenderOptions) -> Vec<Block> {
     if review.documents.is_empty() {
         blocks.push(Block::paragraph(paragraph(l.no_documents)));
     } else {
-        let widths = [
-            700,
-            TEXT_WIDTH - 700 - 900 - 1900 - 900 - 1700,
-            900,
-            1900,
-            900,
-            1700,
-        ];
+        let [number, format, extraction, count, verdict] = [640, 850, 1750, 1050, 1900];
+        let document = TEXT_WIDTH - number - format - extraction - count - verdict;
+        let widths = [number, document, format, extraction, count, verdict];
         let mut rows = vec![header_row(
             &widths,
             &[

@@ -65,7 +65,7 @@ h1, h2, h3, th {
 }
 h1 { text-align: center; font-size: 20pt; margin: 0.8em 0 0; letter-spacing: 0.1em; }
 h2 { font-size: 15pt; margin: 0.6em 0 0.3em; }
-h3 { font-size: 13pt; margin: 1em 0 0.3em; }
+h3 { font-size: 13pt; margin: 1em 0 0.3em; break-after: avoid; page-break-after: avoid; }
 .subtitle { text-align: center; margin: 0 0 1.5em; }
 .running { font-size: 9pt; border-bottom: 1px solid #000; margin: 0 0 0.5em; }
 table { border-collapse: collapse; width: 100%; margin: 0.4em 0 1em; }
@@ -76,7 +76,14 @@ table.fields th, table.form th { width: 9em; }
 td.n { text-align: right; width: 2.5em; }
 mark { background: #ffe066; color: inherit; font-weight: bold; text-decoration: underline; }
 .message { font-size: 0.9em; margin-top: 0.2em; }
-.decision { width: 11em; }
+table.findings { table-layout: fixed; }
+table.findings col.n { width: 2.5em; }
+table.findings col.location { width: 6.5em; }
+table.findings col.rule { width: 9em; }
+table.findings col.severity { width: 4em; }
+table.findings col.decision { width: 10.5em; }
+table.findings code { word-break: normal; overflow-wrap: anywhere; }
+.choice { white-space: nowrap; }
 .blank { display: inline-block; min-width: 8em; border-bottom: 1px solid #000; }
 .blank.wide { min-width: 20em; }
 .opinion { min-height: 4.5em; }
@@ -93,6 +100,7 @@ ul { margin: 0.2em 0; padding-left: 1.4em; }
   .screen-only { display: none; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; page-break-inside: avoid; }
+  table.form { break-inside: avoid; page-break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
   mark { background: none; }
   th { background: none; }
@@ -370,7 +378,11 @@ impl Page {
 
     fn findings(&mut self, findings: &[Finding]) {
         let l = self.labels;
-        self.raw("<table class=\"findings\">\n<thead><tr>");
+        self.raw(
+            "<table class=\"findings\">\n<colgroup><col class=\"n\"><col class=\"location\">\
+             <col class=\"rule\"><col class=\"severity\"><col><col class=\"decision\"></colgroup>\n\
+             <thead><tr>",
+        );
         for header in [
             l.number,
             l.location,
@@ -401,7 +413,7 @@ impl Page {
                 }
                 self.raw("</ul>");
             }
-            self.raw("</td><td class=\"decision\">");
+            self.raw("</td><td>");
             self.decision_boxes();
             self.raw("</td></tr>\n");
         }
@@ -432,12 +444,10 @@ impl Page {
     /// □ 删除 □ 修改 □ 保留，理由：____
     fn decision_boxes(&mut self) {
         let l = self.labels;
+        self.boxes(&[l.decision_remove, l.decision_revise, l.decision_keep]);
         let _ = write!(
             self.html,
-            "{BOX} {} {BOX} {} {BOX} {}<br>{}<span class=\"blank\"></span>",
-            escape(l.decision_remove),
-            escape(l.decision_revise),
-            escape(l.decision_keep),
+            "<br>{}<span class=\"blank\"></span>",
             escape(l.decision_reason),
         );
     }
@@ -457,7 +467,11 @@ impl Page {
                     self.raw("<br>");
                 }
                 self.text(caption);
-                self.raw("<span class=\"blank wide\"></span>");
+                self.raw(if caption.is_empty() {
+                    "<span class=\"blank\"></span>"
+                } else {
+                    "<span class=\"blank wide\"></span>"
+                });
             }
             if row.signed {
                 self.raw("<div class=\"opinion\"></div>");
@@ -473,7 +487,11 @@ impl Page {
             if i > 0 {
                 self.raw(" ");
             }
-            let _ = write!(self.html, "{BOX} {}", escape(choice));
+            let _ = write!(
+                self.html,
+                "<span class=\"choice\">{BOX} {}</span>",
+                escape(choice)
+            );
         }
     }
 
@@ -601,7 +619,13 @@ mod tests {
     #[test]
     fn each_finding_has_decision_boxes_and_the_match_emphasised() {
         let html = render_zh();
-        assert_eq!(html.matches("□ 删除 □ 修改 □ 保留").count(), 7);
+        for choice in ["□ 删除", "□ 修改", "□ 保留"] {
+            assert_eq!(
+                html.matches(&format!(">{choice}</span>")).count(),
+                7,
+                "{choice}"
+            );
+        }
         assert!(
             html.contains("联系人：张*，身份证号<mark>110101********1234</mark>，电话138****5678")
         );
