@@ -200,3 +200,37 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     }
     entries
 }
+
+/// A batch with no documents still gives a well-formed report of every
+/// kind (an empty directory scanned in CI must not break the upload step).
+#[test]
+fn an_empty_review_renders_in_every_format() {
+    let mut review = review();
+    review.documents.clear();
+    review.summary = prepub::review::Summary::of(&review.documents);
+    let options = blank_en();
+    let html = String::from_utf8(report::html::render(&review, &options).unwrap()).unwrap();
+    assert!(html.contains("This batch has no documents.") && html.ends_with("</html>\n"));
+    let markdown = String::from_utf8(report::markdown::render(&review, &options).unwrap()).unwrap();
+    assert!(markdown.contains("This batch has no documents."));
+    let docx = report::docx::render(&review, &options).unwrap();
+    assert!(
+        unzip(&docx)
+            .iter()
+            .any(|(name, _)| name == "word/document.xml")
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&report::sarif::render(&review, &options).unwrap()).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map(Vec::len),
+        Some(0)
+    );
+    let junit = String::from_utf8(report::junit::render(&review, &options).unwrap()).unwrap();
+    assert!(junit.contains("tests=\"0\" failures=\"0\" errors=\"0\""));
+    let csv = report::csv::render(&review, &options).unwrap();
+    assert_eq!(
+        csv.iter().filter(|&&b| b == b'\n').count(),
+        1,
+        "header only"
+    );
+}
