@@ -43,7 +43,10 @@ pub struct Cli {
 pub enum Command {
     /// Review documents and write the review.
     #[command(after_help = EXIT_CODES)]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
+    /// Render a saved JSON review again, in any report format, without
+    /// rescanning: `prepub report review.json -o signoff.docx -o signoff.html`.
+    Report(ReportArgs),
     /// List, check, test, show and start rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -73,8 +76,109 @@ pub struct RuleArgs {
 pub enum OutputFormat {
     /// One line per document and per finding (the default on stdout).
     Text,
-    /// The JSON review, schema prepub.review/1.
+    /// The JSON review, schema prepub.review/1 (`prepub report` reads it back).
     Json,
+    /// The printable sign-off form (保密审查单), one self-contained file.
+    Html,
+    /// The sign-off form as a Word document.
+    Docx,
+    /// The sign-off form as Markdown.
+    #[value(alias = "md")]
+    Markdown,
+    /// SARIF 2.1.0 for code-scanning dashboards.
+    Sarif,
+    /// JUnit XML for CI test reports.
+    Junit,
+    /// One row per finding, UTF-8 with BOM.
+    Csv,
+}
+
+impl OutputFormat {
+    /// The format a report file's extension names: `.json`, `.html`/`.htm`,
+    /// `.docx`, `.md`/`.markdown`, `.sarif`, `.xml` (JUnit), `.csv`, `.txt`.
+    pub fn from_extension(path: &std::path::Path) -> Option<OutputFormat> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match extension.as_str() {
+            "json" => OutputFormat::Json,
+            "html" | "htm" => OutputFormat::Html,
+            "docx" => OutputFormat::Docx,
+            "md" | "markdown" => OutputFormat::Markdown,
+            "sarif" => OutputFormat::Sarif,
+            "xml" => OutputFormat::Junit,
+            "csv" => OutputFormat::Csv,
+            "txt" => OutputFormat::Text,
+            _ => return None,
+        })
+    }
+}
+
+/// `prepub extract` prints segments, not a review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    /// One block per segment.
+    Text,
+    /// The segments, problems and notices as JSON.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// Chinese.
+    Zh,
+    /// English.
+    En,
+}
+
+/// What the sign-off form says besides the review: its language and the
+/// fields filled in advance. Without them the form has blank lines to write
+/// on.
+#[derive(Debug, Args)]
+pub struct FormArgs {
+    /// Language of the human-readable reports (HTML, DOCX, Markdown, and the
+    /// messages in SARIF and JUnit).
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: LangArg,
+    /// The reviewer's name, printed on the sign-off form.
+    #[arg(long, value_name = "NAME")]
+    pub reviewer: Option<String>,
+    /// The department (承办部门), printed on the sign-off form.
+    #[arg(long, value_name = "NAME")]
+    pub department: Option<String>,
+    /// The batch name, printed on the sign-off form.
+    #[arg(long, value_name = "NAME")]
+    pub batch: Option<String>,
+}
+
+impl FormArgs {
+    pub fn options(&self) -> report::RenderOptions {
+        report::RenderOptions {
+            lang: match self.lang {
+                LangArg::Zh => report::Lang::Zh,
+                LangArg::En => report::Lang::En,
+            },
+            reviewer: self.reviewer.clone(),
+            department: self.department.clone(),
+            batch: self.batch.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A JSON review written by `prepub scan -o FILE.json` (`-` = standard
+    /// input).
+    #[arg(value_name = "REVIEW.json")]
+    pub review: PathBuf,
+    /// Write a report to FILE (atomically); repeatable. The format follows
+    /// the extension: .json .html .docx .md .sarif .xml (JUnit) .csv .txt.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+    /// Format on standard output when no --output is given (default text),
+    /// and for --output files whose extension names no format.
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    #[command(flatten)]
+    pub form: FormArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -104,12 +208,13 @@ pub struct ScanArgs {
     /// Read paths to review from FILE, one per line (`-` = standard input).
     #[arg(long, value_name = "FILE")]
     pub files_from: Option<PathBuf>,
-    /// Format written to standard output (and to --output unless its
-    /// extension says otherwise).
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: OutputFormat,
-    /// Write the review to FILE (atomically: a temporary file, then rename).
-    /// The format follows the extension (.json, else --format).
+    /// Format written to standard output (default text), and to --output
+    /// files whose extension names no format.
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Write a report to FILE (atomically: a temporary file, then rename);
+    /// repeatable, one scan gives them all. The format follows the
+    /// extension: .json .html .docx .md .sarif .xml (JUnit) .csv .txt.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Vec<PathBuf>,
     /// Exit with 1 when a finding at or above this severity is found.
@@ -135,6 +240,8 @@ pub struct ScanArgs {
     pub password: Vec<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub form: FormArgs,
 }
 
 /// Resource limits; each one, when hit, makes the document `partial` or
@@ -233,7 +340,7 @@ pub struct ExtractArgs {
     pub file: PathBuf,
     /// text (one block per segment) or json.
     #[arg(long, value_enum, default_value = "text")]
-    pub format: OutputFormat,
+    pub format: ExtractFormat,
     /// A password to try on an encrypted document; repeatable.
     #[arg(long, value_name = "PASSWORD")]
     pub password: Vec<String>,
@@ -281,7 +388,8 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleSet, Failure> {
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32, Failure> {
     match cli.command {
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => scan(*args),
+        Command::Report(args) => report_command(args),
         Command::Rules(command) => rules_command(command),
         Command::Extract(args) => extract(args),
         Command::Completions { shell } => {
@@ -322,6 +430,16 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
     if args.jobs == Some(0) {
         return Err(Failure::usage("--jobs must be at least 1"));
     }
+    // Decided before scanning, so a mistyped extension fails at once rather
+    // than after the batch has been read.
+    let outputs = plan_outputs(&args.output, args.format)?;
+    let stdout_format = args.format.unwrap_or(OutputFormat::Text);
+    let stdout_wanted = args.output.is_empty() || stdout_format == OutputFormat::Text;
+    let stdout_wanted = stdout_wanted && (args.output.is_empty() || !args.quiet);
+    if stdout_wanted {
+        check_stdout_format(stdout_format)?;
+    }
+    let form = args.form.options();
     let rules = load_rules(&args.rules)?;
     let selection = Selection {
         paths: args.paths.clone(),
@@ -341,15 +459,9 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
         },
     };
     let review = batch::run(&files, &rules, &options).map_err(Failure::usage)?;
-    for path in &args.output {
-        let format = format_for_path(path, args.format);
-        let bytes = render(&review, format, false, args.quiet)?;
-        report::write_atomically(path, &bytes).map_err(Failure::usage)?;
-    }
-    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let stdout_wanted = args.output.is_empty() || args.format == OutputFormat::Text;
-    if stdout_wanted && (args.output.is_empty() || !args.quiet) {
-        let bytes = render(&review, args.format, colour, args.quiet)?;
+    write_reports(&review, &outputs, &form, args.quiet)?;
+    if stdout_wanted {
+        let bytes = render(&review, stdout_format, &form, stdout_colour(), args.quiet)?;
         write_stdout(&bytes)?;
     }
     let fail_on = match args.fail_on {
@@ -360,32 +472,109 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
     Ok(report::exit_code(&review, fail_on))
 }
 
-fn format_for_path(path: &std::path::Path, fallback: OutputFormat) -> OutputFormat {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("json") => OutputFormat::Json,
-        Some("txt") => OutputFormat::Text,
-        _ => fallback,
+/// `prepub report`: renders a saved review; never rescans.
+fn report_command(args: ReportArgs) -> Result<i32, Failure> {
+    let outputs = plan_outputs(&args.output, args.format)?;
+    let stdout_format = args.format.unwrap_or(OutputFormat::Text);
+    if outputs.is_empty() {
+        check_stdout_format(stdout_format)?;
     }
+    let bytes = if args.review.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map_err(|e| Failure::usage(format!("cannot read standard input: {e}")))?;
+        bytes
+    } else {
+        std::fs::read(&args.review)
+            .map_err(|e| Failure::usage(format!("{}: cannot read: {e}", args.review.display())))?
+    };
+    let review = report::json::parse(&bytes)
+        .map_err(|e| Failure::usage(format!("{}: {e}", args.review.display())))?;
+    let form = args.form.options();
+    write_reports(&review, &outputs, &form, false)?;
+    if outputs.is_empty() {
+        let bytes = render(&review, stdout_format, &form, stdout_colour(), false)?;
+        write_stdout(&bytes)?;
+    }
+    Ok(0)
+}
+
+/// Each `--output` file with its format: from the extension, else from an
+/// explicit `--format`, else a usage error naming the extensions known.
+fn plan_outputs(
+    outputs: &[PathBuf],
+    format: Option<OutputFormat>,
+) -> Result<Vec<(PathBuf, OutputFormat)>, Failure> {
+    outputs
+        .iter()
+        .map(|path| {
+            OutputFormat::from_extension(path)
+                .or(format)
+                .map(|format| (path.clone(), format))
+                .ok_or_else(|| {
+                    Failure::usage(format!(
+                        "{}: cannot tell the report format from the extension; use .json, \
+                         .html, .docx, .md, .sarif, .xml (JUnit), .csv or .txt, or give --format",
+                        path.display()
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// A .docx is a zip: refuse to pour it onto a terminal.
+fn check_stdout_format(format: OutputFormat) -> Result<(), Failure> {
+    if format == OutputFormat::Docx && std::io::stdout().is_terminal() {
+        return Err(Failure::usage(
+            "a .docx is binary: write it to a file with -o FILE.docx (or redirect standard output)",
+        ));
+    }
+    Ok(())
+}
+
+fn stdout_colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Renders every requested report from the one review and writes each
+/// atomically. Files never get colour.
+fn write_reports(
+    review: &crate::review::Review,
+    outputs: &[(PathBuf, OutputFormat)],
+    form: &report::RenderOptions,
+    quiet: bool,
+) -> Result<(), Failure> {
+    for (path, format) in outputs {
+        let bytes = render(review, *format, form, false, quiet)?;
+        report::write_atomically(path, &bytes).map_err(Failure::usage)?;
+    }
+    Ok(())
 }
 
 fn render(
     review: &crate::review::Review,
     format: OutputFormat,
+    form: &report::RenderOptions,
     colour: bool,
     quiet: bool,
 ) -> Result<Vec<u8>, Failure> {
-    match format {
-        OutputFormat::Json => report::json::render(review).map_err(Failure::usage),
+    let rendered = match format {
+        OutputFormat::Json => report::json::render(review),
         OutputFormat::Text => Ok(report::text::render(
             review,
             &report::text::TextOptions { colour, quiet },
         )),
-    }
+        OutputFormat::Html => report::html::render(review, form),
+        OutputFormat::Docx => report::docx::render(review, form),
+        OutputFormat::Markdown => report::markdown::render(review, form),
+        OutputFormat::Sarif => report::sarif::render(review, form),
+        OutputFormat::Junit => report::junit::render(review, form),
+        OutputFormat::Csv => report::csv::render(review, form),
+    };
+    rendered.map_err(|e| Failure {
+        code: 2,
+        message: format!("cannot render the {format:?} report: {e}"),
+    })
 }
 
 fn rules_command(command: RulesCommand) -> Result<i32, Failure> {
@@ -543,7 +732,7 @@ fn extract(args: ExtractArgs) -> Result<i32, Failure> {
     };
     let extraction = crate::scan::extract_safely(format, &name, &bytes, &options);
     let out = match args.format {
-        OutputFormat::Text => {
+        ExtractFormat::Text => {
             let mut out = format!(
                 "# {name}: format {format}, extraction {}\n",
                 extraction.status().as_str()
@@ -575,7 +764,7 @@ fn extract(args: ExtractArgs) -> Result<i32, Failure> {
             }
             out
         }
-        OutputFormat::Json => {
+        ExtractFormat::Json => {
             let segments: Vec<serde_json::Value> = extraction
                 .segments
                 .iter()

@@ -1,8 +1,23 @@
 //! Reports: one renderer per output format, each reading only the review
 //! model ([`crate::review::Review`]).
 
+pub mod csv;
+pub mod docx;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod labels;
+pub mod markdown;
+mod options;
+pub mod present;
+pub mod sarif;
 pub mod text;
+
+#[cfg(test)]
+pub(crate) mod fixture;
+
+pub use labels::Lang;
+pub use options::RenderOptions;
 
 use crate::document::Severity;
 use crate::review::Review;
