@@ -328,6 +328,7 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
         files_from: args.files_from.clone(),
         include: args.include.clone(),
         exclude: args.exclude.clone(),
+        shard: None,
     };
     let files = batch::collect_files(&selection).map_err(Failure::usage)?;
     let options = BatchOptions {
