@@ -20,7 +20,8 @@ use std::time::Duration;
 
 const EXIT_CODES: &str = "Exit codes (scan):
   0  no finding at or above --fail-on, and every document fully read
-  1  some document has a finding at or above --fail-on
+  1  some document has an unwaived finding at or above --fail-on
+     (or, with --fail-on-stale, a decision is stale)
   2  usage or rule-set error (nothing was scanned)
   3  no such finding, but some document could not be fully read
      (encrypted, scanned image, corrupt, over a limit); not with --fail-on never";
@@ -49,6 +50,16 @@ pub enum Command {
     Rules(RulesCommand),
     /// Print the located text segments prepub extracts from a file.
     Extract(ExtractArgs),
+    /// Decide each open finding interactively (remove / revise / keep) and
+    /// record the decisions in the decisions file.
+    #[command(after_help = crate::cli_audit::REVIEW_HELP)]
+    Review(crate::cli_audit::ReviewArgs),
+    /// Rerun a JSON review with its embedded rule packs and options, and
+    /// compare finding by finding (or see what --rules NEW would change).
+    #[command(after_help = crate::cli_audit::VERIFY_EXIT_CODES)]
+    Verify(crate::cli_audit::VerifyArgs),
+    /// Join JSON reviews of parts of one batch (e.g. `scan --shard K/N`).
+    Merge(crate::cli_audit::MergeArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell: bash, zsh, fish, powershell or elvish.
@@ -135,6 +146,8 @@ pub struct ScanArgs {
     pub password: Vec<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub audit: crate::cli_audit::ScanAuditArgs,
 }
 
 /// Resource limits; each one, when hit, makes the document `partial` or
@@ -248,7 +261,7 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn usage(message: impl Into<String>) -> Failure {
+    pub(crate) fn usage(message: impl Into<String>) -> Failure {
         Failure {
             code: 2,
             message: message.into(),
@@ -284,6 +297,9 @@ pub fn run(cli: Cli) -> Result<i32, Failure> {
         Command::Scan(args) => scan(args),
         Command::Rules(command) => rules_command(command),
         Command::Extract(args) => extract(args),
+        Command::Review(args) => crate::cli_audit::review(args),
+        Command::Verify(args) => crate::cli_audit::verify(args),
+        Command::Merge(args) => crate::cli_audit::merge(args),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "prepub", &mut std::io::stdout());
@@ -300,7 +316,7 @@ pub fn run(cli: Cli) -> Result<i32, Failure> {
     }
 }
 
-fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
         Ok(()) => Ok(()),
@@ -323,12 +339,13 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
         return Err(Failure::usage("--jobs must be at least 1"));
     }
     let rules = load_rules(&args.rules)?;
+    let audit = crate::cli_audit::ScanAudit::prepare(&args.audit)?;
     let selection = Selection {
         paths: args.paths.clone(),
         files_from: args.files_from.clone(),
         include: args.include.clone(),
         exclude: args.exclude.clone(),
-        shard: None,
+        shard: audit.shard(),
     };
     let files = batch::collect_files(&selection).map_err(Failure::usage)?;
     let options = BatchOptions {
@@ -341,7 +358,8 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
             passwords: args.password.clone(),
         },
     };
-    let review = batch::run(&files, &rules, &options).map_err(Failure::usage)?;
+    let mut review = batch::run(&files, &rules, &options).map_err(Failure::usage)?;
+    audit.finish(&mut review)?;
     for path in &args.output {
         let format = format_for_path(path, args.format);
         let bytes = render(&review, format, false, args.quiet)?;
@@ -358,7 +376,7 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
         FailOnArg::Block => FailOn::Block,
         FailOnArg::Never => FailOn::Never,
     };
-    Ok(report::exit_code(&review, fail_on))
+    Ok(audit.exit_code(report::exit_code(&review, fail_on), &review))
 }
 
 fn format_for_path(path: &std::path::Path, fallback: OutputFormat) -> OutputFormat {

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod batch;
 pub mod cli;
+pub mod cli_audit;
 pub mod decisions;
 pub mod document;
 pub mod extract;
