@@ -543,3 +543,91 @@ fn finding_changes(old: &Finding, new: &Finding) -> Vec<String> {
     }
     changes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::scan_bytes;
+
+    fn scan(path: &str, text: &str) -> DocumentReview {
+        let rules = RuleSet::builtin().unwrap();
+        scan_bytes(path, text.as_bytes(), &rules, &ScanOptions::default())
+            .pop()
+            .unwrap()
+    }
+
+    #[test]
+    fn identical_documents_have_no_differences() {
+        let old = scan("a.txt", "机密★1年\n手机13912345678\n");
+        let new = old.clone();
+        let mut out = Vec::new();
+        assert_eq!(compare_document(&old, &new, &mut out), 2);
+        assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn differences_name_the_document_the_finding_and_what_changed() {
+        let old = scan("a.txt", "机密★1年\n手机13912345678\n");
+        let new = scan("a.txt", "前言\n机密★1年\n");
+        let mut out = Vec::new();
+        assert_eq!(compare_document(&old, &new, &mut out), 0);
+        let lines: Vec<String> = out
+            .iter()
+            .map(|d| format!("{} {:?} {}", d.path, d.finding, d.what))
+            .collect();
+        let text = lines.join("\n");
+        assert!(
+            text.contains("a.txt None changed since the review"),
+            "{text}"
+        );
+        assert!(text.contains("line:column 1:1 → 2:1"), "{text}");
+        assert!(
+            text.contains("no longer found: personal.cn.mobile"),
+            "{text}"
+        );
+        assert!(out.iter().all(|d| d.path == "a.txt"));
+    }
+
+    #[test]
+    fn field_changes_are_listed_one_by_one() {
+        let old = scan("a.txt", "机密★1年\n").findings.remove(0);
+        let mut new = old.clone();
+        new.severity = crate::document::Severity::Review;
+        new.message = "changed".into();
+        new.location.page = Some(2);
+        let changes = finding_changes(&old, &new);
+        assert_eq!(changes.len(), 3, "{changes:?}");
+        assert!(
+            changes[0].starts_with("severity block → review"),
+            "{changes:?}"
+        );
+        assert!(changes.iter().any(|c| c == "page - → 2"), "{changes:?}");
+    }
+
+    #[test]
+    fn archive_members_are_rerun_from_their_file() {
+        assert_eq!(file_of("a/b.zip!/c/d.docx"), "a/b.zip");
+        assert_eq!(file_of("a/b.txt"), "a/b.txt");
+    }
+
+    #[test]
+    fn embedded_packs_reload_to_the_same_digest() {
+        let rules = RuleSet::builtin().unwrap();
+        let review = Review {
+            schema: crate::review::SCHEMA.into(),
+            tool: crate::review::ToolInfo::current(),
+            started_at: String::new(),
+            rules: rules.info(),
+            summary: Default::default(),
+            documents: Vec::new(),
+            options: None,
+            decisions: None,
+        };
+        let sources = embedded_sources(&review).unwrap();
+        let again = load_sources(&sources).unwrap();
+        assert_eq!(again.info().digest, review.rules.digest);
+        let mut bare = review.clone();
+        bare.rules.packs[0].source = None;
+        assert!(embedded_sources(&bare).unwrap_err().contains("--rules"));
+    }
+}

@@ -111,7 +111,7 @@ pub fn merge(parts: Vec<Part>) -> Result<Review, String> {
                 "{name} and {base_name} were scanned with different options (--show-match, --explain, limits or passwords)"
             ));
         }
-        if review.decisions != merged.decisions {
+        if !same_decisions(&review, &merged) {
             return Err(format!(
                 "{name} and {base_name} applied different decisions ({} vs {}); when the as-of dates differ, rerun with the same `scan --as-of DATE`",
                 describe_decisions(&review),
@@ -136,6 +136,34 @@ pub fn merge(parts: Vec<Part>) -> Result<Review, String> {
     merged.documents.sort_by(|a, b| a.path.cmp(&b.path));
     merged.summary = Summary::of(&merged.documents);
     Ok(merged)
+}
+
+/// Whether two reviews applied the same decisions. The as-of day only
+/// matters when some decision has an `expires` date; otherwise reviews of
+/// shards that ran either side of midnight still merge.
+fn same_decisions(a: &Review, b: &Review) -> bool {
+    match (&a.decisions, &b.decisions) {
+        (None, None) => true,
+        (Some(x), Some(y)) => {
+            x.digest == y.digest && (x.as_of == y.as_of || (!has_expiry(a) && !has_expiry(b)))
+        }
+        _ => false,
+    }
+}
+
+fn has_expiry(review: &Review) -> bool {
+    review.documents.iter().any(|document| {
+        document
+            .findings
+            .iter()
+            .filter_map(|f| f.decision.as_ref())
+            .any(|d| d.expires.is_some())
+            || document
+                .resolved
+                .iter()
+                .chain(&document.stale_decisions)
+                .any(|d| d.expires.is_some())
+    })
 }
 
 fn duplicate(path: &str, first: &str, second: &str) -> String {

@@ -775,3 +775,60 @@ fn review_without_a_terminal_points_to_the_decisions_file() {
         .stderr(predicates::str::contains("schema: prepub.decisions/1"));
     assert!(!dir.path().join("prepub-decisions.yaml").exists());
 }
+
+#[test]
+fn merge_checks_the_decisions_applied() {
+    let dir = batch();
+    let (before, _) = scan_json(dir.path(), &[]);
+    let keep = entry(
+        &before,
+        "docs/other.txt",
+        "disclosure.cn.not-public",
+        "keep",
+        "",
+    );
+    decisions_file(dir.path(), std::slice::from_ref(&keep));
+    let shard = |name: &str, k: &str, day: &str| {
+        save_review(
+            dir.path(),
+            name,
+            &[
+                "--shard",
+                k,
+                "--decisions",
+                "decisions.yaml",
+                "--as-of",
+                day,
+            ],
+        )
+    };
+    // Without expiry dates, the as-of day does not matter.
+    shard("a.json", "1/2", "2026-11-28");
+    shard("b.json", "2/2", "2026-11-29");
+    prepub(dir.path())
+        .args(["merge", "a.json", "b.json"])
+        .assert()
+        .code(0);
+    // With one, it does.
+    let expiring = entry(
+        &before,
+        "docs/other.txt",
+        "disclosure.cn.not-public",
+        "keep",
+        "  expires: 2026-11-28\n",
+    );
+    decisions_file(dir.path(), &[expiring]);
+    shard("c.json", "1/2", "2026-11-28");
+    shard("d.json", "2/2", "2026-11-29");
+    prepub(dir.path())
+        .args(["merge", "c.json", "d.json"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("applied different decisions"));
+    // Nor may a shard without decisions join one with them.
+    save_review(dir.path(), "e.json", &["--shard", "2/2", "--no-decisions"]);
+    prepub(dir.path())
+        .args(["merge", "a.json", "e.json"])
+        .assert()
+        .code(2);
+}
