@@ -65,19 +65,15 @@ impl Outcome {
         for note in &self.notes {
             let _ = writeln!(out, "note: {note}");
         }
+        // Paths, matched text and context come from the documents: printed
+        // through `clean` so they cannot send escape sequences.
         for difference in &self.differences {
-            match &difference.finding {
-                Some(id) => {
-                    let _ = writeln!(
-                        out,
-                        "{}: finding {id}: {}",
-                        difference.path, difference.what
-                    );
-                }
-                None => {
-                    let _ = writeln!(out, "{}: {}", difference.path, difference.what);
-                }
-            }
+            let line = match &difference.finding {
+                Some(id) => format!("{}: finding {id}: {}", difference.path, difference.what),
+                None => format!("{}: {}", difference.path, difference.what),
+            };
+            out.push_str(&crate::interactive::clean(&line));
+            out.push('\n');
         }
         if self.reproduced() {
             let _ = writeln!(

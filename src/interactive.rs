@@ -382,6 +382,26 @@ fn paint(colour: bool, code: &str, text: &str) -> String {
     }
 }
 
+/// Makes document-derived text safe to print on a terminal: control
+/// characters (an ESC could recolour or retitle the terminal) and
+/// bidirectional overrides (which could make a name read backwards) are
+/// shown as `[U+XXXX]`; a tab becomes a space.
+pub(crate) fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\t' => out.push(' '),
+            c if c.is_control()
+                || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("[U+{:04X}]", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The screen for one finding.
 pub fn render_view(view: &View<'_>, colour: bool) -> String {
     let finding = view.finding;
@@ -404,17 +424,21 @@ pub fn render_view(view: &View<'_>, colour: bool) -> String {
         Some(at) => {
             let end = at + finding.text.len();
             let marked = if colour {
-                paint(true, "1;4;31", &finding.text)
+                paint(true, "1;4;31", &clean(&finding.text))
             } else {
-                format!("[{}]", finding.text)
+                format!("[{}]", clean(&finding.text))
             };
             format!(
                 "{}{marked}{}",
-                &finding.context[..at],
-                &finding.context[end..]
+                clean(&finding.context[..at]),
+                clean(&finding.context[end..])
             )
         }
-        None => format!("{}  (match: {})", finding.context, finding.text),
+        None => format!(
+            "{}  (match: {})",
+            clean(&finding.context),
+            clean(&finding.text)
+        ),
     };
     let mut out = String::new();
     out.push_str(&"─".repeat(60));
@@ -423,25 +447,25 @@ pub fn render_view(view: &View<'_>, colour: bool) -> String {
         "finding {} of {}, document {} of {}\n",
         view.finding_number, view.finding_total, view.document_number, view.document_total
     ));
-    out.push_str(&paint(colour, "1", &view.document.path));
+    out.push_str(&paint(colour, "1", &clean(&view.document.path)));
     out.push('\n');
     out.push_str(&format!(
         "{place} · {} · {}\n",
         finding.rule,
         paint(colour, "33", &finding.severity.to_string())
     ));
-    out.push_str(&format!("  {}\n", context.replace('\t', " ")));
-    out.push_str(&format!("  {}\n", finding.message));
+    out.push_str(&format!("  {context}\n"));
+    out.push_str(&format!("  {}\n", clean(&finding.message)));
     if let Some(decided) = view.decided {
         let reason = decided
             .reason
             .as_deref()
-            .map(|r| format!(": {r}"))
+            .map(|r| format!(": {}", clean(r)))
             .unwrap_or_default();
         out.push_str(&format!(
             "  decided: {} by {} on {}{reason}\n",
             decided.decision.as_str(),
-            decided.reviewer,
+            clean(&decided.reviewer),
             decided.date
         ));
     }
@@ -640,6 +664,22 @@ mod tests {
         let summary = run_terminal(&mut session, &path, &mut input, &mut output, false).unwrap();
         assert!(summary.quit);
         assert_eq!(Decisions::load(&path, true).unwrap().decisions.len(), 1);
+    }
+
+    #[test]
+    fn document_text_cannot_drive_the_terminal() {
+        let mut review = review();
+        let finding = &mut review.documents[0].findings[0];
+        finding.context = format!("\u{1b}]0;pwned\u{7}{}\u{202E}txt", finding.text);
+        review.documents[0].path = "a\u{1b}[2J.txt".into();
+        let session = ReviewSession::new(review, Decisions::default(), "张三", "2026-11-28");
+        let screen = render_view(&session.view().unwrap(), false);
+        assert!(
+            !screen.contains('\u{1b}') && !screen.contains('\u{202E}'),
+            "{screen:?}"
+        );
+        assert!(screen.contains("[U+001B]]0;pwned[U+0007]"), "{screen}");
+        assert!(screen.contains("a[U+001B][2J.txt"), "{screen}");
     }
 
     #[test]
