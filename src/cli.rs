@@ -20,7 +20,8 @@ use std::time::Duration;
 
 const EXIT_CODES: &str = "Exit codes (scan):
   0  no finding at or above --fail-on, and every document fully read
-  1  some document has a finding at or above --fail-on
+  1  some document has an unwaived finding at or above --fail-on
+     (or, with --fail-on-stale, a decision is stale)
   2  usage or rule-set error (nothing was scanned)
   3  no such finding, but some document could not be fully read
      (encrypted, scanned image, corrupt, over a limit); not with --fail-on never";
@@ -52,6 +53,16 @@ pub enum Command {
     Rules(RulesCommand),
     /// Print the located text segments prepub extracts from a file.
     Extract(ExtractArgs),
+    /// Decide each open finding interactively (remove / revise / keep) and
+    /// record the decisions in the decisions file.
+    #[command(after_help = crate::cli_audit::REVIEW_HELP)]
+    Review(crate::cli_audit::ReviewArgs),
+    /// Rerun a JSON review with its embedded rule packs and options, and
+    /// compare finding by finding (or see what --rules NEW would change).
+    #[command(after_help = crate::cli_audit::VERIFY_EXIT_CODES)]
+    Verify(crate::cli_audit::VerifyArgs),
+    /// Join JSON reviews of parts of one batch (e.g. `scan --shard K/N`).
+    Merge(crate::cli_audit::MergeArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell: bash, zsh, fish, powershell or elvish.
@@ -242,6 +253,8 @@ pub struct ScanArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub form: FormArgs,
+    #[command(flatten)]
+    pub audit: crate::cli_audit::ScanAuditArgs,
 }
 
 /// Resource limits; each one, when hit, makes the document `partial` or
@@ -355,7 +368,7 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn usage(message: impl Into<String>) -> Failure {
+    pub(crate) fn usage(message: impl Into<String>) -> Failure {
         Failure {
             code: 2,
             message: message.into(),
@@ -392,6 +405,9 @@ pub fn run(cli: Cli) -> Result<i32, Failure> {
         Command::Report(args) => report_command(args),
         Command::Rules(command) => rules_command(command),
         Command::Extract(args) => extract(args),
+        Command::Review(args) => crate::cli_audit::review(args),
+        Command::Verify(args) => crate::cli_audit::verify(args),
+        Command::Merge(args) => crate::cli_audit::merge(args),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "prepub", &mut std::io::stdout());
@@ -408,7 +424,7 @@ pub fn run(cli: Cli) -> Result<i32, Failure> {
     }
 }
 
-fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
         Ok(()) => Ok(()),
@@ -441,11 +457,13 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
     }
     let form = args.form.options();
     let rules = load_rules(&args.rules)?;
+    let audit = crate::cli_audit::ScanAudit::prepare(&args.audit)?;
     let selection = Selection {
         paths: args.paths.clone(),
         files_from: args.files_from.clone(),
         include: args.include.clone(),
         exclude: args.exclude.clone(),
+        shard: audit.shard(),
     };
     let files = batch::collect_files(&selection).map_err(Failure::usage)?;
     let options = BatchOptions {
@@ -458,7 +476,8 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
             passwords: args.password.clone(),
         },
     };
-    let review = batch::run(&files, &rules, &options).map_err(Failure::usage)?;
+    let mut review = batch::run(&files, &rules, &options).map_err(Failure::usage)?;
+    audit.finish(&mut review)?;
     write_reports(&review, &outputs, &form, args.quiet)?;
     if stdout_wanted {
         let bytes = render(&review, stdout_format, &form, stdout_colour(), args.quiet)?;
@@ -469,7 +488,7 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
         FailOnArg::Block => FailOn::Block,
         FailOnArg::Never => FailOn::Never,
     };
-    Ok(report::exit_code(&review, fail_on))
+    Ok(audit.exit_code(report::exit_code(&review, fail_on), &review))
 }
 
 /// `prepub report`: renders a saved review; never rescans.

@@ -154,6 +154,8 @@ pub fn review_document(
                 .collect(),
         },
         findings,
+        resolved: Vec::new(),
+        stale_decisions: Vec::new(),
     }
 }
 
@@ -164,11 +166,40 @@ pub fn verdict_for(
     status: ExtractionStatus,
     extraction: &Extraction,
 ) -> (Verdict, Vec<String>) {
+    let problems: Vec<&str> = extraction
+        .problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect();
+    verdict_from(findings, status, &problems)
+}
+
+/// Recomputes a document's verdict and reasons from its findings as they
+/// stand now (after reviewer decisions were applied).
+pub fn verdict_of(document: &DocumentReview) -> (Verdict, Vec<String>) {
+    let problems: Vec<&str> = document
+        .extraction
+        .problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect();
+    verdict_from(&document.findings, document.extraction.status, &problems)
+}
+
+/// The verdict rule of the contract: `block` if any unwaived block finding;
+/// otherwise `review` if any unwaived review finding or the extraction is
+/// not complete; otherwise `pass`. Waived findings (a current `keep`
+/// decision) are named in the reasons but never count.
+fn verdict_from(
+    findings: &[Finding],
+    status: ExtractionStatus,
+    problems: &[&str],
+) -> (Verdict, Vec<String>) {
     let mut reasons = Vec::new();
-    let count = |severity: Severity| findings.iter().filter(|f| f.severity == severity).count();
+    let open = || findings.iter().filter(|f| f.waived.is_none());
+    let count = |severity: Severity| open().filter(|f| f.severity == severity).count();
     let rules_of = |severity: Severity| {
-        let mut ids: Vec<&str> = findings
-            .iter()
+        let mut ids: Vec<&str> = open()
             .filter(|f| f.severity == severity)
             .map(|f| f.rule.as_str())
             .collect();
@@ -190,14 +221,38 @@ pub fn verdict_for(
             rules_of(Severity::Review)
         ));
     }
+    let pending = open()
+        .filter(|f| {
+            f.decision.as_ref().is_some_and(|d| {
+                matches!(
+                    d.decision,
+                    crate::review::DecisionKind::Remove | crate::review::DecisionKind::Revise
+                )
+            })
+        })
+        .count();
+    if pending > 0 {
+        reasons.push(format!(
+            "{pending} finding(s) decided remove/revise but still present"
+        ));
+    }
+    let expired = open()
+        .filter(|f| f.decision.as_ref().is_some_and(|d| d.expired))
+        .count();
+    if expired > 0 {
+        reasons.push(format!(
+            "{expired} keep decision(s) expired: the finding(s) count again"
+        ));
+    }
+    let waived = findings.iter().filter(|f| f.waived.is_some()).count();
+    if waived > 0 {
+        reasons.push(format!(
+            "{waived} finding(s) waived by a reviewer's keep decision"
+        ));
+    }
     match status {
         ExtractionStatus::Complete => {}
         ExtractionStatus::Partial | ExtractionStatus::Failed => {
-            let problems: Vec<&str> = extraction
-                .problems
-                .iter()
-                .map(|p| p.message.as_str())
-                .collect();
             reasons.push(format!(
                 "not fully read ({}): {} — needs manual review",
                 status.as_str(),
@@ -210,7 +265,10 @@ pub fn verdict_for(
     } else if reviews > 0 || status != ExtractionStatus::Complete {
         Verdict::Review
     } else {
-        reasons.push("no findings above info; document fully read".into());
+        let open_word = if waived > 0 { "open " } else { "" };
+        reasons.push(format!(
+            "no {open_word}findings above info; document fully read"
+        ));
         Verdict::Pass
     };
     (verdict, reasons)
@@ -324,6 +382,8 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ScanOptions)
                     cell: None,
                 },
                 explain: Vec::new(),
+                decision: None,
+                waived: None,
             },
         });
     }
@@ -443,6 +503,8 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ScanOpti
             } else {
                 Vec::new()
             },
+            decision: None,
+            waived: None,
         },
     }
 }

@@ -36,9 +36,18 @@ fn document<'a>(review: &'a Value, path: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{path} in review"))
 }
 
-/// Masks the only field that changes between runs.
+/// Masks the only field that changes between runs, and the embedded pack
+/// texts (pinned by their digests; `tests/audit.rs` checks them), so the
+/// golden file stays readable.
 fn stable(mut review: Value) -> Value {
     review["started_at"] = Value::String("<time>".into());
+    if let Some(packs) = review["rules"]["packs"].as_array_mut() {
+        for pack in packs {
+            if pack.get("source").is_some() {
+                pack["source"] = Value::String("<embedded pack text>".into());
+            }
+        }
+    }
     review
 }
 
@@ -168,12 +177,14 @@ fn jobs_do_not_change_the_review() {
 #[test]
 fn personal_data_is_masked_unless_show_match() {
     let (masked, _) = scan_json(&["fixtures/text/roster.csv"]);
-    let text = serde_json::to_string(&masked).unwrap();
+    // The documents, not the whole review: the embedded rule packs carry
+    // their own (synthetic) examples.
+    let text = serde_json::to_string(&masked["documents"]).unwrap();
     assert!(!text.contains("11010519491231002X"));
     assert!(!text.contains("13912345678"));
     assert!(text.contains("1101**********002X"));
     let (shown, _) = scan_json(&["--show-match", "fixtures/text/roster.csv"]);
-    let text = serde_json::to_string(&shown).unwrap();
+    let text = serde_json::to_string(&shown["documents"]).unwrap();
     assert!(text.contains("11010519491231002X"));
     let id = |review: &Value| {
         document(review, "fixtures/text/roster.csv")["findings"]

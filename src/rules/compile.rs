@@ -9,18 +9,22 @@ use crate::review::{PackInfo, RulesInfo};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Where a pack's YAML came from.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct PackSource {
     /// A path, or `builtin:<file>`.
     pub origin: String,
     pub yaml: String,
     /// Directory that `terms_file:` paths are relative to.
     pub base_dir: Option<PathBuf>,
+    /// Term files supplied in memory, by the name the pack gives them; used
+    /// before `base_dir`. `prepub verify` reruns a review from the packs and
+    /// term files embedded in it, with nothing read from disk.
+    pub embedded_terms_files: BTreeMap<String, String>,
 }
 
 /// A rule-set error, located as precisely as the cause allows.
@@ -192,6 +196,7 @@ pub fn sources_from_path(path: &Path) -> Result<Vec<PackSource>, RuleError> {
                 origin: file.display().to_string(),
                 yaml,
                 base_dir: file.parent().map(Path::to_path_buf),
+                ..PackSource::default()
             })
         })
         .collect()
@@ -214,6 +219,7 @@ pub fn load_sources(sources: &[PackSource]) -> Result<RuleSet, Vec<RuleError>> {
         };
         let mut hasher = Sha256::new();
         hasher.update(source.yaml.as_bytes());
+        let mut terms_files = BTreeMap::new();
         for rule_spec in &spec.rules {
             let location = format!("{}: rule {}", source.origin, rule_spec.id);
             if !seen_ids.insert(rule_spec.id.clone()) {
@@ -223,7 +229,7 @@ pub fn load_sources(sources: &[PackSource]) -> Result<RuleSet, Vec<RuleError>> {
                 });
                 continue;
             }
-            match compile_rule(rule_spec, &spec.name, source, &mut hasher) {
+            match compile_rule(rule_spec, &spec.name, source, &mut hasher, &mut terms_files) {
                 Ok(rule) => rules.push(rule),
                 Err(messages) => errors.extend(messages.into_iter().map(|message| RuleError {
                     location: location.clone(),
@@ -236,6 +242,9 @@ pub fn load_sources(sources: &[PackSource]) -> Result<RuleSet, Vec<RuleError>> {
                 name: spec.name.clone(),
                 version: spec.version.clone(),
                 sha256: hex::encode(hasher.finalize()),
+                origin: Some(source.origin.clone()),
+                source: Some(source.yaml.clone()),
+                terms_files,
             },
             origin: source.origin.clone(),
             description: spec.description.clone(),
@@ -272,6 +281,7 @@ fn compile_rule(
     pack: &str,
     source: &PackSource,
     hasher: &mut Sha256,
+    terms_files: &mut BTreeMap<String, String>,
 ) -> Result<Rule, Vec<String>> {
     let mut errors = Vec::new();
     let category_name = spec.id.split('.').next().unwrap_or("");
@@ -309,6 +319,7 @@ fn compile_rule(
         match read_terms_file(file, source) {
             Ok((text, terms)) => {
                 hasher.update(text.as_bytes());
+                terms_files.insert(file.clone(), text);
                 for (term, severity) in terms {
                     let severity = match severity {
                         Some(name) => {
@@ -525,14 +536,18 @@ type LexiconLine = (String, Option<String>);
 
 /// Reads `term` or `term<TAB>severity` lines; `#` starts a comment line.
 fn read_terms_file(file: &str, source: &PackSource) -> Result<(String, Vec<LexiconLine>), String> {
-    let Some(base) = &source.base_dir else {
-        return Err(format!(
-            "terms_file `{file}` cannot be used in a built-in pack"
-        ));
+    let text = if let Some(text) = source.embedded_terms_files.get(file) {
+        text.clone()
+    } else {
+        let Some(base) = &source.base_dir else {
+            return Err(format!(
+                "terms_file `{file}` cannot be used in a built-in pack (or was not embedded in the review)"
+            ));
+        };
+        let path = base.join(file);
+        std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read terms_file {}: {e}", path.display()))?
     };
-    let path = base.join(file);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read terms_file {}: {e}", path.display()))?;
     let terms = text
         .lines()
         .map(|line| line.trim_end_matches('\r'))
@@ -622,7 +637,7 @@ mod tests {
         vec![PackSource {
             origin: "test.yaml".into(),
             yaml: yaml.into(),
-            base_dir: None,
+            ..PackSource::default()
         }]
     }
 
