@@ -376,6 +376,19 @@ impl Failure {
     }
 }
 
+impl From<batch::BatchError> for Failure {
+    fn from(error: batch::BatchError) -> Failure {
+        let code = match error {
+            batch::BatchError::Setup(_) => 2,
+            batch::BatchError::Interrupted { .. } => crate::interrupt::EXIT_CODE,
+        };
+        Failure {
+            code,
+            message: error.to_string(),
+        }
+    }
+}
+
 fn rule_errors(errors: Vec<RuleError>) -> Failure {
     Failure::usage(
         errors
@@ -474,9 +487,10 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
             explain: args.explain,
             limits: args.limits.limits(),
             passwords: args.password.clone(),
+            ..ScanOptions::default()
         },
     };
-    let mut review = batch::run(&files, &rules, &options).map_err(Failure::usage)?;
+    let mut review = batch::run(&files, &rules, &options)?;
     audit.finish(&mut review)?;
     write_reports(&review, &outputs, &form, args.quiet)?;
     if stdout_wanted {
@@ -557,17 +571,45 @@ fn stdout_colour() -> bool {
 
 /// Renders every requested report from the one review and writes each
 /// atomically. Files never get colour.
+///
+/// All reports are staged (written to temporary files) before any is moved
+/// into place, and none is if Ctrl-C arrived meanwhile: an interrupted run
+/// leaves no report, not even some of them.
 fn write_reports(
     review: &crate::review::Review,
     outputs: &[(PathBuf, OutputFormat)],
     form: &report::RenderOptions,
     quiet: bool,
 ) -> Result<(), Failure> {
+    let mut staged = Vec::with_capacity(outputs.len());
     for (path, format) in outputs {
         let bytes = render(review, *format, form, false, quiet)?;
-        report::write_atomically(path, &bytes).map_err(Failure::usage)?;
+        staged.push(report::stage(path, &bytes).map_err(Failure::usage)?);
+        #[cfg(debug_assertions)]
+        slow_write_hook();
+    }
+    if crate::interrupt::requested() {
+        return Err(Failure {
+            code: crate::interrupt::EXIT_CODE,
+            message: "interrupted while writing the reports; no report written".into(),
+        });
+    }
+    for report in staged {
+        report.commit().map_err(Failure::usage)?;
     }
     Ok(())
+}
+
+/// Test-only hook of debug builds: `PREPUB_TEST_SLOW_WRITE=SECONDS` pauses
+/// after staging each report, so a test can interrupt a run mid-write.
+#[cfg(debug_assertions)]
+fn slow_write_hook() {
+    if let Some(seconds) = std::env::var("PREPUB_TEST_SLOW_WRITE")
+        .ok()
+        .and_then(|value| value.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_secs(seconds));
+    }
 }
 
 fn render(
@@ -749,7 +791,8 @@ fn extract(args: ExtractArgs) -> Result<i32, Failure> {
         passwords: args.password.clone(),
         ..ScanOptions::default()
     };
-    let extraction = crate::scan::extract_safely(format, &name, &bytes, &options);
+    let extraction =
+        crate::scan::extract_safely(format, &name, &std::sync::Arc::new(bytes), &options);
     let out = match args.format {
         ExtractFormat::Text => {
             let mut out = format!(
