@@ -249,6 +249,11 @@ pub struct ScanArgs {
     /// A password to try on encrypted documents; repeatable.
     #[arg(long, value_name = "PASSWORD")]
     pub password: Vec<String>,
+    /// Keep extracted text in DIR and reuse it for files whose bytes are
+    /// unchanged (keyed by content hash, prepub build and limits — never by
+    /// path or date). Rules always run afresh.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(flatten)]
@@ -479,6 +484,12 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
         shard: audit.shard(),
     };
     let files = batch::collect_files(&selection).map_err(Failure::usage)?;
+    let cache = match &args.cache {
+        Some(directory) => Some(std::sync::Arc::new(
+            crate::cache::Cache::open(directory).map_err(Failure::usage)?,
+        )),
+        None => None,
+    };
     let options = BatchOptions {
         jobs: args.jobs,
         progress: !args.no_progress && !args.quiet,
@@ -487,10 +498,16 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
             explain: args.explain,
             limits: args.limits.limits(),
             passwords: args.password.clone(),
+            cache: cache.clone(),
             ..ScanOptions::default()
         },
     };
     let mut review = batch::run(&files, &rules, &options)?;
+    if let (Some(cache), Some(directory)) = (&cache, &args.cache)
+        && !args.quiet
+    {
+        eprintln!("cache {}: {}", directory.display(), cache.stats());
+    }
     audit.finish(&mut review)?;
     write_reports(&review, &outputs, &form, args.quiet)?;
     if stdout_wanted {

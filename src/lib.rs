@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod batch;
+pub mod cache;
 pub mod cli;
 pub mod cli_audit;
 pub mod decisions;

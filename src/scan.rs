@@ -4,6 +4,7 @@
 //! document, so the batch can run documents in parallel in any order and
 //! still produce the same review.
 
+use crate::cache::Cache;
 use crate::document::{Category, Extraction, ExtractionStatus, Part, Segment, Severity};
 use crate::extract::{self, Format, Request};
 use crate::interrupt;
@@ -29,6 +30,8 @@ pub struct ScanOptions {
     /// Holds the time budget when an extractor does not (shared by the
     /// whole batch, so the cap on abandoned readers is per batch).
     pub watchdog: Watchdog,
+    /// Reuse extractions of identical bytes from earlier runs (`--cache`).
+    pub cache: Option<Arc<Cache>>,
 }
 
 /// Characters of context either side of a match.
@@ -75,6 +78,15 @@ pub fn extract_safely(
     bytes: &Arc<Vec<u8>>,
     options: &ScanOptions,
 ) -> Extraction {
+    let cached = options.cache.as_ref().map(|cache| {
+        let key = Cache::key(bytes, format, &options.limits, &options.passwords);
+        (cache, key)
+    });
+    if let Some((cache, key)) = &cached
+        && let Some(extraction) = cache.get(key)
+    {
+        return extraction;
+    }
     let budget = options.limits.time_budget;
     let name = path.to_owned();
     let shared = Arc::clone(bytes);
@@ -94,7 +106,12 @@ pub fn extract_safely(
     };
     let wait = budget.saturating_add(watchdog::grace(budget));
     match options.watchdog.run(wait, &interrupt::requested, work) {
-        Outcome::Done(extraction) => extraction,
+        Outcome::Done(extraction) => {
+            if let Some((cache, key)) = &cached {
+                cache.put(key, path, &extraction);
+            }
+            extraction
+        }
         Outcome::Panicked(message) => Extraction::failed(format!(
             "internal error while reading this {format} document ({message}); it was not reviewed — please report this file"
         )),
