@@ -8,7 +8,9 @@
 
 pub mod container;
 mod detect;
+pub mod ofd;
 pub mod text;
+pub mod xml;
 
 pub use detect::{Format, detect};
 
@@ -37,6 +39,7 @@ pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
         Format::Txt | Format::Md | Format::Csv | Format::Log | Format::Text => {
             text::extract(request)
         }
+        Format::Ofd => ofd::extract(request),
         other => Extraction::failed(other.unsupported_reason()),
     }
 }
