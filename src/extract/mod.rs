@@ -8,8 +8,11 @@
 
 pub mod container;
 mod detect;
+pub mod embedded;
 pub mod ofd;
+pub mod properties;
 pub mod text;
+pub mod xlsx;
 pub mod xml;
 
 pub use detect::{Format, detect};
@@ -40,6 +43,7 @@ pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
             text::extract(request)
         }
         Format::Ofd => ofd::extract(request),
+        Format::Xlsx => xlsx::extract(request),
         other => Extraction::failed(other.unsupported_reason()),
     }
 }

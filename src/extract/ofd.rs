@@ -571,69 +571,18 @@ impl<'c, 'r> Reader<'c, 'r> {
             };
             self.visited.insert(file.clone());
             match self.container.read(&file) {
-                Ok(bytes) => self.read_attachment(&name, &format, &bytes),
+                Ok(bytes) => super::embedded::read(
+                    self.request,
+                    &format!("OFD attachment {name}"),
+                    &attachment_file_name(&name, &format),
+                    &bytes,
+                    &mut self.extraction,
+                ),
                 Err(error) => self.extraction.problems.push(Problem::partial(
                     Some(Part::Attachment.as_str().to_owned()),
                     format!("OFD attachment {name} cannot be read: {error}"),
                 )),
             }
-        }
-    }
-
-    /// Reads an attachment's content: XML attachments (e-invoice data) as
-    /// `name: value` lines, other documents through their own extractor, and
-    /// anything unreadable as a problem that makes the document `partial`.
-    fn read_attachment(&mut self, name: &str, format: &str, bytes: &[u8]) {
-        let label = format!("attachment {name}");
-        let looks_like_xml = {
-            let text = xml::decode(&bytes[..bytes.len().min(512)]);
-            text.trim_start_matches('\u{feff}')
-                .trim_start()
-                .starts_with('<')
-        };
-        let detected = super::detect(bytes, &attachment_file_name(name, format));
-        if looks_like_xml && !matches!(detected, super::Format::Html) {
-            let parsed = xml::parse_bytes(bytes, self.request.limits.max_depth);
-            let mut leaves = Vec::new();
-            leaf_lines(parsed.document(), &mut leaves);
-            if parsed.error.is_some() {
-                self.extraction.problems.push(Problem::partial(
-                    Some(Part::Attachment.as_str().to_owned()),
-                    format!("OFD attachment {name} is malformed XML; part of it is not read"),
-                ));
-            }
-            self.extraction
-                .push(Segment::new(Part::Attachment, leaves.join("\n")).with_label(label));
-            return;
-        }
-        if matches!(detected, super::Format::Ofd | super::Format::Zip) {
-            self.extraction.problems.push(Problem::partial(
-                Some(Part::Attachment.as_str().to_owned()),
-                format!(
-                    "OFD attachment {name} is a {} package, which is not opened inside an OFD: extract it and review it separately",
-                    detected
-                ),
-            ));
-            return;
-        }
-        let nested = Request {
-            bytes,
-            name: &label,
-            ..*self.request
-        };
-        let inner = super::extract(detected, &nested);
-        for segment in inner.segments {
-            self.extraction.push(Segment {
-                part: Part::Attachment,
-                label: Some(label.clone()),
-                ..segment
-            });
-        }
-        for problem in inner.problems {
-            self.extraction.problems.push(Problem::partial(
-                Some(Part::Attachment.as_str().to_owned()),
-                format!("OFD attachment {name}: {}", problem.message),
-            ));
         }
     }
 
@@ -655,8 +604,7 @@ impl<'c, 'r> Reader<'c, 'r> {
             let Some(tags) = self.read_xml(&file) else {
                 continue;
             };
-            let mut leaves = Vec::new();
-            leaf_lines(tags.document(), &mut leaves);
+            let leaves = xml::leaf_lines(tags.document());
             self.extraction
                 .push(Segment::new(Part::Metadata, leaves.join("\n")).with_label("custom tags"));
         }
@@ -1054,25 +1002,6 @@ fn collect_composites(resources: &Element, into: &mut HashMap<String, Element>) 
         if let (Some(id), Some(content)) = (unit.attr("ID"), unit.child("Content")) {
             into.insert(id.to_owned(), content.clone());
         }
-    }
-}
-
-/// `Name: value` for every leaf element with text, skipping OFD object
-/// references (numbers that point at page objects).
-fn leaf_lines(element: &Element, out: &mut Vec<String>) {
-    let children: Vec<&Element> = element.elements().collect();
-    if children.is_empty() {
-        if element.name == "ObjectRef" {
-            return;
-        }
-        let text = one_line(&element.text());
-        if !text.is_empty() {
-            out.push(format!("{}: {text}", element.name));
-        }
-        return;
-    }
-    for child in children {
-        leaf_lines(child, out);
     }
 }
 

@@ -134,6 +134,33 @@ impl Element {
     }
 }
 
+/// `Name: value` for every leaf element with text, in document order,
+/// skipping OFD object references (numbers pointing at page objects). Used
+/// for data-like XML: e-invoice attachments, OFD custom tags.
+pub fn leaf_lines(element: &Element) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![element];
+    while let Some(element) = stack.pop() {
+        let children: Vec<&Element> = element.elements().collect();
+        if children.is_empty() {
+            if element.name == "ObjectRef" {
+                continue;
+            }
+            let text = element
+                .text()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !text.is_empty() {
+                out.push(format!("{}: {text}", element.name));
+            }
+            continue;
+        }
+        stack.extend(children.into_iter().rev());
+    }
+    out
+}
+
 /// The part of a qualified name after the colon.
 pub fn local_part(qualified: &str) -> &str {
     qualified.rsplit(':').next().unwrap_or(qualified)
