@@ -320,3 +320,48 @@ fn ofd_glyph_codes_make_the_extraction_partial() {
         extraction.problems
     );
 }
+
+#[test]
+fn corpus_html_reads_its_svg_text_line_by_line() {
+    let Some(corpus) = corpus() else { return };
+    let path = corpus.join("ofdrw_converter__n_公文_svg.html");
+    let source = std::fs::read_to_string(&path).expect("the page is UTF-8");
+    let (format, extraction) = run(&path);
+    assert_eq!(format, Format::Html);
+    assert_eq!(extraction.status(), ExtractionStatus::Complete);
+    let body: Vec<&str> = extraction
+        .segments
+        .iter()
+        .filter(|s| s.part == Part::Body)
+        .flat_map(|s| s.text.lines())
+        .collect();
+    // Each small <svg> of the page draws one line, one <text> per glyph.
+    let glyph = regex::Regex::new(r"<text[^>]*>([^<]*)</text>").unwrap();
+    let mut lines = 0;
+    for svg in source.split("<svg").skip(1) {
+        let svg = svg.split("</svg>").next().unwrap_or("");
+        let line: String = glyph.captures_iter(svg).map(|c| c[1].to_string()).collect();
+        if line.trim().is_empty() {
+            continue;
+        }
+        assert!(
+            body.contains(&line.trim()),
+            "line {line:?} not found in {body:?}"
+        );
+        lines += 1;
+    }
+    assert!(lines >= 10, "only {lines} lines checked");
+}
+
+#[test]
+fn legacy_word_is_reported_not_read() {
+    let Some(corpus) = corpus() else { return };
+    let (format, extraction) = run(&corpus.join("clamavfuzz__Hello.Macro.Word97-2004.doc"));
+    assert_eq!(format, Format::Doc);
+    assert_eq!(extraction.status(), ExtractionStatus::Failed);
+    let message = &extraction.problems[0].message;
+    assert!(
+        message.contains(".doc") && message.contains("save as .docx"),
+        "{message}"
+    );
+}

@@ -9,6 +9,7 @@
 pub mod container;
 mod detect;
 pub mod embedded;
+pub mod html;
 pub mod ofd;
 pub mod properties;
 pub mod text;
@@ -43,6 +44,7 @@ pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
             text::extract(request)
         }
         Format::Ofd => ofd::extract(request),
+        Format::Html => html::extract(request),
         Format::Xlsx => xlsx::extract(request),
         other => Extraction::failed(other.unsupported_reason()),
     }
