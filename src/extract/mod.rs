@@ -11,6 +11,7 @@ mod detect;
 pub mod embedded;
 pub mod html;
 pub mod ofd;
+pub mod pptx;
 pub mod properties;
 pub mod text;
 pub mod xlsx;
@@ -46,6 +47,7 @@ pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
         Format::Ofd => ofd::extract(request),
         Format::Html => html::extract(request),
         Format::Xlsx => xlsx::extract(request),
+        Format::Pptx => pptx::extract(request),
         other => Extraction::failed(other.unsupported_reason()),
     }
 }
