@@ -10,6 +10,7 @@ pub mod container;
 mod detect;
 pub mod embedded;
 pub mod html;
+pub mod odf;
 pub mod ofd;
 pub mod pptx;
 pub mod properties;
@@ -48,6 +49,7 @@ pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
         Format::Html => html::extract(request),
         Format::Xlsx => xlsx::extract(request),
         Format::Pptx => pptx::extract(request),
+        Format::Odt | Format::Ods | Format::Odp => odf::extract(request),
         other => Extraction::failed(other.unsupported_reason()),
     }
 }

@@ -607,7 +607,7 @@ impl<'a> RowWriter<'a> {
 }
 
 /// One row as text: a field per column from the first non-empty one.
-fn row_segment(
+pub(crate) fn row_segment(
     part: Part,
     sheet: &str,
     row: u32,
