@@ -365,3 +365,51 @@ fn legacy_word_is_reported_not_read() {
         "{message}"
     );
 }
+
+#[test]
+fn corpus_zip_archives_are_opened_or_refused_with_a_reason() {
+    let Some(corpus) = corpus() else { return };
+    let limits = Limits::default();
+    for path in files_with_extension(&corpus, "zip") {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&path).unwrap();
+        let started = std::time::Instant::now();
+        let result = prepub::extract::archive::members(&bytes, &limits);
+        assert!(started.elapsed().as_secs() < 30, "{name} took too long");
+        match &result {
+            Ok(members) => {
+                for member in members {
+                    if let Err(why) = &member.content {
+                        assert!(!why.is_empty(), "{name}: a member failed without a reason");
+                    }
+                }
+            }
+            Err(why) => assert!(!why.is_empty(), "{name}: failed without a reason"),
+        }
+        if name == "libzip__incons-eocd64.zip" {
+            assert!(
+                result.is_err(),
+                "a damaged directory listing nothing is not an empty pass"
+            );
+        }
+        if name == "libzip__broken.zip" {
+            let members = result.as_ref().expect("the directory is intact");
+            let failed = members.iter().filter(|m| m.content.is_err()).count();
+            assert_eq!(
+                failed, 4,
+                "CRC errors, a corrupt stream and an encrypted entry"
+            );
+        }
+        if name == "libzip__bigzero-zip.zip" {
+            let members = result.expect("the outer archive opens");
+            assert!(
+                members
+                    .iter()
+                    .any(|m| m.content.as_ref().is_err_and(
+                        |why| why.contains("zip bomb") || why.contains("--max-part-size")
+                    )),
+                "the bomb is refused"
+            );
+        }
+    }
+}

@@ -6,6 +6,7 @@
 //! format from the content (extension only as a tie-breaker), and
 //! [`extract`] dispatches.
 
+pub mod archive;
 pub mod container;
 mod detect;
 pub mod embedded;
