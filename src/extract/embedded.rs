@@ -60,6 +60,15 @@ pub fn read(
         return;
     }
     let format = detect(bytes, file_name);
+    if format == Format::Unknown
+        && bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+    {
+        out.problems.push(Problem::partial(
+            Some(Part::Attachment.as_str().to_owned()),
+            format!("{what} is an OLE object prepub cannot read: open the document, extract the object and review it by hand"),
+        ));
+        return;
+    }
     if format == Format::Zip {
         out.problems.push(Problem::partial(
             Some(Part::Attachment.as_str().to_owned()),
@@ -140,15 +149,22 @@ mod tests {
 
     #[test]
     fn unreadable_objects_make_the_host_partial() {
-        let out = read_one(
-            &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0],
-            "oleObject1.bin",
+        let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
+        let out = read_one(&ole, "oleObject1.bin");
+        assert_eq!(out.status(), ExtractionStatus::Partial);
+        assert!(
+            out.problems[0].message.contains("OLE object"),
+            "{:?}",
+            out.problems
         );
+        let mut word = ole.to_vec();
+        word.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
+        let out = read_one(&word, "oleObject2.bin");
         assert_eq!(out.status(), ExtractionStatus::Partial);
         assert!(
             out.problems[0]
                 .message
-                .starts_with("embedded thing: legacy")
+                .starts_with("embedded thing: legacy binary Word")
         );
     }
 
