@@ -413,3 +413,47 @@ fn corpus_zip_archives_are_opened_or_refused_with_a_reason() {
         }
     }
 }
+
+#[test]
+fn hostile_zips_through_every_reader_of_these_formats() {
+    let Some(corpus) = corpus() else { return };
+    let dir = corpus.join("made-malformed");
+    if !dir.is_dir() {
+        eprintln!("no made-malformed directory: skipping");
+        return;
+    }
+    let limits = Limits::default();
+    for file in [
+        "zipbomb-1GiB.docx",
+        "truncated-half.docx",
+        "corrupt-deflate.docx",
+        "not-a-zip.docx",
+    ] {
+        let bytes = std::fs::read(dir.join(file)).expect("malformed sample");
+        for format in [Format::Ofd, Format::Xlsx, Format::Pptx, Format::Odt] {
+            let request = Request {
+                bytes: &bytes,
+                name: file,
+                limits: &limits,
+                deadline: Deadline::never(),
+                passwords: &[],
+            };
+            let started = std::time::Instant::now();
+            let extraction = extract(format, &request);
+            assert!(
+                started.elapsed().as_secs() < 20,
+                "{file} as {format} took {:?}",
+                started.elapsed()
+            );
+            assert_ne!(
+                extraction.status(),
+                ExtractionStatus::Complete,
+                "{file} read as {format} must not pass"
+            );
+            assert!(
+                extraction.problems.iter().all(|p| !p.message.is_empty()),
+                "{file} as {format}: a problem without a message"
+            );
+        }
+    }
+}
