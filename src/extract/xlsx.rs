@@ -57,6 +57,12 @@ pub fn extract(request: &Request<'_>) -> Extraction {
     let paths = sheet_paths(&parts, depth);
     let sheets = book.sheets_metadata().to_vec();
     out.pages = Some(sheets.len() as u32);
+    // Cell values are remembered only to tell which cached values no cell
+    // shows; most workbooks have no caches.
+    let has_caches = parts.keys().any(|name| {
+        let lower = name.to_lowercase();
+        lower.starts_with("xl/pivotcache/") || lower.starts_with("xl/externallinks/")
+    });
     let mut all_values = HashSet::new();
     for sheet in &sheets {
         if request.deadline.passed() {
@@ -128,7 +134,9 @@ pub fn extract(request: &Request<'_>) -> Extraction {
                         Ok(Some(cell)) => {
                             let (row, column) = cell.get_position();
                             if let Some(text) = cell_text(cell.get_value()) {
-                                all_values.insert(text.clone());
+                                if has_caches {
+                                    all_values.insert(text.clone());
+                                }
                                 rows.add(row, column, text, &mut out);
                             }
                         }
@@ -361,6 +369,22 @@ impl Layout {
                 Ok(Event::Start(element)) | Ok(Event::Empty(element)) => {
                     let name = element.local_name();
                     let name: &str = name.as_ref();
+                    // Cells are most of the part: only the few elements
+                    // that matter get their attributes parsed.
+                    if !matches!(
+                        name,
+                        "sheetFormatPr"
+                            | "row"
+                            | "col"
+                            | "oddHeader"
+                            | "evenHeader"
+                            | "firstHeader"
+                            | "oddFooter"
+                            | "evenFooter"
+                            | "firstFooter"
+                    ) {
+                        continue;
+                    }
                     let attributes: HashMap<String, String> = element
                         .attributes()
                         .with_checks(false)
