@@ -457,3 +457,47 @@ fn hostile_zips_through_every_reader_of_these_formats() {
         }
     }
 }
+
+/// Through the whole pipeline (extract → rules → review): the corpus files
+/// the manifest says carry personal data produce personal findings, and the
+/// watermark-only marking is found in the annotation part.
+#[test]
+fn ofd_reviews_find_personal_data_and_the_watermark() {
+    use prepub::document::Category;
+    use prepub::rules::RuleSet;
+    use prepub::scan::{ScanOptions, scan_bytes};
+    let Some(corpus) = corpus() else { return };
+    let rules = RuleSet::builtin().expect("built-in rule packs");
+    let options = ScanOptions::default();
+    for path in files_with_extension(&corpus, "ofd") {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let note = manifest_note(&corpus, &name);
+        let carries_personal = note.contains("ID-number-like")
+            || note.contains("18-digit PRC ID")
+            || note.contains("mobile-like")
+            || note.contains("bank account")
+            || note.contains("bank receipt");
+        let bytes = std::fs::read(&path).unwrap();
+        let reviews = scan_bytes(&name, &bytes, &rules, &options);
+        let findings: Vec<_> = reviews.iter().flat_map(|r| &r.findings).collect();
+        if carries_personal {
+            assert!(
+                findings.iter().any(|f| f.category == Category::Personal),
+                "{name}: no personal finding; rules fired: {:?}",
+                findings.iter().map(|f| &f.rule).collect::<Vec<_>>()
+            );
+        }
+        if name == "ofdrw_tool__hello_watermark.ofd" {
+            assert!(
+                findings
+                    .iter()
+                    .any(|f| f.location.part == Part::Annotation && f.text.contains("保密")),
+                "{name}: the watermark is not a finding: {:?}",
+                findings
+                    .iter()
+                    .map(|f| (&f.rule, &f.text, f.location.part))
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+}

@@ -466,6 +466,8 @@ impl<'c, 'r> Reader<'c, 'r> {
         };
         let list_dir = parent_dir(&entry);
         let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+        // Watermark text → pages it is on.
+        let mut watermarks: BTreeMap<String, Vec<u32>> = BTreeMap::new();
         for page in parsed.document().children_named("Page") {
             let page_number = page
                 .attr("PageID")
@@ -481,7 +483,11 @@ impl<'c, 'r> Reader<'c, 'r> {
                 for annot in annotations.document().children_named("Annot") {
                     let kind = annot.attr("Type").unwrap_or("annotation").to_owned();
                     *kinds.entry(kind.clone()).or_default() += 1;
-                    self.push_annotation(annot, &kind, page_number, &context.composites);
+                    let text = self.push_annotation(annot, &kind, page_number, &context.composites);
+                    if kind == "Watermark" && !text.is_empty() {
+                        let pages = watermarks.entry(text).or_default();
+                        pages.extend(page_number);
+                    }
                 }
             }
         }
@@ -501,6 +507,25 @@ impl<'c, 'r> Reader<'c, 'r> {
                 text: String::new(),
             });
         }
+        // A watermark is what every reader of the published file sees over
+        // the text, and it is not in the body: report its words.
+        for (text, pages) in watermarks {
+            let on = if pages.is_empty() {
+                String::new()
+            } else {
+                let list: Vec<String> = pages.iter().map(u32::to_string).collect();
+                format!(" on page {}", list.join(", "))
+            };
+            self.extraction.notices.push(Notice {
+                rule: "hidden.ofd.watermark".into(),
+                category: Category::Hidden,
+                severity: Severity::Review,
+                message: format!("watermark annotation{on}: {}", one_line(&text)),
+                part: Part::Annotation,
+                page: pages.first().copied(),
+                text,
+            });
+        }
     }
 
     fn push_annotation(
@@ -509,7 +534,7 @@ impl<'c, 'r> Reader<'c, 'r> {
         kind: &str,
         page: Option<u32>,
         composites: &HashMap<String, Element>,
-    ) {
+    ) -> String {
         let mut text_lines = Vec::new();
         if let Some(remark) = annot.child_text("Remark") {
             text_lines.push(one_line(&remark));
@@ -533,9 +558,11 @@ impl<'c, 'r> Reader<'c, 'r> {
         if let Some(date) = annot.attr("LastModDate").filter(|d| !d.trim().is_empty()) {
             label.push_str(&format!(", {}", date.trim()));
         }
-        let mut segment = Segment::new(Part::Annotation, text_lines.join("\n")).with_label(label);
+        let text = text_lines.join("\n");
+        let mut segment = Segment::new(Part::Annotation, text.clone()).with_label(label);
         segment.page = page;
         self.extraction.push(segment);
+        text
     }
 
     fn read_attachments(&mut self, reference: &str, context: &DocumentContext) {
@@ -1141,6 +1168,7 @@ mod tests {
             "metadata.ofd.author",
             "hidden.ofd.invisible-objects",
             "hidden.ofd.annotations",
+            "hidden.ofd.watermark",
             "hidden.ofd.unreferenced-part",
         ] {
             assert!(rules.contains(&rule), "{rule} missing from {rules:?}");
