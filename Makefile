@@ -32,6 +32,11 @@ corpus:
 # LibreOffice for the office formats).
 fixtures:
 	cd fixtures/text && python3 make.py
+	python3 fixtures/ofd/make.py
+	python3 fixtures/html/make.py
+	fixtures/odf/make.sh
+	fixtures/xlsx/make.sh
+	fixtures/pptx/make.sh
 
 man:
 	$(CARGO) run --quiet -- man > prepub.1

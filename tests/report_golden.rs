@@ -162,6 +162,32 @@ fn docx_golden() {
     }
 }
 
+/// The fixture is a review the scan could have written: its summary is the
+/// one the documents give, and every waiver is a current `keep`.
+#[test]
+fn the_fixture_is_consistent() {
+    let review = review();
+    assert_eq!(
+        review.summary,
+        prepub::review::Summary::of(&review.documents)
+    );
+    for document in &review.documents {
+        let (verdict, _) = prepub::scan::verdict_of(document);
+        assert_eq!(document.verdict, verdict, "{}", document.path);
+    }
+    for finding in review.documents.iter().flat_map(|d| &d.findings) {
+        if let Some(waiver) = &finding.waived {
+            let decision = finding
+                .decision
+                .as_ref()
+                .expect("a waiver has its decision");
+            assert_eq!(decision.decision, prepub::review::DecisionKind::Keep);
+            assert!(!decision.expired);
+            assert_eq!((&waiver.by, &waiver.date), (&decision.by, &decision.date));
+        }
+    }
+}
+
 /// A review that went through JSON and back renders the same bytes: what
 /// `prepub report REVIEW.json` relies on.
 #[test]

@@ -14,16 +14,42 @@
 //! rule `extraction.partial` or `extraction.failed`: a spreadsheet of the
 //! batch never hides an unread document.
 //!
+//! Reviewer decisions fill the last four columns (appended, so scripts
+//! that read the first fifteen by position keep working): `decision`
+//! (`remove` / `revise` / `keep`), `reviewer`, `decision_date`, and `waived`
+//! (`true` when a current `keep` waives the finding; `false` otherwise, also
+//! for an expired `keep`; empty on rows that are not findings). A decision whose finding no longer appears gets a
+//! row of its own, like an extraction problem: rule `decision.resolved` or
+//! `decision.stale`, no severity, the decided text, the decision's id, and
+//! the decided rule named in the message.
+//!
 //! Cells that begin with `=`, `+`, `-`, `@`, tab or CR are prefixed with `'`:
 //! Excel and LibreOffice would otherwise run them as formulas, and the text
 //! comes from documents nobody has vetted yet (CSV injection).
 
 use super::RenderOptions;
-use crate::review::{DocumentReview, Review};
+use crate::review::{Decision, DocumentReview, Review};
 
-pub const HEADER: [&str; 15] = [
-    "document", "verdict", "rule", "severity", "part", "page", "line", "column", "text", "context",
-    "sheet", "cell", "category", "message", "id",
+pub const HEADER: [&str; 19] = [
+    "document",
+    "verdict",
+    "rule",
+    "severity",
+    "part",
+    "page",
+    "line",
+    "column",
+    "text",
+    "context",
+    "sheet",
+    "cell",
+    "category",
+    "message",
+    "id",
+    "decision",
+    "reviewer",
+    "decision_date",
+    "waived",
 ];
 
 const BOM: &str = "\u{FEFF}";
@@ -36,6 +62,7 @@ pub fn render(review: &Review, _options: &RenderOptions) -> Result<Vec<u8>, Stri
         problem_rows(&mut out, document);
         for finding in &document.findings {
             let at = &finding.location;
+            let decision = finding.decision.as_ref();
             row(
                 &mut out,
                 [
@@ -54,11 +81,55 @@ pub fn render(review: &Review, _options: &RenderOptions) -> Result<Vec<u8>, Stri
                     finding.category.as_str().to_string(),
                     finding.message.clone(),
                     finding.id.clone(),
+                    decision
+                        .map(|d| d.decision.as_str().to_string())
+                        .unwrap_or_default(),
+                    decision.map(|d| d.by.clone()).unwrap_or_default(),
+                    decision.map(|d| d.date.clone()).unwrap_or_default(),
+                    finding.waived.is_some().to_string(),
                 ],
             );
         }
+        for decision in &document.resolved {
+            decision_row(
+                &mut out,
+                document,
+                decision,
+                "decision.resolved",
+                "resolved: the text is gone",
+            );
+        }
+        let stale = if document.extraction.status == crate::document::ExtractionStatus::Complete {
+            "stale: the finding no longer appears"
+        } else {
+            "stale: the document was not fully read"
+        };
+        for decision in &document.stale_decisions {
+            decision_row(&mut out, document, decision, "decision.stale", stale);
+        }
     }
     Ok(out.into_bytes())
+}
+
+/// A decision whose finding is not in the document (any more).
+fn decision_row(
+    out: &mut String,
+    document: &DocumentReview,
+    decision: &Decision,
+    rule: &str,
+    status: &str,
+) {
+    let mut fields = vec![String::new(); HEADER.len()];
+    fields[0] = document.path.clone();
+    fields[1] = document.verdict.as_str().to_string();
+    fields[2] = rule.to_string();
+    fields[8] = decision.text.clone();
+    fields[13] = format!("{} ({status})", decision.rule);
+    fields[14] = decision.id.clone();
+    fields[15] = decision.decision.as_str().to_string();
+    fields[16] = decision.reviewer.clone();
+    fields[17] = decision.date.clone();
+    row(out, fields);
 }
 
 fn problem_rows(out: &mut String, document: &DocumentReview) {
@@ -68,26 +139,13 @@ fn problem_rows(out: &mut String, document: &DocumentReview) {
         crate::document::ExtractionStatus::Failed => "extraction.failed",
     };
     for problem in &document.extraction.problems {
-        row(
-            out,
-            [
-                document.path.clone(),
-                document.verdict.as_str().to_string(),
-                rule.to_string(),
-                String::new(),
-                problem.part.clone().unwrap_or_default(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                problem.message.clone(),
-                String::new(),
-            ],
-        );
+        let mut fields = vec![String::new(); HEADER.len()];
+        fields[0] = document.path.clone();
+        fields[1] = document.verdict.as_str().to_string();
+        fields[2] = rule.to_string();
+        fields[4] = problem.part.clone().unwrap_or_default();
+        fields[13] = problem.message.clone();
+        row(out, fields);
     }
 }
 
@@ -176,8 +234,15 @@ mod tests {
         let rows = parse(body);
         assert_eq!(rows[0], HEADER);
         assert!(rows.iter().all(|r| r.len() == HEADER.len()));
-        // 7 findings + 2 extraction problems (one failed, one partial).
-        assert_eq!(rows.len(), 1 + 7 + 2);
+        // 8 findings + 2 extraction problems (one failed, one partial) + 1
+        // resolved and 2 stale decisions.
+        assert_eq!(rows.len(), 1 + 8 + 2 + 3);
+        // The decision columns come last: the first fifteen keep their place.
+        assert_eq!(
+            HEADER[15..],
+            ["decision", "reviewer", "decision_date", "waived"]
+        );
+        assert_eq!(HEADER[14], "id");
     }
 
     #[test]
@@ -235,6 +300,46 @@ mod tests {
             .find(|r| r[2] == "extraction.partial")
             .expect("partial row");
         assert_eq!(partial[4], "attachment");
+    }
+
+    #[test]
+    fn decisions_fill_the_last_columns() {
+        let rows = parse(rendered().trim_start_matches('\u{FEFF}'));
+        let by_id = |id: &str| {
+            rows.iter()
+                .find(|r| r[14] == id)
+                .unwrap_or_else(|| panic!("row for {id}"))
+        };
+        assert_eq!(
+            by_id("8d7c6b5a4f3e2d1c")[15..],
+            ["keep", "李四", "2024-02-28", "true"]
+        );
+        assert_eq!(by_id("8d7c6b5a4f3e2d1c")[1], "pass");
+        assert_eq!(
+            by_id("f1a2b3c4d5e6f708")[15..],
+            ["remove", "张三", "2024-02-29", "false"]
+        );
+        // An expired keep waives nothing.
+        assert_eq!(
+            by_id("2a1f0e9d8c7b6a5f")[15..],
+            ["keep", "李四", "2024-01-15", "false"]
+        );
+        assert_eq!(by_id("0a1b2c3d4e5f6a7b")[15..], ["", "", "", "false"]);
+
+        let resolved = by_id("6e5d4c3b2a1f0e9d");
+        assert_eq!(resolved[2], "decision.resolved");
+        assert_eq!(resolved[3], "", "not a finding: no severity");
+        assert_eq!(resolved[8], "137****4321");
+        assert_eq!(
+            resolved[13],
+            "personal.cn.mobile (resolved: the text is gone)"
+        );
+        assert_eq!(resolved[15..], ["revise", "张三", "2024-02-29", ""]);
+        assert_eq!(
+            by_id("1c2d3e4f5a6b7c8d")[13],
+            "personal.cn.id_card (stale: the document was not fully read)"
+        );
+        assert_eq!(by_id("c0de5eed0badf00d")[2], "decision.stale");
     }
 
     #[test]

@@ -15,9 +15,9 @@
 //! cannot write.
 
 use super::RenderOptions;
-use super::labels::{self, BOX, Labels, Lang};
-use super::present::{self, FormRow, Highlight};
-use crate::review::{DocumentReview, Finding, Review};
+use super::labels::{self, BOX, Labels, Lang, TICKED};
+use super::present::{self, DecisionCell, FormRow, Highlight, PastDecision};
+use crate::review::{DecisionKind, DocumentReview, Finding, Review};
 use docx_rs::{
     AlignmentType, Docx, Footer, Hyperlink, HyperlinkType, PageMargin, PageNum, Paragraph, Run,
     RunFonts, Shading, Table, TableCell, TableLayoutType, TableRow, WidthType,
@@ -46,6 +46,12 @@ const HEADING_FONT: &str = "黑体";
 const LATIN_FONT: &str = "Times New Roman";
 
 const HEADER_FILL: &str = "E7E6E6";
+/// The shading of a waived finding's row: visibly set apart, still legible
+/// on a grey-scale printer.
+const WAIVED_FILL: &str = "F2F2F2";
+/// The font of a ticked box: U+2611 is not in the CJK body fonts, and Word
+/// picks a fallback for it less reliably than for text.
+const SYMBOL_FONT: &str = "Segoe UI Symbol";
 /// The minimum height of a header row, in twips. It doubles as the mark
 /// [`mark_header_rows`] looks for: only header rows are built with exactly
 /// this height, so the property block below identifies them.
@@ -278,16 +284,32 @@ fn cover(review: &Review, options: &RenderOptions) -> Vec<Block> {
                 ))),
             ),
             field_row(l.rules_digest, digest),
-        ],
+        ]
+        .into_iter()
+        .chain(review.decisions.as_ref().map(|info| {
+            field_row(
+                l.decisions_file,
+                present::decisions_file(lang, info)
+                    .iter()
+                    .map(|line| paragraph(line))
+                    .collect(),
+            )
+        }))
+        .collect(),
     )));
 
     blocks.push(Block::paragraph(heading(l.summary, SUBHEADING_SIZE)));
-    let findings: usize = review.documents.iter().map(|d| d.findings.len()).sum();
-    blocks.push(Block::paragraph(paragraph(&format!(
+    let mut counts = format!(
         "{} {}",
-        labels::counts(lang, review.documents.len(), findings),
+        present::counts(lang, &review.documents),
         present::verdict_counts(lang, &review.documents)
-    ))));
+    );
+    if let Some(line) = present::decision_counts(lang, review.decisions.as_ref(), &review.documents)
+    {
+        counts.push(' ');
+        counts.push_str(&line);
+    }
+    blocks.push(Block::paragraph(paragraph(&counts)));
 
     if review.documents.is_empty() {
         blocks.push(Block::paragraph(paragraph(l.no_documents)));
@@ -319,7 +341,18 @@ fn cover(review: &Review, options: &RenderOptions) -> Vec<Block> {
                     widths[3],
                     labels::extraction_status(lang, document.extraction.status),
                 ),
-                text_cell(widths[4], &document.findings.len().to_string()),
+                // The waived count on a line of its own: the column is narrow.
+                cell(
+                    widths[4],
+                    std::iter::once(present::open_findings(document).to_string())
+                        .chain(
+                            Some(present::waived_findings(document))
+                                .filter(|&waived| waived > 0)
+                                .map(|waived| labels::waived_count(lang, waived)),
+                        )
+                        .map(|line| paragraph(&line))
+                        .collect(),
+                ),
                 cell(
                     widths[5],
                     vec![
@@ -421,6 +454,11 @@ fn section(
     } else {
         blocks.push(Block::table(findings(lang, &document.findings)));
     }
+    let past = present::past_decisions(lang, document);
+    if !past.is_empty() {
+        blocks.push(Block::paragraph(heading(l.past_decisions, SUBHEADING_SIZE)));
+        blocks.push(Block::table(past_decisions(lang, &past)));
+    }
 
     blocks.push(Block::paragraph(heading(l.review_section, SUBHEADING_SIZE)));
     // The form is kept on one page: every row unsplittable and every
@@ -450,7 +488,9 @@ fn section(
 
 fn findings(lang: Lang, findings: &[Finding]) -> Table {
     let l = lang.labels();
-    let widths = [680, 1250, 1600, 760, 0, 1700];
+    // The severity column fits 阻止公开 and 已豁免; the decision column a
+    // reason line, and a recorded decision with its reviewer and date.
+    let widths = [680, 1150, 1500, 960, 0, 1950];
     let content = TEXT_WIDTH - widths.iter().sum::<usize>();
     let widths = [
         widths[0], widths[1], widths[2], widths[3], content, widths[5],
@@ -475,31 +515,132 @@ fn findings(lang: Lang, findings: &[Finding]) -> Table {
         for step in &finding.explain {
             content.push(Paragraph::new().add_run(run(&format!("· {step}")).size(SMALL_SIZE)));
         }
+        let decision = present::decision_cell(lang, finding);
+        let mut severity = vec![paragraph(labels::severity(lang, finding.severity))];
+        if decision.waived {
+            severity.push(Paragraph::new().add_run(label_run(l.waived).bold().size(TABLE_SIZE)));
+        }
+        let mut cells = vec![
+            text_cell(widths[0], &(i + 1).to_string()),
+            text_cell(widths[1], &present::location(lang, &finding.location)),
+            cell(
+                widths[2],
+                vec![
+                    paragraph(&finding.rule),
+                    paragraph(labels::category(lang, finding.category)),
+                ],
+            ),
+            cell(widths[3], severity),
+            cell(widths[4], content),
+            cell(widths[5], decision_paragraphs(lang, &decision)),
+        ];
+        if decision.waived {
+            cells = cells
+                .into_iter()
+                .map(|c| c.shading(Shading::new().fill(WAIVED_FILL)))
+                .collect();
+        }
+        rows.push(TableRow::new(cells).cant_split());
+    }
+    table(&widths, rows)
+}
+
+/// A box and its word, one choice a line: the column is narrow, and a box
+/// wrapped away from its word would be ambiguous. A ticked box is bold, in
+/// a font that has the glyph.
+fn choice(lang: Lang, kind: DecisionKind, ticked: bool) -> Paragraph {
+    let word = labels::decision(lang, kind);
+    if ticked {
+        Paragraph::new()
+            .add_run(
+                label_run(TICKED).bold().fonts(
+                    RunFonts::new()
+                        .ascii(SYMBOL_FONT)
+                        .hi_ansi(SYMBOL_FONT)
+                        .east_asia(SYMBOL_FONT)
+                        .cs(SYMBOL_FONT),
+                ),
+            )
+            .add_run(label_run(&format!(" {word}")).bold())
+    } else {
+        Paragraph::new().add_run(label_run(&format!("{BOX} {word}")))
+    }
+}
+
+/// The decision column: □ 删除 □ 修改 □ 保留 and 理由：____, or the recorded
+/// decision ticked with its reason, reviewer, date and status.
+fn decision_paragraphs(lang: Lang, cell: &DecisionCell) -> Vec<Paragraph> {
+    let l = lang.labels();
+    let mut paragraphs: Vec<Paragraph> = [
+        DecisionKind::Remove,
+        DecisionKind::Revise,
+        DecisionKind::Keep,
+    ]
+    .into_iter()
+    .map(|kind| choice(lang, kind, cell.ticked == Some(kind)))
+    .collect();
+    if cell.blank_reason {
+        paragraphs.push(
+            Paragraph::new().add_run(label_run(&format!("{}{SHORT_BLANK}", l.decision_reason))),
+        );
+    }
+    for line in &cell.lines {
+        paragraphs.push(Paragraph::new().add_run(label_run(line).size(SMALL_SIZE)));
+    }
+    if let Some(status) = &cell.status {
+        paragraphs.push(Paragraph::new().add_run(label_run(status).bold().size(SMALL_SIZE)));
+    }
+    paragraphs
+}
+
+/// Decisions whose finding no longer appears: resolved and stale.
+fn past_decisions(lang: Lang, past: &[PastDecision]) -> Table {
+    let l = lang.labels();
+    let status = 2400;
+    let decision = 2300;
+    let rule = 2300;
+    let widths = [
+        status,
+        decision,
+        rule,
+        TEXT_WIDTH - status - decision - rule,
+    ];
+    let mut rows = vec![header_row(
+        &widths,
+        &[l.status, l.decision, l.rule, l.match_label],
+    )];
+    for entry in past {
+        let mut decided = vec![choice(lang, entry.decision, true)];
+        decided.extend(
+            entry
+                .lines
+                .iter()
+                .map(|line| Paragraph::new().add_run(label_run(line).size(SMALL_SIZE))),
+        );
         rows.push(
             TableRow::new(vec![
-                text_cell(widths[0], &(i + 1).to_string()),
-                text_cell(widths[1], &present::location(lang, &finding.location)),
+                cell(
+                    widths[0],
+                    vec![Paragraph::new().add_run(label_run(entry.status).bold())],
+                ),
+                cell(widths[1], decided),
                 cell(
                     widths[2],
                     vec![
-                        paragraph(&finding.rule),
-                        paragraph(labels::category(lang, finding.category)),
+                        paragraph(&entry.rule),
+                        Paragraph::new().add_run(run(&entry.id).size(SMALL_SIZE)),
                     ],
                 ),
-                text_cell(widths[3], labels::severity(lang, finding.severity)),
-                cell(widths[4], content),
                 cell(
-                    widths[5],
-                    // One choice a line: the column is narrow, and a box
-                    // wrapped away from its word would be ambiguous.
-                    [l.decision_remove, l.decision_revise, l.decision_keep]
-                        .iter()
-                        .map(|choice| {
-                            Paragraph::new().add_run(label_run(&format!("{BOX} {choice}")))
-                        })
-                        .chain([Paragraph::new()
-                            .add_run(label_run(&format!("{}{SHORT_BLANK}", l.decision_reason)))])
-                        .collect(),
+                    widths[3],
+                    vec![
+                        Paragraph::new().add_run(
+                            run(&entry.text)
+                                .bold()
+                                .underline("single")
+                                .highlight("yellow"),
+                        ),
+                    ],
                 ),
             ])
             .cant_split(),
@@ -592,6 +733,7 @@ const FONT_TABLE: &str = concat!(
     r#"<w:font w:name="宋体"><w:altName w:val="SimSun"/><w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>"#,
     r#"<w:font w:name="黑体"><w:altName w:val="SimHei"/><w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>"#,
     r#"<w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>"#,
+    r#"<w:font w:name="Segoe UI Symbol"><w:panose1 w:val="020B0502040204020203"/><w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font>"#,
     r#"<w:font w:name="Symbol"><w:charset w:val="02"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>"#,
     r#"<w:font w:name="Arial"><w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font>"#,
     r#"</w:fonts>"#
@@ -741,10 +883,12 @@ mod tests {
         // One page break before each document's section.
         assert_eq!(parsed.page_breaks_before, review.documents.len());
         // Cover: fields, summary, statement box. Per document: facts and
-        // the review form, plus a findings table where there are findings.
-        assert_eq!(parsed.tables, 3 + 2 * 5 + 3);
-        // Header rows of the summary and the three findings tables repeat.
-        assert_eq!(parsed.repeating_headers, 1 + 3);
+        // the review form, plus a findings table where there are findings
+        // (four) and a table of past decisions where there are some (three).
+        assert_eq!(parsed.tables, 3 + 2 * 5 + 4 + 3);
+        // Header rows of the summary, findings and past-decision tables
+        // repeat.
+        assert_eq!(parsed.repeating_headers, 1 + 4 + 3);
         let text = parsed.paragraphs.join("\n");
         for expected in [
             "信息公开保密审查单",
@@ -758,8 +902,12 @@ mod tests {
         ] {
             assert!(text.contains(expected), "missing {expected}");
         }
-        for choice in ["□ 删除", "□ 修改", "□ 保留"] {
-            assert_eq!(parsed.paragraphs.iter().filter(|p| *p == choice).count(), 7);
+        for (choice, count) in [("□ 删除", 7), ("□ 修改", 8), ("□ 保留", 7)] {
+            assert_eq!(
+                parsed.paragraphs.iter().filter(|p| *p == choice).count(),
+                count,
+                "{choice}"
+            );
         }
         for field in [
             "公开属性",
@@ -781,6 +929,50 @@ mod tests {
                 .paragraphs
                 .iter()
                 .any(|p| p == "联系人：张*，身份证号110101********1234，电话138****5678")
+        );
+    }
+
+    #[test]
+    fn recorded_decisions_are_ticked_and_waived_rows_marked() {
+        let docx = render(&fixture::review(), &options()).unwrap();
+        let xml = entry(&docx, "word/document.xml");
+        let parsed = parse(&xml);
+        let count = |text: &str| parsed.paragraphs.iter().filter(|p| *p == text).count();
+        // Ticked in the findings (remove, the waived keep) and in the past
+        // decisions (the resolved revise, the stale remove and keep).
+        assert_eq!(count("☑ 删除"), 2);
+        assert_eq!(count("☑ 修改"), 1);
+        assert_eq!(count("☑ 保留"), 2);
+        // The ticked box is in a symbol font, since the CJK fonts lack it.
+        assert_eq!(
+            xml.matches(r#"<w:rFonts w:ascii="Segoe UI Symbol""#)
+                .count(),
+            5
+        );
+        assert!(entry(&docx, "word/fontTable.xml").contains(r#"w:name="Segoe UI Symbol""#));
+        for expected in [
+            "已豁免",
+            "理由：值班手机号已在政府网站公开 <b>可保留</b>",
+            "审查人：李四，2024年2月28日",
+            "有效期至2024年12月31日",
+            "已豁免：审查人决定保留，不计入工具初判",
+            "原文仍在，尚未处理",
+            "保留决定已于2024年2月29日到期，须重新决定",
+            "已处理和失效的决定",
+            "已处理：原文已不再出现",
+            "失效：文件未完整读取，无法确认是否已处理，须人工核对",
+            "另豁免 1",
+            "另有已豁免的发现 1 处；已处理的决定 1 项，失效的决定 2 项。",
+        ] {
+            assert!(
+                parsed.paragraphs.iter().any(|p| p.contains(expected)),
+                "missing {expected}"
+            );
+        }
+        // The waived row's six cells are shaded.
+        assert_eq!(
+            xml.matches(&format!(r#"w:fill="{WAIVED_FILL}""#)).count(),
+            6
         );
     }
 

@@ -12,8 +12,8 @@
 //! `</table>`.
 
 use super::RenderOptions;
-use super::labels::{self, BOX, Labels, Lang};
-use super::present::{self, Highlight};
+use super::labels::{self, BOX, Labels, Lang, TICKED};
+use super::present::{self, DecisionCell, Highlight, PastDecision};
 use crate::review::{DocumentReview, Finding, Review, Verdict};
 use std::fmt::Write as _;
 
@@ -84,6 +84,13 @@ table.findings col.severity { width: 4em; }
 table.findings col.decision { width: 10.5em; }
 table.findings code { word-break: normal; overflow-wrap: anywhere; }
 .choice { white-space: nowrap; }
+.ticked { font-family: "Segoe UI Symbol", "DejaVu Sans", "OpenSymbol", sans-serif; font-weight: bold; }
+.decided { font-size: 0.9em; margin-top: 0.2em; }
+.status { font-weight: bold; margin-top: 0.2em; }
+tr.waived td { background: #f0f0f0; }
+.waived-tag { display: inline-block; border: 1px solid #000; padding: 0 0.25em; font-weight: bold; margin-top: 0.2em; }
+table.past col.status { width: 11em; }
+table.past col.decision { width: 10.5em; }
 .blank { display: inline-block; min-width: 8em; border-bottom: 1px solid #000; }
 .blank.wide { min-width: 20em; }
 .opinion { min-height: 4.5em; }
@@ -104,6 +111,7 @@ ul { margin: 0.2em 0; padding-left: 1.4em; }
   a { color: inherit; text-decoration: none; }
   mark { background: none; }
   th { background: none; }
+  tr.waived td { background: none; }
   .verdict-block, .verdict-review { color: #000; }
 }
 "#;
@@ -198,17 +206,32 @@ impl Page {
                 .collect();
             self.text(&packs.join(", "));
         }
-        self.raw("</td></tr>\n</table>\n");
+        self.raw("</td></tr>\n");
+        if let Some(info) = &review.decisions {
+            let [file, digest, as_of] = present::decisions_file(self.lang, info);
+            self.raw("<tr><th>");
+            self.text(l.decisions_file);
+            let _ = writeln!(
+                self.html,
+                "</th><td>{}<br><code>{}</code><br>{}</td></tr>",
+                escape_clean(&file),
+                escape_clean(&digest),
+                escape_clean(&as_of),
+            );
+        }
+        self.raw("</table>\n");
 
         self.element("h2", "", l.summary);
         self.raw("\n<p>");
-        self.text(&labels::counts(
-            self.lang,
-            review.documents.len(),
-            review.documents.iter().map(|d| d.findings.len()).sum(),
-        ));
+        self.text(&present::counts(self.lang, &review.documents));
         self.raw(" ");
         self.text(&present::verdict_counts(self.lang, &review.documents));
+        if let Some(line) =
+            present::decision_counts(self.lang, review.decisions.as_ref(), &review.documents)
+        {
+            self.raw(" ");
+            self.text(&line);
+        }
         self.raw("</p>\n");
 
         if review.documents.is_empty() {
@@ -240,10 +263,14 @@ impl Page {
                     "",
                     labels::extraction_status(self.lang, document.extraction.status),
                 );
-                let _ = write!(
-                    self.html,
-                    "<td class=\"n\">{}</td>",
-                    document.findings.len()
+                self.element(
+                    "td",
+                    "n",
+                    &labels::findings_cell(
+                        self.lang,
+                        present::open_findings(document),
+                        present::waived_findings(document),
+                    ),
                 );
                 self.verdict_cell(document.verdict);
                 self.raw("</tr>\n");
@@ -368,6 +395,10 @@ impl Page {
         } else {
             self.findings(&document.findings);
         }
+        let past = present::past_decisions(self.lang, document);
+        if !past.is_empty() {
+            self.past_decisions(&past);
+        }
         self.review_form(options);
         let _ = write!(
             self.html,
@@ -395,15 +426,26 @@ impl Page {
         }
         self.raw("</tr></thead>\n<tbody>\n");
         for (i, finding) in findings.iter().enumerate() {
-            let _ = write!(self.html, "<tr><td class=\"n\">{}</td>", i + 1);
+            let decision = present::decision_cell(self.lang, finding);
+            let row = if decision.waived {
+                "<tr class=\"waived\">"
+            } else {
+                "<tr>"
+            };
+            let _ = write!(self.html, "{row}<td class=\"n\">{}</td>", i + 1);
             self.element("td", "", &present::location(self.lang, &finding.location));
             self.raw("<td><code>");
             self.text(&finding.rule);
             self.raw("</code><br>");
             self.text(labels::category(self.lang, finding.category));
             self.raw("</td>");
-            self.element("td", "", labels::severity(self.lang, finding.severity));
             self.raw("<td>");
+            self.text(labels::severity(self.lang, finding.severity));
+            if decision.waived {
+                self.raw("<br>");
+                self.element("span", "waived-tag", l.waived);
+            }
+            self.raw("</td><td>");
             self.highlight(&present::highlight(&finding.context, &finding.text));
             self.element("div", "message", &finding.message);
             if !finding.explain.is_empty() {
@@ -414,7 +456,7 @@ impl Page {
                 self.raw("</ul>");
             }
             self.raw("</td><td>");
-            self.decision_boxes();
+            self.decision(&decision);
             self.raw("</td></tr>\n");
         }
         self.raw("</tbody>\n</table>\n");
@@ -441,15 +483,81 @@ impl Page {
         }
     }
 
-    /// □ 删除 □ 修改 □ 保留，理由：____
-    fn decision_boxes(&mut self) {
+    /// □ 删除 □ 修改 □ 保留，理由：____ — or the recorded decision ticked,
+    /// with its reason, reviewer and date.
+    fn decision(&mut self, cell: &DecisionCell) {
         let l = self.labels;
-        self.boxes(&[l.decision_remove, l.decision_revise, l.decision_keep]);
-        let _ = write!(
-            self.html,
-            "<br>{}<span class=\"blank\"></span>",
-            escape(l.decision_reason),
+        let choices = [
+            crate::review::DecisionKind::Remove,
+            crate::review::DecisionKind::Revise,
+            crate::review::DecisionKind::Keep,
+        ];
+        for (i, kind) in choices.into_iter().enumerate() {
+            if i > 0 {
+                self.raw(" ");
+            }
+            let word = escape(labels::decision(self.lang, kind));
+            if cell.ticked == Some(kind) {
+                let _ = write!(
+                    self.html,
+                    "<span class=\"choice\"><span class=\"ticked\">{TICKED}</span> <strong>{word}</strong></span>"
+                );
+            } else {
+                let _ = write!(self.html, "<span class=\"choice\">{BOX} {word}</span>");
+            }
+        }
+        if cell.blank_reason {
+            let _ = write!(
+                self.html,
+                "<br>{}<span class=\"blank\"></span>",
+                escape(l.decision_reason),
+            );
+        }
+        for line in &cell.lines {
+            self.raw("<div class=\"decided\">");
+            self.raw(&escape_clean(line));
+            self.raw("</div>");
+        }
+        if let Some(status) = &cell.status {
+            self.element("div", "status", status);
+        }
+    }
+
+    /// Decisions whose finding no longer appears: resolved (the text is
+    /// gone) and stale (they apply to nothing now).
+    fn past_decisions(&mut self, past: &[PastDecision]) {
+        let l = self.labels;
+        self.element("h3", "", l.past_decisions);
+        self.raw(
+            "\n<table class=\"past\">\n<colgroup><col class=\"status\"><col class=\"decision\">\
+             <col><col></colgroup>\n<thead><tr>",
         );
+        for header in [l.status, l.decision, l.rule, l.match_label] {
+            self.element("th", "", header);
+        }
+        self.raw("</tr></thead>\n<tbody>\n");
+        for decision in past {
+            self.raw("<tr>");
+            self.element("td", "", decision.status);
+            let _ = write!(
+                self.html,
+                "<td><span class=\"choice\"><span class=\"ticked\">{TICKED}</span> <strong>{}</strong></span>",
+                escape(labels::decision(self.lang, decision.decision))
+            );
+            for line in &decision.lines {
+                self.raw("<div class=\"decided\">");
+                self.raw(&escape_clean(line));
+                self.raw("</div>");
+            }
+            self.raw("</td><td><code>");
+            self.raw(&escape_clean(&decision.rule));
+            self.raw("</code><div class=\"message\"><code>");
+            self.raw(&escape_clean(&decision.id));
+            self.raw("</code></div></td><td><mark>");
+            self.raw(&escape_clean(&decision.text));
+            self.raw("</mark></td></tr>\n");
+        }
+        self.raw("</tbody>\n</table>\n");
     }
 
     /// The §5.10 fields every document's form carries, to be filled by hand.
@@ -543,7 +651,10 @@ mod tests {
             html.matches("<table").count(),
             html.matches("</table>").count()
         );
-        assert_eq!(html.matches("<tr>").count(), html.matches("</tr>").count());
+        let rows = html.matches("<tr>").count() + html.matches("<tr class=").count();
+        assert_eq!(rows, html.matches("</tr>").count());
+        // A reason typed into the decisions file is document text too.
+        assert!(html.contains("值班手机号已在政府网站公开 &lt;b&gt;可保留&lt;/b&gt;"));
         assert_eq!(html.matches("<td").count(), html.matches("</td>").count());
     }
 
@@ -559,9 +670,12 @@ mod tests {
         assert_eq!(count("script"), 0);
         assert_eq!(count("object"), 0);
         // Cover: fields + summary. Per document: fields + review form, plus
-        // a findings table for the three documents with findings.
-        assert_eq!(count("table"), 2 + 5 * 2 + 3);
-        assert_eq!(count("table.findings > tbody > tr"), 7);
+        // a findings table for the four documents with findings and a table
+        // of past decisions for the three that have them.
+        assert_eq!(count("table"), 2 + 5 * 2 + 4 + 3);
+        assert_eq!(count("table.findings > tbody > tr"), 8);
+        assert_eq!(count("table.findings > tbody > tr.waived"), 1);
+        assert_eq!(count("table.past > tbody > tr"), 3);
         assert_eq!(count("section.document"), 5);
         let marks = scraper::Selector::parse("mark").expect("selector");
         let injected = html
@@ -619,10 +733,12 @@ mod tests {
     #[test]
     fn each_finding_has_decision_boxes_and_the_match_emphasised() {
         let html = render_zh();
-        for choice in ["□ 删除", "□ 修改", "□ 保留"] {
+        // Eight findings; one decided remove, one waived by a keep: their
+        // boxes are ticked, every other box is empty.
+        for (choice, empty) in [("□ 删除", 7), ("□ 修改", 8), ("□ 保留", 7)] {
             assert_eq!(
                 html.matches(&format!(">{choice}</span>")).count(),
-                7,
+                empty,
                 "{choice}"
             );
         }
@@ -645,6 +761,107 @@ mod tests {
         }
         assert!(html.contains("3 页均无文字层"));
         assert!(html.contains("无法读取，须人工审查全文"));
+    }
+
+    /// The text of the one element `selector` selects.
+    fn only(html: &scraper::Html, selector: &str) -> String {
+        let selector = scraper::Selector::parse(selector).expect("selector");
+        let mut found = html.select(&selector);
+        let element = found.next().expect("an element");
+        assert!(found.next().is_none(), "more than one element");
+        element.text().collect()
+    }
+
+    #[test]
+    fn recorded_decisions_are_printed_in_place_of_empty_boxes() {
+        let html = scraper::Html::parse_document(&render_zh());
+        let waived = only(&html, "tr.waived");
+        for expected in [
+            "复核已豁免",
+            "□ 删除 □ 修改 ☑ 保留",
+            "理由：值班手机号已在政府网站公开 <b>可保留</b>",
+            "审查人：李四，2024年2月28日",
+            "有效期至2024年12月31日",
+            "已豁免：审查人决定保留，不计入工具初判",
+        ] {
+            assert!(waived.contains(expected), "{expected} in {waived}");
+        }
+        let decided = only(
+            &html,
+            "#doc-1 table.findings > tbody > tr:first-child > td:last-child",
+        );
+        assert_eq!(
+            decided,
+            "☑ 删除 □ 修改 □ 保留审查人：张三，2024年2月29日原文仍在，尚未处理"
+        );
+        let expired = only(
+            &html,
+            "#doc-4 table.findings > tbody > tr:last-child > td:last-child",
+        );
+        assert!(
+            expired.starts_with("□ 删除 □ 修改 □ 保留理由："),
+            "{expired}"
+        );
+        assert!(expired.contains("原决定：☑ 保留，审查人：李四，2024年1月15日"));
+        assert!(expired.ends_with("保留决定已于2024年2月29日到期，须重新决定"));
+    }
+
+    #[test]
+    fn resolved_and_stale_decisions_are_listed_per_document() {
+        let html = scraper::Html::parse_document(&render_zh());
+        let resolved = only(&html, "#doc-1 table.past > tbody > tr");
+        assert!(resolved.starts_with("已处理：原文已不再出现☑ 修改理由：改为单位值班电话"));
+        assert!(resolved.contains("6e5d4c3b2a1f0e9d") && resolved.contains("137****4321"));
+        let unread = only(&html, "#doc-2 table.past > tbody > tr");
+        assert!(unread.starts_with("失效：文件未完整读取"), "{unread}");
+        let stale = only(&html, "#doc-5 table.past > tbody > tr");
+        assert!(stale.starts_with("失效：对应的发现已不再出现"), "{stale}");
+        assert!(stale.contains("c0de5eed0badf00d"));
+        assert_eq!(
+            html.select(&scraper::Selector::parse("#doc-3 table.past").unwrap())
+                .count(),
+            0
+        );
+    }
+
+    #[test]
+    fn the_cover_counts_waived_findings_apart() {
+        let html = render_zh();
+        assert!(html.contains(
+            "共 5 份文件，发现 7 处。 可公开 1 份，需复核 3 份，不予公开·须修改 1 份。 \
+             另有已豁免的发现 1 处；已处理的决定 1 项，失效的决定 2 项。"
+        ));
+        assert!(html.contains("<td class=\"n\">0（另豁免 1）</td>"));
+        assert!(html.contains("<th>决定记录</th><td>prepub-decisions.yaml<br><code>sha256:4a5b"));
+        assert!(html.contains("</code><br>截至2024年3月1日</td>"));
+
+        // Without decisions nothing of this appears, and every box is empty.
+        let mut review = fixture::review();
+        review.decisions = None;
+        for document in &mut review.documents {
+            document.resolved.clear();
+            document.stale_decisions.clear();
+            for finding in &mut document.findings {
+                finding.decision = None;
+                finding.waived = None;
+            }
+        }
+        let plain = String::from_utf8(render(&review, &RenderOptions::default()).unwrap()).unwrap();
+        // (The fixture's reasons, written by the scan, still name the
+        // waiver; the form itself must not.)
+        for absent in [
+            "另有已豁免",
+            "class=\"waived-tag\"",
+            "class=\"waived\"",
+            "已豁免：",
+            "决定记录",
+            "☑",
+            "class=\"past\"",
+            "共 5 份文件，发现 7 处",
+        ] {
+            assert!(!plain.contains(absent), "{absent}");
+        }
+        assert!(plain.contains("共 5 份文件，发现 8 处。"));
     }
 
     #[test]

@@ -5,12 +5,17 @@
 //! and an `error` when the document could not be read at all (extraction
 //! `failed`) — so "could not check" stands apart from "checked and found
 //! something", as in a test run.
+//!
+//! Findings waived by a reviewer's `keep` decision do not count: a document
+//! whose only review/block findings are waived has the verdict `pass`, so
+//! its testcase passes. Its waived findings (with who, when and why), and
+//! any resolved or stale decisions, are listed in `system-out`.
 
 use super::RenderOptions;
 use super::labels::{self, Lang};
 use super::present;
 use crate::document::ExtractionStatus;
-use crate::review::{DocumentReview, Review, Verdict};
+use crate::review::{DocumentReview, Finding, Review, Verdict};
 use std::fmt::Write as _;
 
 pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
@@ -89,15 +94,35 @@ fn testcase(out: &mut String, lang: Lang, document: &DocumentReview) {
         escape(&document.path),
     );
     let element = if is_error(document) {
-        "error"
+        Some("error")
     } else if document.verdict != Verdict::Pass {
-        "failure"
+        Some("failure")
     } else {
+        None
+    };
+    let decided = decided_lines(lang, document);
+    if element.is_none() && decided.is_empty() {
         out.push_str("/>\n");
         return;
-    };
+    }
     out.push_str(">\n");
+    if let Some(element) = element {
+        outcome(out, lang, element, document);
+    }
+    let mut system_out = vec![format!("sha256 {}", document.sha256)];
+    system_out.extend(decided);
+    let system_out: Vec<String> = system_out.iter().map(|line| escape(line)).collect();
+    let _ = writeln!(
+        out,
+        "      <system-out>{}</system-out>\n    </testcase>",
+        system_out.join("\n")
+    );
+}
 
+/// The `failure` or `error` element: the verdict and its reasons, what
+/// could not be read, and every finding that still counts (waived ones are
+/// in `system-out`), numbered as on the sign-off form.
+fn outcome(out: &mut String, lang: Lang, element: &str, document: &DocumentReview) {
     let mut summary = labels::verdict(lang, document.verdict).to_string();
     if !document.reasons.is_empty() {
         summary = present::labelled(lang, &summary, &document.reasons.join("; "));
@@ -122,30 +147,67 @@ fn testcase(out: &mut String, lang: Lang, document: &DocumentReview) {
         ));
     }
     for (i, finding) in document.findings.iter().enumerate() {
-        let found = present::highlight(&finding.context, &finding.text);
-        let quoted = if found.found {
-            format!("{}【{}】{}", found.before, found.matched, found.after)
-        } else {
-            format!("{} 【{}】", found.before, found.matched)
-        };
-        body.push(format!(
-            "{}. [{}] {} — {} — {} — {}",
-            i + 1,
-            finding.severity.as_str(),
-            finding.rule,
-            present::location(lang, &finding.location),
-            quoted,
-            finding.message,
-        ));
+        if finding.waived.is_none() {
+            body.push(finding_line(lang, i + 1, finding));
+        }
     }
     let body: Vec<String> = body.iter().map(|line| escape(line)).collect();
     out.push_str(&body.join("\n"));
     let _ = writeln!(out, "</{element}>");
-    let _ = writeln!(
-        out,
-        "      <system-out>sha256 {}</system-out>\n    </testcase>",
-        escape(&document.sha256)
+}
+
+/// "1. [block] rule — location — context【match】context — message", and
+/// the decision recorded on it, if any.
+fn finding_line(lang: Lang, number: usize, finding: &Finding) -> String {
+    let found = present::highlight(&finding.context, &finding.text);
+    let quoted = if found.found {
+        format!("{}【{}】{}", found.before, found.matched, found.after)
+    } else {
+        format!("{} 【{}】", found.before, found.matched)
+    };
+    let mut line = format!(
+        "{number}. [{}] {} — {} — {} — {}",
+        finding.severity.as_str(),
+        finding.rule,
+        present::location(lang, &finding.location),
+        quoted,
+        finding.message,
     );
+    let cell = present::decision_cell(lang, finding);
+    if cell.ticked.is_some() || !cell.lines.is_empty() {
+        // A waived finding's line starts with the word already.
+        let status = cell.status.as_deref().filter(|_| !cell.waived);
+        line.push_str(" — ");
+        line.push_str(&present::one_line(lang, cell.ticked, &cell.lines, status));
+    }
+    line
+}
+
+/// What `system-out` lists besides the hash: waived findings, then
+/// resolved and stale decisions.
+fn decided_lines(lang: Lang, document: &DocumentReview) -> Vec<String> {
+    let l = lang.labels();
+    let mut lines = Vec::new();
+    for (i, finding) in document.findings.iter().enumerate() {
+        if finding.waived.is_some() {
+            lines.push(present::labelled(
+                lang,
+                l.waived,
+                &finding_line(lang, i + 1, finding),
+            ));
+        }
+    }
+    for entry in present::past_decisions(lang, document) {
+        lines.push(format!(
+            "{} — {} {} 【{}】 — {}",
+            entry.status,
+            entry.rule,
+            entry.id,
+            entry.text,
+            present::one_line(lang, Some(entry.decision), &entry.lines, None)
+        ));
+    }
+    lines
 }
 
 /// Escapes text for XML content and attributes; control characters, which
@@ -180,6 +242,7 @@ mod tests {
         outcome: Option<String>,
         message: String,
         text: String,
+        system_out: String,
     }
 
     fn parse(xml: &[u8]) -> (Vec<(String, String)>, Vec<Case>) {
@@ -188,6 +251,7 @@ mod tests {
         let mut cases: Vec<Case> = Vec::new();
         let mut buf = Vec::new();
         let mut in_outcome = false;
+        let mut in_system_out = false;
         let value = |a: &quick_xml::events::attributes::Attribute<'_>| {
             a.normalized_value(XmlVersion::Implicit1_0)
                 .expect("attribute value")
@@ -224,16 +288,30 @@ mod tests {
                 Event::End(e) if matches!(e.name().as_ref(), "failure" | "error") => {
                     in_outcome = false;
                 }
-                Event::Text(t) if in_outcome => {
-                    let text = t.xml10_content();
-                    cases.last_mut().expect("case").text.push_str(&text);
+                Event::Start(e) if e.name().as_ref() == "system-out" => in_system_out = true,
+                Event::End(e) if e.name().as_ref() == "system-out" => in_system_out = false,
+                Event::Text(t) if in_outcome || in_system_out => {
+                    let text = t.xml10_content().into_owned();
+                    let case = cases.last_mut().expect("case");
+                    if in_outcome {
+                        &mut case.text
+                    } else {
+                        &mut case.system_out
+                    }
+                    .push_str(&text);
                 }
-                Event::GeneralRef(r) if in_outcome => {
+                Event::GeneralRef(r) if in_outcome || in_system_out => {
                     let name = r.xml10_content();
                     let text = quick_xml::escape::unescape(&format!("&{name};"))
                         .expect("known entity")
                         .into_owned();
-                    cases.last_mut().expect("case").text.push_str(&text);
+                    let case = cases.last_mut().expect("case");
+                    if in_outcome {
+                        &mut case.text
+                    } else {
+                        &mut case.system_out
+                    }
+                    .push_str(&text);
                 }
                 _ => {}
             }
@@ -287,6 +365,74 @@ mod tests {
         );
         assert!(cases[0].text.contains("4. [info] metadata.author"));
         assert!(cases[1].text.contains("整个文件：3 页均无文字层"));
+    }
+
+    #[test]
+    fn waived_findings_do_not_fail_and_are_listed_in_system_out() {
+        let (_, cases) = parse(&rendered());
+        // The notice's one review finding is waived: it passes, and says why.
+        assert_eq!(cases[4].outcome, None);
+        assert!(
+            cases[4].system_out.contains(
+                "已豁免：1. [review] personal.cn.mobile — 正文 第6行 — 咨询电话：【138****0000】（值班手机） — 手机号码 — ☑ 保留；理由：值班手机号已在政府网站公开 <b>可保留</b>；审查人：李四，2024年2月28日；有效期至2024年12月31日"
+            ),
+            "{}",
+            cases[4].system_out
+        );
+        assert!(cases[4].system_out.contains("失效：对应的发现已不再出现"));
+        // Open findings keep their decision beside them, numbered as on the form.
+        assert!(cases[0].text.contains(
+            "1. [block] marking.cn.level — 页眉 第1页 第1行 — 【秘密★1年】 — 国家秘密密级标志（秘密） — ☑ 删除；审查人：张三，2024年2月29日；原文仍在，尚未处理"
+        ));
+        assert!(cases[0].system_out.contains(
+            "已处理：原文已不再出现 — personal.cn.mobile 6e5d4c3b2a1f0e9d 【137****4321】 — ☑ 修改"
+        ));
+        assert!(
+            cases[3]
+                .text
+                .contains("保留决定已于2024年2月29日到期，须重新决定")
+        );
+        assert!(cases[1].system_out.contains("失效：文件未完整读取"));
+        assert!(!cases[0].text.contains("已豁免"));
+    }
+
+    /// Waiving every finding that counts makes the verdict `pass`, and so
+    /// the testcase: the decision applied by the scan, rendered here.
+    #[test]
+    fn a_document_whose_only_findings_are_waived_passes() {
+        use crate::decisions::{Decisions, apply_to_document, decide, parse_date};
+        use crate::review::DecisionKind;
+        let mut review = fixture::review();
+        let document = &review.documents[3];
+        let mut decisions = Decisions::default();
+        for finding in &document.findings {
+            let reason = Some("名单已公开".to_owned());
+            decisions
+                .record(decide(
+                    document,
+                    finding,
+                    DecisionKind::Keep,
+                    reason,
+                    "李四",
+                    "2024-03-01",
+                ))
+                .unwrap();
+        }
+        apply_to_document(
+            &mut review.documents[3],
+            &decisions,
+            parse_date("2024-03-01").unwrap(),
+        );
+        assert_eq!(review.documents[3].verdict, Verdict::Pass);
+        let bytes = render(&review, &RenderOptions::default()).unwrap();
+        let (suite, cases) = parse(&bytes);
+        assert_eq!(cases[3].outcome, None);
+        assert_eq!(cases[3].system_out.matches("已豁免：").count(), 2);
+        let failures = suite
+            .iter()
+            .find(|(k, _)| k == "failures")
+            .map(|(_, v)| v.as_str());
+        assert_eq!(failures, Some("2"));
     }
 
     #[test]

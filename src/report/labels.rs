@@ -7,7 +7,7 @@
 //! sentences they show to people.
 
 use crate::document::{Category, ExtractionStatus, Part, Severity};
-use crate::review::Verdict;
+use crate::review::{DecisionKind, Verdict};
 
 /// The language of a report's fixed text. Document text is printed as found.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -104,6 +104,27 @@ pub struct Labels {
     pub decision_revise: &'static str,
     pub decision_keep: &'static str,
     pub decision_reason: &'static str,
+    /// Marks a finding a reviewer's current `keep` decision waives.
+    pub waived: &'static str,
+    /// Why a waived finding is still printed: it is shown, not counted.
+    pub waived_note: &'static str,
+    /// A `remove`/`revise` decision whose text is still in the document.
+    pub still_present: &'static str,
+    /// Before the last day a `keep` waives.
+    pub expires: &'static str,
+    /// Before the previous decision of a finding whose `keep` has expired.
+    pub earlier_decision: &'static str,
+    /// The table of decisions whose finding no longer appears.
+    pub past_decisions: &'static str,
+    pub status: &'static str,
+    pub resolved: &'static str,
+    pub stale: &'static str,
+    /// A stale decision of a document that was not fully read: an absent
+    /// finding proves nothing there.
+    pub stale_unread: &'static str,
+    /// The cover's row naming the decisions file applied.
+    pub decisions_file: &'static str,
+    pub as_of: &'static str,
 
     // The §5.10 review fields.
     pub review_section: &'static str,
@@ -132,6 +153,12 @@ pub struct Labels {
 /// A check box to tick by hand. U+25A1 is in every CJK body font (宋体,
 /// 仿宋, Noto CJK), unlike the ballot-box U+2610.
 pub const BOX: &str = "□";
+
+/// A box ticked by a recorded decision. U+2611 is not in the CJK body fonts
+/// (nor in GB2312): browsers, Word, WPS and LibreOffice take it from a
+/// symbol font (Segoe UI Symbol, DejaVu, OpenSymbol), which the DOCX names
+/// for it explicitly.
+pub const TICKED: &str = "☑";
 
 pub static ZH: Labels = Labels {
     title: "信息公开保密审查单",
@@ -181,6 +208,18 @@ pub static ZH: Labels = Labels {
     decision_revise: "修改",
     decision_keep: "保留",
     decision_reason: "理由：",
+    waived: "已豁免",
+    waived_note: "审查人决定保留，不计入工具初判",
+    still_present: "原文仍在，尚未处理",
+    expires: "有效期至",
+    earlier_decision: "原决定",
+    past_decisions: "已处理和失效的决定",
+    status: "状态",
+    resolved: "已处理：原文已不再出现",
+    stale: "失效：对应的发现已不再出现（文件在此处有改动），此决定不再适用",
+    stale_unread: "失效：文件未完整读取，无法确认是否已处理，须人工核对",
+    decisions_file: "决定记录",
+    as_of: "截至",
 
     review_section: "审查意见",
     form_item: "事项",
@@ -253,6 +292,18 @@ pub static EN: Labels = Labels {
     decision_revise: "revise",
     decision_keep: "keep",
     decision_reason: "reason:",
+    waived: "Waived",
+    waived_note: "kept by the reviewer's decision; not counted in the tool's verdict",
+    still_present: "still in the document",
+    expires: "valid until",
+    earlier_decision: "Earlier decision",
+    past_decisions: "Resolved and stale decisions",
+    status: "Status",
+    resolved: "resolved: the text is gone",
+    stale: "stale: the finding no longer appears (the document changed there); the decision no longer applies",
+    stale_unread: "stale: the document was not fully read, so whether it was dealt with cannot be told; check by hand",
+    decisions_file: "Decisions file",
+    as_of: "as of",
 
     review_section: "Review",
     form_item: "Item",
@@ -419,6 +470,60 @@ pub fn verdict_counts(lang: Lang, pass: usize, review: usize, block: usize) -> S
     }
 }
 
+/// 删除 / 修改 / 保留 — the word beside a decision's box.
+pub fn decision(lang: Lang, kind: DecisionKind) -> &'static str {
+    let l = lang.labels();
+    match kind {
+        DecisionKind::Remove => l.decision_remove,
+        DecisionKind::Revise => l.decision_revise,
+        DecisionKind::Keep => l.decision_keep,
+    }
+}
+
+/// "保留决定已于2024年2月29日到期，须重新决定" for a `keep` whose last day
+/// has passed (the date already formatted).
+pub fn expired(lang: Lang, expires: &str) -> String {
+    match lang {
+        Lang::Zh => format!("保留决定已于{expires}到期，须重新决定"),
+        Lang::En => format!("the keep decision expired on {expires}: decide again"),
+    }
+}
+
+/// The decision line of the cover, after the counts of open findings:
+/// "另有已豁免的发现 1 处；已处理的决定 1 项，失效的决定 2 项。"
+pub fn decision_counts(lang: Lang, waived: usize, resolved: usize, stale: usize) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "另有已豁免的发现 {waived} 处；已处理的决定 {resolved} 项，失效的决定 {stale} 项。"
+        ),
+        Lang::En => format!(
+            "{waived} finding{} waived (not counted above); {resolved} decision{} resolved; \
+             {stale} stale decision{}.",
+            plural(waived),
+            plural(resolved),
+            plural(stale)
+        ),
+    }
+}
+
+/// A document's findings in the summary table: the open ones, and the
+/// waived ones beside them — "2（另豁免 1）" / "2 (+1 waived)".
+pub fn findings_cell(lang: Lang, open: usize, waived: usize) -> String {
+    match (lang, waived) {
+        (_, 0) => open.to_string(),
+        (Lang::Zh, _) => format!("{open}（{}）", waived_count(lang, waived)),
+        (Lang::En, _) => format!("{open} ({})", waived_count(lang, waived)),
+    }
+}
+
+/// "另豁免 1" / "+1 waived": the waived findings beside the open ones.
+pub fn waived_count(lang: Lang, waived: usize) -> String {
+    match lang {
+        Lang::Zh => format!("另豁免 {waived}"),
+        Lang::En => format!("+{waived} waived"),
+    }
+}
+
 /// "文件 2 / 5" in each document's heading, so a loose printed page can be
 /// put back in order.
 pub fn document_of(lang: Lang, index: usize, total: usize) -> String {
@@ -478,6 +583,26 @@ mod tests {
         assert_eq!(
             verdict_counts(Lang::Zh, 1, 3, 1),
             "可公开 1 份，需复核 3 份，不予公开·须修改 1 份。"
+        );
+        assert_eq!(
+            decision_counts(Lang::En, 1, 0, 2),
+            "1 finding waived (not counted above); 0 decisions resolved; 2 stale decisions."
+        );
+        assert_eq!(findings_cell(Lang::Zh, 2, 1), "2（另豁免 1）");
+        assert_eq!(findings_cell(Lang::En, 3, 0), "3");
+    }
+
+    #[test]
+    fn decisions_use_the_words_of_the_boxes() {
+        for lang in [Lang::Zh, Lang::En] {
+            let l = lang.labels();
+            assert_eq!(decision(lang, DecisionKind::Remove), l.decision_remove);
+            assert_eq!(decision(lang, DecisionKind::Revise), l.decision_revise);
+            assert_eq!(decision(lang, DecisionKind::Keep), l.decision_keep);
+        }
+        assert_eq!(
+            expired(Lang::Zh, "2024年2月29日"),
+            "保留决定已于2024年2月29日到期，须重新决定"
         );
     }
 }

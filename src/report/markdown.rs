@@ -10,9 +10,9 @@
 //! must not become raw HTML), and `|` cannot end a table cell.
 
 use super::RenderOptions;
-use super::labels::{self, BOX, Lang};
-use super::present::{self, Highlight};
-use crate::review::{DocumentReview, Finding, Review};
+use super::labels::{self, BOX, Lang, TICKED};
+use super::present::{self, DecisionCell, Highlight, PastDecision};
+use crate::review::{DecisionKind, DocumentReview, Finding, Review};
 use std::fmt::Write as _;
 
 /// A line to write on.
@@ -134,15 +134,26 @@ fn cover(out: &mut String, review: &Review, options: &RenderOptions) {
             .collect();
         item(out, lang, l.rule_packs, Some(&escape(&packs.join(", "))));
     }
+    if let Some(info) = &review.decisions {
+        item(
+            out,
+            lang,
+            l.decisions_file,
+            Some(&escape_clean(
+                &present::decisions_file(lang, info).join(" · "),
+            )),
+        );
+    }
 
     let _ = write!(out, "\n## {}\n\n", l.summary);
-    out.push_str(&escape(&labels::counts(
-        lang,
-        review.documents.len(),
-        review.documents.iter().map(|d| d.findings.len()).sum(),
-    )));
+    out.push_str(&escape(&present::counts(lang, &review.documents)));
     out.push(' ');
     out.push_str(&escape(&present::verdict_counts(lang, &review.documents)));
+    if let Some(line) = present::decision_counts(lang, review.decisions.as_ref(), &review.documents)
+    {
+        out.push(' ');
+        out.push_str(&escape(&line));
+    }
     out.push_str("\n\n");
 
     if review.documents.is_empty() {
@@ -162,7 +173,11 @@ fn cover(out: &mut String, review: &Review, options: &RenderOptions) {
                 present::anchor(i + 1),
                 escape(&document.format),
                 labels::extraction_status(lang, document.extraction.status),
-                document.findings.len(),
+                escape(&labels::findings_cell(
+                    lang,
+                    present::open_findings(document),
+                    present::waived_findings(document)
+                )),
                 labels::verdict(lang, document.verdict),
             );
         }
@@ -247,6 +262,10 @@ fn section(
     } else {
         findings(out, lang, &document.findings);
     }
+    let past = present::past_decisions(lang, document);
+    if !past.is_empty() {
+        past_decisions(out, lang, &past);
+    }
     review_form(out, lang, options);
     let _ = writeln!(out, "[{}](#top)\n", l.back_to_summary);
 }
@@ -264,19 +283,80 @@ fn findings(out: &mut String, lang: Lang, findings: &[Finding]) {
         for step in &finding.explain {
             let _ = write!(content, "<br>· {}", escape(step));
         }
+        let decision = present::decision_cell(lang, finding);
+        let mut severity = labels::severity(lang, finding.severity).to_string();
+        if decision.waived {
+            let _ = write!(severity, "<br>**{}**", l.waived);
+        }
         let _ = writeln!(
             out,
-            "| {} | {} | {}<br>{} | {} | {} | {BOX} {} {BOX} {} {BOX} {}<br>{}{BLANK} |",
+            "| {} | {} | {}<br>{} | {severity} | {} | {} |",
             i + 1,
             escape(&present::location(lang, &finding.location)),
             escape(&finding.rule),
             labels::category(lang, finding.category),
-            labels::severity(lang, finding.severity),
             content,
-            l.decision_remove,
-            l.decision_revise,
-            l.decision_keep,
-            l.decision_reason,
+            decision_cell(lang, &decision),
+        );
+    }
+    out.push('\n');
+}
+
+/// A box and its word; a ticked one in bold.
+fn choice(lang: Lang, kind: DecisionKind, ticked: bool) -> String {
+    let word = labels::decision(lang, kind);
+    if ticked {
+        format!("{TICKED} **{word}**")
+    } else {
+        format!("{BOX} {word}")
+    }
+}
+
+/// □ 删除 □ 修改 □ 保留<br>理由：____, or the recorded decision ticked with
+/// its reason, reviewer, date and status.
+fn decision_cell(lang: Lang, cell: &DecisionCell) -> String {
+    let l = lang.labels();
+    let mut out = [
+        DecisionKind::Remove,
+        DecisionKind::Revise,
+        DecisionKind::Keep,
+    ]
+    .into_iter()
+    .map(|kind| choice(lang, kind, cell.ticked == Some(kind)))
+    .collect::<Vec<_>>()
+    .join(" ");
+    if cell.blank_reason {
+        let _ = write!(out, "<br>{}{BLANK}", l.decision_reason);
+    }
+    for line in &cell.lines {
+        let _ = write!(out, "<br>{}", escape_clean(line));
+    }
+    if let Some(status) = &cell.status {
+        // In <strong>: `**` does not close before CJK punctuation.
+        let _ = write!(out, "<br><strong>{}</strong>", escape_clean(status));
+    }
+    out
+}
+
+fn past_decisions(out: &mut String, lang: Lang, past: &[PastDecision]) {
+    let l = lang.labels();
+    let _ = writeln!(
+        out,
+        "### {}\n\n| {} | {} | {} | {} |\n|---|---|---|---|",
+        l.past_decisions, l.status, l.decision, l.rule, l.match_label
+    );
+    for entry in past {
+        let mut decided = choice(lang, entry.decision, true);
+        for line in &entry.lines {
+            let _ = write!(decided, "<br>{}", escape_clean(line));
+        }
+        let _ = writeln!(
+            out,
+            "| {} | {decided} | {}<br>{} | <mark>{}</mark> |",
+            escape(entry.status),
+            escape_clean(&entry.rule),
+            escape_clean(&entry.id),
+            escape_clean(&entry.text),
         );
     }
     out.push('\n');
@@ -387,7 +467,8 @@ mod tests {
         assert!(md.contains("- **审查日期**：2024年3月1日"));
         assert!(md.contains("- **承办部门**：____________"));
         assert!(md.contains("[drafts/扫描件 2.pdf](#doc-2)"));
-        assert_eq!(md.matches("□ 删除 □ 修改 □ 保留").count(), 7);
+        // Eight findings, two with a decision in force.
+        assert_eq!(md.matches("□ 删除 □ 修改 □ 保留<br>理由：").count(), 6);
         assert_eq!(
             md.matches("| 保密审查意见 | □ 同意公开 □ 修改后公开 □ 不予公开")
                 .count(),
@@ -396,5 +477,26 @@ mod tests {
         assert_eq!(md.matches("审查人：王五 签名：").count(), 5);
         assert!(md.contains("身份证号<mark>110101\\*\\*\\*\\*\\*\\*\\*\\*1234</mark>，电话"));
         assert!(md.contains("  - 整个文件：3 页均无文字层"));
+    }
+
+    #[test]
+    fn recorded_decisions_replace_the_empty_boxes() {
+        let md = render_zh();
+        assert!(md.contains(
+            "| 复核<br>**已豁免** | 咨询电话：<mark>138\\*\\*\\*\\*0000</mark>（值班手机）<br>手机号码 | \
+             □ 删除 □ 修改 ☑ **保留**<br>理由：值班手机号已在政府网站公开 &lt;b&gt;可保留&lt;/b&gt;\
+             <br>审查人：李四，2024年2月28日<br>有效期至2024年12月31日\
+             <br><strong>已豁免：审查人决定保留，不计入工具初判</strong> |"
+        ));
+        assert!(md.contains(
+            "☑ **删除** □ 修改 □ 保留<br>审查人：张三，2024年2月29日<br><strong>原文仍在，尚未处理</strong>"
+        ));
+        assert!(md.contains("<strong>保留决定已于2024年2月29日到期，须重新决定</strong>"));
+        assert_eq!(md.matches("### 已处理和失效的决定").count(), 3);
+        assert!(md.contains("| 已处理：原文已不再出现 | ☑ **修改**<br>理由：改为单位值班电话"));
+        assert!(md.contains(
+            "| 5 | [notices/公告.txt](#doc-5) | txt | 已完整读取 | 0（另豁免 1） | 可公开 |"
+        ));
+        assert!(md.contains("另有已豁免的发现 1 处；已处理的决定 1 项，失效的决定 2 项。"));
     }
 }

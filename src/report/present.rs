@@ -9,8 +9,11 @@
 
 use super::RenderOptions;
 use super::labels::{self, Lang};
+use crate::document::ExtractionStatus;
 use crate::document::Part;
-use crate::review::{DocumentReview, Location, Verdict};
+use crate::review::{
+    Decision, DecisionKind, DecisionsInfo, DocumentReview, Finding, Location, Verdict,
+};
 
 /// Makes text safe to show on one line of a printed form.
 ///
@@ -208,6 +211,250 @@ pub fn verdict_counts(lang: Lang, documents: &[DocumentReview]) -> String {
     )
 }
 
+/// How a finding's decision column is filled in.
+///
+/// The three printable forms lay it out in their own way: the boxes (one
+/// ticked when a decision is in force), a reason line to write on when the
+/// finding still needs a decision, the [`lines`](Self::lines) and finally
+/// the emphasised [`status`](Self::status).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecisionCell {
+    /// The box a recorded decision ticks; `None` leaves every box to be
+    /// ticked by hand.
+    pub ticked: Option<DecisionKind>,
+    /// A "理由：____" line to write on (no decision yet, or it expired).
+    pub blank_reason: bool,
+    /// Already cleaned: the reason, who decided and when, the expiry; for an
+    /// expired `keep`, the earlier decision.
+    pub lines: Vec<String>,
+    /// Printed emphasised: "已豁免：…", "原文仍在，尚未处理", the expiry.
+    pub status: Option<String>,
+    /// The finding is waived: shown, but not counted in the verdict.
+    pub waived: bool,
+}
+
+/// The decision column of one finding, from the decision recorded on it.
+pub fn decision_cell(lang: Lang, finding: &Finding) -> DecisionCell {
+    let l = lang.labels();
+    let Some(decision) = &finding.decision else {
+        return DecisionCell {
+            ticked: None,
+            blank_reason: true,
+            lines: Vec::new(),
+            status: None,
+            waived: false,
+        };
+    };
+    let by = decided_by(lang, &decision.by, &decision.date);
+    if decision.expired {
+        let mut earlier = format!(
+            "{} {}",
+            labelled(lang, l.earlier_decision, labels::TICKED),
+            labels::decision(lang, decision.decision)
+        );
+        for piece in [
+            Some(by),
+            decision.reason.as_deref().map(|r| reason(lang, r)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            earlier.push_str(separator(lang));
+            earlier.push_str(&piece);
+        }
+        let expires = decision.expires.as_deref().unwrap_or(l.not_recorded);
+        return DecisionCell {
+            ticked: None,
+            blank_reason: true,
+            lines: vec![earlier],
+            status: Some(labels::expired(lang, &date(lang, expires))),
+            waived: false,
+        };
+    }
+    let mut lines = Vec::new();
+    if let Some(text) = &decision.reason {
+        lines.push(reason(lang, text));
+    }
+    lines.push(by);
+    let waived = finding.waived.is_some();
+    if let Some(expires) = &decision.expires
+        && waived
+    {
+        let space = if lang == Lang::Zh { "" } else { " " };
+        lines.push(format!("{}{space}{}", l.expires, date(lang, expires)));
+    }
+    let status = if waived {
+        Some(labelled(lang, l.waived, l.waived_note))
+    } else if decision.decision == DecisionKind::Keep {
+        // A keep that does not waive and has not expired: the review was
+        // edited by hand. Say nothing rather than something untrue.
+        None
+    } else {
+        Some(l.still_present.to_string())
+    };
+    DecisionCell {
+        ticked: Some(decision.decision),
+        blank_reason: false,
+        lines,
+        status,
+        waived,
+    }
+}
+
+/// A decision on one line, for the CI formats: "☑ 删除；理由：…；审查人：
+/// 张三，2024年2月29日；原文仍在，尚未处理". Pieces already cleaned.
+pub fn one_line(
+    lang: Lang,
+    ticked: Option<DecisionKind>,
+    lines: &[String],
+    status: Option<&str>,
+) -> String {
+    let mut pieces = Vec::new();
+    if let Some(kind) = ticked {
+        pieces.push(format!(
+            "{} {}",
+            labels::TICKED,
+            labels::decision(lang, kind)
+        ));
+    }
+    pieces.extend(lines.iter().cloned());
+    pieces.extend(status.map(str::to_string));
+    let separator = match lang {
+        Lang::Zh => "；",
+        Lang::En => "; ",
+    };
+    pieces.join(separator)
+}
+
+/// "理由：已公开" / "reason: published before".
+fn reason(lang: Lang, text: &str) -> String {
+    let label = lang.labels().decision_reason;
+    match lang {
+        Lang::Zh => format!("{label}{}", clean(text)),
+        Lang::En => format!("{label} {}", clean(text)),
+    }
+}
+
+/// "审查人：张三，2024年2月29日" / "Reviewer: Li Si, 2024-02-29".
+fn decided_by(lang: Lang, by: &str, day: &str) -> String {
+    format!(
+        "{}{}{}",
+        labelled(lang, lang.labels().reviewer, &clean(by)),
+        separator(lang),
+        date(lang, day)
+    )
+}
+
+fn separator(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "，",
+        Lang::En => ", ",
+    }
+}
+
+/// A decision whose finding no longer appears, as a row of the table under
+/// a document's findings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PastDecision {
+    /// Resolved, stale, or stale because the document was not fully read.
+    pub status: &'static str,
+    pub resolved: bool,
+    pub decision: DecisionKind,
+    /// The lines under the ticked box: reason, who and when.
+    pub lines: Vec<String>,
+    pub rule: String,
+    pub id: String,
+    pub text: String,
+}
+
+/// The resolved decisions of a document, then its stale ones, each in the
+/// order the review lists them. All strings cleaned.
+pub fn past_decisions(lang: Lang, document: &DocumentReview) -> Vec<PastDecision> {
+    let l = lang.labels();
+    let stale_status = if document.extraction.status == ExtractionStatus::Complete {
+        l.stale
+    } else {
+        l.stale_unread
+    };
+    let row = |decision: &Decision, status, resolved| {
+        let mut lines = Vec::new();
+        if let Some(text) = &decision.reason {
+            lines.push(reason(lang, text));
+        }
+        lines.push(decided_by(lang, &decision.reviewer, &decision.date));
+        PastDecision {
+            status,
+            resolved,
+            decision: decision.decision,
+            lines,
+            rule: clean(&decision.rule),
+            id: clean(&decision.id),
+            text: clean(&decision.text),
+        }
+    };
+    document
+        .resolved
+        .iter()
+        .map(|d| row(d, l.resolved, true))
+        .chain(
+            document
+                .stale_decisions
+                .iter()
+                .map(|d| row(d, stale_status, false)),
+        )
+        .collect()
+}
+
+/// Findings that still count: every finding not waived.
+pub fn open_findings(document: &DocumentReview) -> usize {
+    document
+        .findings
+        .iter()
+        .filter(|f| f.waived.is_none())
+        .count()
+}
+
+/// Waived findings of a document.
+pub fn waived_findings(document: &DocumentReview) -> usize {
+    document.findings.len() - open_findings(document)
+}
+
+/// The cover's count of documents and open findings.
+pub fn counts(lang: Lang, documents: &[DocumentReview]) -> String {
+    labels::counts(
+        lang,
+        documents.len(),
+        documents.iter().map(open_findings).sum(),
+    )
+}
+
+/// The cover's line of waived findings, resolved and stale decisions; only
+/// when a decisions file was applied or one of them is not zero.
+pub fn decision_counts(
+    lang: Lang,
+    info: Option<&DecisionsInfo>,
+    documents: &[DocumentReview],
+) -> Option<String> {
+    let waived: usize = documents.iter().map(waived_findings).sum();
+    let resolved: usize = documents.iter().map(|d| d.resolved.len()).sum();
+    let stale: usize = documents.iter().map(|d| d.stale_decisions.len()).sum();
+    (info.is_some() || waived + resolved + stale > 0)
+        .then(|| labels::decision_counts(lang, waived, resolved, stale))
+}
+
+/// The decisions file applied, as three lines: its name, its digest, and
+/// the day expiry was judged on ("截至2024年3月1日" / "as of 2024-03-01").
+/// Separate lines because a digest cannot wrap where a name could.
+pub fn decisions_file(lang: Lang, info: &DecisionsInfo) -> [String; 3] {
+    let as_of = lang.labels().as_of;
+    let space = if lang == Lang::Zh { "" } else { " " };
+    [
+        clean(&info.file),
+        clean(&info.digest),
+        format!("{as_of}{space}{}", date(lang, &info.as_of)),
+    ]
+}
+
 /// One row of the §5.10 review form under each document's findings.
 ///
 /// The three printable formats lay these out in their own way; building the
@@ -386,6 +633,60 @@ mod tests {
                 .name
                 .is_none()
         );
+    }
+
+    #[test]
+    fn decision_cells_follow_the_decision_in_force() {
+        let review = crate::report::fixture::review();
+        let finding = |document: usize, index: usize| &review.documents[document].findings[index];
+
+        let open = decision_cell(Lang::Zh, finding(0, 1));
+        assert_eq!((open.ticked, open.blank_reason), (None, true));
+        assert!(open.lines.is_empty() && open.status.is_none() && !open.waived);
+
+        let pending = decision_cell(Lang::Zh, finding(0, 0));
+        assert_eq!(pending.ticked, Some(DecisionKind::Remove));
+        assert!(!pending.blank_reason && !pending.waived);
+        assert_eq!(pending.lines, ["审查人：张三，2024年2月29日"]);
+        assert_eq!(pending.status.as_deref(), Some("原文仍在，尚未处理"));
+
+        let waived = decision_cell(Lang::En, finding(4, 0));
+        assert_eq!(waived.ticked, Some(DecisionKind::Keep));
+        assert!(waived.waived);
+        assert_eq!(
+            waived.lines,
+            [
+                "reason: 值班手机号已在政府网站公开 <b>可保留</b>",
+                "Reviewer: 李四, 2024-02-28",
+                "valid until 2024-12-31"
+            ]
+        );
+
+        // An expired keep: boxes empty again, the old decision shown.
+        let expired = decision_cell(Lang::Zh, finding(3, 1));
+        assert_eq!((expired.ticked, expired.blank_reason), (None, true));
+        assert_eq!(
+            expired.lines,
+            ["原决定：☑ 保留，审查人：李四，2024年1月15日，理由：名单中为已公开的联系人"]
+        );
+        assert_eq!(
+            expired.status.as_deref(),
+            Some("保留决定已于2024年2月29日到期，须重新决定")
+        );
+    }
+
+    #[test]
+    fn past_decisions_say_resolved_or_why_stale() {
+        let review = crate::report::fixture::review();
+        let resolved = past_decisions(Lang::En, &review.documents[0]);
+        assert_eq!(resolved.len(), 1);
+        assert!(resolved[0].resolved);
+        assert_eq!(resolved[0].status, "resolved: the text is gone");
+        let unread = past_decisions(Lang::Zh, &review.documents[1]);
+        assert_eq!(unread[0].status, labels::ZH.stale_unread);
+        let stale = past_decisions(Lang::Zh, &review.documents[4]);
+        assert_eq!(stale[0].status, labels::ZH.stale);
+        assert!(past_decisions(Lang::Zh, &review.documents[2]).is_empty());
     }
 
     #[test]

@@ -11,7 +11,17 @@
 //! - documents that could not be fully read become
 //!   `invocations[0].toolExecutionNotifications`, which the dashboards show
 //!   as tool warnings/errors — an unread document is never silently green;
-//! - every document is listed in `artifacts` with its SHA-256.
+//! - every document is listed in `artifacts` with its SHA-256;
+//! - reviewer decisions: a finding waived by a `keep` decision is a result
+//!   with an accepted external `suppression` (who, when, why, until when),
+//!   which tools that honour suppressions treat as dealt with (GitHub needs
+//!   the `advanced-security/dismiss-alerts` action for that); when a
+//!   decisions file was applied, every other result has an empty
+//!   `suppressions` list ("known not suppressed", not "unknown"). Any
+//!   decision recorded on a finding is in the result's
+//!   `properties.decision`. Stale decisions are
+//!   `toolExecutionNotifications` (`decision.stale`); resolved and stale
+//!   decisions are listed in their artifact's properties.
 //!
 //! Columns count Unicode code points (`columnKind: unicodeCodePoints`),
 //! which is what prepub's locations count, not UTF-16 units.
@@ -48,9 +58,14 @@ pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, Strin
         artifacts.push(artifact(document));
         for finding in &document.findings {
             let rule_index = rules.get(finding.rule.as_str()).map_or(0, |(i, _)| *i);
-            results.push(result(lang, document, index, rule_index, finding));
+            let mut result = result(lang, document, index, rule_index, finding);
+            if review.decisions.is_some() || finding.waived.is_some() {
+                result["suppressions"] = suppressions(finding);
+            }
+            results.push(result);
         }
         notifications.extend(extraction_notifications(lang, document, index));
+        notifications.extend(stale_notifications(lang, document, index));
     }
 
     let mut driver = json!({
@@ -81,6 +96,9 @@ pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, Strin
             "summary": review.summary,
         },
     });
+    if let Some(info) = &review.decisions {
+        run["properties"]["decisions"] = json!(info);
+    }
     if let Some(batch) = present::field(&options.batch) {
         // The category GitHub uses to keep separate analyses apart.
         run["automationDetails"] = json!({ "id": format!("{batch}/") });
@@ -145,15 +163,20 @@ fn descriptor(lang: Lang, finding: &Finding) -> Value {
     })
 }
 
+/// The index of `decision.stale` in [`notification_descriptors`].
+const STALE_DESCRIPTOR: usize = 2;
+
 fn notification_descriptors(lang: Lang) -> Value {
-    let (partial, failed) = match lang {
+    let (partial, failed, stale) = match lang {
         Lang::Zh => (
             "文件部分内容未能读取，未读部分须人工审查。",
             "文件无法读取，须人工审查全文。",
+            "决定记录中的决定已失效：对应的发现已不再出现。",
         ),
         Lang::En => (
             "Part of the document could not be read; review the unread part by hand.",
             "The document could not be read; review all of it by hand.",
+            "A recorded decision is stale: its finding no longer appears.",
         ),
     };
     json!([
@@ -161,7 +184,56 @@ fn notification_descriptors(lang: Lang) -> Value {
           "defaultConfiguration": { "level": "warning" } },
         { "id": "extraction.failed", "shortDescription": { "text": failed },
           "defaultConfiguration": { "level": "error" } },
+        { "id": "decision.stale", "shortDescription": { "text": stale },
+          "defaultConfiguration": { "level": "warning" } },
     ])
+}
+
+/// A waived finding's suppression: `external` (the decisions file, not the
+/// document, records it) and `accepted` (a reviewer decided). Empty for
+/// any other finding.
+fn suppressions(finding: &Finding) -> Value {
+    let Some(waiver) = &finding.waived else {
+        return json!([]);
+    };
+    let mut properties = json!({ "reviewer": waiver.by, "date": waiver.date });
+    if let Some(expires) = &waiver.expires {
+        properties["expires"] = json!(expires);
+    }
+    json!([{
+        "kind": "external",
+        "status": "accepted",
+        "justification": waiver.reason,
+        "properties": properties,
+    }])
+}
+
+/// One warning per stale decision of a document, with the artifact's
+/// location, so a dashboard shows waivers that have gone out of date.
+fn stale_notifications(lang: Lang, document: &DocumentReview, index: usize) -> Vec<Value> {
+    present::past_decisions(lang, document)
+        .into_iter()
+        .filter(|entry| !entry.resolved)
+        .map(|entry| {
+            let message = format!(
+                "{}: {} {} “{}” — {} — {}",
+                document.path,
+                entry.rule,
+                entry.id,
+                entry.text,
+                present::one_line(lang, Some(entry.decision), &entry.lines, None),
+                entry.status
+            );
+            json!({
+                "level": "warning",
+                "message": { "text": message },
+                "descriptor": { "id": "decision.stale", "index": STALE_DESCRIPTOR },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": artifact_location(document, index),
+                } }],
+            })
+        })
+        .collect()
 }
 
 fn artifact_location(document: &DocumentReview, index: usize) -> Value {
@@ -189,6 +261,12 @@ fn artifact(document: &DocumentReview) -> Value {
     });
     if let Some(pages) = document.pages {
         properties["pages"] = json!(pages);
+    }
+    if !document.resolved.is_empty() {
+        properties["resolvedDecisions"] = json!(document.resolved);
+    }
+    if !document.stale_decisions.is_empty() {
+        properties["staleDecisions"] = json!(document.stale_decisions);
     }
     json!({
         "location": location,
@@ -232,6 +310,9 @@ fn result(
     }
     if let Some(cell) = &at.cell {
         properties["cell"] = json!(cell);
+    }
+    if let Some(decision) = &finding.decision {
+        properties["decision"] = json!(decision);
     }
     json!({
         "ruleId": finding.rule,
@@ -419,7 +500,8 @@ mod tests {
             ]
         );
         let results = run["results"].as_array().unwrap();
-        assert_eq!(results.len(), 7);
+        // Every finding, the waived one too.
+        assert_eq!(results.len(), 8);
         for result in results {
             let index = result["ruleIndex"].as_u64().unwrap() as usize;
             assert_eq!(rules[index], result["ruleId"].as_str().unwrap());
@@ -467,14 +549,106 @@ mod tests {
         let notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
             .as_array()
             .unwrap();
-        assert_eq!(notes.len(), 2);
-        assert_eq!(notes[0]["level"], "error");
-        assert_eq!(notes[0]["descriptor"]["id"], "extraction.failed");
+        let extraction: Vec<&Value> = notes
+            .iter()
+            .filter(|n| {
+                n["descriptor"]["id"]
+                    .as_str()
+                    .is_some_and(|id| id.starts_with("extraction."))
+            })
+            .collect();
+        assert_eq!(extraction.len(), 2);
+        assert_eq!(extraction[0]["level"], "error");
+        assert_eq!(extraction[0]["descriptor"]["id"], "extraction.failed");
         assert_eq!(
-            notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            extraction[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
             "drafts/%E6%89%AB%E6%8F%8F%E4%BB%B6%202.pdf"
         );
-        assert_eq!(notes[1]["level"], "warning");
+        assert_eq!(extraction[1]["level"], "warning");
+    }
+
+    #[test]
+    fn a_waived_finding_is_an_accepted_external_suppression() {
+        let log = rendered();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        let suppressed: Vec<&Value> = results
+            .iter()
+            .filter(|r| r["suppressions"].as_array().is_some_and(|s| !s.is_empty()))
+            .collect();
+        assert_eq!(suppressed.len(), 1);
+        let waived = suppressed[0];
+        assert_eq!(
+            waived["partialFingerprints"][FINGERPRINT_KEY],
+            "8d7c6b5a4f3e2d1c"
+        );
+        let suppression = &waived["suppressions"][0];
+        assert_eq!(suppression["kind"], "external");
+        assert_eq!(suppression["status"], "accepted");
+        assert_eq!(
+            suppression["justification"],
+            "值班手机号已在政府网站公开 <b>可保留</b>"
+        );
+        assert_eq!(suppression["properties"]["reviewer"], "李四");
+        assert_eq!(suppression["properties"]["expires"], "2024-12-31");
+        // The level stays: a dashboard shows what was waived, dismissed.
+        assert_eq!(waived["level"], "warning");
+        // With a decisions file applied, "not suppressed" is said outright.
+        assert!(results.iter().all(|r| r["suppressions"].is_array()));
+        let pending = &results[0]["properties"]["decision"];
+        assert_eq!(pending["decision"], "remove");
+        assert_eq!(pending["by"], "张三");
+
+        // Without one, nothing is claimed either way.
+        let mut review = fixture::review();
+        review.decisions = None;
+        for finding in review.documents.iter_mut().flat_map(|d| &mut d.findings) {
+            finding.decision = None;
+            finding.waived = None;
+        }
+        let bytes = render(&review, &RenderOptions::default()).unwrap();
+        let log: Value = serde_json::from_slice(&bytes).unwrap();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        assert!(results.iter().all(|r| r.get("suppressions").is_none()));
+    }
+
+    #[test]
+    fn stale_decisions_are_notifications_and_past_decisions_properties() {
+        let log = rendered();
+        let run = &log["runs"][0];
+        let stale: Vec<&Value> = run["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["descriptor"]["id"] == "decision.stale")
+            .collect();
+        assert_eq!(stale.len(), 2);
+        let descriptors = &run["tool"]["driver"]["notifications"];
+        assert_eq!(descriptors[STALE_DESCRIPTOR]["id"], "decision.stale");
+        assert!(
+            stale
+                .iter()
+                .all(|n| n["descriptor"]["index"] == STALE_DESCRIPTOR)
+        );
+        let message = stale[1]["message"]["text"].as_str().unwrap();
+        assert!(
+            message.starts_with("notices/公告.txt: marking.cn.internal c0de5eed0badf00d “内部资料” — ☑ 保留；理由：引用的是已公开文件的标题"),
+            "{message}"
+        );
+        assert_eq!(
+            stale[1]["locations"][0]["physicalLocation"]["artifactLocation"]["index"],
+            4
+        );
+        let artifacts = run["artifacts"].as_array().unwrap();
+        assert_eq!(
+            artifacts[0]["properties"]["resolvedDecisions"][0]["id"],
+            "6e5d4c3b2a1f0e9d"
+        );
+        assert_eq!(
+            artifacts[4]["properties"]["staleDecisions"][0]["decision"],
+            "keep"
+        );
+        assert_eq!(run["properties"]["summary"]["waived"], 1);
+        assert_eq!(run["properties"]["decisions"]["as_of"], "2024-03-01");
     }
 
     #[test]

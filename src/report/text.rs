@@ -88,10 +88,18 @@ pub fn render(review: &Review, options: &TextOptions) -> Vec<u8> {
                 decision.date
             );
         }
+        // As on the sign-off form: in a document not fully read, an absent
+        // finding proves nothing.
+        let why_stale = if document.extraction.status == crate::document::ExtractionStatus::Complete
+        {
+            "the finding no longer appears"
+        } else {
+            "the document was not fully read; check by hand"
+        };
         for decision in &document.stale_decisions {
             let _ = writeln!(
                 out,
-                "  {} {} {} {}  {} by {} on {}: the finding no longer appears",
+                "  {} {} {} {}  {} by {} on {}: {why_stale}",
                 paint(colour, "33", "stale decision"),
                 decision.id,
                 decision.rule,
