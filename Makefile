@@ -32,6 +32,7 @@ corpus:
 # LibreOffice for the office formats).
 fixtures:
 	cd fixtures/text && python3 make.py
+	cd fixtures/archive && python3 make.py
 	python3 fixtures/ofd/make.py
 	python3 fixtures/html/make.py
 	fixtures/odf/make.sh

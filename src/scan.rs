@@ -37,10 +37,71 @@ pub fn scan_bytes(
     options: &ScanOptions,
 ) -> Vec<DocumentReview> {
     let format = detect_safely(bytes, path);
+    if format == Format::Zip {
+        return scan_archive(path, bytes, rules, options);
+    }
     let extraction = extract_safely(format, path, bytes, options);
     vec![review_document(
         path, bytes, format, extraction, rules, options,
     )]
+}
+
+/// Reviews each member of a zip archive as its own document, named
+/// `archive.zip!/inner.docx`. A member that cannot be read is a failed
+/// document with the reason; an archive that cannot be opened at all is one
+/// failed document.
+fn scan_archive(
+    path: &str,
+    bytes: &[u8],
+    rules: &RuleSet,
+    options: &ScanOptions,
+) -> Vec<DocumentReview> {
+    let members = catch_unwind(AssertUnwindSafe(|| {
+        extract::archive::members(bytes, &options.limits)
+    }))
+    .unwrap_or_else(|payload| {
+        Err(format!(
+            "internal error while opening the archive ({})",
+            panic_message(&payload)
+        ))
+    });
+    let members = match members {
+        Ok(members) => members,
+        Err(why) => {
+            let extraction = Extraction::failed(format!("zip archive: {why}"));
+            return vec![review_document(
+                path,
+                bytes,
+                Format::Zip,
+                extraction,
+                rules,
+                options,
+            )];
+        }
+    };
+    members
+        .into_iter()
+        .map(|member| {
+            let name = format!("{path}!/{}", member.name);
+            match member.content {
+                Ok(content) => {
+                    let format = detect_safely(&content, &member.name);
+                    let extraction = if format == Format::Zip {
+                        Extraction::failed(
+                            "archive nested deeper than prepub opens: unpack it and rescan",
+                        )
+                    } else {
+                        extract_safely(format, &name, &content, options)
+                    };
+                    review_document(&name, &content, format, extraction, rules, options)
+                }
+                Err(why) => {
+                    let extraction = Extraction::failed(format!("archive member not read: {why}"));
+                    review_document(&name, &[], Format::Unknown, extraction, rules, options)
+                }
+            }
+        })
+        .collect()
 }
 
 fn detect_safely(bytes: &[u8], path: &str) -> Format {
