@@ -165,10 +165,10 @@ mod tests {
     #[test]
     fn separators_only_between_texts() {
         let mut line = LineBuilder::default();
-        line.buffer(Part::Body, &None, Some(1)).push_str("甲");
+        line.buffer(Part::Body, &None, Some(1)).push('甲');
         line.separate(' ');
         line.separate('\t');
-        line.buffer(Part::Body, &None, Some(1)).push_str("乙");
+        line.buffer(Part::Body, &None, Some(1)).push('乙');
         line.separate('\t');
         let mut out = Vec::new();
         assert_eq!(line.finish(&mut out, Part::Body), 1);

@@ -84,6 +84,7 @@ fn read_package(bytes: &[u8], limits: &Limits, deadline: Deadline, depth: usize)
         properties: Properties::default(),
         story_rels: Vec::new(),
         timed_out: false,
+        main_text: false,
         handled: BTreeSet::new(),
     };
     reader.read();
@@ -104,6 +105,9 @@ struct PackageReader<'a> {
     /// Relationships of every story part read, for links and embeddings.
     story_rels: Vec<(String, Vec<Relationship>)>,
     timed_out: bool,
+    /// Whether any text of the main part was read (a time-out before that
+    /// leaves nothing reviewed: failed, not partial).
+    main_text: bool,
     /// Parts already read or reported, so nothing is read twice.
     handled: BTreeSet<String>,
 }
@@ -185,9 +189,11 @@ impl PackageReader<'_> {
                 "time budget of {} s exceeded while reading {name} (--timeout): it and the parts after it were not read",
                 self.limits.time_budget.as_secs()
             );
-            self.extraction
-                .problems
-                .push(Problem::partial(None, message));
+            self.extraction.problems.push(if self.main_text {
+                Problem::partial(None, message)
+            } else {
+                Problem::failed(message)
+            });
         }
     }
 
@@ -234,8 +240,8 @@ impl PackageReader<'_> {
     }
 
     fn read_styles_and_settings(&mut self, main_rels: &[Relationship]) {
-        if let Some(name) = targets(main_rels, RelKind::Styles).into_iter().next() {
-            if let Some(text) = self.read_xml(&name, Part::Hidden, false) {
+        if let Some(name) = targets(main_rels, RelKind::Styles).into_iter().next()
+            && let Some(text) = self.read_xml(&name, Part::Hidden, false) {
                 let (styles, error) = Styles::parse(&text);
                 self.styles = styles;
                 if let Some(error) = error {
@@ -247,9 +253,8 @@ impl PackageReader<'_> {
                     );
                 }
             }
-        }
-        if let Some(name) = targets(main_rels, RelKind::Settings).into_iter().next() {
-            if let Some(text) = self.read_xml(&name, Part::Metadata, false) {
+        if let Some(name) = targets(main_rels, RelKind::Settings).into_iter().next()
+            && let Some(text) = self.read_xml(&name, Part::Metadata, false) {
                 let (settings, error) = Settings::parse(&text);
                 if let Some(error) = error {
                     self.partial(
@@ -271,7 +276,6 @@ impl PackageReader<'_> {
                 }
                 self.settings = settings;
             }
-        }
     }
 
     fn read_main(&mut self, main: &str) {
@@ -290,6 +294,7 @@ impl PackageReader<'_> {
             &mut self.sink,
             &mut self.facts,
         );
+        self.main_text = outcome.read_text;
         self.story_outcome(main, Part::Body, outcome, true);
     }
 
@@ -413,11 +418,10 @@ impl PackageReader<'_> {
             }
         }
         for name in targets(main_rels, RelKind::People) {
-            if let Some(text) = self.read_xml(&name, Part::Metadata, false) {
-                if let Err(error) = self.properties.read_people(&text) {
+            if let Some(text) = self.read_xml(&name, Part::Metadata, false)
+                && let Err(error) = self.properties.read_people(&text) {
                     self.partial(Part::Metadata, format!("{name}: {error}"));
                 }
-            }
         }
         for name in targets(main_rels, RelKind::Comments) {
             self.read_story(&name, StoryKind::Comments, None);
@@ -514,14 +518,13 @@ impl PackageReader<'_> {
             if !self.container.contains(&name) {
                 continue;
             }
-            if let Some(text) = self.read_xml(&name, Part::Metadata, false) {
-                if let Err(error) = read(&mut self.properties, &text) {
+            if let Some(text) = self.read_xml(&name, Part::Metadata, false)
+                && let Err(error) = read(&mut self.properties, &text) {
                     self.partial(
                         Part::Metadata,
                         format!("{name}: {error}: the properties after that point were not read"),
                     );
                 }
-            }
         }
     }
 
@@ -773,9 +776,9 @@ fn header_labels(sections: &[Section], even_and_odd: bool) -> HashMap<String, St
 }
 
 /// `commentsExtended.xml`: paragraph id → (parent paragraph id, done).
-fn comment_threads(xml: &str) -> (HashMap<String, (Option<String>, bool)>, Option<String>) {
+fn comment_threads(xml: &str) -> (story::Threads, Option<String>) {
     use quick_xml::events::Event;
-    let mut threads = HashMap::new();
+    let mut threads = story::Threads::new();
     let mut reader = quick_xml::Reader::from_str(xml);
     reader.config_mut().allow_dangling_amp = true;
     loop {

@@ -95,10 +95,13 @@ pub(super) struct Facts {
     pub sections: Vec<Section>,
     /// From `commentsExtended.xml`: paragraph id → (parent paragraph id,
     /// resolved).
-    pub threads: HashMap<String, (Option<String>, bool)>,
+    pub threads: Threads,
     /// Comment paragraph id → author, to label replies.
     pub thread_authors: HashMap<String, String>,
 }
+
+/// Comment threads: paragraph id → (parent paragraph id, resolved).
+pub(super) type Threads = HashMap<String, (Option<String>, bool)>;
 
 /// How reading one story ended.
 #[derive(Debug, Default)]
@@ -421,12 +424,11 @@ impl StoryReader<'_> {
             Ns::Mc if name == "Fallback" => return Opened::Skip,
             Ns::M if name == "t" => return Opened::Elem(Elem::Text),
             Ns::V => {
-                if name == "textpath" {
-                    if let Some(text) = attr(element, "string") {
+                if name == "textpath"
+                    && let Some(text) = attr(element, "string") {
                         let label = self.textbox_label();
                         self.standalone(Part::Textbox, label, &text);
                     }
-                }
                 if let Some(alt) = attr(element, "alt") {
                     self.standalone(Part::Hidden, Some("alt text".into()), &alt);
                 }
@@ -521,8 +523,9 @@ impl StoryReader<'_> {
                 if attr(element, "type").as_deref() == Some("page") {
                     self.page_break();
                 }
-                let in_table = self.frame().tables > 0;
-                self.inline(if in_table { " " } else { "\n" });
+                // One paragraph stays one line: a manual line break is a
+                // space.
+                self.inline(" ");
                 Elem::Other
             }
             "noBreakHyphen" if parent == Elem::Run => {
@@ -1013,9 +1016,7 @@ impl StoryReader<'_> {
     }
 
     fn textbox_label(&self) -> Label {
-        let Some(frame) = self.frames.last() else {
-            return None;
-        };
+        let frame = self.frames.last()?;
         match frame.part {
             Part::Body => None,
             Part::Textbox => frame.label.clone(),
@@ -1098,11 +1099,10 @@ impl StoryReader<'_> {
     }
 
     fn count_revision(&mut self, revision: Revision) {
-        if revision.touched {
-            if let Some(author) = revision.author {
+        if revision.touched
+            && let Some(author) = revision.author {
                 self.facts.revision_authors.insert(author);
             }
-        }
         if !revision.produced {
             return;
         }
@@ -1188,11 +1188,10 @@ fn section_types(xml: &str) -> Vec<Option<String>> {
         if !in_change {
             if name == "sectPr" {
                 types.push(None);
-            } else if name == "type" && path.last().is_some_and(|p| p == "sectPr") {
-                if let (Some(last), Some(value)) = (types.last_mut(), attr(&element, "val")) {
+            } else if name == "type" && path.last().is_some_and(|p| p == "sectPr")
+                && let (Some(last), Some(value)) = (types.last_mut(), attr(&element, "val")) {
                     *last = Some(value.into_owned());
                 }
-            }
         }
         if !empty {
             path.push(name.to_owned());

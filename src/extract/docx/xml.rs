@@ -167,7 +167,7 @@ impl Ticker {
     /// True once the deadline has passed.
     pub(super) fn expired(&mut self) -> bool {
         self.count = self.count.wrapping_add(1);
-        self.count % DEADLINE_STRIDE == 0 && self.deadline.passed()
+        self.count.is_multiple_of(DEADLINE_STRIDE) && self.deadline.passed()
     }
 }
 
