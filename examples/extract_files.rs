@@ -12,10 +12,11 @@ use std::io::Write;
 fn main() {
     // Quietly stop when the reader of our output goes away (`| head`).
     if let Err(error) = run()
-        && error.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("extract_files: {error}");
-            std::process::exit(2);
-        }
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("extract_files: {error}");
+        std::process::exit(2);
+    }
 }
 
 fn run() -> std::io::Result<()> {

@@ -273,11 +273,10 @@ fn sheet_rows(xml: &str, shared: &[String], deadline: Deadline) -> Result<Vec<St
                         row.push(text);
                     }
                 }
-                "row"
-                    if !row.is_empty() => {
-                        rows.push(row.join("\t"));
-                        row.clear();
-                    }
+                "row" if !row.is_empty() => {
+                    rows.push(row.join("\t"));
+                    row.clear();
+                }
                 _ => {}
             },
             Ok(Event::Text(text)) if in_value => push_text(&mut value, &text.xml10_content()),

@@ -241,41 +241,39 @@ impl PackageReader<'_> {
 
     fn read_styles_and_settings(&mut self, main_rels: &[Relationship]) {
         if let Some(name) = targets(main_rels, RelKind::Styles).into_iter().next()
-            && let Some(text) = self.read_xml(&name, Part::Hidden, false) {
-                let (styles, error) = Styles::parse(&text);
-                self.styles = styles;
-                if let Some(error) = error {
-                    self.partial(
-                        Part::Hidden,
-                        format!(
-                            "{name}: {error}: text hidden by a style may be reported as visible"
-                        ),
-                    );
-                }
+            && let Some(text) = self.read_xml(&name, Part::Hidden, false)
+        {
+            let (styles, error) = Styles::parse(&text);
+            self.styles = styles;
+            if let Some(error) = error {
+                self.partial(
+                    Part::Hidden,
+                    format!("{name}: {error}: text hidden by a style may be reported as visible"),
+                );
             }
+        }
         if let Some(name) = targets(main_rels, RelKind::Settings).into_iter().next()
-            && let Some(text) = self.read_xml(&name, Part::Metadata, false) {
-                let (settings, error) = Settings::parse(&text);
-                if let Some(error) = error {
-                    self.partial(
-                        Part::Metadata,
-                        format!(
-                            "{name}: {error}: document settings after that point were not read"
-                        ),
-                    );
-                }
-                if let Some(id) = &settings.template_relationship {
-                    let rels = self.relationships(&name);
-                    if let Some(rel) = rels.iter().find(|rel| rel.id == *id) {
-                        self.properties.push("template path", &rel.target);
-                    }
-                }
-                for (variable, value) in &settings.variables {
-                    self.properties
-                        .push(&format!("document variable {variable}"), value);
-                }
-                self.settings = settings;
+            && let Some(text) = self.read_xml(&name, Part::Metadata, false)
+        {
+            let (settings, error) = Settings::parse(&text);
+            if let Some(error) = error {
+                self.partial(
+                    Part::Metadata,
+                    format!("{name}: {error}: document settings after that point were not read"),
+                );
             }
+            if let Some(id) = &settings.template_relationship {
+                let rels = self.relationships(&name);
+                if let Some(rel) = rels.iter().find(|rel| rel.id == *id) {
+                    self.properties.push("template path", &rel.target);
+                }
+            }
+            for (variable, value) in &settings.variables {
+                self.properties
+                    .push(&format!("document variable {variable}"), value);
+            }
+            self.settings = settings;
+        }
     }
 
     fn read_main(&mut self, main: &str) {
@@ -419,9 +417,10 @@ impl PackageReader<'_> {
         }
         for name in targets(main_rels, RelKind::People) {
             if let Some(text) = self.read_xml(&name, Part::Metadata, false)
-                && let Err(error) = self.properties.read_people(&text) {
-                    self.partial(Part::Metadata, format!("{name}: {error}"));
-                }
+                && let Err(error) = self.properties.read_people(&text)
+            {
+                self.partial(Part::Metadata, format!("{name}: {error}"));
+            }
         }
         for name in targets(main_rels, RelKind::Comments) {
             self.read_story(&name, StoryKind::Comments, None);
@@ -519,12 +518,13 @@ impl PackageReader<'_> {
                 continue;
             }
             if let Some(text) = self.read_xml(&name, Part::Metadata, false)
-                && let Err(error) = read(&mut self.properties, &text) {
-                    self.partial(
-                        Part::Metadata,
-                        format!("{name}: {error}: the properties after that point were not read"),
-                    );
-                }
+                && let Err(error) = read(&mut self.properties, &text)
+            {
+                self.partial(
+                    Part::Metadata,
+                    format!("{name}: {error}: the properties after that point were not read"),
+                );
+            }
         }
     }
 

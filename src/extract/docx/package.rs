@@ -183,9 +183,10 @@ pub(super) fn main_part(container: &Container<'_>, package: &[Relationship]) -> 
                     let is_main = attr(&element, "ContentType")
                         .is_some_and(|kind| MAIN_CONTENT_TYPES.contains(&kind.trim()));
                     if let Some(name) = attr(&element, "PartName").filter(|_| is_main)
-                        && let Some(name) = container.resolve(&name) {
-                            return Some(name.to_owned());
-                        }
+                        && let Some(name) = container.resolve(&name)
+                    {
+                        return Some(name.to_owned());
+                    }
                 }
                 Ok(Event::Eof) | Err(_) => break,
                 Ok(_) => {}

@@ -194,6 +194,8 @@ struct Frame {
     /// cell of a row split across pages carries one).
     row_broke: bool,
     paragraph_hidden: Option<bool>,
+    /// The paragraph mark is hidden: the paragraph runs into the next.
+    mark_hidden: bool,
     run: RunState,
     comment: Option<CommentInfo>,
 }
@@ -209,6 +211,7 @@ impl Frame {
             tables: 0,
             row_broke: false,
             paragraph_hidden: None,
+            mark_hidden: false,
             run: RunState::default(),
             comment: None,
         }
@@ -266,6 +269,8 @@ enum Elem {
     Other,
     Paragraph,
     ParagraphProps,
+    /// `w:pPr/w:rPr`: properties of the paragraph mark.
+    MarkProps,
     Run,
     RunProps,
     /// `w:t`, `m:t`: visible text.
@@ -425,10 +430,11 @@ impl StoryReader<'_> {
             Ns::M if name == "t" => return Opened::Elem(Elem::Text),
             Ns::V => {
                 if name == "textpath"
-                    && let Some(text) = attr(element, "string") {
-                        let label = self.textbox_label();
-                        self.standalone(Part::Textbox, label, &text);
-                    }
+                    && let Some(text) = attr(element, "string")
+                {
+                    let label = self.textbox_label();
+                    self.standalone(Part::Textbox, label, &text);
+                }
                 if let Some(alt) = attr(element, "alt") {
                     self.standalone(Part::Hidden, Some("alt text".into()), &alt);
                 }
@@ -469,8 +475,17 @@ impl StoryReader<'_> {
                 Elem::Other
             }
             // Paragraph-mark properties: a hidden or deleted paragraph mark
-            // hides no text.
-            "rPr" if parent == Elem::ParagraphProps => return Opened::Skip,
+            // hides no text, but a hidden mark (a style separator,
+            // `w:specVanish`) joins the paragraph to the next one on the
+            // page, so their text is one line.
+            "rPr" if parent == Elem::ParagraphProps => Elem::MarkProps,
+            "vanish" | "specVanish" if parent == Elem::MarkProps => {
+                self.frame().mark_hidden = is_on(element);
+                Elem::Other
+            }
+            // Anything else about the mark (its insertion, deletion or old
+            // formatting) holds no text.
+            _ if parent == Elem::MarkProps => return Opened::Skip,
             "rPr" if parent == Elem::Run => Elem::RunProps,
             "sectPr" => {
                 if self.kind == StoryKind::Document {
@@ -709,7 +724,9 @@ impl StoryReader<'_> {
                 }
                 let frame = self.frame();
                 frame.paragraph_hidden = None;
-                if frame.tables > 0 {
+                if std::mem::take(&mut frame.mark_hidden) {
+                    // Runs on into the next paragraph.
+                } else if frame.tables > 0 {
                     frame.line.separate(' ');
                 } else {
                     self.finish_line();
@@ -1100,9 +1117,10 @@ impl StoryReader<'_> {
 
     fn count_revision(&mut self, revision: Revision) {
         if revision.touched
-            && let Some(author) = revision.author {
-                self.facts.revision_authors.insert(author);
-            }
+            && let Some(author) = revision.author
+        {
+            self.facts.revision_authors.insert(author);
+        }
         if !revision.produced {
             return;
         }
@@ -1188,10 +1206,12 @@ fn section_types(xml: &str) -> Vec<Option<String>> {
         if !in_change {
             if name == "sectPr" {
                 types.push(None);
-            } else if name == "type" && path.last().is_some_and(|p| p == "sectPr")
-                && let (Some(last), Some(value)) = (types.last_mut(), attr(&element, "val")) {
-                    *last = Some(value.into_owned());
-                }
+            } else if name == "type"
+                && path.last().is_some_and(|p| p == "sectPr")
+                && let (Some(last), Some(value)) = (types.last_mut(), attr(&element, "val"))
+            {
+                *last = Some(value.into_owned());
+            }
         }
         if !empty {
             path.push(name.to_owned());

@@ -98,9 +98,10 @@ impl Styles {
                 }
                 ("basedOn", Some("style"), _) => {
                     if let (Some(id), Some(base)) = (&current, attr(&element, "val"))
-                        && let Some(entry) = raw.get_mut(id) {
-                            entry.based_on = Some(base.into_owned());
-                        }
+                        && let Some(entry) = raw.get_mut(id)
+                    {
+                        entry.based_on = Some(base.into_owned());
+                    }
                 }
                 ("vanish" | "specVanish", Some("rPr"), Some("style")) => {
                     if let Some(entry) = current.as_ref().and_then(|id| raw.get_mut(id)) {

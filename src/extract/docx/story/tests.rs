@@ -196,6 +196,22 @@ fn hidden_paragraph_marks_and_old_formatting_hide_nothing() {
 }
 
 #[test]
+fn a_hidden_paragraph_mark_runs_into_the_next_paragraph() {
+    let inner = p(&format!(
+        r#"<w:pPr><w:rPr><w:ins w:author="甲"><w:t>不是文字</w:t></w:ins><w:vanish/><w:specVanish/></w:rPr></w:pPr>{}"#,
+        r("会议地点")
+    )) + &p(&r(". 会议在北京举行"))
+        + &p(&r("下一段"));
+    let read = body(&inner);
+    assert_eq!(
+        read.texts(Part::Body),
+        ["会议地点. 会议在北京举行", "下一段"]
+    );
+    assert!(read.texts(Part::Insertion).is_empty());
+    assert_eq!(read.facts.revisions, 0);
+}
+
+#[test]
 fn tables_rows_are_lines_and_cells_never_join() {
     let cell = |content: &str| format!("<w:tc>{content}</w:tc>");
     let nested = format!(
