@@ -95,6 +95,9 @@ fn has_part(extraction: &Extraction, part: Part) -> bool {
     extraction.segments.iter().any(|s| s.part == part)
 }
 
+/// A property a document must have when its manifest note says so.
+type Check = dyn Fn(&Extraction) -> bool;
+
 fn has_notice(extraction: &Extraction, rule: &str) -> bool {
     extraction.notices.iter().any(|n| n.rule == rule)
 }
@@ -187,7 +190,7 @@ fn corpus_word_documents() {
                 "{name}: no hidden text"
             );
         }
-        let expectations: [(&str, &dyn Fn(&Extraction) -> bool); 5] = [
+        let expectations: [(&str, &Check); 5] = [
             ("comment", &|e| has_part(e, Part::Comment)),
             ("tracked", &|e| has_notice(e, "hidden.docx.revisions")),
             ("revision", &|e| has_notice(e, "hidden.docx.revisions")),
