@@ -189,17 +189,17 @@ fn detect_zip(bytes: &[u8], extension: &str) -> Format {
             .iter()
             .any(|n| n.to_ascii_lowercase().starts_with(prefix))
     };
-    if has("mimetype") {
-        if let Some(mime) = odf_mimetype(bytes) {
-            if mime.starts_with("application/vnd.oasis.opendocument.text") {
-                return Format::Odt;
-            }
-            if mime.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
-                return Format::Ods;
-            }
-            if mime.starts_with("application/vnd.oasis.opendocument.presentation") {
-                return Format::Odp;
-            }
+    if has("mimetype")
+        && let Some(mime) = odf_mimetype(bytes)
+    {
+        if mime.starts_with("application/vnd.oasis.opendocument.text") {
+            return Format::Odt;
+        }
+        if mime.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
+            return Format::Ods;
+        }
+        if mime.starts_with("application/vnd.oasis.opendocument.presentation") {
+            return Format::Odp;
         }
     }
     if names.iter().any(|n| {
