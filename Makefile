@@ -23,6 +23,7 @@ fmt:
 # Benchmarks; results are ratios against baselines measured in the same run.
 bench:
 	bench/matching.sh 100 10000
+	bench/docx.sh
 
 # Scans the whole shared corpus and fails on any panic or status mismatch.
 corpus:
@@ -32,6 +33,7 @@ corpus:
 # LibreOffice for the office formats).
 fixtures:
 	cd fixtures/text && python3 make.py
+	python3 fixtures/docx/make.py
 
 man:
 	$(CARGO) run --quiet -- man > prepub.1
