@@ -160,9 +160,12 @@ impl PackageReader<'_> {
         // Body first, then the other parts; within a part, reading order.
         segments.sort_by_key(|segment| segment.part);
         self.extraction.segments.extend(segments);
-        self.extraction.pages = self.properties.pages.or_else(|| {
-            (self.facts.saw_page_break && self.facts.last_page > 1).then_some(self.facts.last_page)
-        });
+        // Without Word's layout the counted pages are a lower bound (only
+        // explicit breaks), so they are not given as the page count.
+        self.extraction.pages = self
+            .properties
+            .pages
+            .or_else(|| self.facts.rendered.then_some(self.facts.last_page));
         let notices = notices(&self.facts, &self.properties);
         self.extraction.notices.extend(notices);
         self.extraction

@@ -88,9 +88,10 @@ pub(super) struct Facts {
     /// Paragraphs (or rows) with hidden text, and the first of them.
     pub hidden_passages: usize,
     pub first_hidden: Option<(String, Option<u32>)>,
-    /// Last body page reached, and whether any page break was seen.
+    /// Last body page reached, and whether Word recorded its own layout
+    /// (`w:lastRenderedPageBreak`): only then is the count the real one.
     pub last_page: u32,
-    pub saw_page_break: bool,
+    pub rendered: bool,
     pub anchors: HashMap<(Anchor, String), u32>,
     pub sections: Vec<Section>,
     /// From `commentsExtended.xml`: paragraph id → (parent paragraph id,
@@ -932,7 +933,6 @@ impl StoryReader<'_> {
     fn page_break(&mut self) {
         if self.frame().pages == Pages::Counted {
             self.pending_break = true;
-            self.facts.saw_page_break = true;
         }
     }
 
@@ -950,7 +950,7 @@ impl StoryReader<'_> {
         // An explicit break that Word then rendered is one page, not two.
         self.pending_break = false;
         self.page += 1;
-        self.facts.saw_page_break = true;
+        self.facts.rendered = true;
     }
 
     /// Ends the current line of the current frame.
