@@ -339,7 +339,13 @@ impl StoryReader<'_> {
             let (namespace, event) = match reader.read_resolved_event() {
                 Ok((resolved, event)) => (xml::classify(&resolved), event),
                 Err(error) => {
-                    self.outcome.stop = Some(xml::invalid(error, reader.error_position()));
+                    // Namespace errors (nesting past quick-xml's own limit)
+                    // leave no error position: use where reading stopped.
+                    let position = match reader.error_position() {
+                        0 => reader.buffer_position(),
+                        position => position,
+                    };
+                    self.outcome.stop = Some(xml::invalid(error, position));
                     break;
                 }
             };
