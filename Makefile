@@ -23,6 +23,7 @@ fmt:
 # Benchmarks; results are ratios against baselines measured in the same run.
 bench:
 	bench/matching.sh 100 10000
+	bench/docx.sh
 
 # Scans the whole shared corpus and fails on any panic or status mismatch.
 corpus:
@@ -38,6 +39,7 @@ fixtures:
 	fixtures/odf/make.sh
 	fixtures/xlsx/make.sh
 	fixtures/pptx/make.sh
+	python3 fixtures/docx/make.py
 
 man:
 	$(CARGO) run --quiet -- man > prepub.1
