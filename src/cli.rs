@@ -503,29 +503,28 @@ pub fn test_examples(set: &RuleSet) -> (String, usize) {
     let mut out = String::new();
     let mut passed = 0;
     let mut failed = 0;
-    for rule in set.rules() {
-        let cases = rule
-            .examples_match
-            .iter()
-            .map(|e| (e, true))
-            .chain(rule.examples_no_match.iter().map(|e| (e, false)));
-        for (example, should_match) in cases {
-            let matched = crate::scan::findings_in_text(example, set)
-                .iter()
-                .any(|f| f.rule == rule.id);
-            let verb = if should_match {
-                "matches"
-            } else {
-                "does not match"
-            };
-            if matched == should_match {
-                passed += 1;
-                out.push_str(&format!("ok      {} {verb} {example:?}\n", rule.id));
-            } else {
-                failed += 1;
-                out.push_str(&format!("FAILED  {} {verb} {example:?}\n", rule.id));
-            }
-        }
+    for outcome in crate::scan::run_examples(set) {
+        let expected = match (outcome.should_match, outcome.required) {
+            (false, _) => "does not match".to_owned(),
+            (true, None) => "matches".to_owned(),
+            (true, Some(severity)) => format!("matches at {severity}"),
+        };
+        let status = if outcome.passed() {
+            passed += 1;
+            "ok     "
+        } else {
+            failed += 1;
+            "FAILED "
+        };
+        let found = match (outcome.passed(), outcome.found) {
+            (true, _) => String::new(),
+            (false, Some(severity)) => format!(" (found at {severity})"),
+            (false, None) => " (not found)".to_owned(),
+        };
+        out.push_str(&format!(
+            "{status} {} {expected} {:?}{found}\n",
+            outcome.rule, outcome.text
+        ));
     }
     out.push_str(&format!("\n{passed} passed, {failed} failed\n"));
     (out, failed)

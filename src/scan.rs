@@ -218,6 +218,8 @@ pub fn verdict_for(
 
 /// A match located in the original text, before ids are assigned.
 struct Located {
+    /// The rule's index in the rule set; `None` for extractor notices.
+    rule: Option<usize>,
     finding: Finding,
     fingerprint_base: [u8; 32],
     order: (Part, u32, u32, u32),
@@ -281,6 +283,7 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ScanOptions)
             hasher.update([0]);
         }
         located.push(Located {
+            rule: None,
             fingerprint_base: hasher.finalize().into(),
             order: (notice.part, notice.page.unwrap_or(0), 0, 0),
             finding: Finding {
@@ -303,6 +306,7 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ScanOptions)
             },
         });
     }
+    escalate(&mut located, rules, options);
     located.sort_by(|a, b| {
         a.order
             .cmp(&b.order)
@@ -322,6 +326,51 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ScanOptions)
             item.finding
         })
         .collect()
+}
+
+/// Applies the rules' `escalate` conditions: a finding is raised when the
+/// document holds *another* finding of a named rule at review or above.
+/// Severities are read before any escalation, so escalations never chain.
+fn escalate(located: &mut [Located], rules: &RuleSet, options: &ScanOptions) {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for item in located.iter() {
+        if item.rule.is_some() && item.finding.severity >= Severity::Review {
+            *counts.entry(item.finding.rule.as_str()).or_insert(0) += 1;
+        }
+    }
+    let counts: HashMap<String, usize> = counts
+        .into_iter()
+        .map(|(rule, count)| (rule.to_owned(), count))
+        .collect();
+    for item in located.iter_mut() {
+        let Some(rule) = item.rule.map(|index| &rules.rules()[index]) else {
+            continue;
+        };
+        let own_counted = item.finding.severity >= Severity::Review;
+        for escalation in &rule.escalations {
+            if escalation.to <= item.finding.severity {
+                continue;
+            }
+            let trigger = escalation.rules.iter().find(|target| {
+                let count = counts.get(target.as_str()).copied().unwrap_or(0);
+                let own = usize::from(own_counted && **target == rule.id);
+                count > own
+            });
+            let Some(trigger) = trigger else {
+                continue;
+            };
+            item.finding.severity = escalation.to;
+            item.finding.message.push('（');
+            item.finding.message.push_str(&escalation.reason);
+            item.finding.message.push('）');
+            if options.explain {
+                item.finding.explain.push(format!(
+                    "raised to {}: the document also has a {trigger} finding — {}",
+                    escalation.to, escalation.reason
+                ));
+            }
+        }
+    }
 }
 
 /// Drops a match of a rule that overlaps an earlier match of the same rule.
@@ -385,6 +434,7 @@ fn locate(
     }
     let page = segment.page;
     Located {
+        rule: Some(raw.rule),
         fingerprint_base: hasher.finalize().into(),
         order: (segment.part, page.unwrap_or(0), line, column),
         finding: Finding {
@@ -516,6 +566,63 @@ pub fn findings_in_text(text: &str, rules: &RuleSet) -> Vec<Finding> {
     find_all(&extraction, rules, &ScanOptions::default())
 }
 
+/// The outcome of one rule example.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExampleOutcome {
+    pub rule: String,
+    pub text: String,
+    /// True for a `match` example, false for a `no_match` one.
+    pub should_match: bool,
+    /// The severity a `match` example must be found at, if it names one.
+    pub required: Option<Severity>,
+    /// The highest severity the rule found in the text.
+    pub found: Option<Severity>,
+}
+
+impl ExampleOutcome {
+    pub fn passed(&self) -> bool {
+        match (self.should_match, self.found) {
+            (false, found) => found.is_none(),
+            (true, None) => false,
+            (true, Some(found)) => self.required.is_none_or(|required| required == found),
+        }
+    }
+}
+
+/// Runs every rule's `examples` through the whole rule set, as one-line
+/// documents: the way `rules test` and the packs' own tests check them.
+pub fn run_examples(rules: &RuleSet) -> Vec<ExampleOutcome> {
+    let mut outcomes = Vec::new();
+    for rule in rules.rules() {
+        let found_in = |text: &str| {
+            findings_in_text(text, rules)
+                .iter()
+                .filter(|f| f.rule == rule.id)
+                .map(|f| f.severity)
+                .max()
+        };
+        for example in &rule.examples_match {
+            outcomes.push(ExampleOutcome {
+                rule: rule.id.clone(),
+                text: example.text.clone(),
+                should_match: true,
+                required: example.severity,
+                found: found_in(&example.text),
+            });
+        }
+        for text in &rule.examples_no_match {
+            outcomes.push(ExampleOutcome {
+                rule: rule.id.clone(),
+                text: text.clone(),
+                should_match: false,
+                required: None,
+                found: found_in(text),
+            });
+        }
+    }
+    outcomes
+}
+
 /// Categories whose matches are masked by default.
 pub fn is_masked_category(category: Category) -> bool {
     category == Category::Personal
@@ -530,6 +637,23 @@ mod tests {
     }
 
     #[test]
+    fn every_builtin_rule_has_both_kinds_of_example() {
+        let rules = builtin();
+        for rule in rules.rules() {
+            assert!(
+                !rule.examples_match.is_empty(),
+                "{} has no match example",
+                rule.id
+            );
+            assert!(
+                !rule.examples_no_match.is_empty(),
+                "{} has no no_match example",
+                rule.id
+            );
+        }
+    }
+
+    #[test]
     fn masks_keep_ends() {
         assert_eq!(mask("11010519491231002X"), "1101**********002X");
         assert_eq!(mask("13912345678"), "139****5678");
@@ -540,25 +664,11 @@ mod tests {
     #[test]
     fn every_builtin_example_behaves() {
         let rules = builtin();
-        let mut failures = Vec::new();
-        for rule in rules.rules() {
-            for example in &rule.examples_match {
-                if !findings_in_text(example, &rules)
-                    .iter()
-                    .any(|f| f.rule == rule.id)
-                {
-                    failures.push(format!("{}: should match {example:?}", rule.id));
-                }
-            }
-            for example in &rule.examples_no_match {
-                if findings_in_text(example, &rules)
-                    .iter()
-                    .any(|f| f.rule == rule.id)
-                {
-                    failures.push(format!("{}: should not match {example:?}", rule.id));
-                }
-            }
-        }
+        let failures: Vec<String> = run_examples(&rules)
+            .into_iter()
+            .filter(|outcome| !outcome.passed())
+            .map(|outcome| format!("{outcome:?}"))
+            .collect();
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 
@@ -628,6 +738,174 @@ mod tests {
         let rules = builtin();
         let findings = findings_in_text("110101190001010014", &rules);
         assert!(findings.iter().all(|f| f.rule != "personal.cn.mobile"));
+    }
+
+    fn pack(yaml_rules: &str) -> RuleSet {
+        let yaml = format!("name: t\nversion: '1'\nrules:\n{yaml_rules}");
+        crate::rules::load_sources(&[crate::rules::PackSource {
+            origin: "test.yaml".into(),
+            yaml,
+            base_dir: None,
+        }])
+        .expect("test pack compiles")
+    }
+
+    fn severities(text: &str, rules: &RuleSet, rule: &str) -> Vec<Severity> {
+        findings_in_text(text, rules)
+            .into_iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| f.severity)
+            .collect()
+    }
+
+    const NUMBER_RULES: &str = "  - id: term.number
+    severity: block
+    message: m
+    pattern: '[0-9]{6}'
+    downgrade:
+      - to: info
+        when: near
+        terms: [订单号]
+        within: 4
+        side: before
+        reason: order number
+      - to: review
+        when: not_near
+        terms: [账户]
+        within: 0
+        reason: no account words
+    examples: {match: ['账户123456'], no_match: [x]}
+";
+
+    #[test]
+    fn near_side_before_only_looks_before() {
+        let rules = pack(NUMBER_RULES);
+        assert_eq!(
+            severities("订单号123456", &rules, "term.number"),
+            [Severity::Info]
+        );
+        // The label after the number does not describe it.
+        assert_eq!(
+            severities("账户123456订单号", &rules, "term.number"),
+            [Severity::Block]
+        );
+    }
+
+    #[test]
+    fn downgrade_when_context_is_missing() {
+        let rules = pack(NUMBER_RULES);
+        assert_eq!(
+            severities("编号123456", &rules, "term.number"),
+            [Severity::Review]
+        );
+        // within: 0 looks at the whole document, other segments included.
+        let extraction = Extraction {
+            segments: vec![
+                Segment::new(Part::Body, "编号123456"),
+                Segment::new(Part::Footer, "开户账户见附件"),
+            ],
+            ..Extraction::default()
+        };
+        let found = find_all(&extraction, &rules, &ScanOptions::default());
+        assert_eq!(found[0].severity, Severity::Block);
+    }
+
+    const ROSTER_RULES: &str = "  - id: personal.header
+    severity: review
+    message: roster
+    terms: [姓名]
+    escalate:
+      - to: block
+        when_document_has: [personal.id]
+        reason: with an ID
+    examples: {match: ['姓名'], no_match: [x]}
+  - id: personal.id
+    severity: review
+    message: id
+    pattern: 'ID[0-9]+'
+    downgrade:
+      - to: info
+        when: quoted
+        reason: quoted
+    examples: {match: ['ID1'], no_match: [x]}
+  - id: marking.portion
+    severity: review
+    message: portion
+    terms: ['(S)']
+    escalate:
+      - to: block
+        when_document_has: [marking.portion]
+        reason: more than one
+    examples: {match: ['(S)'], no_match: [x]}
+";
+
+    #[test]
+    fn escalation_needs_another_finding_in_the_document() {
+        let rules = pack(ROSTER_RULES);
+        assert_eq!(
+            severities("姓名", &rules, "personal.header"),
+            [Severity::Review]
+        );
+        let extraction = Extraction {
+            segments: vec![
+                Segment::new(Part::Body, "姓名\t证件"),
+                Segment::new(Part::Body, "张三\tID42"),
+            ],
+            ..Extraction::default()
+        };
+        let options = ScanOptions {
+            explain: true,
+            ..ScanOptions::default()
+        };
+        let found = find_all(&extraction, &rules, &options);
+        let header = found.iter().find(|f| f.rule == "personal.header").unwrap();
+        assert_eq!(header.severity, Severity::Block);
+        assert!(header.message.contains("with an ID"), "{}", header.message);
+        assert!(
+            header.explain.iter().any(|e| e.contains("personal.id")),
+            "{:?}",
+            header.explain
+        );
+        // A trigger finding downgraded to info does not escalate.
+        assert_eq!(
+            severities("姓名 “ID42”", &rules, "personal.header"),
+            [Severity::Review]
+        );
+    }
+
+    #[test]
+    fn escalation_on_own_rule_needs_a_second_occurrence() {
+        let rules = pack(ROSTER_RULES);
+        assert_eq!(
+            severities("(S) one", &rules, "marking.portion"),
+            [Severity::Review]
+        );
+        assert_eq!(
+            severities("(S) one\n(S) two", &rules, "marking.portion"),
+            [Severity::Block, Severity::Block]
+        );
+    }
+
+    #[test]
+    fn severity_examples_are_checked() {
+        let rules = pack(
+            "  - id: term.x
+    severity: block
+    message: m
+    terms: [机密]
+    downgrade:
+      - to: info
+        when: quoted
+        reason: q
+    examples:
+      match: [机密, {text: '“机密”', severity: info}, {text: '“机密”', severity: block}]
+      no_match: [秘密]
+",
+        );
+        let outcomes = run_examples(&rules);
+        let passed: Vec<bool> = outcomes.iter().map(ExampleOutcome::passed).collect();
+        assert_eq!(passed, [true, true, false, true]);
+        assert_eq!(outcomes[2].found, Some(Severity::Info));
     }
 
     #[test]

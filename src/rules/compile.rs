@@ -1,7 +1,7 @@
 //! Checking rule packs and compiling them into one matcher.
 
-use super::matcher::{Boundary, Downgrade, DowngradeCondition, Near};
-use super::schema::{PackSpec, RuleSpec};
+use super::matcher::{Boundary, Downgrade, DowngradeCondition, LineShape, Near, Side};
+use super::schema::{MatchExampleSpec, PackSpec, RuleSpec};
 use super::validators::Validator;
 use crate::document::{Category, Part, Severity};
 use crate::normalize::normalize_term;
@@ -75,17 +75,35 @@ pub struct Rule {
     pub validator: Option<Validator>,
     pub parts: Option<Vec<Part>>,
     pub not_within: Vec<String>,
-    pub standalone: bool,
+    pub line: LineShape,
     pub first_lines: Option<usize>,
     pub boundary: Boundary,
     pub near: Option<Near>,
     pub not_near: Option<Near>,
     pub downgrades: Vec<Downgrade>,
+    pub escalations: Vec<Escalation>,
     pub mask: bool,
-    pub examples_match: Vec<String>,
+    pub examples_match: Vec<MatchExample>,
     pub examples_no_match: Vec<String>,
     /// The rule as written, for `rules show`.
     pub spec: RuleSpec,
+}
+
+/// A text a rule must find, and the severity the finding must have if the
+/// example says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatchExample {
+    pub text: String,
+    pub severity: Option<Severity>,
+}
+
+/// Raise a finding's severity when the document holds another finding of
+/// one of `rules` at `review` or above (see [`crate::scan`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Escalation {
+    pub to: Severity,
+    pub rules: Vec<String>,
+    pub reason: String,
 }
 
 /// A term in the automaton and the rules that own it.
@@ -242,6 +260,7 @@ pub fn load_sources(sources: &[PackSource]) -> Result<RuleSet, Vec<RuleError>> {
             yaml: source.yaml.clone(),
         });
     }
+    check_escalation_targets(&rules, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -251,6 +270,26 @@ pub fn load_sources(sources: &[PackSource]) -> Result<RuleSet, Vec<RuleError>> {
             message,
         }]
     })
+}
+
+/// `escalate: when_document_has:` must name rules of this rule set; a typo
+/// would otherwise silently never escalate.
+fn check_escalation_targets(rules: &[Rule], errors: &mut Vec<RuleError>) {
+    let known: HashSet<&str> = rules.iter().map(|rule| rule.id.as_str()).collect();
+    for rule in rules {
+        for escalation in &rule.escalations {
+            for target in &escalation.rules {
+                if !known.contains(target.as_str()) {
+                    errors.push(RuleError {
+                        location: format!("rule {}", rule.id),
+                        message: format!(
+                            "`escalate: when_document_has` names `{target}`, which is not a rule of this rule set"
+                        ),
+                    });
+                }
+            }
+        }
+    }
 }
 
 fn yaml_error(origin: &str, error: &serde_saphyr::Error) -> RuleError {
@@ -375,14 +414,15 @@ fn compile_rule(
             })
             .collect()
     });
-    let standalone = match spec.line.as_deref() {
-        None => false,
-        Some("standalone") => true,
+    let line = match spec.line.as_deref() {
+        None => LineShape::Any,
+        Some("standalone") => LineShape::Standalone,
+        Some("own-line") => LineShape::OwnLine,
         Some(other) => {
             errors.push(format!(
-                "`line: {other}` is not known; use `line: standalone`"
+                "`line: {other}` is not known; use `line: standalone` or `line: own-line`"
             ));
-            false
+            LineShape::Any
         }
     };
     let first_lines = spec.scope.as_deref().and_then(|scope| {
@@ -409,32 +449,58 @@ fn compile_rule(
             Boundary::Auto
         }
     };
-    let near = spec
-        .near
-        .as_ref()
-        .map(|near| Near::new(&near.terms, near.within));
-    let not_near = spec
-        .not_near
-        .as_ref()
-        .map(|near| Near::new(&near.terms, near.within));
+    let side = |name: Option<&str>, errors: &mut Vec<String>| {
+        Side::parse(name).unwrap_or_else(|| {
+            errors.push(format!(
+                "`side: {}` is not known; use both, before or after",
+                name.unwrap_or("")
+            ));
+            Side::Both
+        })
+    };
+    let near = spec.near.as_ref().map(|near| {
+        let side = side(near.side.as_deref(), &mut errors);
+        if near.terms.is_empty() {
+            errors.push("`near` needs `terms`".into());
+        }
+        Near::new(&near.terms, near.within, side)
+    });
+    let not_near = spec.not_near.as_ref().map(|near| {
+        let side = side(near.side.as_deref(), &mut errors);
+        if near.terms.is_empty() {
+            errors.push("`not_near` needs `terms`".into());
+        }
+        Near::new(&near.terms, near.within, side)
+    });
     let mut downgrades = Vec::new();
     for downgrade in &spec.downgrade {
         let Some(to) = Severity::parse(&downgrade.to) else {
             errors.push(format!("downgrade to unknown severity `{}`", downgrade.to));
             continue;
         };
+        let downgrade_side = side(downgrade.side.as_deref(), &mut errors);
         let condition = match downgrade.when.as_str() {
             "quoted" => DowngradeCondition::Quoted,
-            "near" if !downgrade.terms.is_empty() => {
-                DowngradeCondition::Near(Near::new(&downgrade.terms, downgrade.within))
-            }
-            "near" => {
-                errors.push("`downgrade: when: near` needs `terms`".into());
+            "near" | "not_near" if downgrade.terms.is_empty() => {
+                errors.push(format!(
+                    "`downgrade: when: {}` needs `terms`",
+                    downgrade.when
+                ));
                 continue;
             }
+            "near" => DowngradeCondition::Near(Near::new(
+                &downgrade.terms,
+                downgrade.within,
+                downgrade_side,
+            )),
+            "not_near" => DowngradeCondition::NotNear(Near::new(
+                &downgrade.terms,
+                downgrade.within,
+                downgrade_side,
+            )),
             other => {
                 errors.push(format!(
-                    "`downgrade: when: {other}` is not known; use quoted or near"
+                    "`downgrade: when: {other}` is not known; use quoted, near or not_near"
                 ));
                 continue;
             }
@@ -445,10 +511,52 @@ fn compile_rule(
             reason: downgrade.reason.clone(),
         });
     }
+    let mut escalations = Vec::new();
+    for escalate in &spec.escalate {
+        let Some(to) = Severity::parse(&escalate.to) else {
+            errors.push(format!("escalate to unknown severity `{}`", escalate.to));
+            continue;
+        };
+        if severity.is_some_and(|base| to <= base) {
+            errors.push(format!(
+                "`escalate: to: {}` must be above the rule's severity `{}`",
+                escalate.to, spec.severity
+            ));
+            continue;
+        }
+        if escalate.when_document_has.is_empty() {
+            errors.push("`escalate` needs `when_document_has: [rule ids]`".into());
+            continue;
+        }
+        escalations.push(Escalation {
+            to,
+            rules: escalate.when_document_has.clone(),
+            reason: escalate.reason.clone(),
+        });
+    }
     let examples = spec.examples.clone().unwrap_or_default();
     // A lexicon file may be empty (a starter pack) and has no fixed examples.
     if examples.matching.is_empty() && spec.terms_file.is_none() {
         errors.push("every rule needs `examples: match:` texts that `rules test` checks".into());
+    }
+    let mut examples_match = Vec::new();
+    for example in &examples.matching {
+        match example {
+            MatchExampleSpec::Text(text) => examples_match.push(MatchExample {
+                text: text.clone(),
+                severity: None,
+            }),
+            MatchExampleSpec::WithSeverity(example) => match Severity::parse(&example.severity) {
+                Some(severity) => examples_match.push(MatchExample {
+                    text: example.text.clone(),
+                    severity: Some(severity),
+                }),
+                None => errors.push(format!(
+                    "example `{}`: unknown severity `{}`",
+                    example.text, example.severity
+                )),
+            },
+        }
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -467,14 +575,15 @@ fn compile_rule(
         validator,
         parts,
         not_within: spec.not_within.iter().map(|t| normalize_term(t)).collect(),
-        standalone,
+        line,
         first_lines,
         boundary,
         near,
         not_near,
         downgrades,
+        escalations,
         mask: spec.mask.unwrap_or(category == Category::Personal),
-        examples_match: examples.matching,
+        examples_match,
         examples_no_match: examples.no_match,
         spec: spec.clone(),
     })
@@ -701,6 +810,50 @@ mod tests {
             "{found:?}"
         );
         assert!(found.iter().any(|e| e.contains("examples")), "{found:?}");
+    }
+
+    #[test]
+    fn new_options_are_checked() {
+        let rule =
+            "    severity: review\n    message: m\n    terms: [x]\n    examples: {match: [x]}\n";
+        let found = errors(&format!(
+            "{HEAD}  - id: term.a\n{rule}    escalate:\n      - {{to: block, when_document_has: [term.nope], reason: r}}\n"
+        ));
+        assert!(found.iter().any(|e| e.contains("`term.nope`")), "{found:?}");
+        let found = errors(&format!(
+            "{HEAD}  - id: term.a\n{rule}    escalate:\n      - {{to: info, when_document_has: [term.a], reason: r}}\n"
+        ));
+        assert!(
+            found.iter().any(|e| e.contains("must be above")),
+            "{found:?}"
+        );
+        let found = errors(&format!(
+            "{HEAD}  - id: term.a\n{rule}    near: {{terms: [y], side: left}}\n"
+        ));
+        assert!(
+            found.iter().any(|e| e.contains("`side: left`")),
+            "{found:?}"
+        );
+        let found = errors(&format!(
+            "{HEAD}  - id: term.a\n{rule}    downgrade:\n      - {{to: info, when: not_near, reason: r}}\n"
+        ));
+        assert!(
+            found.iter().any(|e| e.contains("needs `terms`")),
+            "{found:?}"
+        );
+        let found = errors(&format!("{HEAD}  - id: term.a\n{rule}    line: whole\n"));
+        assert!(found.iter().any(|e| e.contains("own-line")), "{found:?}");
+        let found = errors(&format!(
+            "{HEAD}  - id: term.a\n    severity: review\n    message: m\n    terms: [x]\n    examples: {{match: [{{text: x, severity: high}}]}}\n"
+        ));
+        assert!(
+            found.iter().any(|e| e.contains("unknown severity `high`")),
+            "{found:?}"
+        );
+        let ok = errors(&format!(
+            "{HEAD}  - id: term.a\n{rule}    line: own-line\n    near: {{terms: [y], side: before}}\n    escalate:\n      - {{to: block, when_document_has: [term.a], reason: r}}\n"
+        ));
+        assert!(ok.is_empty(), "{ok:?}");
     }
 
     #[test]
