@@ -1,5 +1,6 @@
 //! The labelled evaluation of the built-in rule packs: `make eval`, or
-//! `cargo run --example eval [-- DIR]`.
+//! `cargo run --example eval [-- [-v] [DIR]]` (`-v` also lists the other
+//! findings above info on positive items).
 //!
 //! Reads `fixtures/eval/labels.tsv` (format in `fixtures/eval/README.md`),
 //! runs every snippet and document through the built-in packs and prints,
@@ -104,8 +105,9 @@ impl Report {
         failures
     }
 
-    /// The report as printed by `make eval`.
-    pub fn render(&self) -> String {
+    /// The report as printed by `make eval`; `verbose` adds the other
+    /// findings above info on positive items (overlapping rules, expected).
+    pub fn render(&self, verbose: bool) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -175,7 +177,7 @@ impl Report {
                     finding.context
                 );
             }
-            for finding in &outcome.unexpected {
+            for finding in outcome.unexpected.iter().filter(|_| verbose) {
                 let _ = writeln!(
                     out,
                     "EXTRA   {} [{}] {}={}: {}",
@@ -245,7 +247,7 @@ pub fn load(root: &Path) -> Result<Vec<Item>, String> {
 }
 
 /// `none`, `max=SEV`, `RULE>=SEV`, `RULE=SEV`, separated by `;`.
-fn parse_label(label: &str) -> Result<(Vec<Expectation>, Option<Severity>), String> {
+pub fn parse_label(label: &str) -> Result<(Vec<Expectation>, Option<Severity>), String> {
     let severity = |name: &str| {
         Severity::parse(name.trim()).ok_or_else(|| format!("unknown severity `{name}`"))
     };
@@ -279,7 +281,7 @@ fn parse_label(label: &str) -> Result<(Vec<Expectation>, Option<Severity>), Stri
 }
 
 /// `\n`, `\t` and `\\` escapes of the one-line snippet column.
-fn unescape(text: &str) -> String {
+pub fn unescape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
@@ -299,7 +301,7 @@ fn unescape(text: &str) -> String {
 
 /// Lines `[[header]]`, `[[footer]]`, `[[body]]` … switch the part the
 /// following lines belong to; text before any marker is body.
-fn split_parts(text: &str) -> Result<Vec<(Part, String)>, String> {
+pub fn split_parts(text: &str) -> Result<Vec<(Part, String)>, String> {
     let mut segments: Vec<(Part, String)> = Vec::new();
     let mut part = Part::Body;
     let mut current = String::new();
@@ -417,12 +419,18 @@ pub fn run(root: &Path) -> Result<Report, String> {
 
 #[allow(dead_code)]
 fn main() {
-    let root = std::env::args_os()
-        .nth(1)
-        .map_or_else(default_root, PathBuf::from);
+    let mut verbose = false;
+    let mut root = default_root();
+    for argument in std::env::args_os().skip(1) {
+        if argument == "-v" || argument == "--verbose" {
+            verbose = true;
+        } else {
+            root = PathBuf::from(argument);
+        }
+    }
     match run(&root) {
         Ok(report) => {
-            print!("{}", report.render());
+            print!("{}", report.render(verbose));
             if !report.failures().is_empty() {
                 std::process::exit(1);
             }

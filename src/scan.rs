@@ -246,21 +246,22 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ScanOptions)
             document: &index,
         };
         let matches = rules.find(&view);
-        let masked_spans: Vec<(usize, usize)> = matches
-            .iter()
-            .filter(|m| rules.rules()[m.rule].mask && !options.show_match)
-            .map(|m| normal.original_range(m.start, m.end))
-            .collect();
+        let masked = MaskedSpans::new(
+            matches
+                .iter()
+                .filter(|m| rules.rules()[m.rule].mask && !options.show_match)
+                .map(|m| normal.original_range(m.start, m.end))
+                .collect(),
+        );
+        let layout = SegmentLayout {
+            segment,
+            normal,
+            part_lines_before: part_lines,
+            newlines: segment.text.match_indices('\n').map(|(at, _)| at).collect(),
+            masked,
+        };
         for raw in dedupe(matches) {
-            located.push(locate(
-                &raw,
-                segment,
-                normal,
-                part_lines,
-                &masked_spans,
-                rules,
-                options,
-            ));
+            located.push(locate(&raw, &layout, rules, options));
         }
         let segment_lines = segment.text.split('\n').count() as u32;
         *lines_before.entry(segment.part).or_insert(0) += segment_lines;
@@ -374,34 +375,77 @@ fn escalate(located: &mut [Located], rules: &RuleSet, options: &ScanOptions) {
 }
 
 /// Drops a match of a rule that overlaps an earlier match of the same rule.
+/// Matches come sorted by start, so an overlap can only be with the kept
+/// match of that rule that reaches furthest.
 fn dedupe(matches: Vec<RawMatch>) -> Vec<RawMatch> {
+    let mut reach: HashMap<usize, usize> = HashMap::new();
     let mut kept: Vec<RawMatch> = Vec::with_capacity(matches.len());
     for candidate in matches {
-        let overlaps = kept.iter().any(|k| {
-            k.rule == candidate.rule && k.start < candidate.end && candidate.start < k.end
-        });
-        if !overlaps {
-            kept.push(candidate);
+        let furthest = reach.entry(candidate.rule).or_insert(0);
+        if candidate.start < *furthest {
+            continue;
         }
+        *furthest = candidate.end;
+        kept.push(candidate);
     }
     kept
 }
 
+/// What locating a match needs to know about its segment, computed once
+/// per segment so that a segment with many findings stays linear.
+struct SegmentLayout<'a> {
+    segment: &'a Segment,
+    normal: &'a Normalized,
+    part_lines_before: u32,
+    /// Byte offsets of the newlines of the original text.
+    newlines: Vec<usize>,
+    masked: MaskedSpans,
+}
+
+/// Original-text ranges to mask in contexts, sorted by start.
+struct MaskedSpans {
+    spans: Vec<(usize, usize)>,
+    longest: usize,
+}
+
+impl MaskedSpans {
+    fn new(mut spans: Vec<(usize, usize)>) -> MaskedSpans {
+        spans.sort_unstable();
+        let longest = spans.iter().map(|(a, b)| b - a).max().unwrap_or(0);
+        MaskedSpans { spans, longest }
+    }
+
+    /// The spans that overlap `from..to`.
+    fn overlapping(&self, from: usize, to: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        // A span starting `longest` bytes or more before `from` ends by `from`.
+        let low = self
+            .spans
+            .partition_point(|&(a, _)| a + self.longest <= from);
+        let high = self.spans.partition_point(|&(a, _)| a < to);
+        self.spans[low..high.max(low)]
+            .iter()
+            .copied()
+            .filter(move |&(a, b)| a < to && b > from)
+    }
+}
+
 fn locate(
     raw: &RawMatch,
-    segment: &Segment,
-    normal: &Normalized,
-    part_lines_before: u32,
-    masked_spans: &[(usize, usize)],
+    layout: &SegmentLayout<'_>,
     rules: &RuleSet,
     options: &ScanOptions,
 ) -> Located {
     let rule = &rules.rules()[raw.rule];
+    let segment = layout.segment;
+    let normal = layout.normal;
     let original = &segment.text;
     let (start, end) = normal.original_range(raw.start, raw.end);
-    let line_start = original[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_in_segment = original[..start].matches('\n').count() as u32;
-    let line = part_lines_before + line_in_segment + 1;
+    let line_in_segment = layout.newlines.partition_point(|&at| at < start);
+    let line_start = match line_in_segment {
+        0 => 0,
+        n => layout.newlines[n - 1] + 1,
+    };
+    let line = layout.part_lines_before + line_in_segment as u32 + 1;
     let column = original[line_start..start].chars().count() as u32 + 1;
     let matched = &original[start..end];
     let masking = rule.mask && !options.show_match;
@@ -410,7 +454,7 @@ fn locate(
     } else {
         matched.to_owned()
     };
-    let mut context = context_around(original, start, end, masked_spans);
+    let mut context = context_around(original, start, end, &layout.masked);
     if let Some(label) = &segment.label {
         context = format!("[{label}] {context}");
     }
@@ -464,12 +508,7 @@ fn locate(
 
 /// The same line around the match, up to [`CONTEXT_CHARS`] either side,
 /// with every personal-data match in it masked.
-fn context_around(
-    original: &str,
-    start: usize,
-    end: usize,
-    masked_spans: &[(usize, usize)],
-) -> String {
+fn context_around(original: &str, start: usize, end: usize, masked: &MaskedSpans) -> String {
     let line_start = original[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = original[end..]
         .find('\n')
@@ -483,12 +522,7 @@ fn context_around(
         .char_indices()
         .nth(CONTEXT_CHARS)
         .map_or(line_end, |(i, _)| end + i);
-    let mut spans: Vec<(usize, usize)> = masked_spans
-        .iter()
-        .copied()
-        .filter(|&(a, b)| a < to && b > from)
-        .collect();
-    spans.sort_unstable();
+    let spans: Vec<(usize, usize)> = masked.overlapping(from, to).collect();
     let mut out = String::new();
     if from > line_start {
         out.push('…');
@@ -651,6 +685,51 @@ mod tests {
                 rule.id
             );
         }
+    }
+
+    #[test]
+    fn masked_spans_overlapping_a_window() {
+        let masked = MaskedSpans::new(vec![(40, 45), (0, 5), (10, 30), (12, 14)]);
+        let found: Vec<_> = masked.overlapping(13, 20).collect();
+        assert_eq!(found, [(10, 30), (12, 14)]);
+        assert_eq!(masked.overlapping(5, 10).count(), 0);
+        assert_eq!(masked.overlapping(44, 100).collect::<Vec<_>>(), [(40, 45)]);
+    }
+
+    #[test]
+    fn overlapping_matches_of_one_rule_are_reported_once() {
+        let raw = |rule, start, end| RawMatch {
+            rule,
+            start,
+            end,
+            severity: Severity::Info,
+            reasons: Vec::new(),
+            explain: Vec::new(),
+        };
+        let kept = dedupe(vec![
+            raw(0, 0, 10),
+            raw(1, 2, 4),
+            raw(0, 5, 12),
+            raw(0, 10, 12),
+            raw(1, 3, 6),
+        ]);
+        let spans: Vec<_> = kept.iter().map(|m| (m.rule, m.start, m.end)).collect();
+        assert_eq!(spans, [(0, 0, 10), (1, 2, 4), (0, 10, 12)]);
+    }
+
+    #[test]
+    fn many_findings_in_one_segment_keep_their_lines() {
+        let rules = builtin();
+        let text = "联系电话：13900000000\n".repeat(2000);
+        let findings = findings_in_text(&text, &rules);
+        let mobiles: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule == "personal.cn.mobile")
+            .collect();
+        assert_eq!(mobiles.len(), 2000);
+        assert_eq!(mobiles[1999].location.line, 2000);
+        assert_eq!(mobiles[1999].location.column, 6);
+        assert!(mobiles.iter().all(|f| !f.context.contains("13900000000")));
     }
 
     #[test]

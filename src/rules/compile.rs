@@ -856,6 +856,71 @@ mod tests {
         assert!(ok.is_empty(), "{ok:?}");
     }
 
+    /// An organisation lexicon of 50,000 terms with per-term severities
+    /// loads and matches. The time is printed for the record (`cargo test
+    /// -- --nocapture`); the target (well under a second in a release build)
+    /// belongs to benchmarks, not to a test that would flake on a busy machine.
+    #[test]
+    fn large_lexicon_loads_with_per_term_severity() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut lexicon = String::from("# generated\n");
+        for i in 0..50_000 {
+            let severity = match i % 3 {
+                0 => "\tblock",
+                1 => "\treview",
+                _ => "",
+            };
+            lexicon.push_str(&format!("项目代号{i:05}工程{severity}\n"));
+        }
+        std::fs::write(dir.path().join("terms.txt"), lexicon).expect("write lexicon");
+        let yaml = format!(
+            "{HEAD}  - id: term.org.lexicon\n    severity: info\n    message: m\n    terms_file: terms.txt\n"
+        );
+        let started = std::time::Instant::now();
+        let set = load_sources(&[PackSource {
+            origin: "org.yaml".into(),
+            yaml,
+            base_dir: Some(dir.path().to_path_buf()),
+        }])
+        .expect("lexicon pack loads");
+        println!(
+            "50,000-term lexicon: loaded and automaton built in {:?}",
+            started.elapsed()
+        );
+        let Matcher::Terms(terms) = &set.rules()[0].matcher else {
+            panic!("a terms rule");
+        };
+        assert_eq!(terms.len(), 50_000);
+        let severity_of = |text: &str| {
+            crate::scan::findings_in_text(text, &set)
+                .into_iter()
+                .map(|f| f.severity)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            severity_of("关于项目代号12345工程的报告"),
+            [Severity::Block]
+        );
+        assert_eq!(severity_of("项目代号12346工程"), [Severity::Review]);
+        assert_eq!(severity_of("项目代号12347工程"), [Severity::Info]);
+        assert!(severity_of("项目代号99999号工程").is_empty());
+    }
+
+    #[test]
+    fn lexicon_severity_typos_are_errors() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("terms.txt"), "甲工程\tblok\n").expect("write");
+        let result = load_sources(&[PackSource {
+            origin: "org.yaml".into(),
+            yaml: format!(
+                "{HEAD}  - id: term.org.lexicon\n    severity: info\n    message: m\n    terms_file: terms.txt\n"
+            ),
+            base_dir: Some(dir.path().to_path_buf()),
+        }]);
+        let errors = result.err().expect("an unknown severity is an error");
+        assert!(errors[0].message.contains("`blok`"), "{errors:?}");
+    }
+
     #[test]
     fn builtin_packs_compile() {
         let set = RuleSet::builtin().expect("built-in packs compile");
