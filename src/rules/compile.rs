@@ -917,7 +917,7 @@ mod tests {
             ),
             base_dir: Some(dir.path().to_path_buf()),
         }]);
-        let errors = result.err().expect("an unknown severity is an error");
+        let errors = result.expect_err("an unknown severity is an error");
         assert!(errors[0].message.contains("`blok`"), "{errors:?}");
     }
 
