@@ -107,3 +107,27 @@ fn rules_check_names_the_broken_pack() {
         .code(2)
         .stderr(predicate::str::contains("broken.yaml").and(predicate::str::contains("side")));
 }
+
+/// The example pack in docs/README-rules.md stays valid and its examples pass.
+#[test]
+fn readme_example_pack_is_valid() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/README-rules.md"))
+            .expect("docs/README-rules.md");
+    let start = readme.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let end = start + readme[start..].find("```").expect("the block ends");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pack = dir.path().join("example.yaml");
+    std::fs::write(&pack, &readme[start..end]).expect("write pack");
+    prepub()
+        .args(["rules", "check"])
+        .arg(&pack)
+        .assert()
+        .success();
+    prepub()
+        .args(["rules", "test"])
+        .arg(&pack)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(" 0 failed"));
+}
