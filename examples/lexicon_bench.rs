@@ -36,6 +36,7 @@ fn main() {
         origin: "bench.yaml".into(),
         yaml: yaml.into(),
         base_dir: Some(dir.path().to_path_buf()),
+        embedded_terms_files: Default::default(),
     }]) {
         Ok(set) => set,
         Err(errors) => {

@@ -6,7 +6,7 @@
 //! review is kept, never its text, so memory does not grow with the batch.
 
 use crate::extract::Format;
-use crate::review::{DocumentReview, Review, SCHEMA, Summary, ToolInfo};
+use crate::review::{DocumentReview, LimitsInfo, Review, RunOptions, SCHEMA, Summary, ToolInfo};
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, review_document, scan_bytes};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -32,6 +32,8 @@ pub struct Selection {
     pub files_from: Option<PathBuf>,
     pub include: Vec<String>,
     pub exclude: Vec<String>,
+    /// `--shard K/N`: keep only the files of this shard.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 fn display_of(path: &Path) -> String {
@@ -59,16 +61,24 @@ fn is_hidden_or_vcs(name: &std::ffi::OsStr) -> bool {
     name.starts_with('.') || matches!(name.as_ref(), "CVS" | "_darcs")
 }
 
-/// Expands directories, applies include/exclude, and sorts by display path.
-/// A path that does not exist is an error naming it.
+/// Expands directories, applies include/exclude and the shard, and sorts by
+/// display path. A path that does not exist is an error naming it.
+///
+/// `--files-from` is read as a stream, one path at a time: each listed path
+/// is checked, walked and filtered as it is read, so a list of millions of
+/// paths never sits in memory as a whole — only the files this run (this
+/// shard) will review are kept, as their path strings. Sorting at the end
+/// keeps the review's order independent of the list's order.
 pub fn collect_files(selection: &Selection) -> Result<Vec<InputFile>, String> {
     let include = glob_set(&selection.include, "--include")?;
     let exclude = glob_set(&selection.exclude, "--exclude")?;
-    let mut roots: Vec<PathBuf> = selection.paths.clone();
-    if let Some(list) = &selection.files_from {
-        roots.extend(read_path_list(list)?);
-    }
     let wanted = |display: &str, path: &Path| {
+        if selection
+            .shard
+            .is_some_and(|shard| !shard.contains(display))
+        {
+            return false;
+        }
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -77,7 +87,7 @@ pub fn collect_files(selection: &Selection) -> Result<Vec<InputFile>, String> {
         include.as_ref().is_none_or(matches) && !exclude.as_ref().is_some_and(matches)
     };
     let mut files = Vec::new();
-    for root in roots {
+    let mut add_root = |root: PathBuf| -> Result<(), String> {
         let metadata = std::fs::metadata(&root)
             .map_err(|e| format!("{}: {}", root.display(), describe_io(&e)))?;
         if metadata.is_dir() {
@@ -108,13 +118,25 @@ pub fn collect_files(selection: &Selection) -> Result<Vec<InputFile>, String> {
                 });
             }
         }
+        Ok(())
+    };
+    for root in &selection.paths {
+        add_root(root.clone())?;
+    }
+    if let Some(list) = &selection.files_from {
+        for_each_listed_path(list, &mut add_root)?;
     }
     files.sort_by(|a, b| a.display.cmp(&b.display));
     files.dedup_by(|a, b| a.display == b.display);
     Ok(files)
 }
 
-fn read_path_list(list: &Path) -> Result<Vec<PathBuf>, String> {
+/// Calls `each` for every non-empty line of a `--files-from` list, reading
+/// the list as a stream.
+fn for_each_listed_path(
+    list: &Path,
+    each: &mut dyn FnMut(PathBuf) -> Result<(), String>,
+) -> Result<(), String> {
     let reader: Box<dyn BufRead> = if list.as_os_str() == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
@@ -122,15 +144,14 @@ fn read_path_list(list: &Path) -> Result<Vec<PathBuf>, String> {
             .map_err(|e| format!("--files-from {}: {}", list.display(), describe_io(&e)))?;
         Box::new(std::io::BufReader::new(file))
     };
-    let mut paths = Vec::new();
     for line in reader.lines() {
         let line = line.map_err(|e| format!("--files-from {}: {e}", list.display()))?;
         let line = line.trim_end_matches('\r');
         if !line.trim().is_empty() {
-            paths.push(PathBuf::from(line));
+            each(PathBuf::from(line))?;
         }
     }
-    Ok(paths)
+    Ok(())
 }
 
 fn describe_io(error: &std::io::Error) -> String {
@@ -247,6 +268,14 @@ pub fn run(files: &[InputFile], rules: &RuleSet, options: &BatchOptions) -> Resu
         rules: rules.info(),
         summary: Summary::of(&documents),
         documents,
+        options: Some(RunOptions {
+            show_match: options.scan.show_match,
+            explain: options.scan.explain,
+            limits: LimitsInfo::of(&options.scan.limits),
+            passwords: options.scan.passwords.len(),
+            shard: None,
+        }),
+        decisions: None,
     })
 }
 

@@ -20,7 +20,8 @@ use std::time::Duration;
 
 const EXIT_CODES: &str = "Exit codes (scan):
   0  no finding at or above --fail-on, and every document fully read
-  1  some document has a finding at or above --fail-on
+  1  some document has an unwaived finding at or above --fail-on
+     (or, with --fail-on-stale, a decision is stale)
   2  usage or rule-set error (nothing was scanned)
   3  no such finding, but some document could not be fully read
      (encrypted, scanned image, corrupt, over a limit); not with --fail-on never";
@@ -43,12 +44,25 @@ pub struct Cli {
 pub enum Command {
     /// Review documents and write the review.
     #[command(after_help = EXIT_CODES)]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
+    /// Render a saved JSON review again, in any report format, without
+    /// rescanning: `prepub report review.json -o signoff.docx -o signoff.html`.
+    Report(ReportArgs),
     /// List, check, test, show and start rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
     /// Print the located text segments prepub extracts from a file.
     Extract(ExtractArgs),
+    /// Decide each open finding interactively (remove / revise / keep) and
+    /// record the decisions in the decisions file.
+    #[command(after_help = crate::cli_audit::REVIEW_HELP)]
+    Review(crate::cli_audit::ReviewArgs),
+    /// Rerun a JSON review with its embedded rule packs and options, and
+    /// compare finding by finding (or see what --rules NEW would change).
+    #[command(after_help = crate::cli_audit::VERIFY_EXIT_CODES)]
+    Verify(crate::cli_audit::VerifyArgs),
+    /// Join JSON reviews of parts of one batch (e.g. `scan --shard K/N`).
+    Merge(crate::cli_audit::MergeArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell: bash, zsh, fish, powershell or elvish.
@@ -73,8 +87,109 @@ pub struct RuleArgs {
 pub enum OutputFormat {
     /// One line per document and per finding (the default on stdout).
     Text,
-    /// The JSON review, schema prepub.review/1.
+    /// The JSON review, schema prepub.review/1 (`prepub report` reads it back).
     Json,
+    /// The printable sign-off form (保密审查单), one self-contained file.
+    Html,
+    /// The sign-off form as a Word document.
+    Docx,
+    /// The sign-off form as Markdown.
+    #[value(alias = "md")]
+    Markdown,
+    /// SARIF 2.1.0 for code-scanning dashboards.
+    Sarif,
+    /// JUnit XML for CI test reports.
+    Junit,
+    /// One row per finding, UTF-8 with BOM.
+    Csv,
+}
+
+impl OutputFormat {
+    /// The format a report file's extension names: `.json`, `.html`/`.htm`,
+    /// `.docx`, `.md`/`.markdown`, `.sarif`, `.xml` (JUnit), `.csv`, `.txt`.
+    pub fn from_extension(path: &std::path::Path) -> Option<OutputFormat> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match extension.as_str() {
+            "json" => OutputFormat::Json,
+            "html" | "htm" => OutputFormat::Html,
+            "docx" => OutputFormat::Docx,
+            "md" | "markdown" => OutputFormat::Markdown,
+            "sarif" => OutputFormat::Sarif,
+            "xml" => OutputFormat::Junit,
+            "csv" => OutputFormat::Csv,
+            "txt" => OutputFormat::Text,
+            _ => return None,
+        })
+    }
+}
+
+/// `prepub extract` prints segments, not a review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    /// One block per segment.
+    Text,
+    /// The segments, problems and notices as JSON.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// Chinese.
+    Zh,
+    /// English.
+    En,
+}
+
+/// What the sign-off form says besides the review: its language and the
+/// fields filled in advance. Without them the form has blank lines to write
+/// on.
+#[derive(Debug, Args)]
+pub struct FormArgs {
+    /// Language of the human-readable reports (HTML, DOCX, Markdown, and the
+    /// messages in SARIF and JUnit).
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: LangArg,
+    /// The reviewer's name, printed on the sign-off form.
+    #[arg(long, value_name = "NAME")]
+    pub reviewer: Option<String>,
+    /// The department (承办部门), printed on the sign-off form.
+    #[arg(long, value_name = "NAME")]
+    pub department: Option<String>,
+    /// The batch name, printed on the sign-off form.
+    #[arg(long, value_name = "NAME")]
+    pub batch: Option<String>,
+}
+
+impl FormArgs {
+    pub fn options(&self) -> report::RenderOptions {
+        report::RenderOptions {
+            lang: match self.lang {
+                LangArg::Zh => report::Lang::Zh,
+                LangArg::En => report::Lang::En,
+            },
+            reviewer: self.reviewer.clone(),
+            department: self.department.clone(),
+            batch: self.batch.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A JSON review written by `prepub scan -o FILE.json` (`-` = standard
+    /// input).
+    #[arg(value_name = "REVIEW.json")]
+    pub review: PathBuf,
+    /// Write a report to FILE (atomically); repeatable. The format follows
+    /// the extension: .json .html .docx .md .sarif .xml (JUnit) .csv .txt.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+    /// Format on standard output when no --output is given (default text),
+    /// and for --output files whose extension names no format.
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    #[command(flatten)]
+    pub form: FormArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -104,12 +219,13 @@ pub struct ScanArgs {
     /// Read paths to review from FILE, one per line (`-` = standard input).
     #[arg(long, value_name = "FILE")]
     pub files_from: Option<PathBuf>,
-    /// Format written to standard output (and to --output unless its
-    /// extension says otherwise).
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: OutputFormat,
-    /// Write the review to FILE (atomically: a temporary file, then rename).
-    /// The format follows the extension (.json, else --format).
+    /// Format written to standard output (default text), and to --output
+    /// files whose extension names no format.
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Write a report to FILE (atomically: a temporary file, then rename);
+    /// repeatable, one scan gives them all. The format follows the
+    /// extension: .json .html .docx .md .sarif .xml (JUnit) .csv .txt.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Vec<PathBuf>,
     /// Exit with 1 when a finding at or above this severity is found.
@@ -135,6 +251,10 @@ pub struct ScanArgs {
     pub password: Vec<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub form: FormArgs,
+    #[command(flatten)]
+    pub audit: crate::cli_audit::ScanAuditArgs,
 }
 
 /// Resource limits; each one, when hit, makes the document `partial` or
@@ -233,7 +353,7 @@ pub struct ExtractArgs {
     pub file: PathBuf,
     /// text (one block per segment) or json.
     #[arg(long, value_enum, default_value = "text")]
-    pub format: OutputFormat,
+    pub format: ExtractFormat,
     /// A password to try on an encrypted document; repeatable.
     #[arg(long, value_name = "PASSWORD")]
     pub password: Vec<String>,
@@ -248,7 +368,7 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn usage(message: impl Into<String>) -> Failure {
+    pub(crate) fn usage(message: impl Into<String>) -> Failure {
         Failure {
             code: 2,
             message: message.into(),
@@ -281,9 +401,13 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleSet, Failure> {
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32, Failure> {
     match cli.command {
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => scan(*args),
+        Command::Report(args) => report_command(args),
         Command::Rules(command) => rules_command(command),
         Command::Extract(args) => extract(args),
+        Command::Review(args) => crate::cli_audit::review(args),
+        Command::Verify(args) => crate::cli_audit::verify(args),
+        Command::Merge(args) => crate::cli_audit::merge(args),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "prepub", &mut std::io::stdout());
@@ -300,7 +424,7 @@ pub fn run(cli: Cli) -> Result<i32, Failure> {
     }
 }
 
-fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
         Ok(()) => Ok(()),
@@ -322,12 +446,24 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
     if args.jobs == Some(0) {
         return Err(Failure::usage("--jobs must be at least 1"));
     }
+    // Decided before scanning, so a mistyped extension fails at once rather
+    // than after the batch has been read.
+    let outputs = plan_outputs(&args.output, args.format)?;
+    let stdout_format = args.format.unwrap_or(OutputFormat::Text);
+    let stdout_wanted = args.output.is_empty() || stdout_format == OutputFormat::Text;
+    let stdout_wanted = stdout_wanted && (args.output.is_empty() || !args.quiet);
+    if stdout_wanted {
+        check_stdout_format(stdout_format)?;
+    }
+    let form = args.form.options();
     let rules = load_rules(&args.rules)?;
+    let audit = crate::cli_audit::ScanAudit::prepare(&args.audit)?;
     let selection = Selection {
         paths: args.paths.clone(),
         files_from: args.files_from.clone(),
         include: args.include.clone(),
         exclude: args.exclude.clone(),
+        shard: audit.shard(),
     };
     let files = batch::collect_files(&selection).map_err(Failure::usage)?;
     let options = BatchOptions {
@@ -340,16 +476,11 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
             passwords: args.password.clone(),
         },
     };
-    let review = batch::run(&files, &rules, &options).map_err(Failure::usage)?;
-    for path in &args.output {
-        let format = format_for_path(path, args.format);
-        let bytes = render(&review, format, false, args.quiet)?;
-        report::write_atomically(path, &bytes).map_err(Failure::usage)?;
-    }
-    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let stdout_wanted = args.output.is_empty() || args.format == OutputFormat::Text;
-    if stdout_wanted && (args.output.is_empty() || !args.quiet) {
-        let bytes = render(&review, args.format, colour, args.quiet)?;
+    let mut review = batch::run(&files, &rules, &options).map_err(Failure::usage)?;
+    audit.finish(&mut review)?;
+    write_reports(&review, &outputs, &form, args.quiet)?;
+    if stdout_wanted {
+        let bytes = render(&review, stdout_format, &form, stdout_colour(), args.quiet)?;
         write_stdout(&bytes)?;
     }
     let fail_on = match args.fail_on {
@@ -357,35 +488,112 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
         FailOnArg::Block => FailOn::Block,
         FailOnArg::Never => FailOn::Never,
     };
-    Ok(report::exit_code(&review, fail_on))
+    Ok(audit.exit_code(report::exit_code(&review, fail_on), &review))
 }
 
-fn format_for_path(path: &std::path::Path, fallback: OutputFormat) -> OutputFormat {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("json") => OutputFormat::Json,
-        Some("txt") => OutputFormat::Text,
-        _ => fallback,
+/// `prepub report`: renders a saved review; never rescans.
+fn report_command(args: ReportArgs) -> Result<i32, Failure> {
+    let outputs = plan_outputs(&args.output, args.format)?;
+    let stdout_format = args.format.unwrap_or(OutputFormat::Text);
+    if outputs.is_empty() {
+        check_stdout_format(stdout_format)?;
     }
+    let bytes = if args.review.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map_err(|e| Failure::usage(format!("cannot read standard input: {e}")))?;
+        bytes
+    } else {
+        std::fs::read(&args.review)
+            .map_err(|e| Failure::usage(format!("{}: cannot read: {e}", args.review.display())))?
+    };
+    let review = report::json::parse(&bytes)
+        .map_err(|e| Failure::usage(format!("{}: {e}", args.review.display())))?;
+    let form = args.form.options();
+    write_reports(&review, &outputs, &form, false)?;
+    if outputs.is_empty() {
+        let bytes = render(&review, stdout_format, &form, stdout_colour(), false)?;
+        write_stdout(&bytes)?;
+    }
+    Ok(0)
+}
+
+/// Each `--output` file with its format: from the extension, else from an
+/// explicit `--format`, else a usage error naming the extensions known.
+fn plan_outputs(
+    outputs: &[PathBuf],
+    format: Option<OutputFormat>,
+) -> Result<Vec<(PathBuf, OutputFormat)>, Failure> {
+    outputs
+        .iter()
+        .map(|path| {
+            OutputFormat::from_extension(path)
+                .or(format)
+                .map(|format| (path.clone(), format))
+                .ok_or_else(|| {
+                    Failure::usage(format!(
+                        "{}: cannot tell the report format from the extension; use .json, \
+                         .html, .docx, .md, .sarif, .xml (JUnit), .csv or .txt, or give --format",
+                        path.display()
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// A .docx is a zip: refuse to pour it onto a terminal.
+fn check_stdout_format(format: OutputFormat) -> Result<(), Failure> {
+    if format == OutputFormat::Docx && std::io::stdout().is_terminal() {
+        return Err(Failure::usage(
+            "a .docx is binary: write it to a file with -o FILE.docx (or redirect standard output)",
+        ));
+    }
+    Ok(())
+}
+
+fn stdout_colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Renders every requested report from the one review and writes each
+/// atomically. Files never get colour.
+fn write_reports(
+    review: &crate::review::Review,
+    outputs: &[(PathBuf, OutputFormat)],
+    form: &report::RenderOptions,
+    quiet: bool,
+) -> Result<(), Failure> {
+    for (path, format) in outputs {
+        let bytes = render(review, *format, form, false, quiet)?;
+        report::write_atomically(path, &bytes).map_err(Failure::usage)?;
+    }
+    Ok(())
 }
 
 fn render(
     review: &crate::review::Review,
     format: OutputFormat,
+    form: &report::RenderOptions,
     colour: bool,
     quiet: bool,
 ) -> Result<Vec<u8>, Failure> {
-    match format {
-        OutputFormat::Json => report::json::render(review).map_err(Failure::usage),
+    let rendered = match format {
+        OutputFormat::Json => report::json::render(review),
         OutputFormat::Text => Ok(report::text::render(
             review,
             &report::text::TextOptions { colour, quiet },
         )),
-    }
+        OutputFormat::Html => report::html::render(review, form),
+        OutputFormat::Docx => report::docx::render(review, form),
+        OutputFormat::Markdown => report::markdown::render(review, form),
+        OutputFormat::Sarif => report::sarif::render(review, form),
+        OutputFormat::Junit => report::junit::render(review, form),
+        OutputFormat::Csv => report::csv::render(review, form),
+    };
+    rendered.map_err(|e| Failure {
+        code: 2,
+        message: format!("cannot render the {format:?} report: {e}"),
+    })
 }
 
 fn rules_command(command: RulesCommand) -> Result<i32, Failure> {
@@ -576,7 +784,7 @@ fn extract(args: ExtractArgs) -> Result<i32, Failure> {
     };
     let extraction = crate::scan::extract_safely(format, &name, &bytes, &options);
     let out = match args.format {
-        OutputFormat::Text => {
+        ExtractFormat::Text => {
             let mut out = format!(
                 "# {name}: format {format}, extraction {}\n",
                 extraction.status().as_str()
@@ -608,7 +816,7 @@ fn extract(args: ExtractArgs) -> Result<i32, Failure> {
             }
             out
         }
-        OutputFormat::Json => {
+        ExtractFormat::Json => {
             let segments: Vec<serde_json::Value> = extraction
                 .segments
                 .iter()

@@ -171,6 +171,22 @@ impl Builder {
     }
 
     fn emit(&mut self, offset: usize, length: usize, character: char) {
+        // Fast path: ASCII and common CJK ideographs map to themselves, and
+        // they are nearly all of a Chinese document.
+        let unchanged = character.is_ascii()
+            || (('\u{4E00}'..='\u{9FFF}').contains(&character)
+                && fold_traditional(character).is_none());
+        if unchanged {
+            self.flush_space_before(Some(character));
+            let mut buffer = [0u8; 4];
+            self.push(offset, length, character.encode_utf8(&mut buffer), true);
+            self.last_char = if character == '\n' || character == '\t' {
+                None
+            } else {
+                Some(character)
+            };
+            return;
+        }
         let folded = fold_character(character);
         let first = folded.chars().next();
         self.flush_space_before(first);

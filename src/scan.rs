@@ -154,6 +154,8 @@ pub fn review_document(
                 .collect(),
         },
         findings,
+        resolved: Vec::new(),
+        stale_decisions: Vec::new(),
     }
 }
 
@@ -164,11 +166,40 @@ pub fn verdict_for(
     status: ExtractionStatus,
     extraction: &Extraction,
 ) -> (Verdict, Vec<String>) {
+    let problems: Vec<&str> = extraction
+        .problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect();
+    verdict_from(findings, status, &problems)
+}
+
+/// Recomputes a document's verdict and reasons from its findings as they
+/// stand now (after reviewer decisions were applied).
+pub fn verdict_of(document: &DocumentReview) -> (Verdict, Vec<String>) {
+    let problems: Vec<&str> = document
+        .extraction
+        .problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect();
+    verdict_from(&document.findings, document.extraction.status, &problems)
+}
+
+/// The verdict rule of the contract: `block` if any unwaived block finding;
+/// otherwise `review` if any unwaived review finding or the extraction is
+/// not complete; otherwise `pass`. Waived findings (a current `keep`
+/// decision) are named in the reasons but never count.
+fn verdict_from(
+    findings: &[Finding],
+    status: ExtractionStatus,
+    problems: &[&str],
+) -> (Verdict, Vec<String>) {
     let mut reasons = Vec::new();
-    let count = |severity: Severity| findings.iter().filter(|f| f.severity == severity).count();
+    let open = || findings.iter().filter(|f| f.waived.is_none());
+    let count = |severity: Severity| open().filter(|f| f.severity == severity).count();
     let rules_of = |severity: Severity| {
-        let mut ids: Vec<&str> = findings
-            .iter()
+        let mut ids: Vec<&str> = open()
             .filter(|f| f.severity == severity)
             .map(|f| f.rule.as_str())
             .collect();
@@ -190,14 +221,38 @@ pub fn verdict_for(
             rules_of(Severity::Review)
         ));
     }
+    let pending = open()
+        .filter(|f| {
+            f.decision.as_ref().is_some_and(|d| {
+                matches!(
+                    d.decision,
+                    crate::review::DecisionKind::Remove | crate::review::DecisionKind::Revise
+                )
+            })
+        })
+        .count();
+    if pending > 0 {
+        reasons.push(format!(
+            "{pending} finding(s) decided remove/revise but still present"
+        ));
+    }
+    let expired = open()
+        .filter(|f| f.decision.as_ref().is_some_and(|d| d.expired))
+        .count();
+    if expired > 0 {
+        reasons.push(format!(
+            "{expired} keep decision(s) expired: the finding(s) count again"
+        ));
+    }
+    let waived = findings.iter().filter(|f| f.waived.is_some()).count();
+    if waived > 0 {
+        reasons.push(format!(
+            "{waived} finding(s) waived by a reviewer's keep decision"
+        ));
+    }
     match status {
         ExtractionStatus::Complete => {}
         ExtractionStatus::Partial | ExtractionStatus::Failed => {
-            let problems: Vec<&str> = extraction
-                .problems
-                .iter()
-                .map(|p| p.message.as_str())
-                .collect();
             reasons.push(format!(
                 "not fully read ({}): {} — needs manual review",
                 status.as_str(),
@@ -210,10 +265,38 @@ pub fn verdict_for(
     } else if reviews > 0 || status != ExtractionStatus::Complete {
         Verdict::Review
     } else {
-        reasons.push("no findings above info; document fully read".into());
+        let open_word = if waived > 0 { "open " } else { "" };
+        reasons.push(format!(
+            "no {open_word}findings above info; document fully read"
+        ));
         Verdict::Pass
     };
     (verdict, reasons)
+}
+
+/// Where each line of a segment starts, so line numbers cost a binary
+/// search instead of a rescan of the segment for every finding.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
+    }
+
+    fn start_of(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(0)
+    }
 }
 
 /// A match located in the original text, before ids are assigned.
@@ -246,22 +329,21 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ScanOptions)
             document: &index,
         };
         let matches = rules.find(&view);
-        let masked = MaskedSpans::new(
-            matches
-                .iter()
-                .filter(|m| rules.rules()[m.rule].mask && !options.show_match)
-                .map(|m| normal.original_range(m.start, m.end))
-                .collect(),
-        );
-        let layout = SegmentLayout {
+        let place = Place {
             segment,
+            lines: LineIndex::new(&segment.text),
             normal,
             part_lines_before: part_lines,
-            newlines: segment.text.match_indices('\n').map(|(at, _)| at).collect(),
-            masked,
+            masked: MaskedSpans::new(
+                matches
+                    .iter()
+                    .filter(|m| rules.rules()[m.rule].mask && !options.show_match)
+                    .map(|m| normal.original_range(m.start, m.end))
+                    .collect(),
+            ),
         };
         for raw in dedupe(matches) {
-            located.push(locate(&raw, &layout, rules, options));
+            located.push(locate(&raw, &place, rules, options));
         }
         let segment_lines = segment.text.split('\n').count() as u32;
         *lines_before.entry(segment.part).or_insert(0) += segment_lines;
@@ -304,6 +386,8 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ScanOptions)
                     cell: None,
                 },
                 explain: Vec::new(),
+                decision: None,
+                waived: None,
             },
         });
     }
@@ -391,18 +475,20 @@ fn dedupe(matches: Vec<RawMatch>) -> Vec<RawMatch> {
     kept
 }
 
-/// What locating a match needs to know about its segment, computed once
-/// per segment so that a segment with many findings stays linear.
-struct SegmentLayout<'a> {
+/// A segment with what is needed to locate matches in it.
+struct Place<'a> {
     segment: &'a Segment,
+    lines: LineIndex,
     normal: &'a Normalized,
+    /// Lines of the same part in earlier segments.
     part_lines_before: u32,
-    /// Byte offsets of the newlines of the original text.
-    newlines: Vec<usize>,
+    /// Original byte ranges of every match to mask in this segment.
     masked: MaskedSpans,
 }
 
-/// Original-text ranges to mask in contexts, sorted by start.
+/// Original-text ranges to mask in contexts, sorted by start, so each
+/// context looks only at the spans near it (a roster segment can hold
+/// thousands).
 struct MaskedSpans {
     spans: Vec<(usize, usize)>,
     longest: usize,
@@ -429,23 +515,21 @@ impl MaskedSpans {
     }
 }
 
-fn locate(
-    raw: &RawMatch,
-    layout: &SegmentLayout<'_>,
-    rules: &RuleSet,
-    options: &ScanOptions,
-) -> Located {
+fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ScanOptions) -> Located {
+    let Place {
+        segment,
+        lines,
+        normal,
+        part_lines_before,
+        masked,
+    } = place;
     let rule = &rules.rules()[raw.rule];
-    let segment = layout.segment;
-    let normal = layout.normal;
     let original = &segment.text;
     let (start, end) = normal.original_range(raw.start, raw.end);
-    let line_in_segment = layout.newlines.partition_point(|&at| at < start);
-    let line_start = match line_in_segment {
-        0 => 0,
-        n => layout.newlines[n - 1] + 1,
-    };
-    let line = layout.part_lines_before + line_in_segment as u32 + 1;
+    let line_index = lines.line_of(start);
+    let line_start = lines.start_of(line_index);
+    let line_in_segment = line_index as u32;
+    let line = part_lines_before + line_in_segment + 1;
     let column = original[line_start..start].chars().count() as u32 + 1;
     let matched = &original[start..end];
     let masking = rule.mask && !options.show_match;
@@ -454,7 +538,7 @@ fn locate(
     } else {
         matched.to_owned()
     };
-    let mut context = context_around(original, start, end, &layout.masked);
+    let mut context = context_around(original, start, end, masked);
     if let Some(label) = &segment.label {
         context = format!("[{label}] {context}");
     }
@@ -502,6 +586,8 @@ fn locate(
             } else {
                 Vec::new()
             },
+            decision: None,
+            waived: None,
         },
     }
 }
@@ -825,6 +911,7 @@ mod tests {
             origin: "test.yaml".into(),
             yaml,
             base_dir: None,
+            embedded_terms_files: Default::default(),
         }])
         .expect("test pack compiles")
     }
@@ -977,14 +1064,18 @@ mod tests {
         when: quoted
         reason: q
     examples:
-      match: [机密, {text: '“机密”', severity: info}, {text: '“机密”', severity: block}]
+      match: [机密]
+      info: ['“机密”']
+      block: ['“机密”']
       no_match: [秘密]
 ",
         );
         let outcomes = run_examples(&rules);
         let passed: Vec<bool> = outcomes.iter().map(ExampleOutcome::passed).collect();
-        assert_eq!(passed, [true, true, false, true]);
-        assert_eq!(outcomes[2].found, Some(Severity::Info));
+        // Order: match, block, review, info, no_match.
+        assert_eq!(passed, [true, false, true, true]);
+        assert_eq!(outcomes[1].required, Some(Severity::Block));
+        assert_eq!(outcomes[1].found, Some(Severity::Info));
     }
 
     #[test]

@@ -1,8 +1,23 @@
 //! Reports: one renderer per output format, each reading only the review
 //! model ([`crate::review::Review`]).
 
+pub mod csv;
+pub mod docx;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod labels;
+pub mod markdown;
+mod options;
+pub mod present;
+pub mod sarif;
 pub mod text;
+
+#[cfg(test)]
+pub(crate) mod fixture;
+
+pub use labels::Lang;
+pub use options::RenderOptions;
 
 use crate::document::Severity;
 use crate::review::Review;
@@ -18,8 +33,8 @@ pub enum FailOn {
 }
 
 /// Exit codes of `scan`, checked in this order: 2 is decided before any
-/// scanning (usage or rule-set error); 1 = a finding at or above the
-/// `--fail-on` level; 3 = no such finding but a document was not fully
+/// scanning (usage or rule-set error); 1 = an unwaived finding at or above
+/// the `--fail-on` level; 3 = no such finding but a document was not fully
 /// read; 0 otherwise.
 pub fn exit_code(review: &Review, fail_on: FailOn) -> i32 {
     let threshold = match fail_on {
@@ -34,7 +49,7 @@ pub fn exit_code(review: &Review, fail_on: FailOn) -> i32 {
         .documents
         .iter()
         .flat_map(|d| &d.findings)
-        .any(|f| f.severity >= threshold);
+        .any(|f| f.waived.is_none() && f.severity >= threshold);
     if failing {
         return 1;
     }

@@ -68,21 +68,86 @@ pub fn render(review: &Review, options: &TextOptions) -> Vec<u8> {
             let highlighted = highlight(&finding.context, &finding.text, colour);
             let _ = writeln!(
                 out,
-                "  {place} [{}{page}] {} {}  {}",
+                "  {place} [{}{page}] {} {}  {}{}",
                 location.part,
                 finding.rule,
                 severity_label(finding.severity, colour),
-                highlighted
+                highlighted,
+                decision_note(finding, colour)
+            );
+        }
+        for decision in &document.resolved {
+            let _ = writeln!(
+                out,
+                "  {} {} {}  {} by {} on {}: the text is gone",
+                paint(colour, "32", "resolved"),
+                decision.rule,
+                decision.text,
+                decision.decision.as_str(),
+                decision.reviewer,
+                decision.date
+            );
+        }
+        for decision in &document.stale_decisions {
+            let _ = writeln!(
+                out,
+                "  {} {} {} {}  {} by {} on {}: the finding no longer appears",
+                paint(colour, "33", "stale decision"),
+                decision.id,
+                decision.rule,
+                decision.text,
+                decision.decision.as_str(),
+                decision.reviewer,
+                decision.date
             );
         }
     }
     let summary = &review.summary;
-    let _ = writeln!(
+    let _ = write!(
         out,
         "{} documents: {} pass, {} review, {} block; {} findings",
         summary.documents, summary.pass, summary.review, summary.block, summary.findings
     );
+    if let Some(decisions) = &review.decisions {
+        let _ = write!(
+            out,
+            "; decisions {}: {} waived, {} resolved, {} stale",
+            decisions.file, summary.waived, summary.resolved, summary.stale_decisions
+        );
+    }
+    out.push('\n');
     out.into_bytes()
+}
+
+/// What a reviewer decided about a finding still present, after its line.
+fn decision_note(finding: &crate::review::Finding, colour: bool) -> String {
+    if let Some(waiver) = &finding.waived {
+        let expires = waiver
+            .expires
+            .as_deref()
+            .map(|e| format!(", until {e}"))
+            .unwrap_or_default();
+        let label = paint(colour, "2", "waived");
+        return format!(
+            "  ({label} by {} on {}{expires}: {})",
+            waiver.by, waiver.date, waiver.reason
+        );
+    }
+    match &finding.decision {
+        Some(decision) if decision.expired => format!(
+            "  ({} by {} expired {}: open again)",
+            paint(colour, "33", "keep"),
+            decision.by,
+            decision.expires.as_deref().unwrap_or("")
+        ),
+        Some(decision) => format!(
+            "  ({} by {} on {}: still present)",
+            paint(colour, "33", decision.decision.as_str()),
+            decision.by,
+            decision.date
+        ),
+        None => String::new(),
+    }
 }
 
 fn highlight(context: &str, matched: &str, colour: bool) -> String {

@@ -29,7 +29,7 @@ pub fn builtin_sources() -> Vec<PackSource> {
         .map(|(name, yaml)| PackSource {
             origin: format!("builtin:{name}"),
             yaml: (*yaml).to_owned(),
-            base_dir: None,
+            ..PackSource::default()
         })
         .collect()
 }

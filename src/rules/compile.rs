@@ -1,7 +1,7 @@
 //! Checking rule packs and compiling them into one matcher.
 
 use super::matcher::{Boundary, Downgrade, DowngradeCondition, LineShape, Near, Side};
-use super::schema::{MatchExampleSpec, PackSpec, RuleSpec};
+use super::schema::{PackSpec, RuleSpec};
 use super::validators::Validator;
 use crate::document::{Category, Part, Severity};
 use crate::normalize::normalize_term;
@@ -9,18 +9,22 @@ use crate::review::{PackInfo, RulesInfo};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Where a pack's YAML came from.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct PackSource {
     /// A path, or `builtin:<file>`.
     pub origin: String,
     pub yaml: String,
     /// Directory that `terms_file:` paths are relative to.
     pub base_dir: Option<PathBuf>,
+    /// Term files supplied in memory, by the name the pack gives them; used
+    /// before `base_dir`. `prepub verify` reruns a review from the packs and
+    /// term files embedded in it, with nothing read from disk.
+    pub embedded_terms_files: BTreeMap<String, String>,
 }
 
 /// A rule-set error, located as precisely as the cause allows.
@@ -210,6 +214,7 @@ pub fn sources_from_path(path: &Path) -> Result<Vec<PackSource>, RuleError> {
                 origin: file.display().to_string(),
                 yaml,
                 base_dir: file.parent().map(Path::to_path_buf),
+                ..PackSource::default()
             })
         })
         .collect()
@@ -232,6 +237,7 @@ pub fn load_sources(sources: &[PackSource]) -> Result<RuleSet, Vec<RuleError>> {
         };
         let mut hasher = Sha256::new();
         hasher.update(source.yaml.as_bytes());
+        let mut terms_files = BTreeMap::new();
         for rule_spec in &spec.rules {
             let location = format!("{}: rule {}", source.origin, rule_spec.id);
             if !seen_ids.insert(rule_spec.id.clone()) {
@@ -241,7 +247,7 @@ pub fn load_sources(sources: &[PackSource]) -> Result<RuleSet, Vec<RuleError>> {
                 });
                 continue;
             }
-            match compile_rule(rule_spec, &spec.name, source, &mut hasher) {
+            match compile_rule(rule_spec, &spec.name, source, &mut hasher, &mut terms_files) {
                 Ok(rule) => rules.push(rule),
                 Err(messages) => errors.extend(messages.into_iter().map(|message| RuleError {
                     location: location.clone(),
@@ -254,6 +260,9 @@ pub fn load_sources(sources: &[PackSource]) -> Result<RuleSet, Vec<RuleError>> {
                 name: spec.name.clone(),
                 version: spec.version.clone(),
                 sha256: hex::encode(hasher.finalize()),
+                origin: Some(source.origin.clone()),
+                source: Some(source.yaml.clone()),
+                terms_files,
             },
             origin: source.origin.clone(),
             description: spec.description.clone(),
@@ -311,6 +320,7 @@ fn compile_rule(
     pack: &str,
     source: &PackSource,
     hasher: &mut Sha256,
+    terms_files: &mut BTreeMap<String, String>,
 ) -> Result<Rule, Vec<String>> {
     let mut errors = Vec::new();
     let category_name = spec.id.split('.').next().unwrap_or("");
@@ -348,6 +358,7 @@ fn compile_rule(
         match read_terms_file(file, source) {
             Ok((text, terms)) => {
                 hasher.update(text.as_bytes());
+                terms_files.insert(file.clone(), text);
                 for (term, severity) in terms {
                     let severity = match severity {
                         Some(name) => {
@@ -535,28 +546,26 @@ fn compile_rule(
         });
     }
     let examples = spec.examples.clone().unwrap_or_default();
+    let examples_match: Vec<MatchExample> = [
+        (&examples.matching, None),
+        (&examples.block, Some(Severity::Block)),
+        (&examples.review, Some(Severity::Review)),
+        (&examples.info, Some(Severity::Info)),
+    ]
+    .into_iter()
+    .flat_map(|(texts, severity)| {
+        texts.iter().map(move |text| MatchExample {
+            text: text.clone(),
+            severity,
+        })
+    })
+    .collect();
     // A lexicon file may be empty (a starter pack) and has no fixed examples.
-    if examples.matching.is_empty() && spec.terms_file.is_none() {
-        errors.push("every rule needs `examples: match:` texts that `rules test` checks".into());
-    }
-    let mut examples_match = Vec::new();
-    for example in &examples.matching {
-        match example {
-            MatchExampleSpec::Text(text) => examples_match.push(MatchExample {
-                text: text.clone(),
-                severity: None,
-            }),
-            MatchExampleSpec::WithSeverity(example) => match Severity::parse(&example.severity) {
-                Some(severity) => examples_match.push(MatchExample {
-                    text: example.text.clone(),
-                    severity: Some(severity),
-                }),
-                None => errors.push(format!(
-                    "example `{}`: unknown severity `{}`",
-                    example.text, example.severity
-                )),
-            },
-        }
+    if examples_match.is_empty() && spec.terms_file.is_none() {
+        errors.push(
+            "every rule needs `examples:` texts it must find (`match`, or `block`/`review`/`info` for a severity) that `rules test` checks"
+                .into(),
+        );
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -608,6 +617,7 @@ fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<Regex, String>
     RegexBuilder::new(pattern)
         .case_insensitive(!case_sensitive)
         .size_limit(32 * 1024 * 1024)
+        .dfa_size_limit(32 * 1024 * 1024)
         .build()
         .map_err(|error| format!("invalid regex:\n{error}"))
 }
@@ -633,14 +643,18 @@ type LexiconLine = (String, Option<String>);
 
 /// Reads `term` or `term<TAB>severity` lines; `#` starts a comment line.
 fn read_terms_file(file: &str, source: &PackSource) -> Result<(String, Vec<LexiconLine>), String> {
-    let Some(base) = &source.base_dir else {
-        return Err(format!(
-            "terms_file `{file}` cannot be used in a built-in pack"
-        ));
+    let text = if let Some(text) = source.embedded_terms_files.get(file) {
+        text.clone()
+    } else {
+        let Some(base) = &source.base_dir else {
+            return Err(format!(
+                "terms_file `{file}` cannot be used in a built-in pack (or was not embedded in the review)"
+            ));
+        };
+        let path = base.join(file);
+        std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read terms_file {}: {e}", path.display()))?
     };
-    let path = base.join(file);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read terms_file {}: {e}", path.display()))?;
     let terms = text
         .lines()
         .map(|line| line.trim_end_matches('\r'))
@@ -706,8 +720,11 @@ fn build(rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String> {
             pattern_rules.push(rule_index);
         }
     }
+    // A generous lazy-DFA cache: with a small one the set's DFA is rebuilt
+    // over and over on CJK text (measured: 80% of scan time in determinize).
     let pattern_set = RegexSetBuilder::new(&patterns)
         .size_limit(256 * 1024 * 1024)
+        .dfa_size_limit(256 * 1024 * 1024)
         .build()
         .map_err(|e| format!("cannot build the pattern set: {e}"))?;
     Ok(RuleSet {
@@ -727,7 +744,7 @@ mod tests {
         vec![PackSource {
             origin: "test.yaml".into(),
             yaml: yaml.into(),
-            base_dir: None,
+            ..PackSource::default()
         }]
     }
 
@@ -844,12 +861,9 @@ mod tests {
         let found = errors(&format!("{HEAD}  - id: term.a\n{rule}    line: whole\n"));
         assert!(found.iter().any(|e| e.contains("own-line")), "{found:?}");
         let found = errors(&format!(
-            "{HEAD}  - id: term.a\n    severity: review\n    message: m\n    terms: [x]\n    examples: {{match: [{{text: x, severity: high}}]}}\n"
+            "{HEAD}  - id: term.a\n    severity: review\n    message: m\n    terms: [x]\n    examples: {{high: [x]}}\n"
         ));
-        assert!(
-            found.iter().any(|e| e.contains("unknown severity `high`")),
-            "{found:?}"
-        );
+        assert!(found.iter().any(|e| e.contains("high")), "{found:?}");
         let ok = errors(&format!(
             "{HEAD}  - id: term.a\n{rule}    line: own-line\n    near: {{terms: [y], side: before}}\n    escalate:\n      - {{to: block, when_document_has: [term.a], reason: r}}\n"
         ));
@@ -881,6 +895,7 @@ mod tests {
             origin: "org.yaml".into(),
             yaml,
             base_dir: Some(dir.path().to_path_buf()),
+            embedded_terms_files: Default::default(),
         }])
         .expect("lexicon pack loads");
         println!(
@@ -916,6 +931,7 @@ mod tests {
                 "{HEAD}  - id: term.org.lexicon\n    severity: info\n    message: m\n    terms_file: terms.txt\n"
             ),
             base_dir: Some(dir.path().to_path_buf()),
+            embedded_terms_files: Default::default(),
         }]);
         let errors = result.expect_err("an unknown severity is an error");
         assert!(errors[0].message.contains("`blok`"), "{errors:?}");

@@ -253,7 +253,7 @@ fn accept(
         if view.part.is_header_or_footer() {
             explain.push(format!("in the {}", view.part));
         } else {
-            let line = view.body_lines_before + nonempty_lines_through(text, start);
+            let line = view.body_lines_before + nonempty_lines_through(text, start, limit);
             if view.part != Part::Body || line > limit {
                 return None;
             }
@@ -395,13 +395,21 @@ fn is_decoration(c: char) -> bool {
 }
 
 /// Non-empty lines from the start of the segment through the one holding
-/// `at`.
-fn nonempty_lines_through(text: &str, at: usize) -> usize {
-    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    text[..line_end]
-        .split('\n')
-        .filter(|line| !line.trim().is_empty())
-        .count()
+/// `at`, counting no further than `limit + 1` (so a match deep in a long
+/// segment costs the same as one near its top).
+fn nonempty_lines_through(text: &str, at: usize, limit: usize) -> usize {
+    let mut count = 0;
+    let mut line_start = 0;
+    for line in text.split('\n') {
+        if !line.trim().is_empty() {
+            count += 1;
+        }
+        line_start += line.len() + 1;
+        if line_start > at || count > limit {
+            break;
+        }
+    }
+    count
 }
 
 fn near_term<'a>(

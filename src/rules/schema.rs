@@ -144,28 +144,21 @@ pub struct EscalateSpec {
 }
 
 /// Texts the rule must and must not find; `rules test` and `cargo test`
-/// run them.
+/// run them. `block`, `review` and `info` list texts the rule must find at
+/// exactly that severity (a quoted example found at `info`); `match` texts
+/// at any severity. Plain lists of strings keep YAML scalars such as `y` or
+/// `000123` as the strings they look like.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExamplesSpec {
-    #[serde(default, rename = "match")]
-    pub matching: Vec<MatchExampleSpec>,
-    #[serde(default)]
+    #[serde(default, rename = "match", skip_serializing_if = "Vec::is_empty")]
+    pub matching: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub block: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub review: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub info: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub no_match: Vec<String>,
-}
-
-/// A text the rule must find: plain, or `{text, severity}` when the
-/// finding must also have that severity (a quoted example found at `info`).
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(untagged)]
-pub enum MatchExampleSpec {
-    Text(String),
-    WithSeverity(SeverityExampleSpec),
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct SeverityExampleSpec {
-    pub text: String,
-    pub severity: String,
 }
