@@ -131,3 +131,21 @@ fn readme_example_pack_is_valid() {
         .success()
         .stdout(predicate::str::contains(" 0 failed"));
 }
+
+/// The built-in rules table in docs/README-rules.md is the current output
+/// of `rules list --format markdown` (regenerate it when a rule changes).
+#[test]
+fn readme_rules_table_is_current() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/README-rules.md"))
+            .expect("docs/README-rules.md");
+    let output = prepub()
+        .args(["rules", "list", "--format", "markdown"])
+        .output()
+        .expect("rules list runs");
+    let table = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(
+        readme.contains(&table),
+        "docs/README-rules.md is missing the current table; regenerate with `prepub rules list --format markdown`:\n{table}"
+    );
+}
