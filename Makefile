@@ -25,6 +25,12 @@ bench:
 	bench/matching.sh 100 10000
 	bench/docx.sh
 
+# Recall and false positives of the built-in rule packs on the labelled set
+# in fixtures/eval; fails when a target is missed (tests/eval.rs enforces the
+# same under `cargo test`).
+eval:
+	$(CARGO) run --quiet --example eval
+
 # Scans the whole shared corpus and fails on any panic or status mismatch.
 corpus:
 	$(CARGO) test --release --locked --test 'corpus*' -- --nocapture
