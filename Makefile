@@ -23,6 +23,13 @@ fmt:
 # Benchmarks; results are ratios against baselines measured in the same run.
 bench:
 	bench/matching.sh 100 10000
+	bench/docx.sh
+
+# Recall and false positives of the built-in rule packs on the labelled set
+# in fixtures/eval; fails when a target is missed (tests/eval.rs enforces the
+# same under `cargo test`).
+eval:
+	$(CARGO) run --quiet --example eval
 
 # Scans the whole shared corpus and fails on any panic or status mismatch.
 corpus:
@@ -32,11 +39,13 @@ corpus:
 # LibreOffice for the office formats).
 fixtures:
 	cd fixtures/text && python3 make.py
+	cd fixtures/archive && python3 make.py
 	python3 fixtures/ofd/make.py
 	python3 fixtures/html/make.py
 	fixtures/odf/make.sh
 	fixtures/xlsx/make.sh
 	fixtures/pptx/make.sh
+	python3 fixtures/docx/make.py
 
 man:
 	$(CARGO) run --quiet -- man > prepub.1

@@ -702,9 +702,7 @@ fn rules_command(command: RulesCommand) -> Result<i32, Failure> {
             let rule = set.rule(&id).ok_or_else(|| {
                 Failure::usage(format!("no rule with id `{id}` (see `prepub rules list`)"))
             })?;
-            let yaml =
-                serde_saphyr::to_string(&rule.spec).map_err(|e| Failure::usage(e.to_string()))?;
-            write_stdout(format!("# pack: {}\n{yaml}", rule.pack).as_bytes())?;
+            write_stdout(show_rule(&set, rule)?.as_bytes())?;
             Ok(0)
         }
         RulesCommand::Init { dir } => {
@@ -713,6 +711,42 @@ fn rules_command(command: RulesCommand) -> Result<i32, Failure> {
             Ok(0)
         }
     }
+}
+
+/// A rule as YAML a user can copy into a pack, after a comment header that
+/// says where it comes from. Patterns stay on one line (no folded scalars),
+/// so they read and copy exactly as written.
+fn show_rule(set: &RuleSet, rule: &crate::rules::Rule) -> Result<String, Failure> {
+    let options = serde_saphyr::ser_options! {
+        prefer_block_scalars: false,
+    };
+    let mut spec = rule.spec.clone();
+    if let Some(description) = &mut spec.description {
+        *description = description.trim_end().to_owned();
+    }
+    let yaml = serde_saphyr::to_string_with_options(&spec, options)
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    let pack = set
+        .packs()
+        .iter()
+        .find(|pack| pack.info.name == rule.pack)
+        .map_or_else(
+            || rule.pack.clone(),
+            |pack| format!("{} {} ({})", pack.info.name, pack.info.version, pack.origin),
+        );
+    let checked = rule
+        .examples_match
+        .iter()
+        .filter(|example| example.severity.is_some())
+        .count();
+    Ok(format!(
+        "# rule {} — pack {pack}\n# category {}, severity {}; examples: {} match ({checked} with a severity), {} no_match — `prepub rules test` runs them\n{yaml}",
+        rule.id,
+        rule.category,
+        rule.severity,
+        rule.examples_match.len(),
+        rule.examples_no_match.len(),
+    ))
 }
 
 fn list_rules(set: &RuleSet, format: ListFormat) -> String {
@@ -770,29 +804,28 @@ pub fn test_examples(set: &RuleSet) -> (String, usize) {
     let mut out = String::new();
     let mut passed = 0;
     let mut failed = 0;
-    for rule in set.rules() {
-        let cases = rule
-            .examples_match
-            .iter()
-            .map(|e| (e, true))
-            .chain(rule.examples_no_match.iter().map(|e| (e, false)));
-        for (example, should_match) in cases {
-            let matched = crate::scan::findings_in_text(example, set)
-                .iter()
-                .any(|f| f.rule == rule.id);
-            let verb = if should_match {
-                "matches"
-            } else {
-                "does not match"
-            };
-            if matched == should_match {
-                passed += 1;
-                out.push_str(&format!("ok      {} {verb} {example:?}\n", rule.id));
-            } else {
-                failed += 1;
-                out.push_str(&format!("FAILED  {} {verb} {example:?}\n", rule.id));
-            }
-        }
+    for outcome in crate::scan::run_examples(set) {
+        let expected = match (outcome.should_match, outcome.required) {
+            (false, _) => "does not match".to_owned(),
+            (true, None) => "matches".to_owned(),
+            (true, Some(severity)) => format!("matches at {severity}"),
+        };
+        let status = if outcome.passed() {
+            passed += 1;
+            "ok     "
+        } else {
+            failed += 1;
+            "FAILED "
+        };
+        let found = match (outcome.passed(), outcome.found) {
+            (true, _) => String::new(),
+            (false, Some(severity)) => format!(" (found at {severity})"),
+            (false, None) => " (not found)".to_owned(),
+        };
+        out.push_str(&format!(
+            "{status} {} {expected} {:?}{found}\n",
+            outcome.rule, outcome.text
+        ));
     }
     out.push_str(&format!("\n{passed} passed, {failed} failed\n"));
     (out, failed)
@@ -870,4 +903,32 @@ fn extract(args: ExtractArgs) -> Result<i32, Failure> {
     write_stdout(out.as_bytes())?;
     let _ = Part::Body;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `rules show` prints is a rule a user can paste into a pack:
+    /// it parses back to the same rule, patterns included.
+    #[test]
+    fn shown_rules_round_trip() {
+        let set = RuleSet::builtin().expect("built-in packs");
+        for rule in set.rules() {
+            let shown = match show_rule(&set, rule) {
+                Ok(shown) => shown,
+                Err(failure) => panic!("{}: {}", rule.id, failure.message),
+            };
+            let parsed: crate::rules::schema::RuleSpec =
+                serde_saphyr::from_str(&shown).expect("shown rule parses");
+            assert_eq!(parsed.pattern, rule.spec.pattern, "{}", rule.id);
+            assert_eq!(parsed.terms, rule.spec.terms, "{}", rule.id);
+            assert_eq!(
+                serde_json::to_string(&parsed.examples).ok(),
+                serde_json::to_string(&rule.spec.examples).ok(),
+                "{}",
+                rule.id
+            );
+        }
+    }
 }

@@ -379,3 +379,38 @@ fn help_completions_and_man() {
         .success()
         .stdout(predicates::str::contains(".TH prepub"));
 }
+
+#[test]
+fn zip_members_are_reviewed_as_documents() {
+    let (review, code) = scan_json(&["fixtures/archive/batch.zip"]);
+    assert_eq!(code, 1);
+    let paths: Vec<&str> = review["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "fixtures/archive/batch.zip!/inner.zip!/附件/名单.csv",
+            "fixtures/archive/batch.zip!/公开.txt",
+            "fixtures/archive/batch.zip!/通知.txt",
+        ]
+    );
+    assert_eq!(
+        document(&review, "fixtures/archive/batch.zip!/通知.txt")["verdict"],
+        "block"
+    );
+    assert_eq!(
+        document(&review, "fixtures/archive/batch.zip!/公开.txt")["verdict"],
+        "pass"
+    );
+    assert_eq!(
+        document(
+            &review,
+            "fixtures/archive/batch.zip!/inner.zip!/附件/名单.csv"
+        )["verdict"],
+        "block"
+    );
+}

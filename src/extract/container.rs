@@ -63,6 +63,12 @@ impl<'a> Container<'a> {
         })
     }
 
+    /// Decompressed bytes read so far, for capping documents embedded in
+    /// this one by what is left of the per-document budget.
+    pub fn inflated(&self) -> u64 {
+        self.inflated.load(Ordering::Relaxed)
+    }
+
     /// Entry names in the order the archive lists them.
     pub fn names(&self) -> &[String] {
         &self.names

@@ -9,6 +9,7 @@
 pub mod archive;
 pub mod container;
 mod detect;
+pub mod docx;
 pub mod embedded;
 pub mod html;
 pub mod odf;
@@ -51,6 +52,7 @@ pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
         Format::Xlsx => xlsx::extract(request),
         Format::Pptx => pptx::extract(request),
         Format::Odt | Format::Ods | Format::Odp => odf::extract(request),
+        Format::Docx => docx::extract(request),
         other => Extraction::failed(other.unsupported_reason()),
     }
 }

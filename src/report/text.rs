@@ -3,6 +3,7 @@
 //! on a terminal without `NO_COLOR`).
 
 use crate::document::Severity;
+use crate::report::present::clean;
 use crate::review::{Review, Verdict};
 use std::fmt::Write;
 
@@ -45,27 +46,25 @@ pub fn render(review: &Review, options: &TextOptions) -> Vec<u8> {
         if options.quiet && document.verdict == Verdict::Pass {
             continue;
         }
-        let _ = write!(
-            out,
-            "{} {}",
-            verdict_label(document.verdict, colour),
-            document.path
-        );
+        // Document text is untrusted: control characters and escape
+        // sequences are shown visibly, never sent to the terminal.
+        let path = clean(&document.path);
+        let _ = write!(out, "{} {}", verdict_label(document.verdict, colour), path);
         if document.extraction.status != crate::document::ExtractionStatus::Complete {
             let _ = write!(out, " ({})", document.extraction.status.as_str());
         }
         out.push('\n');
         for problem in &document.extraction.problems {
-            let _ = writeln!(out, "  ! {}", problem.message);
+            let _ = writeln!(out, "  ! {}", clean(&problem.message));
         }
         for finding in &document.findings {
             let location = &finding.location;
-            let mut place = format!("{}:{}:{}", document.path, location.line, location.column);
+            let mut place = format!("{path}:{}:{}", location.line, location.column);
             if let (Some(sheet), Some(cell)) = (&location.sheet, &location.cell) {
-                place = format!("{}!{sheet}!{cell}", document.path);
+                place = format!("{path}!{}!{}", clean(sheet), clean(cell));
             }
             let page = location.page.map(|p| format!(" p{p}")).unwrap_or_default();
-            let highlighted = highlight(&finding.context, &finding.text, colour);
+            let highlighted = highlight(&clean(&finding.context), &clean(&finding.text), colour);
             let _ = writeln!(
                 out,
                 "  {place} [{}{page}] {} {}  {}{}",
@@ -176,5 +175,17 @@ fn highlight(context: &str, matched: &str, colour: bool) -> String {
             &context[at + matched.len()..]
         ),
         None => context.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let shown = highlight(&clean("a\u{1b}[31mb"), "b", false);
+        assert!(!shown.contains('\u{1b}'), "{shown}");
+        assert!(shown.contains("[U+001B]"), "{shown}");
     }
 }

@@ -1,6 +1,6 @@
 //! Checking rule packs and compiling them into one matcher.
 
-use super::matcher::{Boundary, Downgrade, DowngradeCondition, Near};
+use super::matcher::{Boundary, Downgrade, DowngradeCondition, LineShape, Near, Side};
 use super::schema::{PackSpec, RuleSpec};
 use super::validators::Validator;
 use crate::document::{Category, Part, Severity};
@@ -79,17 +79,35 @@ pub struct Rule {
     pub validator: Option<Validator>,
     pub parts: Option<Vec<Part>>,
     pub not_within: Vec<String>,
-    pub standalone: bool,
+    pub line: LineShape,
     pub first_lines: Option<usize>,
     pub boundary: Boundary,
     pub near: Option<Near>,
     pub not_near: Option<Near>,
     pub downgrades: Vec<Downgrade>,
+    pub escalations: Vec<Escalation>,
     pub mask: bool,
-    pub examples_match: Vec<String>,
+    pub examples_match: Vec<MatchExample>,
     pub examples_no_match: Vec<String>,
     /// The rule as written, for `rules show`.
     pub spec: RuleSpec,
+}
+
+/// A text a rule must find, and the severity the finding must have if the
+/// example says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatchExample {
+    pub text: String,
+    pub severity: Option<Severity>,
+}
+
+/// Raise a finding's severity when the document holds another finding of
+/// one of `rules` at `review` or above (see [`crate::scan`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Escalation {
+    pub to: Severity,
+    pub rules: Vec<String>,
+    pub reason: String,
 }
 
 /// A term in the automaton and the rules that own it.
@@ -251,6 +269,7 @@ pub fn load_sources(sources: &[PackSource]) -> Result<RuleSet, Vec<RuleError>> {
             yaml: source.yaml.clone(),
         });
     }
+    check_escalation_targets(&rules, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -260,6 +279,26 @@ pub fn load_sources(sources: &[PackSource]) -> Result<RuleSet, Vec<RuleError>> {
             message,
         }]
     })
+}
+
+/// `escalate: when_document_has:` must name rules of this rule set; a typo
+/// would otherwise silently never escalate.
+fn check_escalation_targets(rules: &[Rule], errors: &mut Vec<RuleError>) {
+    let known: HashSet<&str> = rules.iter().map(|rule| rule.id.as_str()).collect();
+    for rule in rules {
+        for escalation in &rule.escalations {
+            for target in &escalation.rules {
+                if !known.contains(target.as_str()) {
+                    errors.push(RuleError {
+                        location: format!("rule {}", rule.id),
+                        message: format!(
+                            "`escalate: when_document_has` names `{target}`, which is not a rule of this rule set"
+                        ),
+                    });
+                }
+            }
+        }
+    }
 }
 
 fn yaml_error(origin: &str, error: &serde_saphyr::Error) -> RuleError {
@@ -386,14 +425,15 @@ fn compile_rule(
             })
             .collect()
     });
-    let standalone = match spec.line.as_deref() {
-        None => false,
-        Some("standalone") => true,
+    let line = match spec.line.as_deref() {
+        None => LineShape::Any,
+        Some("standalone") => LineShape::Standalone,
+        Some("own-line") => LineShape::OwnLine,
         Some(other) => {
             errors.push(format!(
-                "`line: {other}` is not known; use `line: standalone`"
+                "`line: {other}` is not known; use `line: standalone` or `line: own-line`"
             ));
-            false
+            LineShape::Any
         }
     };
     let first_lines = spec.scope.as_deref().and_then(|scope| {
@@ -420,32 +460,58 @@ fn compile_rule(
             Boundary::Auto
         }
     };
-    let near = spec
-        .near
-        .as_ref()
-        .map(|near| Near::new(&near.terms, near.within));
-    let not_near = spec
-        .not_near
-        .as_ref()
-        .map(|near| Near::new(&near.terms, near.within));
+    let side = |name: Option<&str>, errors: &mut Vec<String>| {
+        Side::parse(name).unwrap_or_else(|| {
+            errors.push(format!(
+                "`side: {}` is not known; use both, before or after",
+                name.unwrap_or("")
+            ));
+            Side::Both
+        })
+    };
+    let near = spec.near.as_ref().map(|near| {
+        let side = side(near.side.as_deref(), &mut errors);
+        if near.terms.is_empty() {
+            errors.push("`near` needs `terms`".into());
+        }
+        Near::new(&near.terms, near.within, side)
+    });
+    let not_near = spec.not_near.as_ref().map(|near| {
+        let side = side(near.side.as_deref(), &mut errors);
+        if near.terms.is_empty() {
+            errors.push("`not_near` needs `terms`".into());
+        }
+        Near::new(&near.terms, near.within, side)
+    });
     let mut downgrades = Vec::new();
     for downgrade in &spec.downgrade {
         let Some(to) = Severity::parse(&downgrade.to) else {
             errors.push(format!("downgrade to unknown severity `{}`", downgrade.to));
             continue;
         };
+        let downgrade_side = side(downgrade.side.as_deref(), &mut errors);
         let condition = match downgrade.when.as_str() {
             "quoted" => DowngradeCondition::Quoted,
-            "near" if !downgrade.terms.is_empty() => {
-                DowngradeCondition::Near(Near::new(&downgrade.terms, downgrade.within))
-            }
-            "near" => {
-                errors.push("`downgrade: when: near` needs `terms`".into());
+            "near" | "not_near" if downgrade.terms.is_empty() => {
+                errors.push(format!(
+                    "`downgrade: when: {}` needs `terms`",
+                    downgrade.when
+                ));
                 continue;
             }
+            "near" => DowngradeCondition::Near(Near::new(
+                &downgrade.terms,
+                downgrade.within,
+                downgrade_side,
+            )),
+            "not_near" => DowngradeCondition::NotNear(Near::new(
+                &downgrade.terms,
+                downgrade.within,
+                downgrade_side,
+            )),
             other => {
                 errors.push(format!(
-                    "`downgrade: when: {other}` is not known; use quoted or near"
+                    "`downgrade: when: {other}` is not known; use quoted, near or not_near"
                 ));
                 continue;
             }
@@ -456,10 +522,50 @@ fn compile_rule(
             reason: downgrade.reason.clone(),
         });
     }
+    let mut escalations = Vec::new();
+    for escalate in &spec.escalate {
+        let Some(to) = Severity::parse(&escalate.to) else {
+            errors.push(format!("escalate to unknown severity `{}`", escalate.to));
+            continue;
+        };
+        if severity.is_some_and(|base| to <= base) {
+            errors.push(format!(
+                "`escalate: to: {}` must be above the rule's severity `{}`",
+                escalate.to, spec.severity
+            ));
+            continue;
+        }
+        if escalate.when_document_has.is_empty() {
+            errors.push("`escalate` needs `when_document_has: [rule ids]`".into());
+            continue;
+        }
+        escalations.push(Escalation {
+            to,
+            rules: escalate.when_document_has.clone(),
+            reason: escalate.reason.clone(),
+        });
+    }
     let examples = spec.examples.clone().unwrap_or_default();
+    let examples_match: Vec<MatchExample> = [
+        (&examples.matching, None),
+        (&examples.block, Some(Severity::Block)),
+        (&examples.review, Some(Severity::Review)),
+        (&examples.info, Some(Severity::Info)),
+    ]
+    .into_iter()
+    .flat_map(|(texts, severity)| {
+        texts.iter().map(move |text| MatchExample {
+            text: text.clone(),
+            severity,
+        })
+    })
+    .collect();
     // A lexicon file may be empty (a starter pack) and has no fixed examples.
-    if examples.matching.is_empty() && spec.terms_file.is_none() {
-        errors.push("every rule needs `examples: match:` texts that `rules test` checks".into());
+    if examples_match.is_empty() && spec.terms_file.is_none() {
+        errors.push(
+            "every rule needs `examples:` texts it must find (`match`, or `block`/`review`/`info` for a severity) that `rules test` checks"
+                .into(),
+        );
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -478,14 +584,15 @@ fn compile_rule(
         validator,
         parts,
         not_within: spec.not_within.iter().map(|t| normalize_term(t)).collect(),
-        standalone,
+        line,
         first_lines,
         boundary,
         near,
         not_near,
         downgrades,
+        escalations,
         mask: spec.mask.unwrap_or(category == Category::Personal),
-        examples_match: examples.matching,
+        examples_match,
         examples_no_match: examples.no_match,
         spec: spec.clone(),
     })
@@ -720,6 +827,114 @@ mod tests {
             "{found:?}"
         );
         assert!(found.iter().any(|e| e.contains("examples")), "{found:?}");
+    }
+
+    #[test]
+    fn new_options_are_checked() {
+        let rule =
+            "    severity: review\n    message: m\n    terms: [x]\n    examples: {match: [x]}\n";
+        let found = errors(&format!(
+            "{HEAD}  - id: term.a\n{rule}    escalate:\n      - {{to: block, when_document_has: [term.nope], reason: r}}\n"
+        ));
+        assert!(found.iter().any(|e| e.contains("`term.nope`")), "{found:?}");
+        let found = errors(&format!(
+            "{HEAD}  - id: term.a\n{rule}    escalate:\n      - {{to: info, when_document_has: [term.a], reason: r}}\n"
+        ));
+        assert!(
+            found.iter().any(|e| e.contains("must be above")),
+            "{found:?}"
+        );
+        let found = errors(&format!(
+            "{HEAD}  - id: term.a\n{rule}    near: {{terms: [y], side: left}}\n"
+        ));
+        assert!(
+            found.iter().any(|e| e.contains("`side: left`")),
+            "{found:?}"
+        );
+        let found = errors(&format!(
+            "{HEAD}  - id: term.a\n{rule}    downgrade:\n      - {{to: info, when: not_near, reason: r}}\n"
+        ));
+        assert!(
+            found.iter().any(|e| e.contains("needs `terms`")),
+            "{found:?}"
+        );
+        let found = errors(&format!("{HEAD}  - id: term.a\n{rule}    line: whole\n"));
+        assert!(found.iter().any(|e| e.contains("own-line")), "{found:?}");
+        let found = errors(&format!(
+            "{HEAD}  - id: term.a\n    severity: review\n    message: m\n    terms: [x]\n    examples: {{high: [x]}}\n"
+        ));
+        assert!(found.iter().any(|e| e.contains("high")), "{found:?}");
+        let ok = errors(&format!(
+            "{HEAD}  - id: term.a\n{rule}    line: own-line\n    near: {{terms: [y], side: before}}\n    escalate:\n      - {{to: block, when_document_has: [term.a], reason: r}}\n"
+        ));
+        assert!(ok.is_empty(), "{ok:?}");
+    }
+
+    /// An organisation lexicon of 50,000 terms with per-term severities
+    /// loads and matches. The time is printed for the record (`cargo test
+    /// -- --nocapture`); the target (well under a second in a release build)
+    /// belongs to benchmarks, not to a test that would flake on a busy machine.
+    #[test]
+    fn large_lexicon_loads_with_per_term_severity() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut lexicon = String::from("# generated\n");
+        for i in 0..50_000 {
+            let severity = match i % 3 {
+                0 => "\tblock",
+                1 => "\treview",
+                _ => "",
+            };
+            lexicon.push_str(&format!("项目代号{i:05}工程{severity}\n"));
+        }
+        std::fs::write(dir.path().join("terms.txt"), lexicon).expect("write lexicon");
+        let yaml = format!(
+            "{HEAD}  - id: term.org.lexicon\n    severity: info\n    message: m\n    terms_file: terms.txt\n"
+        );
+        let started = std::time::Instant::now();
+        let set = load_sources(&[PackSource {
+            origin: "org.yaml".into(),
+            yaml,
+            base_dir: Some(dir.path().to_path_buf()),
+            embedded_terms_files: Default::default(),
+        }])
+        .expect("lexicon pack loads");
+        println!(
+            "50,000-term lexicon: loaded and automaton built in {:?}",
+            started.elapsed()
+        );
+        let Matcher::Terms(terms) = &set.rules()[0].matcher else {
+            panic!("a terms rule");
+        };
+        assert_eq!(terms.len(), 50_000);
+        let severity_of = |text: &str| {
+            crate::scan::findings_in_text(text, &set)
+                .into_iter()
+                .map(|f| f.severity)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            severity_of("关于项目代号12345工程的报告"),
+            [Severity::Block]
+        );
+        assert_eq!(severity_of("项目代号12346工程"), [Severity::Review]);
+        assert_eq!(severity_of("项目代号12347工程"), [Severity::Info]);
+        assert!(severity_of("项目代号99999号工程").is_empty());
+    }
+
+    #[test]
+    fn lexicon_severity_typos_are_errors() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("terms.txt"), "甲工程\tblok\n").expect("write");
+        let result = load_sources(&[PackSource {
+            origin: "org.yaml".into(),
+            yaml: format!(
+                "{HEAD}  - id: term.org.lexicon\n    severity: info\n    message: m\n    terms_file: terms.txt\n"
+            ),
+            base_dir: Some(dir.path().to_path_buf()),
+            embedded_terms_files: Default::default(),
+        }]);
+        let errors = result.expect_err("an unknown severity is an error");
+        assert!(errors[0].message.contains("`blok`"), "{errors:?}");
     }
 
     #[test]

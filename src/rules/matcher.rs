@@ -19,16 +19,46 @@ pub enum Boundary {
     None,
 }
 
+/// How a match must sit on its line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineShape {
+    Any,
+    /// Alone on its line or in its table cell.
+    Standalone,
+    /// Alone on a whole line; a table cell does not count.
+    OwnLine,
+}
+
+/// Which side of a match a near term may be on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Both,
+    Before,
+    After,
+}
+
+impl Side {
+    pub fn parse(name: Option<&str>) -> Option<Side> {
+        match name {
+            None | Some("both") => Some(Side::Both),
+            Some("before") => Some(Side::Before),
+            Some("after") => Some(Side::After),
+            Some(_) => None,
+        }
+    }
+}
+
 /// Terms near a match.
 #[derive(Clone, Debug)]
 pub struct Near {
     pub terms: Vec<String>,
     /// Characters either side; 0 = anywhere in the document.
     pub within: usize,
+    pub side: Side,
 }
 
 impl Near {
-    pub fn new(terms: &[String], within: usize) -> Near {
+    pub fn new(terms: &[String], within: usize, side: Side) -> Near {
         Near {
             terms: terms
                 .iter()
@@ -36,6 +66,7 @@ impl Near {
                 .filter(|t| !t.is_empty())
                 .collect(),
             within,
+            side,
         }
     }
 }
@@ -44,7 +75,11 @@ impl Near {
 pub enum DowngradeCondition {
     /// Inside quotes or after 如/例如/标注为 …: an example, not a marking.
     Quoted,
+    /// One of the terms is near.
     Near(Near),
+    /// None of the terms is near: context that would confirm the match is
+    /// missing (a 62… number with no 卡号/账户 anywhere).
+    NotNear(Near),
 }
 
 #[derive(Clone, Debug)]
@@ -199,11 +234,20 @@ fn accept(
     if !rule.not_within.is_empty() {
         explain.push(format!("not part of: {}", rule.not_within.join("、")));
     }
-    if rule.standalone {
-        if !is_standalone(text, start, end) {
-            return None;
+    match rule.line {
+        LineShape::Any => {}
+        LineShape::Standalone => {
+            if !is_standalone(text, start, end, true) {
+                return None;
+            }
+            explain.push("alone on its line or in its table cell".into());
         }
-        explain.push("alone on its line".into());
+        LineShape::OwnLine => {
+            if !is_standalone(text, start, end, false) {
+                return None;
+            }
+            explain.push("alone on its line".into());
+        }
     }
     if let Some(limit) = rule.first_lines {
         if view.part.is_header_or_footer() {
@@ -228,10 +272,11 @@ fn accept(
             None => return None,
         }
     }
-    if let Some(not_near) = &rule.not_near
-        && near_term(not_near, view, start, end).is_some()
-    {
-        return None;
+    if let Some(not_near) = &rule.not_near {
+        if near_term(not_near, view, start, end).is_some() {
+            return None;
+        }
+        explain.push(format!("none of {} nearby", not_near.terms.join("、")));
     }
     let mut severity = severity;
     let mut reasons = Vec::new();
@@ -239,6 +284,7 @@ fn accept(
         let applies = match &downgrade.condition {
             DowngradeCondition::Quoted => is_quoted(text, start, end),
             DowngradeCondition::Near(near) => near_term(near, view, start, end).is_some(),
+            DowngradeCondition::NotNear(near) => near_term(near, view, start, end).is_none(),
         };
         if applies && downgrade.to < severity {
             severity = downgrade.to;
@@ -307,13 +353,12 @@ fn within_longer(text: &str, start: usize, end: usize, longer: &str) -> bool {
     })
 }
 
-/// The match is alone on its line (or in its table cell), apart from
-/// whitespace and punctuation such as brackets.
-fn is_standalone(text: &str, start: usize, end: usize) -> bool {
-    let cell_start = text[..start].rfind(['\n', '\t']).map_or(0, |i| i + 1);
-    let cell_end = text[end..]
-        .find(['\n', '\t'])
-        .map_or(text.len(), |i| end + i);
+/// The match is alone on its line (or, with `cells`, in its table cell),
+/// apart from whitespace and punctuation such as brackets.
+fn is_standalone(text: &str, start: usize, end: usize, cells: bool) -> bool {
+    let separators: &[char] = if cells { &['\n', '\t'] } else { &['\n'] };
+    let cell_start = text[..start].rfind(separators).map_or(0, |i| i + 1);
+    let cell_end = text[end..].find(separators).map_or(text.len(), |i| end + i);
     let rest = text[cell_start..start]
         .chars()
         .chain(text[end..cell_end].chars());
@@ -381,10 +426,14 @@ fn near_term<'a>(
             .map(String::as_str);
     }
     let text = view.text;
-    let before_start = char_offset_back(text, start, near.within);
-    let after_end = char_offset_forward(text, end, near.within);
-    let before = &text[before_start..start];
-    let after = &text[end..after_end];
+    let before = match near.side {
+        Side::Both | Side::Before => &text[char_offset_back(text, start, near.within)..start],
+        Side::After => "",
+    };
+    let after = match near.side {
+        Side::Both | Side::After => &text[end..char_offset_forward(text, end, near.within)],
+        Side::Before => "",
+    };
     near.terms
         .iter()
         .find(|term| before.contains(term.as_str()) || after.contains(term.as_str()))
@@ -468,10 +517,12 @@ mod tests {
     fn standalone_lines_and_cells() {
         let text = "标题\n 机 密 \n正文";
         let start = text.find("机").unwrap();
-        assert!(is_standalone(text, start, start + "机 密".len()));
-        assert!(is_standalone("密级\t机密\t备注", 7, 13));
-        assert!(!is_standalone("防止机密泄露", 6, 12));
-        assert!(is_standalone("【机密】", 3, 9));
+        assert!(is_standalone(text, start, start + "机 密".len(), true));
+        assert!(is_standalone("密级\t机密\t备注", 7, 13, true));
+        assert!(!is_standalone("密级\t机密\t备注", 7, 13, false));
+        assert!(is_standalone("首行\nCUI\n正文", 7, 10, false));
+        assert!(!is_standalone("防止机密泄露", 6, 12, true));
+        assert!(is_standalone("【机密】", 3, 9, true));
     }
 
     #[test]

@@ -13,7 +13,8 @@ pub mod validators;
 
 pub use builtin::{BUILTIN_PACKS, builtin_sources};
 pub use compile::{
-    LoadedPack, PackSource, Rule, RuleError, RuleSet, load_sources, sources_from_path,
+    Escalation, LoadedPack, MatchExample, PackSource, Rule, RuleError, RuleSet, load_sources,
+    sources_from_path,
 };
 pub use matcher::{DocumentIndex, RawMatch, SegmentView};
 

@@ -50,7 +50,10 @@ pub struct RuleSpec {
     /// (`秘密花园` for `秘密`, `内部控制` for `内部`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_within: Vec<String>,
-    /// `standalone`: the match must be alone on its line (or table cell).
+    /// `standalone`: the match must be alone on its line or in its table
+    /// cell (apart from spaces and brackets); `own-line`: alone on a whole
+    /// line, where a table cell does not count — for banners whose words
+    /// also occur as table values (`CUI` is a surname in a name column).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<String>,
     /// `first-lines N`: within the first N non-empty lines of the document,
@@ -74,6 +77,12 @@ pub struct RuleSpec {
     /// Conditions that lower the severity instead of dropping the match.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub downgrade: Vec<DowngradeSpec>,
+    /// Raise the severity when the same document holds findings of other
+    /// rules (a name-and-ID roster is only a leak when a real ID is in it).
+    /// Checked after the whole document was matched, so the order of rules
+    /// and segments does not matter.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalate: Vec<EscalateSpec>,
     /// Mask the match in reports (default: true for `personal` rules).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask: Option<bool>,
@@ -89,6 +98,11 @@ pub struct NearSpec {
     pub terms: Vec<String>,
     #[serde(default = "default_near_distance")]
     pub within: usize,
+    /// `both` (default), `before` or `after`: which side of the match the
+    /// term must be on. `before` expresses a label (`订单号：` before an
+    /// 18-digit number); ignored when `within: 0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side: Option<String>,
 }
 
 fn default_near_distance() -> usize {
@@ -101,24 +115,50 @@ fn default_near_distance() -> usize {
 pub struct DowngradeSpec {
     /// The severity to use instead.
     pub to: String,
-    /// `quoted` (inside quotes or after 如/例如/标注为 …) or `near`.
+    /// `quoted` (inside quotes or after 如/例如/标注为 …), `near` (one of
+    /// `terms` is near) or `not_near` (none of `terms` is near).
     pub when: String,
-    /// For `near`: the terms and distance (0 = anywhere in the document).
+    /// For `near` and `not_near`: the terms, distance (0 = anywhere in the
+    /// document) and side, as in [`NearSpec`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub terms: Vec<String>,
     #[serde(default = "default_near_distance")]
     pub within: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side: Option<String>,
+    /// Why, added to the finding's message.
+    pub reason: String,
+}
+
+/// Raise the severity when the document also holds a finding of one of
+/// `when_document_has` (rule ids) at `review` or above — another finding
+/// than this one, so a rule may name itself ("two portion marks").
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalateSpec {
+    /// The severity to use instead.
+    pub to: String,
+    pub when_document_has: Vec<String>,
     /// Why, added to the finding's message.
     pub reason: String,
 }
 
 /// Texts the rule must and must not find; `rules test` and `cargo test`
-/// run them.
+/// run them. `block`, `review` and `info` list texts the rule must find at
+/// exactly that severity (a quoted example found at `info`); `match` texts
+/// at any severity. Plain lists of strings keep YAML scalars such as `y` or
+/// `000123` as the strings they look like.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExamplesSpec {
-    #[serde(default, rename = "match")]
+    #[serde(default, rename = "match", skip_serializing_if = "Vec::is_empty")]
     pub matching: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub block: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub review: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub info: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub no_match: Vec<String>,
 }

@@ -28,10 +28,17 @@ pub enum Validator {
     EmailPersonal,
     /// An e-mail address at an institutional domain (gov, edu, org …).
     EmailInstitutional,
+    /// A de-identified number: the length of a mobile, ID or card number
+    /// with one run of mask characters (`*`, `★`, `×`) and some digits
+    /// left visible (`110101********0014`, `138****1234`).
+    MaskedNumber,
+    /// A table header that names a person and an identifier or contact
+    /// column (姓名 + 身份证号/联系电话/银行账号/住址 …).
+    RosterHeader,
 }
 
 impl Validator {
-    pub const ALL: [(&'static str, Validator); 9] = [
+    pub const ALL: [(&'static str, Validator); 11] = [
         ("cn-resident-id", Validator::CnResidentId),
         ("cn-resident-id-15", Validator::CnResidentId15),
         ("luhn", Validator::Luhn),
@@ -41,6 +48,8 @@ impl Validator {
         ("ipv6", Validator::Ipv6),
         ("email-personal", Validator::EmailPersonal),
         ("email-institutional", Validator::EmailInstitutional),
+        ("masked-number", Validator::MaskedNumber),
+        ("cn-roster-header", Validator::RosterHeader),
     ];
 
     pub fn parse(name: &str) -> Option<Validator> {
@@ -81,6 +90,8 @@ impl Validator {
             Validator::EmailInstitutional => {
                 email_domain(matched).is_some_and(|domain| !is_personal_mail_domain(domain))
             }
+            Validator::MaskedNumber => masked_number(&compact),
+            Validator::RosterHeader => roster_header(matched),
         }
     }
 }
@@ -219,6 +230,57 @@ pub fn cn_uscc(text: &str) -> bool {
     values[17] == check
 }
 
+/// A number de-identified per the usual notices: 11 characters (mobile) or
+/// 15–19 (resident ID, bank card), one run of at least two mask characters,
+/// at least three visible digits.
+pub fn masked_number(text: &str) -> bool {
+    let is_mask = |c: char| matches!(c, '*' | '★' | '×');
+    let length = text.chars().count();
+    if !(length == 11 || (15..=19).contains(&length)) {
+        return false;
+    }
+    if !text
+        .chars()
+        .all(|c| c.is_ascii_digit() || is_mask(c) || c == 'X' || c == 'x')
+    {
+        return false;
+    }
+    let masks = text.chars().filter(|&c| is_mask(c)).count();
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    // One contiguous run: masks start exactly once.
+    let mut runs = 0;
+    let mut previous_was_mask = false;
+    for c in text.chars() {
+        if is_mask(c) && !previous_was_mask {
+            runs += 1;
+        }
+        previous_was_mask = is_mask(c);
+    }
+    masks >= 2 && digits >= 3 && runs == 1
+}
+
+/// A header row that names a person and something that identifies or
+/// reaches them: the shape of a personal-data roster.
+pub fn roster_header(text: &str) -> bool {
+    const PERSON: [&str; 6] = ["姓名", "户主", "申请人", "名字", "联系人", "Name"];
+    const IDENTIFIER: [&str; 12] = [
+        "身份证",
+        "身份号码",
+        "证件号",
+        "电话",
+        "手机",
+        "银行",
+        "账号",
+        "卡号",
+        "住址",
+        "联系方式",
+        "出生日期",
+        "家庭地址",
+    ];
+    PERSON.iter().any(|word| text.contains(word))
+        && IDENTIFIER.iter().any(|word| text.contains(word))
+}
+
 fn is_public_ipv4(ip: Ipv4Addr) -> bool {
     let [a, b, c, _] = ip.octets();
     let documentation =
@@ -342,6 +404,38 @@ mod tests {
         assert!(Validator::EmailPersonal.check("zhangsan@qq.com"));
         assert!(!Validator::EmailPersonal.check("office@example.gov.cn"));
         assert!(Validator::EmailInstitutional.check("office@example.gov.cn"));
+    }
+
+    #[test]
+    fn masked_numbers() {
+        for masked in [
+            "110101********0014",
+            "1101**********002X",
+            "138****1234",
+            "6200********0005",
+            "110101★★★★★★★★0014",
+            "35*************123",
+        ] {
+            assert!(Validator::MaskedNumber.check(masked), "{masked}");
+        }
+        for plain in [
+            "13812341234",
+            "**********",
+            "1*2*3*4*5*6",
+            "138****12345678901234",
+            "ab****1234c",
+            "1*********1",
+        ] {
+            assert!(!Validator::MaskedNumber.check(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn roster_headers() {
+        assert!(roster_header("序号\t姓名\t身份证号\t联系电话"));
+        assert!(roster_header("户主姓名,家庭住址"));
+        assert!(!roster_header("序号\t姓名\t职务"));
+        assert!(!roster_header("单位\t联系电话"));
     }
 
     #[test]

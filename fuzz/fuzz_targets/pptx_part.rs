@@ -1,0 +1,9 @@
+#![no_main]
+//! The pptx reader's XML handling: the input becomes one part of a valid
+//! package (`fixtures/pptx/slides.pptx`), stored uncompressed.
+use libfuzzer_sys::fuzz_target;
+use prepub::extract::Format;
+
+fuzz_target!(|data: &[u8]| {
+    prepub_fuzz::fuzz_part(Format::Pptx, "pptx/slides.pptx", &[".xml", ".rels"], data);
+});
