@@ -338,3 +338,139 @@ fn a_second_ctrl_c_stops_at_once_and_still_cleans_up() {
         files_in(dir.path())
     );
 }
+
+/// Rebuilds a fixture package with some entries replaced or added
+/// (deflated), in a temporary directory; returns the new file's path.
+fn package_with(
+    dir: &Path,
+    fixture: &str,
+    name: &str,
+    replace: &[(&str, Vec<u8>)],
+) -> std::path::PathBuf {
+    use std::io::{Read, Write};
+    let source = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture)).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(source)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let entry_name = entry.name().unwrap().into_owned();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if replace.iter().any(|(n, _)| *n == entry_name) {
+            continue;
+        }
+        out.start_file(entry_name, options).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    for (entry_name, bytes) in replace {
+        out.start_file(*entry_name, options).unwrap();
+        out.write_all(bytes).unwrap();
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, out.finish().unwrap().into_inner()).unwrap();
+    path
+}
+
+/// A Word body of about `mebibytes` MiB of ordinary paragraphs.
+fn big_document_xml(mebibytes: usize) -> Vec<u8> {
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
+    );
+    let paragraph = "<w:p><w:r><w:t>各地区各部门要提高思想认识，加强组织领导，确保各项任务落到实处。</w:t></w:r></w:p>";
+    while xml.len() < mebibytes << 20 {
+        xml.push_str(paragraph);
+    }
+    xml.push_str("</w:body></w:document>");
+    xml.into_bytes()
+}
+
+fn not_complete(document: &Value, words: &[&str]) {
+    let status = document["extraction"]["status"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        status == "partial" || status == "failed",
+        "{}: {status}: {}",
+        document["path"],
+        problems(document)
+    );
+    assert_ne!(document["verdict"], "pass");
+    let messages = problems(document);
+    for word in words {
+        assert!(messages.contains(word), "{word:?} not in {messages:?}");
+    }
+}
+
+#[test]
+fn part_size_inflated_and_ratio_limits_on_a_word_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let docx = package_with(
+        dir.path(),
+        "fixtures/docx/table.docx",
+        "big.docx",
+        &[("word/document.xml", big_document_xml(3))],
+    );
+    let target = docx.to_str().unwrap();
+    let (review, code) = scan(&[], &["--max-part-size", "1", target]);
+    not_complete(document(&review, "big.docx"), &["--max-part-size"]);
+    assert_ne!(code, 0);
+    let (review, _) = scan(&[], &["--max-inflated", "1", target]);
+    not_complete(document(&review, "big.docx"), &["--max-inflated"]);
+    let (review, _) = scan(&[], &["--max-zip-ratio", "20", target]);
+    not_complete(
+        document(&review, "big.docx"),
+        &["--max-zip-ratio", "possible zip bomb"],
+    );
+    // Within the limits the same file reads completely.
+    let (review, _) = scan(&[], &[target]);
+    assert_eq!(
+        document(&review, "big.docx")["extraction"]["status"],
+        "complete"
+    );
+}
+
+#[test]
+fn zip_entry_limit_on_a_document_and_on_an_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let docx = package_with(dir.path(), "fixtures/docx/table.docx", "t.docx", &[]);
+    let (review, _) = scan(&[], &["--max-zip-entries", "3", docx.to_str().unwrap()]);
+    not_complete(document(&review, "t.docx"), &["--max-zip-entries"]);
+
+    let members: Vec<(String, Vec<u8>)> = (0..30)
+        .map(|i| (format!("m{i:02}.txt"), format!("第{i}号").into_bytes()))
+        .collect();
+    let borrowed: Vec<(&str, Vec<u8>)> = members
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.clone()))
+        .collect();
+    let archive = package_with(
+        dir.path(),
+        "fixtures/docx/table.docx",
+        "batch.zip",
+        &borrowed,
+    );
+    let (review, _) = scan(&[], &["--max-zip-entries", "20", archive.to_str().unwrap()]);
+    let documents = review["documents"].as_array().unwrap();
+    assert!(
+        documents
+            .iter()
+            .any(|d| problems(d).contains("--max-zip-entries")),
+        "{review:#}"
+    );
+    for document in documents {
+        if problems(document).contains("--max-zip-entries") {
+            not_complete(document, &["--max-zip-entries"]);
+        }
+    }
+}
+
+#[test]
+fn nesting_depth_limit() {
+    let (review, code) = scan(&[], &["--max-depth", "3", "fixtures/ofd/planted.ofd"]);
+    not_complete(
+        document(&review, "planted.ofd"),
+        &["deeper than 3 levels", "--max-depth"],
+    );
+    assert_ne!(code, 0);
+}

@@ -103,7 +103,10 @@ pub fn template(path: &str) -> &'static [u8] {
 pub fn with_part(package: &[u8], suffixes: &[&str], data: &[u8]) -> Option<Vec<u8>> {
     let (selector, content) = data.split_first()?;
     let mut archive = zip::ZipArchive::new(Cursor::new(package)).ok()?;
-    let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(|name| name.ok().map(|name| name.into_owned()))
+        .collect();
     let mut candidates: Vec<&String> = names
         .iter()
         .filter(|n| suffixes.iter().any(|s| n.ends_with(s)))
@@ -131,9 +134,14 @@ pub fn with_part(package: &[u8], suffixes: &[&str], data: &[u8]) -> Option<Vec<u
     Some(out.finish().ok()?.into_inner())
 }
 
-/// Puts `data` into a part of the fixture package and extracts it.
-pub fn fuzz_part(format: Format, fixture: &str, suffixes: &[&str], data: &[u8]) {
-    if let Some(package) = with_part(template(fixture), suffixes, data) {
+/// Puts `data` into a part of one of the fixture packages (the first byte
+/// picks which) and extracts it.
+pub fn fuzz_part(format: Format, fixtures: &[&str], suffixes: &[&str], data: &[u8]) {
+    let Some((selector, rest)) = data.split_first() else {
+        return;
+    };
+    let fixture = fixtures[*selector as usize % fixtures.len()];
+    if let Some(package) = with_part(template(fixture), suffixes, rest) {
         extract_as(format, &package);
     }
 }
