@@ -8,6 +8,7 @@
 
 pub mod container;
 mod detect;
+pub mod pdf;
 pub mod text;
 
 pub use detect::{Format, detect};
@@ -37,6 +38,7 @@ pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
         Format::Txt | Format::Md | Format::Csv | Format::Log | Format::Text => {
             text::extract(request)
         }
+        Format::Pdf => pdf::extract(request),
         other => Extraction::failed(other.unsupported_reason()),
     }
 }

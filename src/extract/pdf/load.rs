@@ -1,0 +1,136 @@
+//! Opening a PDF: object-count limit, repair, and encryption.
+//!
+//! lopdf opens owner-password-only files (empty user password) transparently
+//! and rebuilds broken cross-reference tables by scanning. With an unknown
+//! user password it returns a document with no pages and the `/Encrypt`
+//! entry still in the trailer (`shared/docs/libraries.md`), so encryption is
+//! checked here, and the passwords the user gave are tried in turn.
+
+use crate::limits::Limits;
+use lopdf::{Document, LoadOptions};
+
+/// How the file was protected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Protection {
+    None,
+    /// Encrypted, but with an empty user password: anyone can open it.
+    OwnerPasswordOnly,
+    /// Opened with a password the user supplied.
+    UserPassword,
+}
+
+pub struct Opened {
+    pub doc: Document,
+    pub protection: Protection,
+    /// The password that opened it, for loading earlier revisions.
+    pub password: Option<String>,
+}
+
+fn options(limits: &Limits, password: Option<&str>) -> LoadOptions {
+    LoadOptions {
+        password: password.map(String::from),
+        max_decompressed_size: Some(usize::try_from(limits.max_part_bytes).unwrap_or(usize::MAX)),
+        ..LoadOptions::default()
+    }
+}
+
+/// Opens a PDF, or says in a sentence why it cannot be reviewed.
+pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opened, String> {
+    let objects = count_objects(bytes);
+    if objects > limits.max_pdf_objects {
+        return Err(too_many_objects(objects, limits));
+    }
+    let doc = Document::load_mem_with_options(bytes, options(limits, None))
+        .map_err(|error| format!("not a readable PDF: {error}"))?;
+    let opened = if doc.is_encrypted() {
+        let mut opened = None;
+        for password in passwords {
+            if let Ok(doc) = Document::load_mem_with_options(bytes, options(limits, Some(password)))
+                && !doc.is_encrypted()
+            {
+                opened = Some(Opened {
+                    doc,
+                    protection: Protection::UserPassword,
+                    password: Some(password.clone()),
+                });
+                break;
+            }
+        }
+        match opened {
+            Some(opened) => opened,
+            None if passwords.is_empty() => {
+                return Err(String::from(
+                    "encrypted: cannot be reviewed without the password (--password)",
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "encrypted: cannot be reviewed without the password — none of the {} password(s) given opened it (--password)",
+                    passwords.len()
+                ));
+            }
+        }
+    } else {
+        let protection = if doc.was_encrypted() {
+            Protection::OwnerPasswordOnly
+        } else {
+            Protection::None
+        };
+        Opened {
+            doc,
+            protection,
+            password: None,
+        }
+    };
+    if opened.doc.objects.len() > limits.max_pdf_objects {
+        return Err(too_many_objects(opened.doc.objects.len(), limits));
+    }
+    Ok(opened)
+}
+
+/// Loads an earlier revision (a prefix of the file) the same way.
+pub fn open_revision(bytes: &[u8], limits: &Limits, password: Option<&str>) -> Option<Document> {
+    let doc = Document::load_mem_with_options(bytes, options(limits, password)).ok()?;
+    (!doc.is_encrypted() && doc.objects.len() <= limits.max_pdf_objects).then_some(doc)
+}
+
+fn too_many_objects(count: usize, limits: &Limits) -> String {
+    format!(
+        "the PDF has {count} objects, over the limit of {} (--max-pdf-objects)",
+        limits.max_pdf_objects
+    )
+}
+
+/// A cheap upper bound on the objects before parsing: `endobj` keywords.
+/// (Objects inside object streams are counted after loading.)
+fn count_objects(bytes: &[u8]) -> usize {
+    let finder = aho_corasick::AhoCorasick::new([b"endobj"]);
+    match finder {
+        Ok(finder) => finder.find_iter(bytes).count(),
+        Err(_) => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_is_not_a_pdf() {
+        let error = open(b"%PDF-1.4\ngarbage", &Limits::default(), &[])
+            .err()
+            .unwrap_or_default();
+        assert!(error.starts_with("not a readable PDF"), "{error}");
+    }
+
+    #[test]
+    fn object_limit_is_enforced_before_parsing() {
+        let limits = Limits {
+            max_pdf_objects: 2,
+            ..Limits::default()
+        };
+        let bytes = b"%PDF-1.4\n1 0 obj 1 endobj 2 0 obj 2 endobj 3 0 obj 3 endobj";
+        let error = open(bytes, &limits, &[]).err().unwrap_or_default();
+        assert!(error.contains("--max-pdf-objects"), "{error}");
+    }
+}
