@@ -180,7 +180,6 @@ pub struct GlyphBox {
     /// Unit vector of the writing direction in device space (down the
     /// column for vertical text).
     pub direction: (f64, f64),
-    pub vertical: bool,
     pub bbox: Rect,
     /// Painting order among glyphs, fills and images of the page.
     pub seq: u32,
@@ -373,10 +372,15 @@ pub fn interpret_page(context: &Context<'_>, page_id: ObjectId) -> PageContent {
         _ => {}
     }
     for stream in streams {
-        match context.budget.decode(stream) {
-            Ok(bytes) => {
-                content.extend_from_slice(&bytes);
+        match context.budget.decode_lenient(stream) {
+            Ok(decoded) => {
+                content.extend_from_slice(&decoded.bytes);
                 content.push(b'\n');
+                if let Some(damage) = decoded.damage {
+                    out.problems.push(format!(
+                        "a content stream is damaged, the page was read only up to the damage: {damage}"
+                    ));
+                }
             }
             Err(DecodeError::Limit(message)) => out.problems.push(message),
             Err(DecodeError::Corrupt(message)) => out
@@ -995,7 +999,6 @@ impl<'c, 'a> Interpreter<'c, 'a> {
                         0.0
                     },
                     direction,
-                    vertical: font.vertical,
                     bbox,
                     seq,
                     color: self.state.fill,
@@ -1113,23 +1116,25 @@ impl<'c, 'a> Interpreter<'c, 'a> {
             }
             return;
         }
-        let content = match id {
-            Some(id) => {
-                let cached = self.context.caches.forms.borrow().get(&id).cloned();
-                match cached {
-                    Some(content) => Ok(content),
-                    None => self.context.budget.decode(stream).map(|bytes| {
-                        let bytes = Rc::new(bytes);
-                        self.context
-                            .caches
-                            .forms
-                            .borrow_mut()
-                            .insert(id, bytes.clone());
-                        bytes
-                    }),
+        let cached = id.and_then(|id| self.context.caches.forms.borrow().get(&id).cloned());
+        let content = match cached {
+            Some(content) => Ok(content),
+            None => self.context.budget.decode_lenient(stream).map(|decoded| {
+                if let Some(damage) = decoded.damage {
+                    self.out.problems.push(format!(
+                        "a form XObject is damaged and was read only up to the damage: {damage}"
+                    ));
                 }
-            }
-            None => self.context.budget.decode(stream).map(Rc::new),
+                let bytes = Rc::new(decoded.bytes);
+                if let Some(id) = id {
+                    self.context
+                        .caches
+                        .forms
+                        .borrow_mut()
+                        .insert(id, bytes.clone());
+                }
+                bytes
+            }),
         };
         let content = match content {
             Ok(content) => content,

@@ -138,7 +138,7 @@ impl Font {
     pub fn load(doc: &Document, dict: &Dictionary, budget: &Budget) -> Font {
         let subtype = get_name(doc, dict, b"Subtype").unwrap_or(b"Type1");
         let name = get_name(doc, dict, b"BaseFont")
-            .map(|name| encodings::decode_text_string(name))
+            .map(encodings::decode_text_string)
             .unwrap_or_default();
         let to_unicode = get_stream(doc, dict, b"ToUnicode")
             .and_then(|stream| budget.decode(stream).ok())

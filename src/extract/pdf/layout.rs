@@ -58,12 +58,12 @@ fn quantize(direction: (f64, f64)) -> usize {
 }
 
 /// Lays out the glyphs that `include` accepts (and that have text).
-pub fn lines(content: &PageContent, include: impl Fn(&GlyphBox) -> bool) -> Vec<Line> {
+pub fn lines(content: &PageContent, include: impl Fn(usize, &GlyphBox) -> bool) -> Vec<Line> {
     let selected: Vec<usize> = content
         .glyphs
         .iter()
         .enumerate()
-        .filter(|(_, glyph)| glyph.text_len > 0 && include(glyph))
+        .filter(|(index, glyph)| glyph.text_len > 0 && include(*index, glyph))
         .map(|(index, _)| index)
         .collect();
     let columnar = columnar_glyphs(content, &selected);
@@ -273,7 +273,7 @@ fn median(values: impl Iterator<Item = f64>) -> Option<f64> {
 }
 
 /// The page's text: one line per line, top to bottom.
-pub fn page_text(content: &PageContent, include: impl Fn(&GlyphBox) -> bool) -> String {
+pub fn page_text(content: &PageContent, include: impl Fn(usize, &GlyphBox) -> bool) -> String {
     let lines = lines(content, include);
     let mut text = String::new();
     for line in lines {
@@ -300,7 +300,6 @@ mod tests {
             end: (x + width, y),
             size,
             direction: (1.0, 0.0),
-            vertical: false,
             bbox: Rect::from_corners(x, y, x + width, y + size),
             seq: content.glyphs.len() as u32,
             color: Some(0.0),
@@ -321,7 +320,7 @@ mod tests {
         glyph(&mut content, "1", 30.0, 100.0, 5.0, 10.0);
         glyph(&mut content, "标", 0.0, 120.0, 10.0, 10.0);
         glyph(&mut content, "题", 30.0, 120.0, 10.0, 10.0);
-        assert_eq!(page_text(&content, |_| true), "标题\n机密★1年");
+        assert_eq!(page_text(&content, |_, _| true), "标题\n机密★1年");
     }
 
     #[test]
@@ -339,7 +338,7 @@ mod tests {
         }
         glyph(&mut content, "c", 13.0, 0.0, 5.0, 10.0);
         glyph(&mut content, "d", 60.0, 0.0, 5.0, 10.0);
-        assert_eq!(page_text(&content, |_| true), "ab c\td");
+        assert_eq!(page_text(&content, |_, _| true), "ab c\td");
     }
 
     #[test]
@@ -356,7 +355,7 @@ mod tests {
                 10.0,
             );
         }
-        assert_eq!(page_text(&content, |_| true), "号110105");
+        assert_eq!(page_text(&content, |_, _| true), "号110105");
     }
 
     #[test]
@@ -369,12 +368,12 @@ mod tests {
         glyph(&mut content, "方", 0.0, 78.0, 10.0, 10.0);
         glyph(&mut content, "名", 40.0, 100.0, 10.0, 10.0);
         glyph(&mut content, "称", 50.0, 100.0, 10.0, 10.0);
-        assert_eq!(page_text(&content, |_| true), "购买方\n名称");
+        assert_eq!(page_text(&content, |_, _| true), "购买方\n名称");
         // Single digits stacked in a table column stay apart.
         let mut digits = PageContent::default();
         glyph(&mut digits, "1", 0.0, 100.0, 5.0, 10.0);
         glyph(&mut digits, "2", 0.0, 89.0, 5.0, 10.0);
-        assert_eq!(page_text(&digits, |_| true), "1\n2");
+        assert_eq!(page_text(&digits, |_, _| true), "1\n2");
     }
 
     #[test]
@@ -383,7 +382,7 @@ mod tests {
         glyph(&mut content, "密", 0.0, 0.0, 10.0, 10.0);
         glyph(&mut content, "密", 0.3, 0.0, 10.0, 10.0);
         glyph(&mut content, "级", 10.0, 0.0, 10.0, 10.0);
-        assert_eq!(page_text(&content, |_| true), "密级");
+        assert_eq!(page_text(&content, |_, _| true), "密级");
     }
 
     #[test]
@@ -402,7 +401,6 @@ mod tests {
                     end: (x, y - 10.0),
                     size: 10.0,
                     direction: (0.0, -1.0),
-                    vertical: true,
                     bbox: Rect::from_corners(x - 5.0, y - 10.0, x + 5.0, y),
                     seq: 0,
                     color: None,
@@ -412,6 +410,6 @@ mod tests {
                 });
             }
         }
-        assert_eq!(page_text(&content, |_| true), "一二\n三四");
+        assert_eq!(page_text(&content, |_, _| true), "一二\n三四");
     }
 }

@@ -352,10 +352,7 @@ impl<'a> Lexer<'a> {
 
     fn array(&mut self, depth: usize) -> Operand {
         let mut items = Vec::new();
-        loop {
-            let Some(token) = self.token(depth) else {
-                break;
-            };
+        while let Some(token) = self.token(depth) {
             match token {
                 Token::ArrayEnd => break,
                 Token::Operand(operand) => {
@@ -378,10 +375,7 @@ impl<'a> Lexer<'a> {
     fn dict(&mut self, depth: usize) -> Operand {
         let mut entries = Vec::new();
         let mut key: Option<Vec<u8>> = None;
-        loop {
-            let Some(token) = self.token(depth) else {
-                break;
-            };
+        while let Some(token) = self.token(depth) {
             match token {
                 Token::DictEnd => break,
                 Token::Operand(operand) => match key.take() {

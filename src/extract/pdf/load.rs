@@ -40,13 +40,14 @@ pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opene
     if objects > limits.max_pdf_objects {
         return Err(too_many_objects(objects, limits));
     }
-    let doc = Document::load_mem_with_options(bytes, options(limits, None))
-        .map_err(|error| format!("not a readable PDF: {error}"))?;
-    let opened = if doc.is_encrypted() {
+    let doc = Document::load_mem_with_options(bytes, options(limits, None)).map_err(|error| {
+        format!("not a readable PDF (truncated or damaged beyond repair): {error}")
+    })?;
+    let opened = if still_encrypted(&doc) {
         let mut opened = None;
         for password in passwords {
             if let Ok(doc) = Document::load_mem_with_options(bytes, options(limits, Some(password)))
-                && !doc.is_encrypted()
+                && !still_encrypted(&doc)
             {
                 opened = Some(Opened {
                     doc,
@@ -91,7 +92,14 @@ pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opene
 /// Loads an earlier revision (a prefix of the file) the same way.
 pub fn open_revision(bytes: &[u8], limits: &Limits, password: Option<&str>) -> Option<Document> {
     let doc = Document::load_mem_with_options(bytes, options(limits, password)).ok()?;
-    (!doc.is_encrypted() && doc.objects.len() <= limits.max_pdf_objects).then_some(doc)
+    (!still_encrypted(&doc) && doc.objects.len() <= limits.max_pdf_objects).then_some(doc)
+}
+
+/// Whether the document is encrypted and was not decrypted. lopdf removes
+/// `/Encrypt` from the trailer once it decrypts; its `is_encrypted()` only
+/// sees an `/Encrypt` given by reference, and some files write it directly.
+fn still_encrypted(doc: &Document) -> bool {
+    doc.trailer.has(b"Encrypt")
 }
 
 fn too_many_objects(count: usize, limits: &Limits) -> String {

@@ -72,13 +72,6 @@ pub fn get_number(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<f64> 
     number(resolve(doc, dict.get(key).ok()?)?)
 }
 
-pub fn get_string<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a [u8]> {
-    match get(doc, dict, key)? {
-        Object::String(bytes, _) => Some(bytes),
-        _ => None,
-    }
-}
-
 pub fn number(object: &Object) -> Option<f64> {
     match object {
         Object::Integer(value) => Some(*value as f64),
@@ -93,9 +86,4 @@ pub fn numbers(doc: &Document, items: &[Object]) -> Option<Vec<f64>> {
         .iter()
         .map(|item| resolve(doc, item).and_then(number))
         .collect()
-}
-
-/// The type of a dictionary's `/Type` or `/Subtype`.
-pub fn has_subtype(doc: &Document, dict: &Dictionary, subtype: &[u8]) -> bool {
-    get_name(doc, dict, b"Subtype") == Some(subtype)
 }

@@ -7,8 +7,16 @@
 //! hit so the extraction can say so instead of silently missing text.
 
 use crate::limits::Limits;
-use lopdf::{DecompressError, Error, Stream};
+use lopdf::{DecompressError, Error, Object, Stream};
 use std::cell::{Cell, RefCell};
+use std::io::Read;
+
+/// A stream decoded as far as its data allowed.
+pub struct Decoded {
+    pub bytes: Vec<u8>,
+    /// Why the data stopped early, when it is damaged.
+    pub damage: Option<String>,
+}
 
 #[derive(Debug)]
 pub enum DecodeError {
@@ -74,22 +82,7 @@ impl Budget {
                 Ok(bytes)
             }
             Err(Error::Decompress(DecompressError::MemoryLimitExceeded { .. })) => {
-                let message = if limit == self.per_stream {
-                    format!(
-                        "a stream decodes to more than {} bytes (--max-part-size): it was not read",
-                        self.per_stream
-                    )
-                } else {
-                    format!(
-                        "the document's streams decode to more than {} bytes in total (--max-inflated): the rest was not read",
-                        self.total
-                    )
-                };
-                let mut hits = self.hits.borrow_mut();
-                if !hits.contains(&message) {
-                    hits.push(message.clone());
-                }
-                Err(DecodeError::Limit(message))
+                Err(self.limit_hit(limit))
             }
             Err(error) => Err(DecodeError::Corrupt(format!(
                 "stream could not be decoded: {error}"
@@ -97,10 +90,93 @@ impl Budget {
         }
     }
 
+    /// Decodes a stream, keeping what decodes before damage: a content
+    /// stream cut or corrupted midway still yields its first part, and the
+    /// damage is reported instead of passing silently (lopdf returns the
+    /// partial data of a broken deflate stream as if it were whole).
+    pub fn decode_lenient(&self, stream: &Stream) -> Result<Decoded, DecodeError> {
+        if !is_plain_flate(stream) {
+            return self.decode(stream).map(|bytes| Decoded {
+                bytes,
+                damage: None,
+            });
+        }
+        let remaining = self.remaining.get();
+        let limit = self.per_stream.min(remaining);
+        let mut bytes = Vec::new();
+        let zlib = flate2::read::ZlibDecoder::new(stream.content.as_slice())
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes);
+        let damage = match zlib {
+            Ok(_) => None,
+            Err(error) => {
+                // Some writers leave out the zlib header: read the data as
+                // raw deflate before calling the stream damaged.
+                let header_valid = stream.content.len() >= 2
+                    && stream.content[0] & 0x0F == 8
+                    && (u16::from(stream.content[0]) * 256 + u16::from(stream.content[1])) % 31
+                        == 0;
+                let mut raw = Vec::new();
+                let deflate = (!header_valid).then(|| {
+                    flate2::read::DeflateDecoder::new(stream.content.as_slice())
+                        .take(limit.saturating_add(1))
+                        .read_to_end(&mut raw)
+                });
+                match deflate {
+                    Some(Ok(_)) => {
+                        bytes = raw;
+                        None
+                    }
+                    _ => Some(format!(
+                        "the stream is damaged after {} decoded bytes ({error})",
+                        bytes.len()
+                    )),
+                }
+            }
+        };
+        if bytes.len() as u64 > limit {
+            return Err(self.limit_hit(limit));
+        }
+        self.remaining
+            .set(remaining.saturating_sub(bytes.len() as u64));
+        Ok(Decoded { bytes, damage })
+    }
+
+    fn limit_hit(&self, limit: u64) -> DecodeError {
+        let message = if limit == self.per_stream {
+            format!(
+                "a stream decodes to more than {} bytes (--max-part-size): it was not read",
+                self.per_stream
+            )
+        } else {
+            format!(
+                "the document's streams decode to more than {} bytes in total (--max-inflated): the rest was not read",
+                self.total
+            )
+        };
+        let mut hits = self.hits.borrow_mut();
+        if !hits.contains(&message) {
+            hits.push(message.clone());
+        }
+        DecodeError::Limit(message)
+    }
+
     /// The limits hit so far, each once.
     pub fn hits(&self) -> Vec<String> {
         self.hits.borrow().clone()
     }
+}
+
+/// A stream with the single filter FlateDecode and no predictor.
+fn is_plain_flate(stream: &Stream) -> bool {
+    let single = match stream.dict.get(b"Filter") {
+        Ok(Object::Name(name)) => name == b"FlateDecode",
+        Ok(Object::Array(items)) => {
+            matches!(items.as_slice(), [Object::Name(name)] if name == b"FlateDecode")
+        }
+        _ => false,
+    };
+    single && !stream.dict.has(b"DecodeParms")
 }
 
 #[cfg(test)]
@@ -129,6 +205,29 @@ mod tests {
         let error = budget.decode(&deflated(900)).unwrap_err();
         assert!(error.to_string().contains("--max-inflated"), "{error}");
         assert_eq!(budget.hits().len(), 2);
+    }
+
+    #[test]
+    fn damaged_flate_keeps_the_first_part_and_says_so() {
+        let text: Vec<u8> = (0..20_000u32)
+            .flat_map(|n| format!("({n}) Tj ").into_bytes())
+            .collect();
+        let mut stream = Stream::new(dictionary! {}, text.clone());
+        stream.compress().unwrap();
+        let whole = Budget::unlimited().decode_lenient(&stream).unwrap();
+        assert!(whole.damage.is_none());
+        assert_eq!(whole.bytes, text);
+        let middle = stream.content.len() / 2;
+        for byte in &mut stream.content[middle..middle + 50] {
+            *byte ^= 0x5A;
+        }
+        let damaged = Budget::unlimited().decode_lenient(&stream).unwrap();
+        assert!(damaged.damage.is_some());
+        assert!(!damaged.bytes.is_empty() && damaged.bytes.len() < text.len());
+        assert_eq!(damaged.bytes[..100], text[..100]);
+        stream.content.truncate(middle);
+        let truncated = Budget::unlimited().decode_lenient(&stream).unwrap();
+        assert!(truncated.damage.is_some(), "a truncated stream is damaged");
     }
 
     #[test]
