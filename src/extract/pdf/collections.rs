@@ -46,6 +46,24 @@ impl Collection {
         TABLES[self as usize].get_or_init(|| decode(self.data()))
     }
 
+    /// The lowest CID of a character (proportional forms come first in
+    /// every collection): the widths of fonts addressed by Unicode or
+    /// legacy codes (`UniGB-UCS2-H`, `GBK-EUC-H`) are given per CID.
+    pub fn cid_of(self, ch: char) -> Option<u32> {
+        static INVERSE: [OnceLock<std::collections::HashMap<u32, u32>>; 4] =
+            [const { OnceLock::new() }; 4];
+        let inverse = INVERSE[self as usize].get_or_init(|| {
+            let mut map = std::collections::HashMap::new();
+            for run in self.runs() {
+                for offset in 0..run.length {
+                    map.entry(run.code + offset).or_insert(run.cid + offset);
+                }
+            }
+            map
+        });
+        inverse.get(&(ch as u32)).copied()
+    }
+
     /// The character of a CID, if the collection defines one.
     pub fn unicode(self, cid: u32) -> Option<char> {
         let runs = self.runs();
@@ -120,5 +138,8 @@ mod tests {
         assert_eq!(Collection::Korea1.unicode(34), Some('A'));
         assert_eq!(Collection::Cns1.unicode(34), Some('A'));
         assert_eq!(Collection::Gb1.unicode(u32::MAX), None);
+        assert_eq!(Collection::Gb1.cid_of('A'), Some(34));
+        let cid = Collection::Gb1.cid_of('秘').unwrap();
+        assert_eq!(Collection::Gb1.unicode(cid), Some('秘'));
     }
 }

@@ -512,7 +512,9 @@ struct Interpreter<'c, 'a> {
     text_matrix: Matrix,
     line_matrix: Matrix,
     path_rects: Vec<Rect>,
-    path_points: Vec<(f64, f64)>,
+    /// Subpaths other than `re` rectangles, as device-space points.
+    path_points: Vec<Vec<(f64, f64)>>,
+    path_point_count: usize,
     marked: Vec<MarkedContent>,
     hidden_depth: usize,
     active_forms: Vec<ObjectId>,
@@ -533,6 +535,7 @@ impl<'c, 'a> Interpreter<'c, 'a> {
             line_matrix: Matrix::IDENTITY,
             path_rects: Vec::new(),
             path_points: Vec::new(),
+            path_point_count: 0,
             marked: Vec::new(),
             hidden_depth: 0,
             active_forms: Vec::new(),
@@ -634,6 +637,9 @@ impl<'c, 'a> Interpreter<'c, 'a> {
                     if let [x, y] = operands.as_slice()
                         && let (Some(x), Some(y)) = (x.number(), y.number())
                     {
+                        if operator == b"m" {
+                            self.path_points.push(Vec::new());
+                        }
                         self.path_point(x, y);
                     }
                 }
@@ -853,10 +859,14 @@ impl<'c, 'a> Interpreter<'c, 'a> {
     }
 
     fn path_point(&mut self, x: f64, y: f64) {
-        if self.path_points.len() < 100_000 {
+        if self.path_point_count < 100_000 {
             let point = self.state.ctm.apply(x, y);
             if point.0.is_finite() && point.1.is_finite() {
-                self.path_points.push(point);
+                self.path_point_count += 1;
+                match self.path_points.last_mut() {
+                    Some(subpath) => subpath.push(point),
+                    None => self.path_points.push(vec![point]),
+                }
             }
         }
     }
@@ -864,6 +874,7 @@ impl<'c, 'a> Interpreter<'c, 'a> {
     fn clear_path(&mut self) {
         self.path_rects.clear();
         self.path_points.clear();
+        self.path_point_count = 0;
     }
 
     fn fill_path(&mut self) {
@@ -872,10 +883,16 @@ impl<'c, 'a> Interpreter<'c, 'a> {
         if opaque && let Some(luminance) = self.state.fill {
             let seq = self.next_seq();
             let mut rects = std::mem::take(&mut self.path_rects);
-            // A path without `re` (a rounded box drawn with curves) counts
-            // as its bounding box, as the x-ray check does.
-            if rects.is_empty() && self.path_points.len() >= 3 {
-                rects.push(Rect::from_points(&self.path_points));
+            // A subpath drawn with lines or curves (a rounded box) counts as
+            // its bounding box when it fills most of it; a shape that does
+            // not (table rules drawn as one path, a blob) is no box.
+            for subpath in &self.path_points {
+                if subpath.len() >= 3 {
+                    let bounds = Rect::from_points(subpath);
+                    if polygon_area(subpath) >= 0.8 * bounds.area() {
+                        rects.push(bounds);
+                    }
+                }
             }
             for rect in rects {
                 if self.out.fills.len() < MAX_FILLS_PER_PAGE && rect.area() > 0.0 {
@@ -1047,9 +1064,13 @@ impl<'c, 'a> Interpreter<'c, 'a> {
                     get(doc, &stream.dict, b"ImageMask"),
                     Some(Object::Boolean(true))
                 );
+                // An image with a soft mask or colour-key mask lets what is
+                // under it show through: it is not an opaque cover.
+                let transparent = stream.dict.has(b"SMask") || stream.dict.has(b"Mask");
                 self.image(
                     if mask { self.state.fill } else { None },
                     FillKind::Image(id),
+                    !transparent,
                 );
             }
             Some(b"Form") | None => self.form(stream, id, resources, depth),
@@ -1064,10 +1085,11 @@ impl<'c, 'a> Interpreter<'c, 'a> {
         self.image(
             if mask { self.state.fill } else { None },
             FillKind::InlineImage,
+            true,
         );
     }
 
-    fn image(&mut self, luminance: Option<f32>, kind: FillKind) {
+    fn image(&mut self, luminance: Option<f32>, kind: FillKind, covers: bool) {
         let rect = Rect::from_corners(0.0, 0.0, 1.0, 1.0).transformed(&self.state.ctm);
         if !rect.is_finite() {
             return;
@@ -1075,7 +1097,7 @@ impl<'c, 'a> Interpreter<'c, 'a> {
         self.out.image_count += 1;
         self.out.image_area += rect.area();
         let seq = self.next_seq();
-        let opaque = self.state.fill_alpha >= 0.999 && !self.state.soft_mask;
+        let opaque = covers && self.state.fill_alpha >= 0.999 && !self.state.soft_mask;
         if opaque && self.out.fills.len() < MAX_FILLS_PER_PAGE {
             self.out.fills.push(Fill {
                 rect,
@@ -1152,6 +1174,7 @@ impl<'c, 'a> Interpreter<'c, 'a> {
         let saved_path = (
             std::mem::take(&mut self.path_rects),
             std::mem::take(&mut self.path_points),
+            std::mem::take(&mut self.path_point_count),
         );
         if let Some(matrix) = get_array(doc, &stream.dict, b"Matrix")
             .and_then(|items| numbers(doc, items))
@@ -1175,7 +1198,7 @@ impl<'c, 'a> Interpreter<'c, 'a> {
         }
         self.state = saved_state;
         (self.text_matrix, self.line_matrix) = saved_text;
-        (self.path_rects, self.path_points) = saved_path;
+        (self.path_rects, self.path_points, self.path_point_count) = saved_path;
     }
 
     fn is_hidden_group(&self, object: &Object) -> bool {
@@ -1282,6 +1305,16 @@ impl<'c, 'a> Interpreter<'c, 'a> {
             }
         }
     }
+}
+
+/// The area of a polygon (shoelace formula), its points taken in order.
+fn polygon_area(points: &[(f64, f64)]) -> f64 {
+    let mut twice = 0.0;
+    for (index, &(x0, y0)) in points.iter().enumerate() {
+        let (x1, y1) = points[(index + 1) % points.len()];
+        twice += x0 * y1 - x1 * y0;
+    }
+    (twice / 2.0).abs()
 }
 
 fn set_number(operands: &[Operand], target: &mut f64) {

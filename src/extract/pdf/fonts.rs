@@ -305,6 +305,7 @@ impl Font {
         let Kind::Composite {
             predefined,
             embedded,
+            collection,
             ..
         } = &self.kind
         else {
@@ -313,12 +314,21 @@ impl Font {
         match (embedded, predefined) {
             (Some(cmap), _) => cmap.cid(code),
             (None, Some(Predefined::Identity) | None) => Some(code),
-            // Adobe's CJK collections put half-width ASCII at CIDs 1–95;
-            // other CIDs need tables prepub does not carry.
-            (None, Some(_)) if code_bytes.len() == 1 && (0x20..0x7F).contains(&code) => {
-                Some(code - 31)
+            // Codes that are text (UCS-2, GBK, …) select the CID of their
+            // character in the font's collection; without one, Adobe's CJK
+            // collections all put proportional ASCII at CIDs 1–95.
+            (None, Some(kind)) => {
+                let mut text = String::new();
+                let ch = kind
+                    .decode(code_bytes, &mut text)
+                    .then(|| text.chars().next())
+                    .flatten();
+                match (ch, collection) {
+                    (Some(ch), Some(collection)) => collection.cid_of(ch),
+                    (Some(ch), None) if (' '..='~').contains(&ch) => Some(ch as u32 - 31),
+                    _ => None,
+                }
             }
-            (None, Some(_)) => None,
         }
     }
 

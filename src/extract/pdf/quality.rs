@@ -138,18 +138,65 @@ pub fn no_text_layer(content: &PageContent, text: &str) -> Option<&'static str> 
     None
 }
 
+/// Characters of mojibake: GBK or UTF-16 bytes read through a Latin
+/// encoding.
+fn mojibake_chars(text: &str) -> usize {
+    gbk_mojibake_chars(text) + utf16_mojibake_chars(text)
+}
+
+/// Lines that are UTF-16 read as WinAnsi (`QsNŽSpS` for `关于印发`): at
+/// least a quarter of their characters are high Latin ones, and the bytes
+/// they re-encode to read as UTF-16 into common ideographs. (Plain English
+/// also reads as ideographs in UTF-16, which is why the high characters
+/// are required.)
+fn utf16_mojibake_chars(text: &str) -> usize {
+    let mut total = 0;
+    for line in text.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        if chars.len() < 4 {
+            continue;
+        }
+        let bytes: Option<Vec<u8>> = chars.iter().map(|&ch| windows_1252_byte(ch)).collect();
+        let Some(bytes) = bytes else {
+            continue;
+        };
+        let high = bytes.iter().filter(|&&byte| byte >= 0x80).count();
+        if high * 4 < bytes.len() {
+            continue;
+        }
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|pair| u16::from_be_bytes([pair[0], pair[1]]))
+            .collect();
+        let decoded: Vec<char> = char::decode_utf16(units).filter_map(Result::ok).collect();
+        let common = decoded
+            .iter()
+            .filter(|&&ch| is_cjk_ideograph(ch) && is_common_ideograph(ch))
+            .count();
+        if !decoded.is_empty() && common * 10 >= decoded.len() * 7 {
+            total += chars.len();
+        }
+    }
+    total
+}
+
 /// Characters in runs of Latin-1/WinAnsi high characters that re-encode to
 /// valid GBK Chinese: GBK read as a Latin encoding.
-fn mojibake_chars(text: &str) -> usize {
+fn gbk_mojibake_chars(text: &str) -> usize {
     let mut total = 0;
     let mut run: Vec<u8> = Vec::new();
     let mut run_chars = 0;
     let mut flush = |run: &mut Vec<u8>, run_chars: &mut usize| {
-        if *run_chars >= 2 {
+        // Two GBK characters at least (a lone `––` is just dashes), decoding
+        // into everyday ideographs.
+        if *run_chars >= 4 {
             let (decoded, had_errors) = encoding_rs::GBK.decode_without_bom_handling(run);
-            if !had_errors
-                && decoded.chars().filter(|ch| is_cjk_ideograph(*ch)).count() * 2 >= *run_chars
-            {
+            let chars: Vec<char> = decoded.chars().collect();
+            let common = chars
+                .iter()
+                .filter(|&&ch| is_cjk_ideograph(ch) && is_common_ideograph(ch))
+                .count();
+            if !had_errors && common >= 2 && common * 10 >= chars.len() * 7 {
                 total += *run_chars;
             }
         }
@@ -172,7 +219,7 @@ fn mojibake_chars(text: &str) -> usize {
 /// The windows-1252 byte of a character, if it has one.
 fn windows_1252_byte(ch: char) -> Option<u8> {
     let code = ch as u32;
-    if (0xA0..=0xFF).contains(&code) {
+    if code < 0x80 || (0xA0..=0xFF).contains(&code) {
         return Some(code as u8);
     }
     let mut buffer = [0u8; 4];
@@ -251,7 +298,24 @@ mod tests {
     fn mojibake_is_counted() {
         assert_eq!(mojibake_chars("±±¾©ÊÐ"), 6);
         assert_eq!(mojibake_chars("café crème"), 0);
+        assert_eq!(mojibake_chars("–– - 12 - ––"), 0);
         assert_eq!(mojibake_chars("北京"), 0);
+        // UTF-16 of 关于印发工作方案的通知 read as WinAnsi.
+        let utf16: String = "关于印发工作方案的通知"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .map(|byte| {
+                encoding_rs::WINDOWS_1252
+                    .decode(&[byte])
+                    .0
+                    .chars()
+                    .next()
+                    .unwrap_or(' ')
+            })
+            .collect();
+        assert!(mojibake_chars(&utf16) >= 10, "{utf16}");
+        assert_eq!(mojibake_chars("normal English text, nothing odd here"), 0);
+        assert_eq!(mojibake_chars("Café crème brûlée à la française"), 0);
     }
 
     #[test]
