@@ -33,6 +33,8 @@ use std::rc::Rc;
 const MAX_OPERATIONS_PER_PAGE: u64 = 20_000_000;
 /// Glyphs kept for one page.
 const MAX_GLYPHS_PER_PAGE: usize = 2_000_000;
+/// Text kept for one page (`/ActualText` spans can repeat long strings).
+const MAX_TEXT_PER_PAGE: usize = 64 * 1024 * 1024;
 /// Filled areas kept for one page.
 const MAX_FILLS_PER_PAGE: usize = 1_000_000;
 /// Graphics-state saves (`q`) kept on the stack.
@@ -993,7 +995,7 @@ impl<'c, 'a> Interpreter<'c, 'a> {
         let device_size =
             (size * em).abs() * (text_to_device.c.hypot(text_to_device.d)).max(f64::MIN_POSITIVE);
 
-        if self.out.glyphs.len() < MAX_GLYPHS_PER_PAGE {
+        if self.out.glyphs.len() < MAX_GLYPHS_PER_PAGE && self.out.text.len() < MAX_TEXT_PER_PAGE {
             let text_start = self.out.text.len() as u32;
             let (text_len, unmapped) = match glyph.text {
                 Some(text) => {
@@ -1026,7 +1028,7 @@ impl<'c, 'a> Interpreter<'c, 'a> {
             }
         } else {
             self.stop(format!(
-                "the page shows more than {MAX_GLYPHS_PER_PAGE} glyphs: the rest was not read"
+                "the page shows more than {MAX_GLYPHS_PER_PAGE} glyphs or {MAX_TEXT_PER_PAGE} bytes of text: the rest was not read"
             ));
         }
 
@@ -1288,6 +1290,7 @@ impl<'c, 'a> Interpreter<'c, 'a> {
         }
         if let Some((text, first)) = marked.actual_text
             && first < self.out.glyphs.len()
+            && self.out.text.len() + text.len() < MAX_TEXT_PER_PAGE
         {
             // The replacement text goes to the first glyph of the span; the
             // others keep their place but lose their text.

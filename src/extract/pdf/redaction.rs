@@ -28,6 +28,8 @@ pub const DARK: f64 = 100.0 / 255.0;
 const COVERED: f64 = 0.8;
 /// Share of a glyph's box an annotation must cover.
 const ANNOTATION_COVERED: f64 = 0.5;
+/// Annotation covers checked per page.
+const MAX_ANNOTATION_COVERS: usize = 1000;
 /// Boxes thinner than this (device units) are rules, not redactions.
 const MIN_SIDE: f64 = 4.0;
 /// Images larger than this share of the page are scans, not boxes.
@@ -75,6 +77,17 @@ pub fn under_fills(context: &Context<'_>, content: &PageContent) -> Vec<Hidden> 
     if dark.is_empty() {
         return Vec::new();
     }
+    let dark = Grid::new(&content.fills, dark);
+    let light = Grid::new(
+        &content.fills,
+        (0..content.fills.len())
+            .filter(|&index| {
+                content.fills[index]
+                    .luminance
+                    .is_some_and(|l| f64::from(l) > DARK)
+            })
+            .collect(),
+    );
 
     // Each hidden glyph goes to the topmost fill that hides it.
     let mut by_cover: HashMap<usize, HashSet<usize>> = HashMap::new();
@@ -91,20 +104,19 @@ pub fn under_fills(context: &Context<'_>, content: &PageContent) -> Vec<Hidden> 
             let over = fill.seq > glyph.seq || same_color(glyph, fill);
             over && fill.rect.intersection_area(&core) / area > COVERED
         };
-        let Some(&cover) = dark
-            .iter()
-            .filter(|&&index| hides(&content.fills[index]))
-            .max_by_key(|&&index| content.fills[index].seq)
+        let Some(cover) = dark
+            .near(&core)
+            .filter(|&index| hides(&content.fills[index]))
+            .max_by_key(|&index| content.fills[index].seq)
         else {
             continue;
         };
         // A lighter opaque fill painted over the dark one shows light, not
         // a black box.
         let cover_seq = content.fills[cover].seq;
-        let lighter_on_top = content.fills.iter().any(|fill| {
-            fill.seq > cover_seq
-                && fill.luminance.is_some_and(|l| f64::from(l) > DARK)
-                && fill.rect.intersection_area(&core) / area > COVERED
+        let lighter_on_top = light.near(&core).any(|index| {
+            let fill = &content.fills[index];
+            fill.seq > cover_seq && fill.rect.intersection_area(&core) / area > COVERED
         });
         if !lighter_on_top {
             by_cover.entry(cover).or_default().insert(glyph_index);
@@ -130,11 +142,74 @@ pub fn under_fills(context: &Context<'_>, content: &PageContent) -> Vec<Hidden> 
     merge_adjacent(out)
 }
 
+/// Fills bucketed by position, so each glyph is compared with the fills
+/// near it only: a page of ten thousand black squares (a vector QR code, a
+/// chart) must not cost ten thousand comparisons per glyph.
+struct Grid {
+    cells: HashMap<(i64, i64), Vec<usize>>,
+    /// Fills too large for the grid, compared with every glyph.
+    large: Vec<usize>,
+}
+
+/// Side of a grid cell in points.
+const CELL: f64 = 64.0;
+/// A fill spanning more cells than this goes to the `large` list.
+const MAX_CELLS: i64 = 64;
+
+impl Grid {
+    fn new(fills: &[Fill], indices: Vec<usize>) -> Grid {
+        let mut grid = Grid {
+            cells: HashMap::new(),
+            large: Vec::new(),
+        };
+        for index in indices {
+            let (x0, y0, x1, y1) = cell_range(&fills[index].rect);
+            if (x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS {
+                grid.large.push(index);
+                continue;
+            }
+            for x in x0..=x1 {
+                for y in y0..=y1 {
+                    grid.cells.entry((x, y)).or_default().push(index);
+                }
+            }
+        }
+        grid
+    }
+
+    /// Fills that may overlap `rect` (each once).
+    fn near(&self, rect: &Rect) -> impl Iterator<Item = usize> + '_ {
+        let (x0, y0, x1, y1) = cell_range(rect);
+        let mut found: Vec<usize> = self.large.clone();
+        if (x1 - x0 + 1) * (y1 - y0 + 1) <= MAX_CELLS {
+            for x in x0..=x1 {
+                for y in y0..=y1 {
+                    if let Some(cell) = self.cells.get(&(x, y)) {
+                        found.extend_from_slice(cell);
+                    }
+                }
+            }
+        } else {
+            found.extend(self.cells.values().flatten().copied());
+        }
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter()
+    }
+}
+
+fn cell_range(rect: &Rect) -> (i64, i64, i64, i64) {
+    let cell = |value: f64| (value / CELL).floor().clamp(-1e6, 1e6) as i64;
+    (cell(rect.x0), cell(rect.y0), cell(rect.x1), cell(rect.y1))
+}
+
 /// Text under annotations that cover it (unapplied Redact annotations, dark
 /// boxes, dark highlights).
 pub fn under_annotations(content: &PageContent, covers: &[CoverArea]) -> Vec<Hidden> {
     let mut out = Vec::new();
-    for cover in covers {
+    // Each cover is compared with every glyph; a page of thousands of
+    // annotations is hostile, and the first ones are read.
+    for cover in covers.iter().take(MAX_ANNOTATION_COVERS) {
         let glyphs: HashSet<usize> = content
             .glyphs
             .iter()
