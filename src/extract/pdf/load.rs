@@ -40,9 +40,24 @@ pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opene
     if objects > limits.max_pdf_objects {
         return Err(too_many_objects(objects, limits));
     }
-    let doc = Document::load_mem_with_options(bytes, options(limits, None)).map_err(|error| {
+    let mut doc = Document::load_mem_with_options(bytes, options(limits, None)).map_err(|error| {
         format!("not a readable PDF (truncated or damaged beyond repair): {error}")
     })?;
+    // Encryption keys are derived from the trailer's /ID; without one
+    // lopdf cannot even try the empty password. Readers treat a missing ID
+    // as empty, so retry with `/ID [<> <>]` written into the trailer.
+    let patched = (still_encrypted(&doc) && !doc.trailer.has(b"ID"))
+        .then(|| with_empty_id(bytes))
+        .flatten();
+    let bytes: &[u8] = match &patched {
+        Some(patched) => {
+            if let Ok(retried) = Document::load_mem_with_options(patched, options(limits, None)) {
+                doc = retried;
+            }
+            patched
+        }
+        None => bytes,
+    };
     let opened = if still_encrypted(&doc) {
         let mut opened = None;
         for password in passwords {
@@ -109,6 +124,18 @@ fn too_many_objects(count: usize, limits: &Limits) -> String {
     )
 }
 
+/// The file with `/ID [<> <>]` added to its last classic trailer, if it has
+/// one (the offsets of everything before the trailer stay the same).
+fn with_empty_id(bytes: &[u8]) -> Option<Vec<u8>> {
+    let trailer = bytes.windows(7).rposition(|window| window == b"trailer")?;
+    let open = trailer + bytes[trailer..].windows(2).position(|window| window == b"<<")? + 2;
+    let mut patched = Vec::with_capacity(bytes.len() + 16);
+    patched.extend_from_slice(&bytes[..open]);
+    patched.extend_from_slice(b"/ID [<> <>]");
+    patched.extend_from_slice(&bytes[open..]);
+    Some(patched)
+}
+
 /// A cheap upper bound on the objects before parsing: `endobj` keywords.
 /// (Objects inside object streams are counted after loading.)
 fn count_objects(bytes: &[u8]) -> usize {
@@ -129,6 +156,13 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(error.starts_with("not a readable PDF"), "{error}");
+    }
+
+    #[test]
+    fn an_empty_id_goes_into_the_last_trailer() {
+        let patched = with_empty_id(b"xref\ntrailer << /Size 1 >> old\ntrailer\n<</Size 2>>").unwrap();
+        assert_eq!(patched, b"xref\ntrailer << /Size 1 >> old\ntrailer\n<</ID [<> <>]/Size 2>>");
+        assert!(with_empty_id(b"no trailer here").is_none());
     }
 
     #[test]
