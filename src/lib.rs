@@ -5,7 +5,18 @@
 //! verdict per document) → [`report`] (one renderer per output format).
 //! [`batch`] walks the inputs and runs documents in parallel.
 
+pub mod audit;
+pub mod batch;
+pub mod cli;
+pub mod cli_audit;
+pub mod decisions;
 pub mod document;
 pub mod extract;
+pub mod interactive;
 pub mod limits;
+pub mod normalize;
+pub mod report;
 pub mod review;
+pub mod rules;
+pub mod scan;
+pub mod shard;

@@ -5,7 +5,9 @@
 //! Fields may be added in later versions, never renamed.
 
 use crate::document::{Category, ExtractionStatus, Part, Severity};
+use crate::limits::Limits;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 pub const SCHEMA: &str = "prepub.review/1";
 
@@ -19,6 +21,13 @@ pub struct Review {
     pub rules: RulesInfo,
     pub summary: Summary,
     pub documents: Vec<DocumentReview>,
+    /// The options that change what a scan finds, so `prepub verify` can
+    /// rerun it exactly. Absent in reviews written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<RunOptions>,
+    /// The decisions file applied, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decisions: Option<DecisionsInfo>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +60,101 @@ pub struct PackInfo {
     pub version: String,
     /// SHA-256 of the pack's YAML source (and its term files).
     pub sha256: String,
+    /// Where the pack was read from: a path, or `builtin:<file>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The pack's full YAML text, embedded so an auditor can rerun the
+    /// review with nothing but the review file (`prepub verify`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The text of every `terms_file:` the pack uses, by the name written in
+    /// the pack.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub terms_files: BTreeMap<String, String>,
+}
+
+/// Options that change what a scan finds or shows. Worker count and
+/// progress do not, so they are not recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunOptions {
+    /// `--show-match`: personal data shown unmasked.
+    pub show_match: bool,
+    /// `--explain`: the checks made are recorded on each finding.
+    pub explain: bool,
+    pub limits: LimitsInfo,
+    /// How many `--password` values were tried (never the passwords).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub passwords: usize,
+    /// `--shard K/N`: which part of the inputs this review covers; absent
+    /// for a whole batch (and for a merge of every shard).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardInfo>,
+}
+
+/// The resource limits, in the units of their command-line flags.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitsInfo {
+    pub max_file_bytes: u64,
+    pub max_part_bytes: u64,
+    pub max_document_bytes: u64,
+    pub max_zip_ratio: u64,
+    pub max_zip_entries: usize,
+    pub max_pdf_objects: usize,
+    pub max_depth: usize,
+    pub timeout_seconds: u64,
+}
+
+impl LimitsInfo {
+    pub fn of(limits: &Limits) -> LimitsInfo {
+        LimitsInfo {
+            max_file_bytes: limits.max_file_bytes,
+            max_part_bytes: limits.max_part_bytes,
+            max_document_bytes: limits.max_document_bytes,
+            max_zip_ratio: limits.max_zip_ratio,
+            max_zip_entries: limits.max_zip_entries,
+            max_pdf_objects: limits.max_pdf_objects,
+            max_depth: limits.max_depth,
+            timeout_seconds: limits.time_budget.as_secs(),
+        }
+    }
+
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_bytes,
+            max_part_bytes: self.max_part_bytes,
+            max_document_bytes: self.max_document_bytes,
+            max_zip_ratio: self.max_zip_ratio,
+            max_zip_entries: self.max_zip_entries,
+            max_pdf_objects: self.max_pdf_objects,
+            max_depth: self.max_depth,
+            time_budget: std::time::Duration::from_secs(self.timeout_seconds.max(1)),
+        }
+    }
+}
+
+/// Which shards of a partitioned batch a review covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    /// N of `--shard K/N`.
+    pub count: u32,
+    /// The K values covered, 1-based and sorted (several after a partial
+    /// `prepub merge`).
+    pub indexes: Vec<u32>,
+}
+
+/// The decisions file a review applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionsInfo {
+    /// The file as given (or the default name).
+    pub file: String,
+    /// `sha256:<hex>` of the file's bytes.
+    pub digest: String,
+    /// The day expiry dates were judged against (`YYYY-MM-DD`).
+    pub as_of: String,
+}
+
+fn is_zero(value: &usize) -> bool {
+    *value == 0
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,7 +163,17 @@ pub struct Summary {
     pub pass: usize,
     pub review: usize,
     pub block: usize,
+    /// Open findings: every finding not waived by a `keep` decision.
     pub findings: usize,
+    /// Findings waived by a `keep` decision.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub waived: usize,
+    /// `remove`/`revise` decisions whose text is gone.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub resolved: usize,
+    /// `keep` decisions whose finding no longer appears.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub stale_decisions: usize,
 }
 
 impl Summary {
@@ -74,7 +188,15 @@ impl Summary {
                 Verdict::Review => summary.review += 1,
                 Verdict::Block => summary.block += 1,
             }
-            summary.findings += document.findings.len();
+            for finding in &document.findings {
+                if finding.waived.is_some() {
+                    summary.waived += 1;
+                } else {
+                    summary.findings += 1;
+                }
+            }
+            summary.resolved += document.resolved.len();
+            summary.stale_decisions += document.stale_decisions.len();
         }
         summary
     }
@@ -115,6 +237,14 @@ pub struct DocumentReview {
     pub reasons: Vec<String>,
     pub extraction: ExtractionReport,
     pub findings: Vec<Finding>,
+    /// `remove`/`revise` decisions whose finding no longer appears: the
+    /// text was taken out or revised.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved: Vec<Decision>,
+    /// `keep` decisions whose finding no longer appears (the document
+    /// changed at that place); they waive nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stale_decisions: Vec<Decision>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +282,90 @@ pub struct Finding {
     /// The checks that were made (`--explain`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub explain: Vec<String>,
+    /// The reviewer's decision on this finding, from the decisions file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<AppliedDecision>,
+    /// Present when a current `keep` decision waives this finding: it is
+    /// shown but no longer counts toward the verdict or the exit code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waived: Option<Waiver>,
+}
+
+/// Who waived a finding, when and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiver {
+    pub by: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// A decision as it applies to a finding that is still present.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedDecision {
+    pub decision: DecisionKind,
+    pub by: String,
+    pub date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// A `keep` whose `expires` date has passed: it no longer waives.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expired: bool,
+    /// The document's SHA-256 when the decision was made.
+    pub sha256: String,
+}
+
+/// What a reviewer decided about a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DecisionKind {
+    /// Take the text out before publication.
+    Remove,
+    /// Reword it before publication.
+    Revise,
+    /// Publish as it is (a reason is required); the finding is waived.
+    Keep,
+}
+
+impl DecisionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionKind::Remove => "remove",
+            DecisionKind::Revise => "revise",
+            DecisionKind::Keep => "keep",
+        }
+    }
+}
+
+/// One entry of the decisions file (`prepub-decisions.yaml`), keyed by the
+/// document path and the finding id. Also how resolved and stale decisions
+/// appear in a review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// The finding's stable id.
+    pub id: String,
+    /// The document's path as shown in the review.
+    pub path: String,
+    /// The document's SHA-256 when the decision was made.
+    pub sha256: String,
+    pub rule: String,
+    /// The matched text, masked as in reports.
+    pub text: String,
+    pub decision: DecisionKind,
+    /// Why; required for `keep`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub reviewer: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `YYYY-MM-DD`: after this day a `keep` no longer waives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -90,6 +90,10 @@ impl Format {
             Format::Archive => {
                 "archive format prepub cannot open (only .zip is read): unpack and rescan".into()
             }
+            Format::Zip => {
+                "zip archive: its members are reviewed as separate documents (name.zip!/member)"
+                    .into()
+            }
             Format::Unknown => "unrecognised file format: not reviewed, check it by hand".into(),
             other => format!(
                 "{} documents are not read by this version of prepub",
@@ -142,6 +146,9 @@ pub fn detect(bytes: &[u8], name: &str) -> Format {
             "xlsx" | "xlsm" => Format::Xlsx,
             "pptx" | "pptm" => Format::Pptx,
             "ofd" => Format::Ofd,
+            "odt" => Format::Odt,
+            "ods" => Format::Ods,
+            "odp" => Format::Odp,
             _ => Format::Unknown,
         };
     }
@@ -189,17 +196,17 @@ fn detect_zip(bytes: &[u8], extension: &str) -> Format {
             .iter()
             .any(|n| n.to_ascii_lowercase().starts_with(prefix))
     };
-    if has("mimetype") {
-        if let Some(mime) = odf_mimetype(bytes) {
-            if mime.starts_with("application/vnd.oasis.opendocument.text") {
-                return Format::Odt;
-            }
-            if mime.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
-                return Format::Ods;
-            }
-            if mime.starts_with("application/vnd.oasis.opendocument.presentation") {
-                return Format::Odp;
-            }
+    if has("mimetype")
+        && let Some(mime) = odf_mimetype(bytes)
+    {
+        if mime.starts_with("application/vnd.oasis.opendocument.text") {
+            return Format::Odt;
+        }
+        if mime.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
+            return Format::Ods;
+        }
+        if mime.starts_with("application/vnd.oasis.opendocument.presentation") {
+            return Format::Odp;
         }
     }
     if names.iter().any(|n| {
@@ -256,10 +263,13 @@ fn detect_ole2(bytes: &[u8], extension: &str) -> Format {
     if find(bytes, &utf16("PowerPoint Document")).is_some() {
         return Format::Ppt;
     }
+    // Other OLE2 files (Outlook .msg, Visio, old installers…) are not Word
+    // documents: do not tell the clerk to save them as .docx.
     match extension {
-        "xls" => Format::Xls,
-        "ppt" => Format::Ppt,
-        _ => Format::Doc,
+        "doc" | "dot" => Format::Doc,
+        "xls" | "xlt" => Format::Xls,
+        "ppt" | "pps" | "pot" => Format::Ppt,
+        _ => Format::Unknown,
     }
 }
 
@@ -337,6 +347,21 @@ mod tests {
         let mut enc = OLE2_MAGIC.to_vec();
         enc.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
         assert_eq!(detect(&enc, "secret.docx"), Format::Encrypted);
+    }
+
+    #[test]
+    fn unknown_ole2_is_not_called_word() {
+        let mut msg = OLE2_MAGIC.to_vec();
+        msg.extend(
+            "__substg1.0_0037001F"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        assert_eq!(detect(&msg, "mail.msg"), Format::Unknown);
+        assert_eq!(detect(&msg, "old.doc"), Format::Doc);
+        let mut wps = OLE2_MAGIC.to_vec();
+        wps.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(detect(&wps, "公文.wps"), Format::Wps);
     }
 
     #[test]

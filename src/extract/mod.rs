@@ -6,10 +6,19 @@
 //! format from the content (extension only as a tie-breaker), and
 //! [`extract`] dispatches.
 
+pub mod archive;
 pub mod container;
 mod detect;
+pub mod embedded;
+pub mod html;
+pub mod odf;
+pub mod ofd;
 pub mod pdf;
+pub mod pptx;
+pub mod properties;
 pub mod text;
+pub mod xlsx;
+pub mod xml;
 
 pub use detect::{Format, detect};
 
@@ -39,6 +48,11 @@ pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
             text::extract(request)
         }
         Format::Pdf => pdf::extract(request),
+        Format::Ofd => ofd::extract(request),
+        Format::Html => html::extract(request),
+        Format::Xlsx => xlsx::extract(request),
+        Format::Pptx => pptx::extract(request),
+        Format::Odt | Format::Ods | Format::Odp => odf::extract(request),
         other => Extraction::failed(other.unsupported_reason()),
     }
 }

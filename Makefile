@@ -1,0 +1,48 @@
+# prepub — make targets. `make test` is exactly what CI runs.
+CARGO ?= cargo
+
+.PHONY: build test lint fmt bench eval corpus fixtures man clean-bench
+
+build:
+	$(CARGO) build --release --locked
+
+# Everything CI checks: tests (incl. the corpus tests, which skip with a
+# message when ../shared/corpus is absent), clippy and rustfmt.
+test:
+	$(CARGO) test --locked
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(CARGO) fmt --check
+
+lint:
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(CARGO) fmt --check
+
+fmt:
+	$(CARGO) fmt
+
+# Benchmarks; results are ratios against baselines measured in the same run.
+bench:
+	bench/matching.sh 100 10000
+	bench/pdf.sh 300
+
+# Scans the whole shared corpus and fails on any panic or status mismatch.
+corpus:
+	$(CARGO) test --release --locked --test 'corpus*' -- --nocapture
+
+# Remakes the committed fixtures from their scripts (needs python3;
+# LibreOffice for the office formats).
+fixtures:
+	cd fixtures/text && python3 make.py
+	cd fixtures/archive && python3 make.py
+	python3 fixtures/ofd/make.py
+	python3 fixtures/html/make.py
+	fixtures/odf/make.sh
+	fixtures/xlsx/make.sh
+	fixtures/pptx/make.sh
+	python3 fixtures/pdf/make.py
+
+man:
+	$(CARGO) run --quiet -- man > prepub.1
+
+clean-bench:
+	rm -rf bench/work

@@ -1,0 +1,629 @@
+//! `prepub verify`: would the same review come out today?
+//!
+//! A JSON review carries everything needed to rerun it — the tool version,
+//! the full text of every rule pack (and term file) it used, the options
+//! that change findings, each document's SHA-256 and the decisions applied.
+//! Verifying re-hashes every document, reruns the review with the embedded
+//! packs (or with `--rules NEW`, to see what a new rule set would change on
+//! a past batch), re-applies the recorded decisions as of the recorded day,
+//! and compares document by document and finding by finding.
+
+use crate::batch::{InputFile, scan_file};
+use crate::decisions;
+use crate::review::{DocumentReview, Finding, Review, RunOptions};
+use crate::rules::{PackSource, RuleSet, load_sources};
+use crate::scan::ScanOptions;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// How to verify.
+#[derive(Clone, Debug, Default)]
+pub struct VerifyOptions {
+    /// The directory the review's document paths are relative to.
+    pub root: PathBuf,
+    /// Rules to compare with instead of the embedded ones (`--rules NEW`).
+    pub rules: Option<Vec<PackSource>>,
+    /// Passwords for encrypted documents (reviews record only how many).
+    pub passwords: Vec<String>,
+    /// Worker threads; `None` = all cores.
+    pub jobs: Option<usize>,
+}
+
+/// One way the rerun differs from the review.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Difference {
+    /// The document, or `(rules)` for the rule set itself.
+    pub path: String,
+    /// The finding concerned, if any.
+    pub finding: Option<String>,
+    pub what: String,
+}
+
+/// The result of verifying a review.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    /// Things worth knowing that are not differences (tool version, …).
+    pub notes: Vec<String>,
+    pub differences: Vec<Difference>,
+    pub documents: usize,
+    /// Recorded findings reproduced identically.
+    pub identical_findings: usize,
+    /// Documents with at least one difference.
+    pub differing_documents: usize,
+}
+
+impl Outcome {
+    pub fn reproduced(&self) -> bool {
+        self.differences.is_empty()
+    }
+
+    /// The terminal report.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for note in &self.notes {
+            let _ = writeln!(out, "note: {note}");
+        }
+        // Paths, matched text and context come from the documents: printed
+        // through `clean` so they cannot send escape sequences.
+        for difference in &self.differences {
+            let line = match &difference.finding {
+                Some(id) => format!("{}: finding {id}: {}", difference.path, difference.what),
+                None => format!("{}: {}", difference.path, difference.what),
+            };
+            out.push_str(&crate::interactive::clean(&line));
+            out.push('\n');
+        }
+        if self.reproduced() {
+            let _ = writeln!(
+                out,
+                "reproduced: {} documents, {} findings identical",
+                self.documents, self.identical_findings
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "not reproduced: {} of {} documents differ ({} difference(s)); {} findings identical",
+                self.differing_documents,
+                self.documents,
+                self.differences.len(),
+                self.identical_findings
+            );
+        }
+        out
+    }
+}
+
+/// The rule packs embedded in a review, ready to load again.
+pub fn embedded_sources(review: &Review) -> Result<Vec<PackSource>, String> {
+    review
+        .rules
+        .packs
+        .iter()
+        .map(|pack| {
+            let yaml = pack.source.clone().ok_or_else(|| {
+                format!(
+                    "the review does not embed the text of rule pack `{}` (it was written by an older prepub): give the packs with --rules",
+                    pack.name
+                )
+            })?;
+            Ok(PackSource {
+                origin: pack
+                    .origin
+                    .clone()
+                    .unwrap_or_else(|| format!("review:{}", pack.name)),
+                yaml,
+                base_dir: None,
+                embedded_terms_files: pack.terms_files.clone(),
+            })
+        })
+        .collect()
+}
+
+fn rule_error_text(errors: Vec<crate::rules::RuleError>) -> String {
+    errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The scan options a review records (defaults, with a note, for a review
+/// that does not record them).
+fn scan_options(recorded: Option<&RunOptions>, passwords: &[String]) -> ScanOptions {
+    let defaults = ScanOptions::default();
+    match recorded {
+        Some(options) => ScanOptions {
+            show_match: options.show_match,
+            explain: options.explain,
+            limits: options.limits.limits(),
+            passwords: passwords.to_vec(),
+        },
+        None => ScanOptions {
+            passwords: passwords.to_vec(),
+            ..defaults
+        },
+    }
+}
+
+/// Reruns a review and compares. Errors (exit 2) are reserved for what
+/// makes a comparison impossible: embedded packs missing or broken, new
+/// rules that do not load, worker threads that cannot start.
+pub fn verify(recorded: &Review, options: &VerifyOptions) -> Result<Outcome, String> {
+    let mut outcome = Outcome {
+        documents: recorded.documents.len(),
+        ..Outcome::default()
+    };
+    let current = crate::review::ToolInfo::current();
+    if recorded.tool.version != current.version {
+        outcome.notes.push(format!(
+            "the review was made by prepub {}, this is prepub {}: differences may come from the tool; compared anyway",
+            recorded.tool.version, current.version
+        ));
+    }
+    let rules = match &options.rules {
+        Some(sources) => {
+            let rules = load_sources(sources).map_err(rule_error_text)?;
+            let digest = rules.info().digest;
+            if digest == recorded.rules.digest {
+                outcome.notes.push(format!(
+                    "the new rules are the ones the review used ({digest})"
+                ));
+            } else {
+                outcome.notes.push(format!(
+                    "comparing with new rules {digest} (the review used {})",
+                    recorded.rules.digest
+                ));
+            }
+            rules
+        }
+        None => {
+            let sources = embedded_sources(recorded)?;
+            let rules = load_sources(&sources).map_err(|errors| {
+                format!(
+                    "the rule packs embedded in the review do not load:\n{}",
+                    rule_error_text(errors)
+                )
+            })?;
+            let digest = rules.info().digest;
+            if digest != recorded.rules.digest {
+                outcome.differences.push(Difference {
+                    path: "(rules)".into(),
+                    finding: None,
+                    what: format!(
+                        "the embedded packs give digest {digest}, but the review records {}: the review was edited",
+                        recorded.rules.digest
+                    ),
+                });
+            }
+            rules
+        }
+    };
+    if recorded.options.is_none() {
+        outcome
+            .notes
+            .push("the review does not record its scan options: rerun with the defaults".into());
+    }
+    let recorded_passwords = recorded.options.as_ref().map_or(0, |o| o.passwords);
+    if recorded_passwords > 0 && options.passwords.is_empty() {
+        outcome.notes.push(format!(
+            "the review tried {recorded_passwords} password(s): give them with --password to read encrypted documents the same way"
+        ));
+    }
+    let scan = scan_options(recorded.options.as_ref(), &options.passwords);
+    let decisions_as_of = match &recorded.decisions {
+        Some(info) => Some((
+            decisions::recorded(recorded),
+            decisions::parse_date(&info.as_of)
+                .map_err(|e| format!("the review's decisions date: {e}"))?,
+        )),
+        None => None,
+    };
+
+    // One rerun per file on disk (an archive's members share it).
+    let mut by_file: BTreeMap<&str, Vec<&DocumentReview>> = BTreeMap::new();
+    for document in &recorded.documents {
+        by_file
+            .entry(file_of(&document.path))
+            .or_default()
+            .push(document);
+    }
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(jobs) = options.jobs {
+        builder = builder.num_threads(jobs.max(1));
+    }
+    let pool = builder
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let files: Vec<(&str, Vec<&DocumentReview>)> = by_file.into_iter().collect();
+    let results: Vec<FileResult> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|(file, documents)| {
+                verify_file(
+                    file,
+                    documents,
+                    &options.root,
+                    &rules,
+                    &scan,
+                    decisions_as_of.as_ref(),
+                )
+            })
+            .collect()
+    });
+    for result in results {
+        outcome.identical_findings += result.identical_findings;
+        outcome.differing_documents += result.differing_documents;
+        outcome.differences.extend(result.differences);
+    }
+    Ok(outcome)
+}
+
+/// The file a document path lives in: archive members are `outer!/inner`.
+fn file_of(path: &str) -> &str {
+    path.split_once("!/").map_or(path, |(outer, _)| outer)
+}
+
+fn resolve(root: &Path, shown: &str) -> PathBuf {
+    let path = Path::new(shown);
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    }
+}
+
+#[derive(Default)]
+struct FileResult {
+    differences: Vec<Difference>,
+    identical_findings: usize,
+    differing_documents: usize,
+}
+
+fn verify_file(
+    file: &str,
+    recorded: &[&DocumentReview],
+    root: &Path,
+    rules: &RuleSet,
+    scan: &ScanOptions,
+    decisions: Option<&(decisions::Decisions, time::Date)>,
+) -> FileResult {
+    let mut result = FileResult::default();
+    let path = resolve(root, file);
+    if let Err(error) = std::fs::metadata(&path) {
+        let why = if error.kind() == std::io::ErrorKind::NotFound {
+            "no such file".to_owned()
+        } else {
+            error.to_string()
+        };
+        for document in recorded {
+            result.differences.push(Difference {
+                path: document.path.clone(),
+                finding: None,
+                what: format!("missing: {why} ({})", path.display()),
+            });
+        }
+        result.differing_documents = recorded.len();
+        return result;
+    }
+    let input = InputFile {
+        display: file.to_owned(),
+        path,
+    };
+    let mut fresh: BTreeMap<String, DocumentReview> = scan_file(&input, rules, scan)
+        .into_iter()
+        .map(|document| (document.path.clone(), document))
+        .collect();
+    if let Some((decisions, as_of)) = decisions {
+        for document in fresh.values_mut() {
+            decisions::apply_to_document(document, decisions, *as_of);
+        }
+    }
+    for old in recorded {
+        let before = result.differences.len();
+        match fresh.remove(&old.path) {
+            Some(new) => {
+                result.identical_findings += compare_document(old, &new, &mut result.differences);
+            }
+            None => result.differences.push(Difference {
+                path: old.path.clone(),
+                finding: None,
+                what: "no longer produced by its file".into(),
+            }),
+        }
+        if result.differences.len() > before {
+            result.differing_documents += 1;
+        }
+    }
+    for (path, new) in fresh {
+        result.differences.push(Difference {
+            path,
+            finding: None,
+            what: format!(
+                "new document, not in the review ({} findings, verdict {})",
+                new.findings.len(),
+                new.verdict.as_str()
+            ),
+        });
+        result.differing_documents += 1;
+    }
+    result
+}
+
+fn short(hex: &str) -> &str {
+    hex.get(..12).unwrap_or(hex)
+}
+
+/// Compares one document; returns how many recorded findings came out
+/// identical.
+fn compare_document(
+    old: &DocumentReview,
+    new: &DocumentReview,
+    out: &mut Vec<Difference>,
+) -> usize {
+    let mut say = |finding: Option<&str>, what: String| {
+        out.push(Difference {
+            path: old.path.clone(),
+            finding: finding.map(str::to_owned),
+            what,
+        })
+    };
+    if old.sha256 != new.sha256 {
+        say(
+            None,
+            format!(
+                "changed since the review: sha256 {}… → {}… ({} → {} bytes)",
+                short(&old.sha256),
+                short(&new.sha256),
+                old.bytes,
+                new.bytes
+            ),
+        );
+    }
+    if old.format != new.format {
+        say(None, format!("format {} → {}", old.format, new.format));
+    }
+    if old.extraction.status != new.extraction.status {
+        say(
+            None,
+            format!(
+                "extraction {} → {}",
+                old.extraction.status.as_str(),
+                new.extraction.status.as_str()
+            ),
+        );
+    }
+    if old.extraction.problems != new.extraction.problems {
+        let messages = |d: &DocumentReview| {
+            d.extraction
+                .problems
+                .iter()
+                .map(|p| p.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        say(
+            None,
+            format!(
+                "extraction problems changed: [{}] → [{}]",
+                messages(old),
+                messages(new)
+            ),
+        );
+    }
+    if old.verdict != new.verdict {
+        say(
+            None,
+            format!(
+                "verdict {} → {}",
+                old.verdict.as_str(),
+                new.verdict.as_str()
+            ),
+        );
+    }
+    let new_by_id: BTreeMap<&str, &Finding> =
+        new.findings.iter().map(|f| (f.id.as_str(), f)).collect();
+    let old_ids: BTreeSet<&str> = old.findings.iter().map(|f| f.id.as_str()).collect();
+    let mut identical = 0;
+    for finding in &old.findings {
+        match new_by_id.get(finding.id.as_str()) {
+            Some(now) => {
+                let changes = finding_changes(finding, now);
+                if changes.is_empty() {
+                    identical += 1;
+                } else {
+                    say(Some(&finding.id), changes.join("; "));
+                }
+            }
+            None => say(
+                Some(&finding.id),
+                format!("no longer found: {}", describe(finding)),
+            ),
+        }
+    }
+    for finding in &new.findings {
+        if !old_ids.contains(finding.id.as_str()) {
+            say(
+                Some(&finding.id),
+                format!("new finding: {}", describe(finding)),
+            );
+        }
+    }
+    let ids =
+        |list: &[crate::review::Decision]| list.iter().map(|d| d.id.clone()).collect::<Vec<_>>();
+    if ids(&old.resolved) != ids(&new.resolved) {
+        say(
+            None,
+            format!(
+                "resolved decisions [{}] → [{}]",
+                ids(&old.resolved).join(", "),
+                ids(&new.resolved).join(", ")
+            ),
+        );
+    }
+    if ids(&old.stale_decisions) != ids(&new.stale_decisions) {
+        say(
+            None,
+            format!(
+                "stale decisions [{}] → [{}]",
+                ids(&old.stale_decisions).join(", "),
+                ids(&new.stale_decisions).join(", ")
+            ),
+        );
+    }
+    identical
+}
+
+fn describe(finding: &Finding) -> String {
+    let location = &finding.location;
+    let page = location
+        .page
+        .map(|p| format!(" page {p}"))
+        .unwrap_or_default();
+    format!(
+        "{} {} “{}” ({}{page} line {})",
+        finding.rule, finding.severity, finding.text, location.part, location.line
+    )
+}
+
+/// What changed in a finding with the same id, field by field.
+fn finding_changes(old: &Finding, new: &Finding) -> Vec<String> {
+    let mut changes = Vec::new();
+    if old.rule != new.rule {
+        changes.push(format!("rule {} → {}", old.rule, new.rule));
+    }
+    if old.severity != new.severity {
+        changes.push(format!("severity {} → {}", old.severity, new.severity));
+    }
+    if old.category != new.category {
+        changes.push(format!("category {} → {}", old.category, new.category));
+    }
+    if old.message != new.message {
+        changes.push(format!("message “{}” → “{}”", old.message, new.message));
+    }
+    if old.text != new.text {
+        changes.push(format!("text “{}” → “{}”", old.text, new.text));
+    }
+    if old.context != new.context {
+        changes.push(format!("context “{}” → “{}”", old.context, new.context));
+    }
+    let (a, b) = (&old.location, &new.location);
+    if a.part != b.part {
+        changes.push(format!("part {} → {}", a.part, b.part));
+    }
+    if a.page != b.page {
+        let page = |p: Option<u32>| p.map_or("-".to_owned(), |p| p.to_string());
+        changes.push(format!("page {} → {}", page(a.page), page(b.page)));
+    }
+    if (a.line, a.column) != (b.line, b.column) {
+        changes.push(format!(
+            "line:column {}:{} → {}:{}",
+            a.line, a.column, b.line, b.column
+        ));
+    }
+    if (&a.sheet, &a.cell) != (&b.sheet, &b.cell) {
+        changes.push("sheet/cell changed".into());
+    }
+    if old.explain != new.explain {
+        changes.push("explanation changed".into());
+    }
+    if old.waived.is_some() != new.waived.is_some() {
+        changes.push(if old.waived.is_some() {
+            "was waived, now open".into()
+        } else {
+            "was open, now waived".into()
+        });
+    } else if old.decision != new.decision || old.waived != new.waived {
+        changes.push("decision changed".into());
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::scan_bytes;
+
+    fn scan(path: &str, text: &str) -> DocumentReview {
+        let rules = RuleSet::builtin().unwrap();
+        scan_bytes(path, text.as_bytes(), &rules, &ScanOptions::default())
+            .pop()
+            .unwrap()
+    }
+
+    #[test]
+    fn identical_documents_have_no_differences() {
+        let old = scan("a.txt", "机密★1年\n手机13912345678\n");
+        let new = old.clone();
+        let mut out = Vec::new();
+        assert_eq!(compare_document(&old, &new, &mut out), 2);
+        assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn differences_name_the_document_the_finding_and_what_changed() {
+        let old = scan("a.txt", "机密★1年\n手机13912345678\n");
+        let new = scan("a.txt", "前言\n机密★1年\n");
+        let mut out = Vec::new();
+        assert_eq!(compare_document(&old, &new, &mut out), 0);
+        let lines: Vec<String> = out
+            .iter()
+            .map(|d| format!("{} {:?} {}", d.path, d.finding, d.what))
+            .collect();
+        let text = lines.join("\n");
+        assert!(
+            text.contains("a.txt None changed since the review"),
+            "{text}"
+        );
+        assert!(text.contains("line:column 1:1 → 2:1"), "{text}");
+        assert!(
+            text.contains("no longer found: personal.cn.mobile"),
+            "{text}"
+        );
+        assert!(out.iter().all(|d| d.path == "a.txt"));
+    }
+
+    #[test]
+    fn field_changes_are_listed_one_by_one() {
+        let old = scan("a.txt", "机密★1年\n").findings.remove(0);
+        let mut new = old.clone();
+        new.severity = crate::document::Severity::Review;
+        new.message = "changed".into();
+        new.location.page = Some(2);
+        let changes = finding_changes(&old, &new);
+        assert_eq!(changes.len(), 3, "{changes:?}");
+        assert!(
+            changes[0].starts_with("severity block → review"),
+            "{changes:?}"
+        );
+        assert!(changes.iter().any(|c| c == "page - → 2"), "{changes:?}");
+    }
+
+    #[test]
+    fn archive_members_are_rerun_from_their_file() {
+        assert_eq!(file_of("a/b.zip!/c/d.docx"), "a/b.zip");
+        assert_eq!(file_of("a/b.txt"), "a/b.txt");
+    }
+
+    #[test]
+    fn embedded_packs_reload_to_the_same_digest() {
+        let rules = RuleSet::builtin().unwrap();
+        let review = Review {
+            schema: crate::review::SCHEMA.into(),
+            tool: crate::review::ToolInfo::current(),
+            started_at: String::new(),
+            rules: rules.info(),
+            summary: Default::default(),
+            documents: Vec::new(),
+            options: None,
+            decisions: None,
+        };
+        let sources = embedded_sources(&review).unwrap();
+        let again = load_sources(&sources).unwrap();
+        assert_eq!(again.info().digest, review.rules.digest);
+        let mut bare = review.clone();
+        bare.rules.packs[0].source = None;
+        assert!(embedded_sources(&bare).unwrap_err().contains("--rules"));
+    }
+}

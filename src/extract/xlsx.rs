@@ -1,0 +1,1192 @@
+//! XLSX / XLSM spreadsheets: cell values through calamine, everything around
+//! them (hidden rows and columns, comments, headers, text boxes, pivot and
+//! external-link caches, properties) from the package parts directly.
+//!
+//! A roster in a spreadsheet is the most common personal-data leak in a
+//! publication batch, and it hides well: a hidden column of ID numbers, a
+//! very-hidden sheet, a pivot cache still holding the source rows after the
+//! source sheet was deleted. All of it is read; what is not displayed comes
+//! back as `hidden`.
+//!
+//! **Rows are the unit.** Each row with a value is one segment whose text is
+//! the row's cells joined by `\t`, one field per column from the row's first
+//! non-empty column to its last (empty cells are empty fields), with `sheet`
+//! set and `cell` naming the first field's cell (`C7`). A match in field `k`
+//! (the number of `\t` before it) is therefore in column `first + k` of that
+//! row. A header row such as `姓名\t身份证号\t手机` followed by rows of values
+//! is how a personal-data table shows itself to the rules. Cells in hidden
+//! columns are left empty in the row and reported one by one as `hidden`
+//! segments with their own cell reference.
+//!
+//! calamine inflates parts itself, so every part it may read is first read
+//! through [`Container`], which refuses bombs; calamine only sees a package
+//! whose parts are known to inflate within the limits. Cell values are read
+//! with calamine's streaming cell reader, never as a dense range (a sheet
+//! with cells in `A1` and `XFD1048576` would otherwise allocate 17 billion
+//! cells).
+
+use super::container::{Container, PartError, resolve_target};
+use super::xml::{self, Element};
+use super::{Request, embedded, properties};
+use crate::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use calamine::{DataRef, Reader as _, SheetType, SheetVisible, Xlsx};
+use quick_xml::events::Event;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Cursor;
+
+/// Widest row rebuilt as text: the last column of an .xlsx is XFD (16384).
+const MAX_COLUMNS: u32 = 16_384;
+
+pub fn extract(request: &Request<'_>) -> Extraction {
+    let container = match Container::open(request.bytes, request.limits) {
+        Ok(container) => container,
+        Err(message) => return Extraction::failed(format!("XLSX: {message}")),
+    };
+    let mut out = Extraction::default();
+    let parts = match read_parts(&container, &mut out) {
+        Ok(parts) => parts,
+        Err(message) => return Extraction::failed(message),
+    };
+    let mut book = match Xlsx::new(Cursor::new(request.bytes)) {
+        Ok(book) => book,
+        Err(error) => {
+            return Extraction::failed(format!("XLSX: the workbook cannot be opened: {error}"));
+        }
+    };
+    let depth = request.limits.max_depth;
+    let paths = sheet_paths(&parts, depth);
+    let sheets = book.sheets_metadata().to_vec();
+    out.pages = Some(sheets.len() as u32);
+    // Cell values are remembered only to tell which cached values no cell
+    // shows; most workbooks have no caches.
+    let has_caches = parts.keys().any(|name| {
+        let lower = name.to_lowercase();
+        lower.starts_with("xl/pivotcache/") || lower.starts_with("xl/externallinks/")
+    });
+    let mut all_values = HashSet::new();
+    for sheet in &sheets {
+        if request.deadline.passed() {
+            out.problems.push(Problem::partial(
+                None,
+                format!(
+                    "time budget of {} s exceeded (--timeout): sheets from {} on are not read",
+                    request.limits.time_budget.as_secs(),
+                    sheet.name
+                ),
+            ));
+            break;
+        }
+        let hidden_sheet = sheet.visible != SheetVisible::Visible;
+        out.push(
+            Segment::new(
+                if hidden_sheet {
+                    Part::Hidden
+                } else {
+                    Part::Metadata
+                },
+                one_line(&sheet.name),
+            )
+            .with_label("sheet name"),
+        );
+        if hidden_sheet {
+            let how = if sheet.visible == SheetVisible::VeryHidden {
+                "very hidden (only visible to macros and XML editors)"
+            } else {
+                "hidden"
+            };
+            out.notices.push(Notice {
+                rule: "hidden.xlsx.hidden-sheet".into(),
+                category: Category::Hidden,
+                severity: Severity::Review,
+                message: format!("sheet {} is {how}", sheet.name),
+                part: Part::Hidden,
+                page: None,
+                text: sheet.name.clone(),
+            });
+        }
+        let path = paths.get(&sheet.name).cloned();
+        let layout = path
+            .as_deref()
+            .and_then(|p| parts.get(p))
+            .map(|bytes| Layout::read(bytes))
+            .unwrap_or_default();
+        if sheet.typ != SheetType::WorkSheet {
+            continue;
+        }
+        let mut rows = RowWriter::new(&sheet.name, hidden_sheet, &layout);
+        match book.worksheet_cells_reader(&sheet.name) {
+            Ok(mut reader) => {
+                let mut count: u64 = 0;
+                loop {
+                    count += 1;
+                    if count.is_multiple_of(4096) && request.deadline.passed() {
+                        out.problems.push(Problem::partial(
+                            None,
+                            format!(
+                                "time budget of {} s exceeded (--timeout): sheet {} is read only in part",
+                                request.limits.time_budget.as_secs(),
+                                sheet.name
+                            ),
+                        ));
+                        break;
+                    }
+                    match reader.next_cell() {
+                        Ok(Some(cell)) => {
+                            let (row, column) = cell.get_position();
+                            if let Some(text) = cell_text(cell.get_value()) {
+                                if has_caches {
+                                    all_values.insert(text.clone());
+                                }
+                                rows.add(row, column, text, &mut out);
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(error) => {
+                            out.problems.push(Problem::partial(
+                                Some(Part::Body.as_str().to_owned()),
+                                format!(
+                                    "sheet {}: {error}; cells after the last one read are lost",
+                                    sheet.name
+                                ),
+                            ));
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(error) => out.problems.push(Problem::partial(
+                Some(Part::Body.as_str().to_owned()),
+                format!("sheet {} cannot be read: {error}", sheet.name),
+            )),
+        }
+        rows.finish(&mut out);
+        for (part, text) in &layout.header_footer {
+            let mut segment = Segment::new(*part, text.clone());
+            segment.sheet = Some(sheet.name.clone());
+            out.push(segment);
+        }
+        if let Some(path) = &path {
+            read_sheet_extras(&parts, path, &sheet.name, depth, &mut out);
+        }
+    }
+    for (name, formula) in book.defined_names() {
+        if name.starts_with("_xlnm.") {
+            continue;
+        }
+        out.push(
+            Segment::new(
+                Part::Metadata,
+                format!("{}\t{}", one_line(name), one_line(formula)),
+            )
+            .with_label("defined name"),
+        );
+    }
+    read_caches(&parts, depth, &all_values, &mut out);
+    if container
+        .names()
+        .iter()
+        .any(|n| n.to_lowercase().ends_with("vbaproject.bin"))
+    {
+        out.notices.push(Notice {
+            rule: "hidden.xlsx.macros".into(),
+            category: Category::Hidden,
+            severity: Severity::Info,
+            message: "the workbook carries VBA macros, which are not reviewed".into(),
+            part: Part::Attachment,
+            page: None,
+            text: String::new(),
+        });
+    }
+    for name in container.names() {
+        let lower = name.to_lowercase();
+        if lower.starts_with("xl/embeddings/") && !lower.ends_with('/') {
+            match container.read(name) {
+                Ok(bytes) => embedded::read(
+                    request,
+                    &format!("embedded object {name}"),
+                    name,
+                    &bytes,
+                    &mut out,
+                ),
+                Err(error) => out.problems.push(Problem::partial(
+                    Some(Part::Attachment.as_str().to_owned()),
+                    format!("embedded object {name} cannot be read: {error}"),
+                )),
+            }
+        }
+    }
+    properties::ooxml(&container, depth, "xlsx", &mut out);
+    out
+}
+
+/// Reads every part calamine may read through the container's caps, and
+/// keeps the XML ones for our own parsing. A part over a limit fails the
+/// workbook: calamine would otherwise inflate it without one.
+fn read_parts(
+    container: &Container<'_>,
+    out: &mut Extraction,
+) -> Result<HashMap<String, Vec<u8>>, String> {
+    let mut parts = HashMap::new();
+    for name in container.names() {
+        let lower = name.to_lowercase();
+        let media = lower.ends_with('/')
+            || lower.starts_with("xl/media/")
+            || lower.starts_with("xl/embeddings/")
+            || lower.starts_with("docprops/thumbnail");
+        if media {
+            continue;
+        }
+        match container.read(name) {
+            Ok(bytes) => {
+                parts.insert(name.clone(), bytes);
+            }
+            Err(PartError::Limit(message)) => {
+                return Err(format!("XLSX refused: {message}"));
+            }
+            Err(error) => out.problems.push(Problem::partial(
+                None,
+                format!("XLSX part {name} cannot be read: {error}"),
+            )),
+        }
+    }
+    Ok(parts)
+}
+
+/// Sheet name → worksheet part, from `xl/workbook.xml` and its
+/// relationships (the main part is found through `_rels/.rels`).
+fn sheet_paths(parts: &HashMap<String, Vec<u8>>, depth: usize) -> HashMap<String, String> {
+    let workbook = relationships(parts, "", depth)
+        .into_iter()
+        .find(|(kind, _)| kind.ends_with("/officeDocument"))
+        .map(|(_, target)| target)
+        .unwrap_or_else(|| "xl/workbook.xml".to_owned());
+    let targets: HashMap<String, String> = relationships_by_id(parts, &workbook, depth);
+    let mut paths = HashMap::new();
+    if let Some(bytes) = part(parts, &workbook) {
+        let parsed = xml::parse_bytes(bytes, depth);
+        if let Some(sheets) = parsed.document().child("sheets") {
+            for sheet in sheets.children_named("sheet") {
+                let name = sheet.attr("name").unwrap_or("").to_owned();
+                if let Some(target) = sheet.attr("id").and_then(|id| targets.get(id)) {
+                    paths.insert(name, target.clone());
+                }
+            }
+        }
+    }
+    paths
+}
+
+/// Finds a part ignoring case and a leading slash.
+fn part<'p>(parts: &'p HashMap<String, Vec<u8>>, name: &str) -> Option<&'p Vec<u8>> {
+    let wanted = name.trim_start_matches('/');
+    parts.get(wanted).or_else(|| {
+        parts
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(wanted))
+            .map(|(_, bytes)| bytes)
+    })
+}
+
+/// The relationships of a part as (type, resolved target), internal ones
+/// only; `source` is `""` for the package relationships.
+fn relationships(
+    parts: &HashMap<String, Vec<u8>>,
+    source: &str,
+    depth: usize,
+) -> Vec<(String, String)> {
+    relationship_elements(parts, source, depth)
+        .into_iter()
+        .map(|(_, kind, target)| (kind, target))
+        .collect()
+}
+
+fn relationships_by_id(
+    parts: &HashMap<String, Vec<u8>>,
+    source: &str,
+    depth: usize,
+) -> HashMap<String, String> {
+    relationship_elements(parts, source, depth)
+        .into_iter()
+        .map(|(id, _, target)| (id, target))
+        .collect()
+}
+
+fn relationship_elements(
+    parts: &HashMap<String, Vec<u8>>,
+    source: &str,
+    depth: usize,
+) -> Vec<(String, String, String)> {
+    let rels = match source.rsplit_once('/') {
+        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
+        None if source.is_empty() => "_rels/.rels".to_owned(),
+        None => format!("_rels/{source}.rels"),
+    };
+    let Some(bytes) = part(parts, &rels) else {
+        return Vec::new();
+    };
+    let parsed = xml::parse_bytes(bytes, depth);
+    parsed
+        .document()
+        .children_named("Relationship")
+        .filter(|r| r.attr("TargetMode") != Some("External"))
+        .map(|r| {
+            let target = r.attr("Target").unwrap_or("");
+            let resolved = if source.is_empty() {
+                target.trim_start_matches('/').to_owned()
+            } else {
+                resolve_target(source, target)
+            };
+            (
+                r.attr("Id").unwrap_or("").to_owned(),
+                r.attr("Type").unwrap_or("").to_owned(),
+                resolved,
+            )
+        })
+        .collect()
+}
+
+/// What the worksheet part says about rows, columns and page margins.
+#[derive(Default, Debug)]
+struct Layout {
+    hidden_rows: HashSet<u32>,
+    /// Inclusive 0-based column ranges.
+    hidden_columns: Vec<(u32, u32)>,
+    header_footer: Vec<(Part, String)>,
+}
+
+impl Layout {
+    /// Streams the worksheet XML (it can be large) for `<row hidden>`,
+    /// `<col hidden>` and `<headerFooter>`.
+    fn read(bytes: &[u8]) -> Layout {
+        let text = xml::decode(bytes);
+        let mut reader = quick_xml::Reader::from_str(&text);
+        let mut layout = Layout::default();
+        let mut zero_height = false;
+        let mut in_header_footer: Option<Part> = None;
+        let mut header_text = String::new();
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(element)) | Ok(Event::Empty(element)) => {
+                    let name = element.local_name();
+                    let name: &str = name.as_ref();
+                    // Cells are most of the part: only the few elements
+                    // that matter get their attributes parsed.
+                    if !matches!(
+                        name,
+                        "sheetFormatPr"
+                            | "row"
+                            | "col"
+                            | "oddHeader"
+                            | "evenHeader"
+                            | "firstHeader"
+                            | "oddFooter"
+                            | "evenFooter"
+                            | "firstFooter"
+                    ) {
+                        continue;
+                    }
+                    let attributes: HashMap<String, String> = element
+                        .attributes()
+                        .with_checks(false)
+                        .filter_map(Result::ok)
+                        .map(|a| {
+                            let key: &str = a.key.local_name().into_inner();
+                            (key.to_owned(), a.value.into_owned())
+                        })
+                        .collect();
+                    let flag = |key: &str| {
+                        attributes
+                            .get(key)
+                            .is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
+                    };
+                    let zero = |key: &str| {
+                        attributes
+                            .get(key)
+                            .and_then(|v| v.parse::<f64>().ok())
+                            .is_some_and(|v| v == 0.0)
+                    };
+                    match name {
+                        "sheetFormatPr" => zero_height = flag("zeroHeight"),
+                        "row" => {
+                            let hidden = flag("hidden")
+                                || zero("ht")
+                                || (zero_height && !attributes.contains_key("ht"));
+                            if hidden
+                                && let Some(row) =
+                                    attributes.get("r").and_then(|r| r.parse::<u32>().ok())
+                                && row > 0
+                            {
+                                layout.hidden_rows.insert(row - 1);
+                            }
+                        }
+                        "col" if flag("hidden") || zero("width") => {
+                            let bound =
+                                |key: &str| attributes.get(key).and_then(|v| v.parse::<u32>().ok());
+                            if let (Some(min), Some(max)) = (bound("min"), bound("max"))
+                                && min >= 1
+                                && max >= min
+                            {
+                                layout.hidden_columns.push((min - 1, max - 1));
+                            }
+                        }
+                        "oddHeader" | "evenHeader" | "firstHeader" => {
+                            in_header_footer = Some(Part::Header);
+                            header_text.clear();
+                        }
+                        "oddFooter" | "evenFooter" | "firstFooter" => {
+                            in_header_footer = Some(Part::Footer);
+                            header_text.clear();
+                        }
+                        _ => {}
+                    }
+                }
+                Ok(Event::Text(content)) if in_header_footer.is_some() => {
+                    header_text.push_str(&content.xml10_content());
+                }
+                Ok(Event::GeneralRef(reference)) if in_header_footer.is_some() => {
+                    let resolved = match reference.resolve_char_ref() {
+                        Ok(Some(c)) => c.to_string(),
+                        _ => match &*reference {
+                            "amp" => "&".into(),
+                            "lt" => "<".into(),
+                            "gt" => ">".into(),
+                            "quot" => "\"".into(),
+                            "apos" => "'".into(),
+                            _ => String::new(),
+                        },
+                    };
+                    header_text.push_str(&resolved);
+                }
+                Ok(Event::End(element)) => {
+                    let name = element.local_name();
+                    let name: &str = name.as_ref();
+                    if (name.ends_with("Header") || name.ends_with("Footer"))
+                        && let Some(part) = in_header_footer.take()
+                    {
+                        let text = strip_header_codes(&header_text);
+                        if !text.is_empty() && !layout.header_footer.contains(&(part, text.clone()))
+                        {
+                            layout.header_footer.push((part, text));
+                        }
+                    }
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+        layout
+    }
+
+    fn column_hidden(&self, column: u32) -> bool {
+        self.hidden_columns
+            .iter()
+            .any(|(min, max)| (*min..=*max).contains(&column))
+    }
+}
+
+/// Removes the `&`-codes of Excel headers and footers (`&L`, `&"宋体,常规"`,
+/// `&12`, `&KFF0000`, `&P` …); the left/centre/right sections become tabs.
+fn strip_header_codes(code: &str) -> String {
+    let mut out = String::new();
+    let mut chars = code.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '&' {
+            out.push(if c == '\n' || c == '\r' { ' ' } else { c });
+            continue;
+        }
+        match chars.next() {
+            Some('&') => out.push('&'),
+            Some('"') => {
+                for skipped in chars.by_ref() {
+                    if skipped == '"' {
+                        break;
+                    }
+                }
+            }
+            Some('L' | 'C' | 'R') if !out.is_empty() && !out.ends_with('\t') => out.push('\t'),
+            Some('K') => {
+                for _ in 0..6 {
+                    chars.next();
+                }
+            }
+            Some(d) if d.is_ascii_digit() => {
+                while chars.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    chars.next();
+                }
+            }
+            _ => {}
+        }
+    }
+    out.split('\t')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("\t")
+}
+
+/// Turns streamed cells into row segments.
+struct RowWriter<'a> {
+    sheet: &'a str,
+    hidden_sheet: bool,
+    layout: &'a Layout,
+    row: Option<u32>,
+    cells: BTreeMap<u32, String>,
+    hidden_rows: usize,
+    hidden_cells: usize,
+}
+
+impl<'a> RowWriter<'a> {
+    fn new(sheet: &'a str, hidden_sheet: bool, layout: &'a Layout) -> RowWriter<'a> {
+        RowWriter {
+            sheet,
+            hidden_sheet,
+            layout,
+            row: None,
+            cells: BTreeMap::new(),
+            hidden_rows: 0,
+            hidden_cells: 0,
+        }
+    }
+
+    fn add(&mut self, row: u32, column: u32, text: String, out: &mut Extraction) {
+        if self.row != Some(row) {
+            self.flush(out);
+            self.row = Some(row);
+        }
+        if column < MAX_COLUMNS {
+            self.cells.insert(column, text);
+        }
+    }
+
+    fn flush(&mut self, out: &mut Extraction) {
+        let Some(row) = self.row else {
+            return;
+        };
+        let cells = std::mem::take(&mut self.cells);
+        if cells.is_empty() {
+            return;
+        }
+        let row_hidden = self.layout.hidden_rows.contains(&row);
+        if self.hidden_sheet || row_hidden {
+            if !self.hidden_sheet {
+                self.hidden_rows += 1;
+            }
+            let label = if self.hidden_sheet {
+                "hidden sheet"
+            } else {
+                "hidden row"
+            };
+            if let Some(segment) = row_segment(Part::Hidden, self.sheet, row, &cells) {
+                out.push(segment.with_label(label));
+            }
+            return;
+        }
+        let (hidden, visible): (BTreeMap<u32, String>, BTreeMap<u32, String>) = cells
+            .into_iter()
+            .partition(|(column, _)| self.layout.column_hidden(*column));
+        if let Some(segment) = row_segment(Part::Body, self.sheet, row, &visible) {
+            out.push(segment);
+        }
+        for (column, text) in hidden {
+            self.hidden_cells += 1;
+            out.push(
+                Segment::new(Part::Hidden, text)
+                    .in_cell(self.sheet, cell_reference(row, column))
+                    .with_label("hidden column"),
+            );
+        }
+    }
+
+    fn finish(mut self, out: &mut Extraction) {
+        self.flush(out);
+        if self.hidden_rows > 0 {
+            out.notices.push(Notice {
+                rule: "hidden.xlsx.hidden-rows".into(),
+                category: Category::Hidden,
+                severity: Severity::Review,
+                message: format!(
+                    "sheet {} has {} hidden rows with values",
+                    self.sheet, self.hidden_rows
+                ),
+                part: Part::Hidden,
+                page: None,
+                text: String::new(),
+            });
+        }
+        if self.hidden_cells > 0 {
+            out.notices.push(Notice {
+                rule: "hidden.xlsx.hidden-columns".into(),
+                category: Category::Hidden,
+                severity: Severity::Review,
+                message: format!(
+                    "sheet {} has {} values in hidden columns",
+                    self.sheet, self.hidden_cells
+                ),
+                part: Part::Hidden,
+                page: None,
+                text: String::new(),
+            });
+        }
+    }
+}
+
+/// One row as text: a field per column from the first non-empty one.
+pub(crate) fn row_segment(
+    part: Part,
+    sheet: &str,
+    row: u32,
+    cells: &BTreeMap<u32, String>,
+) -> Option<Segment> {
+    let (&first, _) = cells.first_key_value()?;
+    let (&last, _) = cells.last_key_value()?;
+    let mut fields = Vec::with_capacity((last - first + 1) as usize);
+    for column in first..=last {
+        fields.push(cells.get(&column).map(String::as_str).unwrap_or(""));
+    }
+    Some(Segment::new(part, fields.join("\t")).in_cell(sheet, cell_reference(row, first)))
+}
+
+/// `C7` for 0-based row 6, column 2.
+pub fn cell_reference(row: u32, column: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = column as u64 + 1;
+    while n > 0 {
+        let remainder = ((n - 1) % 26) as u8;
+        letters.push((b'A' + remainder) as char);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!(
+        "{}{}",
+        letters.into_iter().collect::<String>(),
+        row as u64 + 1
+    )
+}
+
+/// The text a cell shows, near enough for matching: strings as they are,
+/// integers without a decimal point, dates as ISO dates; errors and empty
+/// cells as nothing.
+fn cell_text(value: &DataRef<'_>) -> Option<String> {
+    let text = match value {
+        DataRef::Empty | DataRef::Error(_) => return None,
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        DataRef::DateTime(date) => {
+            if date.is_datetime() {
+                let (year, month, day, hour, minute, second, _) = date.to_ymd_hms_milli();
+                if (hour, minute, second) == (0, 0, 0) {
+                    format!("{year:04}-{month:02}-{day:02}")
+                } else {
+                    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}")
+                }
+            } else {
+                date.as_f64().to_string()
+            }
+        }
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+    };
+    let text = one_line_cell(&text);
+    (!text.is_empty()).then_some(text)
+}
+
+/// A cell is one field: its line breaks and tabs become spaces.
+fn one_line_cell(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c == '\t' || c == '\n' || c == '\r' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Comments, threaded comments and drawing text boxes of one sheet.
+fn read_sheet_extras(
+    parts: &HashMap<String, Vec<u8>>,
+    sheet_path: &str,
+    sheet: &str,
+    depth: usize,
+    out: &mut Extraction,
+) {
+    let rels = relationships(parts, sheet_path, depth);
+    let mut threaded_cells = HashSet::new();
+    let mut comment_count = 0;
+    // Threaded comments first: Excel also writes a legacy note for each
+    // ("[Threaded comment] …"), which is then skipped.
+    for (_, target) in rels
+        .iter()
+        .filter(|(kind, _)| kind.ends_with("/threadedComment"))
+    {
+        let Some(bytes) = part(parts, target) else {
+            continue;
+        };
+        let persons = people(parts, depth);
+        let parsed = xml::parse_bytes(bytes, depth);
+        for comment in parsed.document().children_named("threadedComment") {
+            let cell = comment.attr("ref").unwrap_or("").to_owned();
+            let text = comment.child("text").map(|t| t.text()).unwrap_or_default();
+            let mut label = Vec::new();
+            if let Some(person) = comment.attr("personId").and_then(|id| persons.get(id)) {
+                label.push(person.clone());
+            }
+            if let Some(date) = comment.attr("dT") {
+                label.push(date.to_owned());
+            }
+            threaded_cells.insert(cell.clone());
+            comment_count += 1;
+            push_comment(out, sheet, &cell, &text, &label.join(", "));
+        }
+    }
+    for (_, target) in rels.iter().filter(|(kind, _)| kind.ends_with("/comments")) {
+        let Some(bytes) = part(parts, target) else {
+            continue;
+        };
+        let parsed = xml::parse_bytes(bytes, depth);
+        let document = parsed.document();
+        let authors: Vec<String> = document
+            .child("authors")
+            .map(|a| a.children_named("author").map(|a| a.text()).collect())
+            .unwrap_or_default();
+        let Some(list) = document.child("commentList") else {
+            continue;
+        };
+        for comment in list.children_named("comment") {
+            let cell = comment.attr("ref").unwrap_or("").to_owned();
+            if threaded_cells.contains(&cell) {
+                continue;
+            }
+            let text = comment.child("text").map(comment_text).unwrap_or_default();
+            let author = comment
+                .attr("authorId")
+                .and_then(|id| id.parse::<usize>().ok())
+                .and_then(|id| authors.get(id))
+                .cloned()
+                .unwrap_or_default();
+            comment_count += 1;
+            push_comment(out, sheet, &cell, &text, &author);
+        }
+    }
+    if comment_count > 0 {
+        out.notices.push(Notice {
+            rule: "hidden.xlsx.comments".into(),
+            category: Category::Hidden,
+            severity: Severity::Review,
+            message: format!("sheet {sheet} carries {comment_count} cell comments"),
+            part: Part::Comment,
+            page: None,
+            text: String::new(),
+        });
+    }
+    for (_, target) in rels.iter().filter(|(kind, _)| kind.ends_with("/drawing")) {
+        let Some(bytes) = part(parts, target) else {
+            continue;
+        };
+        let parsed = xml::parse_bytes(bytes, depth);
+        for body in parsed.document().descendants_named("txBody") {
+            let paragraphs: Vec<String> = body
+                .children_named("p")
+                .map(|p| {
+                    one_line(
+                        &p.descendants_named("t")
+                            .iter()
+                            .map(|t| t.text())
+                            .collect::<String>(),
+                    )
+                })
+                .filter(|p| !p.is_empty())
+                .collect();
+            if paragraphs.is_empty() {
+                continue;
+            }
+            let mut segment = Segment::new(Part::Textbox, paragraphs.join("\n"));
+            segment.sheet = Some(sheet.to_owned());
+            out.push(segment);
+        }
+    }
+}
+
+/// A legacy comment's text without its phonetic runs.
+fn comment_text(text: &Element) -> String {
+    let mut out = String::new();
+    for child in text.elements() {
+        match child.name.as_str() {
+            "t" => out.push_str(&child.text()),
+            "r" => {
+                for t in child.children_named("t") {
+                    out.push_str(&t.text());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn push_comment(out: &mut Extraction, sheet: &str, cell: &str, text: &str, label: &str) {
+    let text = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut segment = Segment::new(Part::Comment, text).in_cell(sheet, cell);
+    if !label.is_empty() {
+        segment = segment.with_label(label);
+    }
+    out.push(segment);
+}
+
+/// Threaded-comment authors: person id → display name.
+fn people(parts: &HashMap<String, Vec<u8>>, depth: usize) -> HashMap<String, String> {
+    let mut persons = HashMap::new();
+    for (name, bytes) in parts {
+        if !name.to_lowercase().starts_with("xl/persons/") {
+            continue;
+        }
+        let parsed = xml::parse_bytes(bytes, depth);
+        for person in parsed.document().children_named("person") {
+            if let (Some(id), Some(name)) = (person.attr("id"), person.attr("displayName")) {
+                persons.insert(id.to_owned(), name.to_owned());
+            }
+        }
+    }
+    persons
+}
+
+/// Pivot caches and external-link caches keep copies of data — the source
+/// rows of a pivot table even after the source sheet was deleted, values of
+/// other workbooks. Values that appear in no cell are reported as hidden.
+fn read_caches(
+    parts: &HashMap<String, Vec<u8>>,
+    depth: usize,
+    cell_values: &HashSet<String>,
+    out: &mut Extraction,
+) {
+    let mut names: Vec<&String> = parts
+        .keys()
+        .filter(|name| {
+            let lower = name.to_lowercase();
+            (lower.starts_with("xl/pivotcache/") || lower.starts_with("xl/externallinks/"))
+                && lower.ends_with(".xml")
+        })
+        .collect();
+    names.sort();
+    for name in names {
+        let Some(bytes) = parts.get(name) else {
+            continue;
+        };
+        let parsed = xml::parse_bytes(bytes, depth);
+        let document = parsed.document();
+        let mut values: Vec<String> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut keep = |value: String| {
+            let value = one_line_cell(&value);
+            if !value.is_empty() && !cell_values.contains(&value) && seen.insert(value.clone()) {
+                values.push(value);
+            }
+        };
+        // Pivot caches: <s v="…"/> (and <n>, <d>) items; external links:
+        // <cell><v>…</v></cell>.
+        for element in ["s", "n", "d"] {
+            for item in document.descendants_named(element) {
+                if let Some(value) = item.attr("v") {
+                    keep(value.to_owned());
+                }
+            }
+        }
+        for cell in document.descendants_named("cell") {
+            if let Some(value) = cell.child_text("v") {
+                keep(value);
+            }
+        }
+        if values.is_empty() {
+            continue;
+        }
+        let what = if name.to_lowercase().starts_with("xl/pivotcache/") {
+            "pivot cache"
+        } else {
+            "external link cache"
+        };
+        out.notices.push(Notice {
+            rule: "hidden.xlsx.cached-data".into(),
+            category: Category::Hidden,
+            severity: Severity::Review,
+            message: format!(
+                "{what} {name} keeps {} values that appear in no cell",
+                values.len()
+            ),
+            part: Part::Hidden,
+            page: None,
+            text: values
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+        out.push(
+            Segment::new(Part::Hidden, values.join("\n")).with_label(format!("{what} {name}")),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::ExtractionStatus;
+    use crate::limits::{Deadline, Limits};
+    use std::io::Write;
+
+    const ROSTER: &[u8] = include_bytes!("../../fixtures/xlsx/roster.xlsx");
+    const VERY_HIDDEN: &[u8] = include_bytes!("../../fixtures/xlsx/veryhidden.xlsx");
+
+    fn read_with(bytes: &[u8], limits: &Limits) -> Extraction {
+        let request = Request {
+            bytes,
+            name: "fixture.xlsx",
+            limits,
+            deadline: Deadline::never(),
+            passwords: &[],
+        };
+        extract(&request)
+    }
+
+    fn read(bytes: &[u8]) -> Extraction {
+        read_with(bytes, &Limits::default())
+    }
+
+    fn find<'e>(extraction: &'e Extraction, part: Part, needle: &str) -> &'e Segment {
+        extraction
+            .segments
+            .iter()
+            .find(|s| s.part == part && s.text.contains(needle))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no {part} segment with {needle}: {:#?}",
+                    extraction.segments
+                )
+            })
+    }
+
+    fn location(segment: &Segment) -> (Option<&str>, Option<&str>) {
+        (segment.sheet.as_deref(), segment.cell.as_deref())
+    }
+
+    /// A copy of `bytes` with extra entries added.
+    fn with_entries(bytes: &[u8], extra: &[(&str, &str)]) -> Vec<u8> {
+        let mut source = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut buffer = std::io::Cursor::new(Vec::new());
+        let mut writer = zip::ZipWriter::new(&mut buffer);
+        for index in 0..source.len() {
+            writer
+                .raw_copy_file(source.by_index(index).unwrap())
+                .unwrap();
+        }
+        for (name, data) in extra {
+            writer
+                .start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            writer.write_all(data.as_bytes()).unwrap();
+        }
+        writer.finish().unwrap();
+        buffer.into_inner()
+    }
+
+    #[test]
+    fn roster_rows_are_tables_with_cell_locations() {
+        let extraction = read(ROSTER);
+        assert_eq!(
+            extraction.status(),
+            ExtractionStatus::Complete,
+            "{:?}",
+            extraction.problems
+        );
+        assert_eq!(extraction.pages, Some(2));
+        let header = find(&extraction, Part::Body, "姓名");
+        assert_eq!(header.text, "姓名\t身份证号\t\t手机");
+        assert_eq!(location(header), (Some("名单"), Some("A1")));
+        let person = find(&extraction, Part::Body, "11010519491231002X");
+        assert_eq!(person.text, "赵一\t11010519491231002X\t\t13900000000");
+        assert_eq!(location(person), (Some("名单"), Some("A2")));
+        // Formula: the cached value; date: ISO.
+        assert_eq!(
+            find(&extraction, Part::Body, "合计").text,
+            "合计\t2\t\t2024-03-01\t公式结果"
+        );
+    }
+
+    #[test]
+    fn hidden_rows_columns_and_sheets_are_hidden_parts() {
+        let extraction = read(ROSTER);
+        let column = find(&extraction, Part::Hidden, "6200000000000005");
+        assert_eq!(location(column), (Some("名单"), Some("C2")));
+        assert_eq!(column.label.as_deref(), Some("hidden column"));
+        let row = find(&extraction, Part::Hidden, "440524188001010014");
+        assert_eq!(location(row), (Some("名单"), Some("A3")));
+        assert_eq!(row.label.as_deref(), Some("hidden row"));
+        let sheet = find(&extraction, Part::Hidden, "机密★5年");
+        assert_eq!(location(sheet), (Some("隐藏表"), Some("A1")));
+        for segment in &extraction.segments {
+            if segment.part == Part::Body {
+                assert!(!segment.text.contains("440524188001010014"));
+                assert!(!segment.text.contains("6200000000000005"));
+            }
+        }
+        let rules: Vec<&str> = extraction.notices.iter().map(|n| n.rule.as_str()).collect();
+        for rule in [
+            "hidden.xlsx.hidden-rows",
+            "hidden.xlsx.hidden-columns",
+            "hidden.xlsx.hidden-sheet",
+            "hidden.xlsx.comments",
+        ] {
+            assert!(rules.contains(&rule), "{rule} missing from {rules:?}");
+        }
+    }
+
+    #[test]
+    fn comments_headers_text_boxes_and_properties() {
+        let extraction = read(ROSTER);
+        let comment = find(&extraction, Part::Comment, "核实后删除");
+        assert_eq!(location(comment), (Some("名单"), Some("D2")));
+        assert_eq!(comment.label.as_deref(), Some("李四"));
+        assert_eq!(
+            find(&extraction, Part::Header, "内部资料").sheet.as_deref(),
+            Some("名单")
+        );
+        find(&extraction, Part::Footer, "工作秘密");
+        find(&extraction, Part::Textbox, "请勿外传");
+        find(&extraction, Part::Metadata, "低保人员名单");
+        find(&extraction, Part::Metadata, "密级\t秘密");
+    }
+
+    #[test]
+    fn very_hidden_sheets_names_and_collapsed_rows() {
+        let extraction = read(VERY_HIDDEN);
+        assert_eq!(
+            extraction.status(),
+            ExtractionStatus::Complete,
+            "{:?}",
+            extraction.problems
+        );
+        let secret = find(&extraction, Part::Hidden, "绝密★30年");
+        assert_eq!(location(secret), (Some("底稿"), Some("B3")));
+        assert!(
+            extraction
+                .notices
+                .iter()
+                .any(|n| n.message.contains("very hidden"))
+        );
+        assert_eq!(
+            location(find(&extraction, Part::Hidden, "折叠行")),
+            (Some("折叠"), Some("A1"))
+        );
+        assert_eq!(
+            find(&extraction, Part::Comment, "内部事项")
+                .label
+                .as_deref(),
+            Some("王五")
+        );
+        find(&extraction, Part::Header, "密级：秘密");
+        find(&extraction, Part::Metadata, "名单区域");
+        find(&extraction, Part::Metadata, "依申请公开");
+        // A phone stored as a number reads as its digits.
+        assert_eq!(
+            find(&extraction, Part::Body, "手机").text,
+            "手机\t13900000000"
+        );
+    }
+
+    #[test]
+    fn caches_keep_values_no_cell_shows() {
+        let bytes = with_entries(
+            VERY_HIDDEN,
+            &[(
+                "xl/pivotCache/pivotCacheDefinition1.xml",
+                r#"<pivotCacheDefinition><cacheFields><cacheField name="姓名"><sharedItems><s v="孙七"/><s v="办公经费"/></sharedItems></cacheField></cacheFields></pivotCacheDefinition>"#,
+            )],
+        );
+        let extraction = read(&bytes);
+        let cache = find(&extraction, Part::Hidden, "孙七");
+        assert!(
+            !cache.text.contains("办公经费"),
+            "values shown in cells are not repeated"
+        );
+        assert!(
+            extraction
+                .notices
+                .iter()
+                .any(|n| n.rule == "hidden.xlsx.cached-data")
+        );
+    }
+
+    #[test]
+    fn parts_over_the_limits_are_refused_before_calamine() {
+        let limits = Limits {
+            max_part_bytes: 1024,
+            ..Limits::default()
+        };
+        let extraction = read_with(ROSTER, &limits);
+        assert_eq!(extraction.status(), ExtractionStatus::Failed);
+        assert!(
+            extraction.problems[0].message.contains("--max-part-size"),
+            "{:?}",
+            extraction.problems
+        );
+    }
+
+    #[test]
+    fn damaged_workbooks_never_pass_and_never_panic() {
+        assert_eq!(read(b"not a zip").status(), ExtractionStatus::Failed);
+        for cut in (0..ROSTER.len()).step_by(101) {
+            assert_ne!(
+                read(&ROSTER[..cut]).status(),
+                ExtractionStatus::Complete,
+                "cut at {cut}"
+            );
+        }
+        for offset in (0..ROSTER.len()).step_by(37) {
+            let mut bytes = ROSTER.to_vec();
+            bytes[offset] ^= 0x5A;
+            let _ = read(&bytes);
+        }
+    }
+
+    #[test]
+    fn cell_references() {
+        assert_eq!(cell_reference(0, 0), "A1");
+        assert_eq!(cell_reference(6, 2), "C7");
+        assert_eq!(cell_reference(0, 25), "Z1");
+        assert_eq!(cell_reference(0, 26), "AA1");
+        assert_eq!(cell_reference(0, 16_383), "XFD1");
+    }
+
+    #[test]
+    fn header_codes_are_stripped() {
+        assert_eq!(
+            strip_header_codes("&L&\"宋体,常规\"&12内部资料&C第&P页&R&KFF0000机密"),
+            "内部资料\t第页\t机密"
+        );
+        assert_eq!(strip_header_codes("R&&D"), "R&D");
+    }
+
+    #[test]
+    fn layout_finds_hidden_rows_and_columns() {
+        let sheet = r#"<worksheet><sheetFormatPr defaultRowHeight="15"/><cols><col min="2" max="3" width="0" customWidth="1"/><col min="5" max="5" hidden="1"/></cols><sheetData><row r="4" hidden="1"><c r="A4"><v>1</v></c></row><row r="5" ht="0" customHeight="1"/></sheetData><headerFooter><oddHeader>&amp;C秘密</oddHeader></headerFooter></worksheet>"#;
+        let layout = Layout::read(sheet.as_bytes());
+        assert_eq!(layout.hidden_rows, HashSet::from([3, 4]));
+        assert!(layout.column_hidden(1) && layout.column_hidden(2) && layout.column_hidden(4));
+        assert!(!layout.column_hidden(3));
+        assert_eq!(layout.header_footer, [(Part::Header, "秘密".to_owned())]);
+    }
+}

@@ -1,0 +1,685 @@
+//! SARIF 2.1.0, for code-scanning dashboards (GitHub, GitLab, Azure DevOps).
+//!
+//! - one `reportingDescriptor` per rule that produced a finding, with help
+//!   text, sorted by id;
+//! - one `result` per finding: level `error` / `warning` / `note` for block
+//!   / review / info, a `physicalLocation` whose URI is the document's path
+//!   as a relative reference (percent-encoded per RFC 3986), a region with
+//!   line and column where the part has lines, the part, page and cell in
+//!   `properties`, and the finding id as a partial fingerprint so dashboards
+//!   track a finding across runs the way prepub's decisions do;
+//! - documents that could not be fully read become
+//!   `invocations[0].toolExecutionNotifications`, which the dashboards show
+//!   as tool warnings/errors — an unread document is never silently green;
+//! - every document is listed in `artifacts` with its SHA-256;
+//! - reviewer decisions: a finding waived by a `keep` decision is a result
+//!   with an accepted external `suppression` (who, when, why, until when),
+//!   which tools that honour suppressions treat as dealt with (GitHub needs
+//!   the `advanced-security/dismiss-alerts` action for that); when a
+//!   decisions file was applied, every other result has an empty
+//!   `suppressions` list ("known not suppressed", not "unknown"). Any
+//!   decision recorded on a finding is in the result's
+//!   `properties.decision`. Stale decisions are
+//!   `toolExecutionNotifications` (`decision.stale`); resolved and stale
+//!   decisions are listed in their artifact's properties.
+//!
+//! Columns count Unicode code points (`columnKind: unicodeCodePoints`),
+//! which is what prepub's locations count, not UTF-16 units.
+
+use super::RenderOptions;
+use super::labels::{self, Lang};
+use super::present;
+use crate::document::{ExtractionStatus, Severity};
+use crate::review::{DocumentReview, Finding, Review};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The base that relative artifact URIs are resolved against: the directory
+/// the scan was run from. Consumers map it to the checkout root.
+pub const ROOT_BASE_ID: &str = "SRCROOT";
+
+/// The partial-fingerprint key for prepub's content-based finding id.
+pub const FINGERPRINT_KEY: &str = "prepubFindingId/v1";
+
+pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
+    let lang = options.lang;
+    let rules = rule_index(review);
+    let descriptors: Vec<Value> = rules
+        .values()
+        .map(|(_, finding)| descriptor(lang, finding))
+        .collect();
+
+    let mut artifacts = Vec::new();
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    for (index, document) in review.documents.iter().enumerate() {
+        artifacts.push(artifact(document));
+        for finding in &document.findings {
+            let rule_index = rules.get(finding.rule.as_str()).map_or(0, |(i, _)| *i);
+            let mut result = result(lang, document, index, rule_index, finding);
+            if review.decisions.is_some() || finding.waived.is_some() {
+                result["suppressions"] = suppressions(finding);
+            }
+            results.push(result);
+        }
+        notifications.extend(extraction_notifications(lang, document, index));
+        notifications.extend(stale_notifications(lang, document, index));
+    }
+
+    let mut driver = json!({
+        "name": review.tool.name,
+        "version": review.tool.version,
+        "rules": descriptors,
+        "notifications": notification_descriptors(lang),
+    });
+    if is_semantic_version(&review.tool.version) {
+        driver["semanticVersion"] = json!(review.tool.version);
+    }
+
+    let mut run = json!({
+        "tool": { "driver": driver },
+        "invocations": [{
+            "executionSuccessful": true,
+            "startTimeUtc": review.started_at,
+            "toolExecutionNotifications": notifications,
+        }],
+        "artifacts": artifacts,
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "properties": {
+            "rules": {
+                "digest": review.rules.digest,
+                "packs": review.rules.packs,
+            },
+            "summary": review.summary,
+        },
+    });
+    if let Some(info) = &review.decisions {
+        run["properties"]["decisions"] = json!(info);
+    }
+    if let Some(batch) = present::field(&options.batch) {
+        // The category GitHub uses to keep separate analyses apart.
+        run["automationDetails"] = json!({ "id": format!("{batch}/") });
+    }
+
+    let log = json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [run],
+    });
+    let mut bytes = serde_json::to_vec_pretty(&log).map_err(|e| format!("writing SARIF: {e}"))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Rule id → (index in `driver.rules`, first finding of that rule), in id
+/// order so the output does not depend on the order documents were read.
+fn rule_index(review: &Review) -> BTreeMap<&str, (usize, &Finding)> {
+    let mut first: BTreeMap<&str, &Finding> = BTreeMap::new();
+    for finding in review.documents.iter().flat_map(|d| &d.findings) {
+        first.entry(finding.rule.as_str()).or_insert(finding);
+    }
+    first
+        .into_iter()
+        .enumerate()
+        .map(|(i, (id, finding))| (id, (i, finding)))
+        .collect()
+}
+
+pub fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Block => "error",
+        Severity::Review => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A rule's descriptor, described from the first finding it produced (the
+/// review records findings, not the rule packs' full text).
+fn descriptor(lang: Lang, finding: &Finding) -> Value {
+    let category = labels::category(lang, finding.category);
+    let severity = labels::severity(lang, finding.severity);
+    let help = match lang {
+        Lang::Zh => format!(
+            "{}\n类别：{category}；级别：{severity}。\n公开前须逐项审查：在保密审查单上对每处发现选择删除、修改或保留并说明理由。自动扫描仅为辅助，不替代人工保密审查。",
+            finding.message
+        ),
+        Lang::En => format!(
+            "{}\nCategory: {category}; severity: {severity}.\nReview each finding before publication: on the sign-off form, decide to remove, revise or keep it and give the reason. Automatic scanning assists and does not replace the human confidentiality review.",
+            finding.message
+        ),
+    };
+    json!({
+        "id": finding.rule,
+        "shortDescription": { "text": finding.message },
+        "help": { "text": help },
+        "defaultConfiguration": { "level": level(finding.severity) },
+        "properties": {
+            "category": finding.category,
+            "tags": ["confidentiality", finding.category.as_str()],
+        },
+    })
+}
+
+/// The index of `decision.stale` in [`notification_descriptors`].
+const STALE_DESCRIPTOR: usize = 2;
+
+fn notification_descriptors(lang: Lang) -> Value {
+    let (partial, failed, stale) = match lang {
+        Lang::Zh => (
+            "文件部分内容未能读取，未读部分须人工审查。",
+            "文件无法读取，须人工审查全文。",
+            "决定记录中的决定已失效：对应的发现已不再出现。",
+        ),
+        Lang::En => (
+            "Part of the document could not be read; review the unread part by hand.",
+            "The document could not be read; review all of it by hand.",
+            "A recorded decision is stale: its finding no longer appears.",
+        ),
+    };
+    json!([
+        { "id": "extraction.partial", "shortDescription": { "text": partial },
+          "defaultConfiguration": { "level": "warning" } },
+        { "id": "extraction.failed", "shortDescription": { "text": failed },
+          "defaultConfiguration": { "level": "error" } },
+        { "id": "decision.stale", "shortDescription": { "text": stale },
+          "defaultConfiguration": { "level": "warning" } },
+    ])
+}
+
+/// A waived finding's suppression: `external` (the decisions file, not the
+/// document, records it) and `accepted` (a reviewer decided). Empty for
+/// any other finding.
+fn suppressions(finding: &Finding) -> Value {
+    let Some(waiver) = &finding.waived else {
+        return json!([]);
+    };
+    let mut properties = json!({ "reviewer": waiver.by, "date": waiver.date });
+    if let Some(expires) = &waiver.expires {
+        properties["expires"] = json!(expires);
+    }
+    json!([{
+        "kind": "external",
+        "status": "accepted",
+        "justification": waiver.reason,
+        "properties": properties,
+    }])
+}
+
+/// One warning per stale decision of a document, with the artifact's
+/// location, so a dashboard shows waivers that have gone out of date.
+fn stale_notifications(lang: Lang, document: &DocumentReview, index: usize) -> Vec<Value> {
+    present::past_decisions(lang, document)
+        .into_iter()
+        .filter(|entry| !entry.resolved)
+        .map(|entry| {
+            let message = format!(
+                "{}: {} {} “{}” — {} — {}",
+                document.path,
+                entry.rule,
+                entry.id,
+                entry.text,
+                present::one_line(lang, Some(entry.decision), &entry.lines, None),
+                entry.status
+            );
+            json!({
+                "level": "warning",
+                "message": { "text": message },
+                "descriptor": { "id": "decision.stale", "index": STALE_DESCRIPTOR },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": artifact_location(document, index),
+                } }],
+            })
+        })
+        .collect()
+}
+
+fn artifact_location(document: &DocumentReview, index: usize) -> Value {
+    let mut location = Map::new();
+    let (uri, relative) = artifact_uri(&document.path);
+    location.insert("uri".into(), json!(uri));
+    if relative {
+        location.insert("uriBaseId".into(), json!(ROOT_BASE_ID));
+    }
+    location.insert("index".into(), json!(index));
+    Value::Object(location)
+}
+
+fn artifact(document: &DocumentReview) -> Value {
+    let mut location = Map::new();
+    let (uri, relative) = artifact_uri(&document.path);
+    location.insert("uri".into(), json!(uri));
+    if relative {
+        location.insert("uriBaseId".into(), json!(ROOT_BASE_ID));
+    }
+    let mut properties = json!({
+        "format": document.format,
+        "verdict": document.verdict,
+        "extraction": document.extraction.status,
+    });
+    if let Some(pages) = document.pages {
+        properties["pages"] = json!(pages);
+    }
+    if !document.resolved.is_empty() {
+        properties["resolvedDecisions"] = json!(document.resolved);
+    }
+    if !document.stale_decisions.is_empty() {
+        properties["staleDecisions"] = json!(document.stale_decisions);
+    }
+    json!({
+        "location": location,
+        "length": document.bytes,
+        "hashes": { "sha-256": document.sha256 },
+        "properties": properties,
+    })
+}
+
+fn result(
+    lang: Lang,
+    document: &DocumentReview,
+    artifact_index: usize,
+    rule_index: usize,
+    finding: &Finding,
+) -> Value {
+    let at = &finding.location;
+    let mut physical = json!({ "artifactLocation": artifact_location(document, artifact_index) });
+    if at.line >= 1 {
+        let mut region = json!({ "startLine": at.line, "snippet": { "text": finding.text } });
+        if at.column >= 1 {
+            region["startColumn"] = json!(at.column);
+        }
+        physical["region"] = region;
+        physical["contextRegion"] = json!({
+            "startLine": at.line,
+            "snippet": { "text": finding.context },
+        });
+    }
+    let mut properties = json!({
+        "part": at.part,
+        "category": finding.category,
+        "context": finding.context,
+        "location": present::location(lang, at),
+    });
+    if let Some(page) = at.page {
+        properties["page"] = json!(page);
+    }
+    if let Some(sheet) = &at.sheet {
+        properties["sheet"] = json!(sheet);
+    }
+    if let Some(cell) = &at.cell {
+        properties["cell"] = json!(cell);
+    }
+    if let Some(decision) = &finding.decision {
+        properties["decision"] = json!(decision);
+    }
+    json!({
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": level(finding.severity),
+        "message": { "text": format!("{}: {}", finding.message, finding.text) },
+        "locations": [{ "physicalLocation": physical }],
+        "partialFingerprints": { FINGERPRINT_KEY: finding.id },
+        "properties": properties,
+    })
+}
+
+fn extraction_notifications(lang: Lang, document: &DocumentReview, index: usize) -> Vec<Value> {
+    let (id, descriptor_index, level) = match document.extraction.status {
+        ExtractionStatus::Complete => return Vec::new(),
+        ExtractionStatus::Partial => ("extraction.partial", 0, "warning"),
+        ExtractionStatus::Failed => ("extraction.failed", 1, "error"),
+    };
+    let mut messages: Vec<String> = document
+        .extraction
+        .problems
+        .iter()
+        .map(|p| present::problem(lang, p.part.as_deref(), &p.message))
+        .collect();
+    if messages.is_empty() {
+        messages.push(labels::extraction_status(lang, document.extraction.status).to_string());
+    }
+    messages
+        .into_iter()
+        .map(|message| {
+            json!({
+                "level": level,
+                "message": { "text": format!("{}: {message}", document.path) },
+                "descriptor": { "id": id, "index": descriptor_index },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": artifact_location(document, index),
+                } }],
+            })
+        })
+        .collect()
+}
+
+/// The document's path as a URI reference: relative paths stay relative
+/// (resolved against [`ROOT_BASE_ID`]), absolute ones become `file:` URIs.
+/// Returns the URI and whether it is relative.
+///
+/// Review paths are `/`-separated as given on the command line; a backslash
+/// from a Windows path is treated as a separator too.
+pub fn artifact_uri(path: &str) -> (String, bool) {
+    let path = path.replace('\\', "/");
+    let bytes = path.as_bytes();
+    let drive =
+        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
+    if drive {
+        // C:/x → file:///C:/x (the drive colon stays: RFC 8089).
+        return (
+            format!("file:///{}:{}", &path[..1], encode_path(&path[2..])),
+            false,
+        );
+    }
+    if path.starts_with('/') {
+        return (format!("file://{}", encode_path(&path)), false);
+    }
+    let relative = path.strip_prefix("./").unwrap_or(&path);
+    (encode_path(relative), true)
+}
+
+/// Percent-encodes everything but unreserved characters, sub-delimiters,
+/// `@` and the `/` separators (RFC 3986 `pchar`). `:` is encoded too, so a
+/// relative path's first segment can never be read as a scheme, and `%` is
+/// encoded because review paths are raw, not already-encoded, names.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for &byte in path.as_bytes() {
+        let keep = byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b'@'
+                    | b'/'
+            );
+        if keep {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// SARIF's `semanticVersion` must be a SemVer string; the version is
+/// whatever the review recorded, so only pass it on when it looks like one.
+fn is_semantic_version(version: &str) -> bool {
+    let core = version.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    fn rendered() -> Value {
+        let bytes = render(&fixture::review(), &RenderOptions::default()).unwrap();
+        serde_json::from_slice(&bytes).expect("SARIF is JSON")
+    }
+
+    /// The shared SARIF schema: `PREPUB_SCHEMAS`, else `../shared/schemas`
+    /// next to the crate, else `/work/shared/schemas`.
+    fn schema() -> Option<Value> {
+        let mut candidates = Vec::new();
+        if let Some(dir) = std::env::var_os("PREPUB_SCHEMAS") {
+            candidates.push(std::path::PathBuf::from(dir));
+        }
+        candidates.push(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas"));
+        candidates.push("/work/shared/schemas".into());
+        candidates
+            .into_iter()
+            .map(|dir| dir.join("sarif-2.1.0.json"))
+            .find_map(|path| std::fs::read(path).ok())
+            .map(|bytes| serde_json::from_slice(&bytes).expect("the SARIF schema is JSON"))
+    }
+
+    #[test]
+    fn validates_against_the_sarif_2_1_0_schema() {
+        let Some(schema) = schema() else {
+            eprintln!("skipped: sarif-2.1.0.json not found (set PREPUB_SCHEMAS)");
+            return;
+        };
+        // The schema declares draft-04 and refers only to itself, so no
+        // network access is needed.
+        let validator = jsonschema::draft4::new(&schema).expect("the schema compiles");
+        let log = rendered();
+        let errors: Vec<String> = validator
+            .iter_errors(&log)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+
+        // And the check can fail: a result without a message is invalid.
+        let mut broken = log.clone();
+        broken["runs"][0]["results"][0]
+            .as_object_mut()
+            .expect("result")
+            .remove("message");
+        assert!(!validator.is_valid(&broken));
+    }
+
+    #[test]
+    fn one_descriptor_per_rule_and_one_result_per_finding() {
+        let log = rendered();
+        let run = &log["runs"][0];
+        let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                "hidden.docx.comments",
+                "marking.cn.internal",
+                "marking.cn.level",
+                "metadata.author",
+                "personal.cn.id_card",
+                "personal.cn.mobile"
+            ]
+        );
+        let results = run["results"].as_array().unwrap();
+        // Every finding, the waived one too.
+        assert_eq!(results.len(), 8);
+        for result in results {
+            let index = result["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[index], result["ruleId"].as_str().unwrap());
+            assert!(run["tool"]["driver"]["rules"][index]["help"]["text"].is_string());
+        }
+    }
+
+    #[test]
+    fn results_carry_location_level_and_fingerprint() {
+        let log = rendered();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        let header = &results[0];
+        assert_eq!(header["level"], "error");
+        assert_eq!(
+            header["partialFingerprints"][FINGERPRINT_KEY],
+            "f1a2b3c4d5e6f708"
+        );
+        let physical = &header["locations"][0]["physicalLocation"];
+        assert_eq!(
+            physical["artifactLocation"]["uri"],
+            "drafts/%E5%85%B3%E4%BA%8E%E5%BC%80%E5%B1%952024%E5%B9%B4%E5%BA%A6%E5%AE%89%E5%85%A8%E6%A3%80%E6%9F%A5%E7%9A%84%E9%80%9A%E7%9F%A5.docx"
+        );
+        assert_eq!(physical["artifactLocation"]["uriBaseId"], ROOT_BASE_ID);
+        assert_eq!(physical["region"]["startLine"], 1);
+        assert_eq!(physical["region"]["startColumn"], 1);
+        assert_eq!(header["properties"]["part"], "header");
+        assert_eq!(header["properties"]["page"], 1);
+        // Metadata has no lines: no region rather than an invalid line 0.
+        let metadata = &results[3];
+        assert_eq!(metadata["level"], "note");
+        assert!(
+            metadata["locations"][0]["physicalLocation"]
+                .get("region")
+                .is_none()
+        );
+        let cell = &results[5];
+        assert_eq!(cell["properties"]["sheet"], "人员名单");
+        assert_eq!(cell["properties"]["cell"], "B2");
+        assert_eq!(results[1]["level"], "warning");
+    }
+
+    #[test]
+    fn unread_documents_are_tool_execution_notifications() {
+        let log = rendered();
+        let notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap();
+        let extraction: Vec<&Value> = notes
+            .iter()
+            .filter(|n| {
+                n["descriptor"]["id"]
+                    .as_str()
+                    .is_some_and(|id| id.starts_with("extraction."))
+            })
+            .collect();
+        assert_eq!(extraction.len(), 2);
+        assert_eq!(extraction[0]["level"], "error");
+        assert_eq!(extraction[0]["descriptor"]["id"], "extraction.failed");
+        assert_eq!(
+            extraction[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "drafts/%E6%89%AB%E6%8F%8F%E4%BB%B6%202.pdf"
+        );
+        assert_eq!(extraction[1]["level"], "warning");
+    }
+
+    #[test]
+    fn a_waived_finding_is_an_accepted_external_suppression() {
+        let log = rendered();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        let suppressed: Vec<&Value> = results
+            .iter()
+            .filter(|r| r["suppressions"].as_array().is_some_and(|s| !s.is_empty()))
+            .collect();
+        assert_eq!(suppressed.len(), 1);
+        let waived = suppressed[0];
+        assert_eq!(
+            waived["partialFingerprints"][FINGERPRINT_KEY],
+            "8d7c6b5a4f3e2d1c"
+        );
+        let suppression = &waived["suppressions"][0];
+        assert_eq!(suppression["kind"], "external");
+        assert_eq!(suppression["status"], "accepted");
+        assert_eq!(
+            suppression["justification"],
+            "值班手机号已在政府网站公开 <b>可保留</b>"
+        );
+        assert_eq!(suppression["properties"]["reviewer"], "李四");
+        assert_eq!(suppression["properties"]["expires"], "2024-12-31");
+        // The level stays: a dashboard shows what was waived, dismissed.
+        assert_eq!(waived["level"], "warning");
+        // With a decisions file applied, "not suppressed" is said outright.
+        assert!(results.iter().all(|r| r["suppressions"].is_array()));
+        let pending = &results[0]["properties"]["decision"];
+        assert_eq!(pending["decision"], "remove");
+        assert_eq!(pending["by"], "张三");
+
+        // Without one, nothing is claimed either way.
+        let mut review = fixture::review();
+        review.decisions = None;
+        for finding in review.documents.iter_mut().flat_map(|d| &mut d.findings) {
+            finding.decision = None;
+            finding.waived = None;
+        }
+        let bytes = render(&review, &RenderOptions::default()).unwrap();
+        let log: Value = serde_json::from_slice(&bytes).unwrap();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        assert!(results.iter().all(|r| r.get("suppressions").is_none()));
+    }
+
+    #[test]
+    fn stale_decisions_are_notifications_and_past_decisions_properties() {
+        let log = rendered();
+        let run = &log["runs"][0];
+        let stale: Vec<&Value> = run["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["descriptor"]["id"] == "decision.stale")
+            .collect();
+        assert_eq!(stale.len(), 2);
+        let descriptors = &run["tool"]["driver"]["notifications"];
+        assert_eq!(descriptors[STALE_DESCRIPTOR]["id"], "decision.stale");
+        assert!(
+            stale
+                .iter()
+                .all(|n| n["descriptor"]["index"] == STALE_DESCRIPTOR)
+        );
+        let message = stale[1]["message"]["text"].as_str().unwrap();
+        assert!(
+            message.starts_with("notices/公告.txt: marking.cn.internal c0de5eed0badf00d “内部资料” — ☑ 保留；理由：引用的是已公开文件的标题"),
+            "{message}"
+        );
+        assert_eq!(
+            stale[1]["locations"][0]["physicalLocation"]["artifactLocation"]["index"],
+            4
+        );
+        let artifacts = run["artifacts"].as_array().unwrap();
+        assert_eq!(
+            artifacts[0]["properties"]["resolvedDecisions"][0]["id"],
+            "6e5d4c3b2a1f0e9d"
+        );
+        assert_eq!(
+            artifacts[4]["properties"]["staleDecisions"][0]["decision"],
+            "keep"
+        );
+        assert_eq!(run["properties"]["summary"]["waived"], 1);
+        assert_eq!(run["properties"]["decisions"]["as_of"], "2024-03-01");
+    }
+
+    #[test]
+    fn uris_are_rfc_3986_references() {
+        assert_eq!(artifact_uri("a b/c.docx"), ("a%20b/c.docx".into(), true));
+        assert_eq!(artifact_uri("./x/50%.txt"), ("x/50%25.txt".into(), true));
+        assert_eq!(artifact_uri("a:b.txt"), ("a%3Ab.txt".into(), true));
+        assert_eq!(artifact_uri("x#1?.pdf"), ("x%231%3F.pdf".into(), true));
+        assert_eq!(
+            artifact_uri("a.zip!/in.docx"),
+            ("a.zip!/in.docx".into(), true)
+        );
+        assert_eq!(
+            artifact_uri("/srv/公告.txt"),
+            ("file:///srv/%E5%85%AC%E5%91%8A.txt".into(), false)
+        );
+        assert_eq!(
+            artifact_uri("C:\\docs\\a b.txt"),
+            ("file:///C:/docs/a%20b.txt".into(), false)
+        );
+        assert_eq!(
+            artifact_uri("web/</table><script>.html").0,
+            "web/%3C/table%3E%3Cscript%3E.html"
+        );
+    }
+
+    #[test]
+    fn semantic_versions_are_recognised() {
+        assert!(is_semantic_version("0.1.0"));
+        assert!(is_semantic_version("1.2.3-rc.1"));
+        assert!(!is_semantic_version("1.2"));
+        assert!(!is_semantic_version("dev"));
+    }
+}

@@ -1,0 +1,731 @@
+//! Checking rule packs and compiling them into one matcher.
+
+use super::matcher::{Boundary, Downgrade, DowngradeCondition, Near};
+use super::schema::{PackSpec, RuleSpec};
+use super::validators::Validator;
+use crate::document::{Category, Part, Severity};
+use crate::normalize::normalize_term;
+use crate::review::{PackInfo, RulesInfo};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where a pack's YAML came from.
+#[derive(Clone, Debug, Default)]
+pub struct PackSource {
+    /// A path, or `builtin:<file>`.
+    pub origin: String,
+    pub yaml: String,
+    /// Directory that `terms_file:` paths are relative to.
+    pub base_dir: Option<PathBuf>,
+    /// Term files supplied in memory, by the name the pack gives them; used
+    /// before `base_dir`. `prepub verify` reruns a review from the packs and
+    /// term files embedded in it, with nothing read from disk.
+    pub embedded_terms_files: BTreeMap<String, String>,
+}
+
+/// A rule-set error, located as precisely as the cause allows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleError {
+    /// `file`, `file:line:column`, or `file: rule <id>`.
+    pub location: String,
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// A pack as loaded: its source text is kept so a review can embed it and
+/// an auditor can rerun it.
+#[derive(Clone, Debug)]
+pub struct LoadedPack {
+    pub info: PackInfo,
+    pub origin: String,
+    pub description: String,
+    pub yaml: String,
+}
+
+/// What a rule matches with.
+#[derive(Clone, Debug)]
+pub enum Matcher {
+    Terms(Vec<Term>),
+    Pattern(Regex),
+}
+
+/// A literal term (normalised) with its own severity, where a terms file
+/// gives one (`term<TAB>severity`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub text: String,
+    pub severity: Option<Severity>,
+}
+
+/// A compiled rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub message: String,
+    pub description: Option<String>,
+    pub pack: String,
+    pub matcher: Matcher,
+    pub validator: Option<Validator>,
+    pub parts: Option<Vec<Part>>,
+    pub not_within: Vec<String>,
+    pub standalone: bool,
+    pub first_lines: Option<usize>,
+    pub boundary: Boundary,
+    pub near: Option<Near>,
+    pub not_near: Option<Near>,
+    pub downgrades: Vec<Downgrade>,
+    pub mask: bool,
+    pub examples_match: Vec<String>,
+    pub examples_no_match: Vec<String>,
+    /// The rule as written, for `rules show`.
+    pub spec: RuleSpec,
+}
+
+/// A term in the automaton and the rules that own it.
+#[derive(Clone, Debug)]
+pub(super) struct TermOwner {
+    pub rule: usize,
+    pub severity: Option<Severity>,
+}
+
+/// All rules of a run, compiled.
+pub struct RuleSet {
+    pub(super) rules: Vec<Rule>,
+    pub(super) packs: Vec<LoadedPack>,
+    /// Case-sensitive and case-insensitive literal automata, each with the
+    /// owners of every pattern id.
+    pub(super) literal: Vec<(AhoCorasick, Vec<Vec<TermOwner>>)>,
+    pub(super) pattern_set: RegexSet,
+    /// Rule index of each pattern in `pattern_set`.
+    pub(super) pattern_rules: Vec<usize>,
+}
+
+impl fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RuleSet")
+            .field("rules", &self.rules.len())
+            .field("packs", &self.packs.len())
+            .finish()
+    }
+}
+
+impl RuleSet {
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn packs(&self) -> &[LoadedPack] {
+        &self.packs
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.id == id)
+    }
+
+    /// The digest recorded in every review: SHA-256 over the packs' own
+    /// digests in load order.
+    pub fn info(&self) -> RulesInfo {
+        let mut hasher = Sha256::new();
+        for pack in &self.packs {
+            hasher.update(pack.info.sha256.as_bytes());
+            hasher.update(b"\n");
+        }
+        RulesInfo {
+            digest: format!("sha256:{}", hex::encode(hasher.finalize())),
+            packs: self.packs.iter().map(|pack| pack.info.clone()).collect(),
+        }
+    }
+
+    /// The built-in packs.
+    pub fn builtin() -> Result<RuleSet, Vec<RuleError>> {
+        load_sources(&super::builtin_sources())
+    }
+}
+
+/// Reads a pack file, or every `.yaml`/`.yml` file of a directory (sorted).
+pub fn sources_from_path(path: &Path) -> Result<Vec<PackSource>, RuleError> {
+    let error = |message: String| RuleError {
+        location: path.display().to_string(),
+        message,
+    };
+    let metadata = std::fs::metadata(path).map_err(|e| error(format!("cannot read: {e}")))?;
+    let mut files = Vec::new();
+    if metadata.is_dir() {
+        let entries = std::fs::read_dir(path).map_err(|e| error(format!("cannot list: {e}")))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| error(format!("cannot list: {e}")))?;
+            let file = entry.path();
+            let is_yaml = file
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+            if is_yaml && file.is_file() {
+                files.push(file);
+            }
+        }
+        files.sort();
+        if files.is_empty() {
+            return Err(error("no .yaml rule packs in this directory".into()));
+        }
+    } else {
+        files.push(path.to_path_buf());
+    }
+    files
+        .into_iter()
+        .map(|file| {
+            let bytes = std::fs::read(&file).map_err(|e| RuleError {
+                location: file.display().to_string(),
+                message: format!("cannot read: {e}"),
+            })?;
+            let yaml = String::from_utf8(bytes).map_err(|_| RuleError {
+                location: file.display().to_string(),
+                message: "rule packs must be UTF-8".into(),
+            })?;
+            Ok(PackSource {
+                origin: file.display().to_string(),
+                yaml,
+                base_dir: file.parent().map(Path::to_path_buf),
+                ..PackSource::default()
+            })
+        })
+        .collect()
+}
+
+/// Parses, checks and compiles packs. Every error found is returned, not
+/// just the first, so `rules check` can list them all.
+pub fn load_sources(sources: &[PackSource]) -> Result<RuleSet, Vec<RuleError>> {
+    let mut errors = Vec::new();
+    let mut rules = Vec::new();
+    let mut packs = Vec::new();
+    let mut seen_ids: HashSet<String> = HashSet::new();
+    for source in sources {
+        let spec: PackSpec = match serde_saphyr::from_str(&source.yaml) {
+            Ok(spec) => spec,
+            Err(error) => {
+                errors.push(yaml_error(&source.origin, &error));
+                continue;
+            }
+        };
+        let mut hasher = Sha256::new();
+        hasher.update(source.yaml.as_bytes());
+        let mut terms_files = BTreeMap::new();
+        for rule_spec in &spec.rules {
+            let location = format!("{}: rule {}", source.origin, rule_spec.id);
+            if !seen_ids.insert(rule_spec.id.clone()) {
+                errors.push(RuleError {
+                    location,
+                    message: format!("duplicate rule id `{}`", rule_spec.id),
+                });
+                continue;
+            }
+            match compile_rule(rule_spec, &spec.name, source, &mut hasher, &mut terms_files) {
+                Ok(rule) => rules.push(rule),
+                Err(messages) => errors.extend(messages.into_iter().map(|message| RuleError {
+                    location: location.clone(),
+                    message,
+                })),
+            }
+        }
+        packs.push(LoadedPack {
+            info: PackInfo {
+                name: spec.name.clone(),
+                version: spec.version.clone(),
+                sha256: hex::encode(hasher.finalize()),
+                origin: Some(source.origin.clone()),
+                source: Some(source.yaml.clone()),
+                terms_files,
+            },
+            origin: source.origin.clone(),
+            description: spec.description.clone(),
+            yaml: source.yaml.clone(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    build(rules, packs).map_err(|message| {
+        vec![RuleError {
+            location: "rule set".into(),
+            message,
+        }]
+    })
+}
+
+fn yaml_error(origin: &str, error: &serde_saphyr::Error) -> RuleError {
+    let location = match error.location() {
+        Some(at) => format!("{origin}:{}:{}", at.line(), at.column()),
+        None => origin.to_owned(),
+    };
+    let message = error.to_string();
+    // The library's message may repeat the position; keep its first line.
+    let message = message.lines().next().unwrap_or("invalid YAML").to_owned();
+    RuleError {
+        location,
+        message: format!("invalid rule pack: {message}"),
+    }
+}
+
+fn compile_rule(
+    spec: &RuleSpec,
+    pack: &str,
+    source: &PackSource,
+    hasher: &mut Sha256,
+    terms_files: &mut BTreeMap<String, String>,
+) -> Result<Rule, Vec<String>> {
+    let mut errors = Vec::new();
+    let category_name = spec.id.split('.').next().unwrap_or("");
+    let category = Category::parse(category_name);
+    if category.is_none() {
+        errors.push(format!(
+            "unknown category `{category_name}` (the first segment of the id); known: {}",
+            Category::ALL.map(|c| c.as_str()).join(", ")
+        ));
+    }
+    if spec.id.split('.').any(str::is_empty) || spec.id.contains(char::is_whitespace) {
+        errors.push("rule ids are dotted words such as `marking.cn.level-star`".into());
+    }
+    let severity = parse_severity(&spec.severity, &mut errors);
+    if spec.message.trim().is_empty() {
+        errors.push("`message` must say what the finding means".into());
+    }
+    let case_sensitive = spec.case_sensitive.unwrap_or(true);
+    let matcher_count = [
+        spec.terms.is_some(),
+        spec.terms_file.is_some(),
+        spec.pattern.is_some(),
+    ]
+    .iter()
+    .filter(|&&present| present)
+    .count();
+    if matcher_count != 1 {
+        errors.push("a rule needs exactly one of `terms`, `terms_file` or `pattern`".into());
+    }
+    let mut term_severities: Vec<(String, Option<Severity>)> = Vec::new();
+    if let Some(terms) = &spec.terms {
+        term_severities.extend(terms.iter().map(|t| (t.clone(), None)));
+    }
+    if let Some(file) = &spec.terms_file {
+        match read_terms_file(file, source) {
+            Ok((text, terms)) => {
+                hasher.update(text.as_bytes());
+                terms_files.insert(file.clone(), text);
+                for (term, severity) in terms {
+                    let severity = match severity {
+                        Some(name) => {
+                            match Severity::parse(&name) {
+                                Some(severity) => Some(severity),
+                                None => {
+                                    errors.push(format!("terms file {file}: unknown severity `{name}` for term `{term}`"));
+                                    None
+                                }
+                            }
+                        }
+                        None => None,
+                    };
+                    term_severities.push((term, severity));
+                }
+            }
+            Err(message) => errors.push(message),
+        }
+    }
+    let matcher = if let Some(pattern) = &spec.pattern {
+        match compile_pattern(pattern, case_sensitive) {
+            Ok(regex) => Some(Matcher::Pattern(regex)),
+            Err(message) => {
+                errors.push(message);
+                None
+            }
+        }
+    } else {
+        let terms: Vec<Term> = term_severities
+            .iter()
+            .map(|(term, severity)| Term {
+                text: normalize_term(term.trim()),
+                severity: *severity,
+            })
+            .filter(|term| !term.text.is_empty())
+            .collect();
+        if terms.is_empty() && matcher_count == 1 && spec.terms_file.is_none() {
+            errors.push("the term list is empty".into());
+        }
+        Some(Matcher::Terms(terms))
+    };
+    let validator = spec.validator.as_deref().and_then(|name| {
+        let found = Validator::parse(name);
+        if found.is_none() {
+            errors.push(format!(
+                "unknown validator `{name}`; known: {}",
+                Validator::names().join(", ")
+            ));
+        }
+        found
+    });
+    let parts = spec.parts.as_ref().map(|names| {
+        names
+            .iter()
+            .filter_map(|name| {
+                let part = Part::parse(name);
+                if part.is_none() {
+                    errors.push(format!(
+                        "unknown part `{name}`; known: {}",
+                        Part::ALL.map(|p| p.as_str()).join(", ")
+                    ));
+                }
+                part
+            })
+            .collect()
+    });
+    let standalone = match spec.line.as_deref() {
+        None => false,
+        Some("standalone") => true,
+        Some(other) => {
+            errors.push(format!(
+                "`line: {other}` is not known; use `line: standalone`"
+            ));
+            false
+        }
+    };
+    let first_lines = spec.scope.as_deref().and_then(|scope| {
+        let parsed = scope
+            .strip_prefix("first-lines")
+            .map(str::trim)
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| *n > 0);
+        if parsed.is_none() {
+            errors.push(format!(
+                "`scope: {scope}` is not known; use `scope: first-lines N`"
+            ));
+        }
+        parsed
+    });
+    let boundary = match spec.boundary.as_deref() {
+        None | Some("auto") => Boundary::Auto,
+        Some("digit") => Boundary::Digit,
+        Some("none") => Boundary::None,
+        Some(other) => {
+            errors.push(format!(
+                "`boundary: {other}` is not known; use auto, digit or none"
+            ));
+            Boundary::Auto
+        }
+    };
+    let near = spec
+        .near
+        .as_ref()
+        .map(|near| Near::new(&near.terms, near.within));
+    let not_near = spec
+        .not_near
+        .as_ref()
+        .map(|near| Near::new(&near.terms, near.within));
+    let mut downgrades = Vec::new();
+    for downgrade in &spec.downgrade {
+        let Some(to) = Severity::parse(&downgrade.to) else {
+            errors.push(format!("downgrade to unknown severity `{}`", downgrade.to));
+            continue;
+        };
+        let condition = match downgrade.when.as_str() {
+            "quoted" => DowngradeCondition::Quoted,
+            "near" if !downgrade.terms.is_empty() => {
+                DowngradeCondition::Near(Near::new(&downgrade.terms, downgrade.within))
+            }
+            "near" => {
+                errors.push("`downgrade: when: near` needs `terms`".into());
+                continue;
+            }
+            other => {
+                errors.push(format!(
+                    "`downgrade: when: {other}` is not known; use quoted or near"
+                ));
+                continue;
+            }
+        };
+        downgrades.push(Downgrade {
+            to,
+            condition,
+            reason: downgrade.reason.clone(),
+        });
+    }
+    let examples = spec.examples.clone().unwrap_or_default();
+    // A lexicon file may be empty (a starter pack) and has no fixed examples.
+    if examples.matching.is_empty() && spec.terms_file.is_none() {
+        errors.push("every rule needs `examples: match:` texts that `rules test` checks".into());
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let (Some(category), Some(severity), Some(matcher)) = (category, severity, matcher) else {
+        return Err(vec!["invalid rule".into()]);
+    };
+    Ok(Rule {
+        id: spec.id.clone(),
+        category,
+        severity,
+        message: spec.message.trim().to_owned(),
+        description: spec.description.clone(),
+        pack: pack.to_owned(),
+        matcher,
+        validator,
+        parts,
+        not_within: spec.not_within.iter().map(|t| normalize_term(t)).collect(),
+        standalone,
+        first_lines,
+        boundary,
+        near,
+        not_near,
+        downgrades,
+        mask: spec.mask.unwrap_or(category == Category::Personal),
+        examples_match: examples.matching,
+        examples_no_match: examples.no_match,
+        spec: spec.clone(),
+    })
+}
+
+fn parse_severity(name: &str, errors: &mut Vec<String>) -> Option<Severity> {
+    let severity = Severity::parse(name);
+    if severity.is_none() {
+        errors.push(format!(
+            "unknown severity `{name}`; use block, review or info"
+        ));
+    }
+    severity
+}
+
+fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<Regex, String> {
+    if contains_unicode_word_boundary(pattern) {
+        return Err(format!(
+            "pattern `{pattern}` uses `\\b`, which is Unicode-aware and finds no boundary between a Chinese character and a digit; use `(?-u:\\b)` or the rule's `boundary:` option"
+        ));
+    }
+    RegexBuilder::new(pattern)
+        .case_insensitive(!case_sensitive)
+        .size_limit(32 * 1024 * 1024)
+        .dfa_size_limit(32 * 1024 * 1024)
+        .build()
+        .map_err(|error| format!("invalid regex:\n{error}"))
+}
+
+fn contains_unicode_word_boundary(pattern: &str) -> bool {
+    let bytes = pattern.as_bytes();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'\\' {
+            if matches!(bytes[i + 1], b'b' | b'B') && !pattern[..i].ends_with("(?-u:") {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// A lexicon line: the term and its optional severity name.
+type LexiconLine = (String, Option<String>);
+
+/// Reads `term` or `term<TAB>severity` lines; `#` starts a comment line.
+fn read_terms_file(file: &str, source: &PackSource) -> Result<(String, Vec<LexiconLine>), String> {
+    let text = if let Some(text) = source.embedded_terms_files.get(file) {
+        text.clone()
+    } else {
+        let Some(base) = &source.base_dir else {
+            return Err(format!(
+                "terms_file `{file}` cannot be used in a built-in pack (or was not embedded in the review)"
+            ));
+        };
+        let path = base.join(file);
+        std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read terms_file {}: {e}", path.display()))?
+    };
+    let terms = text
+        .lines()
+        .map(|line| line.trim_end_matches('\r'))
+        .filter(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
+        .map(|line| match line.split_once('\t') {
+            Some((term, severity)) => (term.trim().to_owned(), Some(severity.trim().to_owned())),
+            None => (line.trim().to_owned(), None),
+        })
+        .collect();
+    Ok((text, terms))
+}
+
+fn build(rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String> {
+    let mut literal = Vec::new();
+    for case_sensitive in [true, false] {
+        let mut terms: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<TermOwner>> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for (rule_index, rule) in rules.iter().enumerate() {
+            let Matcher::Terms(rule_terms) = &rule.matcher else {
+                continue;
+            };
+            if rule.spec.case_sensitive.unwrap_or(true) != case_sensitive {
+                continue;
+            }
+            for term in rule_terms {
+                let key = if case_sensitive {
+                    term.text.clone()
+                } else {
+                    term.text.to_lowercase()
+                };
+                let slot = *index.entry(key).or_insert_with(|| {
+                    terms.push(term.text.clone());
+                    owners.push(Vec::new());
+                    terms.len() - 1
+                });
+                owners[slot].push(TermOwner {
+                    rule: rule_index,
+                    severity: term.severity,
+                });
+            }
+        }
+        if terms.is_empty() {
+            continue;
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(!case_sensitive)
+            .build(&terms)
+            .map_err(|e| format!("cannot build the term automaton: {e}"))?;
+        literal.push((automaton, owners));
+    }
+    let mut patterns = Vec::new();
+    let mut pattern_rules = Vec::new();
+    for (rule_index, rule) in rules.iter().enumerate() {
+        if let Matcher::Pattern(regex) = &rule.matcher {
+            let prefix = if rule.spec.case_sensitive.unwrap_or(true) {
+                ""
+            } else {
+                "(?i)"
+            };
+            patterns.push(format!("{prefix}{}", regex.as_str()));
+            pattern_rules.push(rule_index);
+        }
+    }
+    // A generous lazy-DFA cache: with a small one the set's DFA is rebuilt
+    // over and over on CJK text (measured: 80% of scan time in determinize).
+    let pattern_set = RegexSetBuilder::new(&patterns)
+        .size_limit(256 * 1024 * 1024)
+        .dfa_size_limit(256 * 1024 * 1024)
+        .build()
+        .map_err(|e| format!("cannot build the pattern set: {e}"))?;
+    Ok(RuleSet {
+        rules,
+        packs,
+        literal,
+        pattern_set,
+        pattern_rules,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(yaml: &str) -> Vec<PackSource> {
+        vec![PackSource {
+            origin: "test.yaml".into(),
+            yaml: yaml.into(),
+            ..PackSource::default()
+        }]
+    }
+
+    fn errors(yaml: &str) -> Vec<String> {
+        match load_sources(&source(yaml)) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    const HEAD: &str = "name: t\nversion: '1'\nrules:\n";
+
+    #[test]
+    fn yaml_errors_have_line_and_column() {
+        let found = errors("name: t\nversion: '1'\nrules:\n  - id: [unclosed\n");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("test.yaml:4:"), "{found:?}");
+    }
+
+    #[test]
+    fn invalid_regex_names_pattern_and_position() {
+        let found = errors(&format!(
+            "{HEAD}  - id: term.x\n    severity: review\n    message: m\n    pattern: 'a(b'\n    examples: {{match: [ab]}}\n"
+        ));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("a(b") && found[0].contains("unclosed"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_unknown_validator_category_and_typos() {
+        let rule =
+            "    severity: review\n    message: m\n    terms: [x]\n    examples: {match: [x]}\n";
+        let found = errors(&format!(
+            "{HEAD}  - id: term.a\n{rule}  - id: term.a\n{rule}"
+        ));
+        assert!(
+            found.iter().any(|e| e.contains("duplicate rule id")),
+            "{found:?}"
+        );
+        let found = errors(&format!(
+            "{HEAD}  - id: term.a\n{rule}    validator: nope\n"
+        ));
+        assert!(
+            found.iter().any(|e| e.contains("unknown validator `nope`")),
+            "{found:?}"
+        );
+        let found = errors(&format!("{HEAD}  - id: weird.a\n{rule}"));
+        assert!(
+            found.iter().any(|e| e.contains("unknown category `weird`")),
+            "{found:?}"
+        );
+        let found = errors(&format!(
+            "{HEAD}  - id: term.a\n{rule}    not_whithin: [y]\n"
+        ));
+        assert!(found.iter().any(|e| e.contains("not_whithin")), "{found:?}");
+    }
+
+    #[test]
+    fn unicode_word_boundary_is_refused() {
+        let found = errors(&format!(
+            "{HEAD}  - id: personal.x\n    severity: review\n    message: m\n    pattern: '\\b1\\d{{10}}\\b'\n    examples: {{match: ['13800000000']}}\n"
+        ));
+        assert!(
+            found.iter().any(|e| e.contains("Unicode-aware")),
+            "{found:?}"
+        );
+        assert!(!contains_unicode_word_boundary("(?-u:\\b)x"));
+    }
+
+    #[test]
+    fn missing_examples_and_matcher() {
+        let found = errors(&format!(
+            "{HEAD}  - id: term.a\n    severity: review\n    message: m\n"
+        ));
+        assert!(
+            found.iter().any(|e| e.contains("exactly one of")),
+            "{found:?}"
+        );
+        assert!(found.iter().any(|e| e.contains("examples")), "{found:?}");
+    }
+
+    #[test]
+    fn builtin_packs_compile() {
+        let set = RuleSet::builtin().expect("built-in packs compile");
+        assert!(set.rules().len() > 10);
+        assert!(set.info().digest.starts_with("sha256:"));
+    }
+}

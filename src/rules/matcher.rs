@@ -1,0 +1,489 @@
+//! Finding rule matches in one normalised segment and checking each rule's
+//! context conditions.
+
+use super::compile::{Rule, RuleSet};
+use crate::document::{Part, Severity};
+use crate::normalize::normalize_term;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// What must not touch a match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Boundary {
+    /// A match that starts (ends) with an ASCII letter or digit must not be
+    /// preceded (followed) by one: `SECRET` is not in `SECRETARY`, an
+    /// 11-digit mobile is not inside an 18-digit ID.
+    Auto,
+    /// Digits must not touch the match on either side.
+    Digit,
+    None,
+}
+
+/// Terms near a match.
+#[derive(Clone, Debug)]
+pub struct Near {
+    pub terms: Vec<String>,
+    /// Characters either side; 0 = anywhere in the document.
+    pub within: usize,
+}
+
+impl Near {
+    pub fn new(terms: &[String], within: usize) -> Near {
+        Near {
+            terms: terms
+                .iter()
+                .map(|t| normalize_term(t))
+                .filter(|t| !t.is_empty())
+                .collect(),
+            within,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum DowngradeCondition {
+    /// Inside quotes or after 如/例如/标注为 …: an example, not a marking.
+    Quoted,
+    Near(Near),
+}
+
+#[derive(Clone, Debug)]
+pub struct Downgrade {
+    pub to: Severity,
+    pub condition: DowngradeCondition,
+    pub reason: String,
+}
+
+/// One segment as the matcher sees it.
+pub struct SegmentView<'a> {
+    pub part: Part,
+    /// Normalised text.
+    pub text: &'a str,
+    /// Non-empty lines of the document's body before this segment, for
+    /// `scope: first-lines N`.
+    pub body_lines_before: usize,
+    pub document: &'a DocumentIndex,
+}
+
+/// Document-wide facts that conditions with `within: 0` need.
+#[derive(Debug, Default)]
+pub struct DocumentIndex {
+    texts: Vec<String>,
+    cache: RefCell<HashMap<String, bool>>,
+}
+
+impl DocumentIndex {
+    pub fn new(normalised_texts: Vec<String>) -> DocumentIndex {
+        DocumentIndex {
+            texts: normalised_texts,
+            cache: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub fn contains(&self, term: &str) -> bool {
+        if let Some(found) = self.cache.borrow().get(term) {
+            return *found;
+        }
+        let found = self.texts.iter().any(|text| text.contains(term));
+        self.cache.borrow_mut().insert(term.to_owned(), found);
+        found
+    }
+}
+
+/// A rule match in normalised coordinates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawMatch {
+    pub rule: usize,
+    pub start: usize,
+    pub end: usize,
+    pub severity: Severity,
+    /// Downgrade reasons, appended to the message.
+    pub reasons: Vec<String>,
+    /// The conditions that were checked, for `--explain`.
+    pub explain: Vec<String>,
+}
+
+impl RuleSet {
+    /// All accepted matches in one segment, ordered by position.
+    pub fn find(&self, view: &SegmentView<'_>) -> Vec<RawMatch> {
+        let text = view.text;
+        let mut found = Vec::new();
+        for (automaton, owners) in &self.literal {
+            for hit in automaton.find_iter(text) {
+                for owner in &owners[hit.pattern().as_usize()] {
+                    let rule = &self.rules[owner.rule];
+                    let severity = owner.severity.unwrap_or(rule.severity);
+                    if let Some(matched) =
+                        accept(owner.rule, rule, severity, view, hit.start(), hit.end())
+                    {
+                        found.push(matched);
+                    }
+                }
+            }
+        }
+        if !self.pattern_rules.is_empty() {
+            for index in self.pattern_set.matches(text).iter() {
+                let rule_index = self.pattern_rules[index];
+                let rule = &self.rules[rule_index];
+                let super::compile::Matcher::Pattern(regex) = &rule.matcher else {
+                    continue;
+                };
+                let mut position = 0;
+                while position <= text.len() {
+                    let Some(hit) = regex.find_at(text, position) else {
+                        break;
+                    };
+                    if hit.start() == hit.end() {
+                        position = next_char(text, hit.end());
+                        continue;
+                    }
+                    match accept(
+                        rule_index,
+                        rule,
+                        rule.severity,
+                        view,
+                        hit.start(),
+                        hit.end(),
+                    ) {
+                        Some(matched) => {
+                            found.push(matched);
+                            position = hit.end();
+                        }
+                        // A rejected match may hide a valid one starting
+                        // inside it (an 18-digit window in a 19-digit run).
+                        None => position = next_char(text, hit.start()),
+                    }
+                }
+            }
+        }
+        found.sort_by_key(|m| (m.start, m.end, m.rule));
+        found
+    }
+}
+
+fn next_char(text: &str, at: usize) -> usize {
+    text[at..]
+        .chars()
+        .next()
+        .map_or(text.len() + 1, |c| at + c.len_utf8())
+}
+
+/// Checks every condition of a rule on one match.
+fn accept(
+    rule_index: usize,
+    rule: &Rule,
+    severity: Severity,
+    view: &SegmentView<'_>,
+    start: usize,
+    end: usize,
+) -> Option<RawMatch> {
+    let text = view.text;
+    let matched = &text[start..end];
+    let mut explain = Vec::new();
+    if let Some(parts) = &rule.parts
+        && !parts.contains(&view.part)
+    {
+        return None;
+    }
+    if !boundary_ok(rule.boundary, text, start, end) {
+        return None;
+    }
+    if let Some(longer) = rule
+        .not_within
+        .iter()
+        .find(|longer| within_longer(text, start, end, longer))
+    {
+        let _ = longer;
+        return None;
+    }
+    if !rule.not_within.is_empty() {
+        explain.push(format!("not part of: {}", rule.not_within.join("、")));
+    }
+    if rule.standalone {
+        if !is_standalone(text, start, end) {
+            return None;
+        }
+        explain.push("alone on its line".into());
+    }
+    if let Some(limit) = rule.first_lines {
+        if view.part.is_header_or_footer() {
+            explain.push(format!("in the {}", view.part));
+        } else {
+            let line = view.body_lines_before + nonempty_lines_through(text, start, limit);
+            if view.part != Part::Body || line > limit {
+                return None;
+            }
+            explain.push(format!("within the first {limit} lines (line {line})"));
+        }
+    }
+    if let Some(validator) = rule.validator {
+        if !validator.check(matched) {
+            return None;
+        }
+        explain.push(format!("validator {}: valid", validator.name()));
+    }
+    if let Some(near) = &rule.near {
+        match near_term(near, view, start, end) {
+            Some(term) => explain.push(format!("near “{term}”")),
+            None => return None,
+        }
+    }
+    if let Some(not_near) = &rule.not_near
+        && near_term(not_near, view, start, end).is_some()
+    {
+        return None;
+    }
+    let mut severity = severity;
+    let mut reasons = Vec::new();
+    for downgrade in &rule.downgrades {
+        let applies = match &downgrade.condition {
+            DowngradeCondition::Quoted => is_quoted(text, start, end),
+            DowngradeCondition::Near(near) => near_term(near, view, start, end).is_some(),
+        };
+        if applies && downgrade.to < severity {
+            severity = downgrade.to;
+            reasons.push(downgrade.reason.clone());
+            explain.push(format!(
+                "downgraded to {}: {}",
+                downgrade.to, downgrade.reason
+            ));
+        }
+    }
+    Some(RawMatch {
+        rule: rule_index,
+        start,
+        end,
+        severity,
+        reasons,
+        explain,
+    })
+}
+
+fn char_before(text: &str, at: usize) -> Option<char> {
+    text[..at].chars().next_back()
+}
+
+fn char_after(text: &str, at: usize) -> Option<char> {
+    text[at..].chars().next()
+}
+
+fn boundary_ok(boundary: Boundary, text: &str, start: usize, end: usize) -> bool {
+    let matched = &text[start..end];
+    let before = char_before(text, start);
+    let after = char_after(text, end);
+    match boundary {
+        Boundary::None => true,
+        Boundary::Digit => {
+            !before.is_some_and(|c| c.is_ascii_digit())
+                && !after.is_some_and(|c| c.is_ascii_digit())
+        }
+        Boundary::Auto => {
+            let starts_alnum = matched
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric());
+            let ends_alnum = matched
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric());
+            let touches_before = starts_alnum && before.is_some_and(|c| c.is_ascii_alphanumeric());
+            let touches_after = ends_alnum && after.is_some_and(|c| c.is_ascii_alphanumeric());
+            !touches_before && !touches_after
+        }
+    }
+}
+
+/// True when an occurrence of `longer` in the text covers the match.
+fn within_longer(text: &str, start: usize, end: usize, longer: &str) -> bool {
+    if longer.len() < end - start {
+        return false;
+    }
+    let window_start = text.floor_char_boundary(start.saturating_sub(longer.len()));
+    let window_end = text.ceil_char_boundary((end + longer.len()).min(text.len()));
+    let window = &text[window_start..window_end];
+    window.match_indices(longer).any(|(offset, found)| {
+        let found_start = window_start + offset;
+        found_start <= start && found_start + found.len() >= end
+    })
+}
+
+/// The match is alone on its line (or in its table cell), apart from
+/// whitespace and punctuation such as brackets.
+fn is_standalone(text: &str, start: usize, end: usize) -> bool {
+    let cell_start = text[..start].rfind(['\n', '\t']).map_or(0, |i| i + 1);
+    let cell_end = text[end..]
+        .find(['\n', '\t'])
+        .map_or(text.len(), |i| end + i);
+    let rest = text[cell_start..start]
+        .chars()
+        .chain(text[end..cell_end].chars());
+    rest.into_iter()
+        .all(|c| c.is_whitespace() || is_decoration(c))
+}
+
+fn is_decoration(c: char) -> bool {
+    matches!(
+        c,
+        '【' | '】'
+            | '['
+            | ']'
+            | '('
+            | ')'
+            | '〔'
+            | '〕'
+            | '<'
+            | '>'
+            | '《'
+            | '》'
+            | '"'
+            | '“'
+            | '”'
+            | ':'
+            | '-'
+            | '—'
+            | '|'
+            | '*'
+            | '#'
+            | '_'
+            | '='
+    )
+}
+
+/// Non-empty lines from the start of the segment through the one holding
+/// `at`, counting no further than `limit + 1` (so a match deep in a long
+/// segment costs the same as one near its top).
+fn nonempty_lines_through(text: &str, at: usize, limit: usize) -> usize {
+    let mut count = 0;
+    let mut line_start = 0;
+    for line in text.split('\n') {
+        if !line.trim().is_empty() {
+            count += 1;
+        }
+        line_start += line.len() + 1;
+        if line_start > at || count > limit {
+            break;
+        }
+    }
+    count
+}
+
+fn near_term<'a>(
+    near: &'a Near,
+    view: &SegmentView<'_>,
+    start: usize,
+    end: usize,
+) -> Option<&'a str> {
+    if near.within == 0 {
+        return near
+            .terms
+            .iter()
+            .find(|term| view.document.contains(term))
+            .map(String::as_str);
+    }
+    let text = view.text;
+    let before_start = char_offset_back(text, start, near.within);
+    let after_end = char_offset_forward(text, end, near.within);
+    let before = &text[before_start..start];
+    let after = &text[end..after_end];
+    near.terms
+        .iter()
+        .find(|term| before.contains(term.as_str()) || after.contains(term.as_str()))
+        .map(String::as_str)
+}
+
+fn char_offset_back(text: &str, from: usize, count: usize) -> usize {
+    text[..from]
+        .char_indices()
+        .rev()
+        .nth(count.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+fn char_offset_forward(text: &str, from: usize, count: usize) -> usize {
+    text[from..]
+        .char_indices()
+        .nth(count)
+        .map_or(text.len(), |(i, _)| from + i)
+}
+
+/// Quoted or introduced as an example: `标注为“秘密★1年”`, `如：机密★10年`.
+fn is_quoted(text: &str, start: usize, end: usize) -> bool {
+    let before: String = text[..start].chars().rev().take(2).collect();
+    let after: String = text[end..].chars().take(2).collect();
+    let opens = before
+        .chars()
+        .any(|c| matches!(c, '“' | '"' | '「' | '『' | '‘' | '\'' | '《'));
+    let closes = after
+        .chars()
+        .any(|c| matches!(c, '”' | '"' | '」' | '』' | '’' | '\'' | '》'));
+    if opens && closes {
+        return true;
+    }
+    let lead_start = char_offset_back(text, start, 8);
+    let lead = &text[lead_start..start];
+    [
+        "如:",
+        "如",
+        "例如",
+        "比如",
+        "标注为",
+        "标为",
+        "写作",
+        "形式为",
+        "示例",
+        "格式为",
+        "e.g.",
+        "such as",
+    ]
+    .iter()
+    .any(|cue| {
+        lead.rfind(cue).is_some_and(|at| {
+            // The cue must be close: at most 6 characters before the match.
+            text[lead_start + at + cue.len()..start].chars().count() <= 6
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boundaries() {
+        assert!(!boundary_ok(Boundary::Auto, "SECRETARY", 0, 6));
+        assert!(boundary_ok(Boundary::Auto, "SECRET//NF", 0, 6));
+        assert!(boundary_ok(Boundary::Auto, "号11010519491231002X号", 3, 21));
+        assert!(!boundary_ok(Boundary::Digit, "1381234567890", 0, 11));
+    }
+
+    #[test]
+    fn longer_terms_cover_matches() {
+        let text = "加强内部控制";
+        let start = text.find("内部").unwrap();
+        assert!(within_longer(text, start, start + "内部".len(), "内部控制"));
+        assert!(!within_longer("内部资料", 0, "内部".len(), "内部控制"));
+    }
+
+    #[test]
+    fn standalone_lines_and_cells() {
+        let text = "标题\n 机 密 \n正文";
+        let start = text.find("机").unwrap();
+        assert!(is_standalone(text, start, start + "机 密".len()));
+        assert!(is_standalone("密级\t机密\t备注", 7, 13));
+        assert!(!is_standalone("防止机密泄露", 6, 12));
+        assert!(is_standalone("【机密】", 3, 9));
+    }
+
+    #[test]
+    fn quoted_examples() {
+        let text = "标志标注为“秘密★1年”。";
+        let start = text.find("秘").unwrap();
+        let end = text.find("”").unwrap();
+        assert!(is_quoted(text, start, end));
+        let text = "如:机密★10年";
+        let start = text.find("机").unwrap();
+        assert!(is_quoted(text, start, text.len()));
+        let text = "机密★1年";
+        assert!(!is_quoted(text, 0, text.len()));
+    }
+}

@@ -1,0 +1,39 @@
+//! Rule packs: loading, checking, compiling and matching.
+//!
+//! A rule set is compiled once per run and shared by every worker thread:
+//! all literal terms of all rules go into one Aho-Corasick automaton
+//! (leftmost-longest, so `内部控制` is seen whole), all patterns into one
+//! `RegexSet` prefilter with a per-rule `Regex` for positions.
+
+mod builtin;
+mod compile;
+mod matcher;
+pub mod schema;
+pub mod validators;
+
+pub use builtin::{BUILTIN_PACKS, builtin_sources};
+pub use compile::{
+    LoadedPack, PackSource, Rule, RuleError, RuleSet, load_sources, sources_from_path,
+};
+pub use matcher::{DocumentIndex, RawMatch, SegmentView};
+
+/// Writes a commented starter pack and an empty lexicon into `dir`.
+pub fn init_pack(dir: &std::path::Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let pack = dir.join("my-pack.yaml");
+    let lexicon = dir.join("my-terms.txt");
+    for path in [&pack, &lexicon] {
+        if path.exists() {
+            return Err(format!(
+                "{}: already exists, not overwritten",
+                path.display()
+            ));
+        }
+    }
+    std::fs::write(&pack, STARTER_PACK).map_err(|e| format!("{}: {e}", pack.display()))?;
+    std::fs::write(&lexicon, STARTER_LEXICON).map_err(|e| format!("{}: {e}", lexicon.display()))?;
+    Ok(())
+}
+
+const STARTER_PACK: &str = include_str!("starter-pack.yaml");
+const STARTER_LEXICON: &str = "# One term per line; optional severity after a tab: term<TAB>block|review|info\n# Lines starting with # are comments.\n";

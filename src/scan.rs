@@ -1,0 +1,798 @@
+//! Reviewing one document: extract → normalise → match → verdict.
+//!
+//! Everything here is per document (一事一审) and independent of every other
+//! document, so the batch can run documents in parallel in any order and
+//! still produce the same review.
+
+use crate::document::{Category, Extraction, ExtractionStatus, Part, Segment, Severity};
+use crate::extract::{self, Format, Request};
+use crate::limits::{Deadline, Limits};
+use crate::normalize::{Normalized, normalize};
+use crate::review::{DocumentReview, ExtractionReport, Finding, Location, ProblemReport, Verdict};
+use crate::rules::{DocumentIndex, RawMatch, RuleSet, SegmentView};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Options that change what a scan finds or shows.
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    /// Show personal data unmasked.
+    pub show_match: bool,
+    /// Record the conditions checked for each finding.
+    pub explain: bool,
+    pub limits: Limits,
+    pub passwords: Vec<String>,
+}
+
+/// Characters of context either side of a match.
+const CONTEXT_CHARS: usize = 24;
+
+/// Reviews one file's bytes. Returns one review per document: one for an
+/// ordinary file, one per member for a zip archive.
+pub fn scan_bytes(
+    path: &str,
+    bytes: &[u8],
+    rules: &RuleSet,
+    options: &ScanOptions,
+) -> Vec<DocumentReview> {
+    let format = detect_safely(bytes, path);
+    if format == Format::Zip {
+        return scan_archive(path, bytes, rules, options);
+    }
+    let extraction = extract_safely(format, path, bytes, options);
+    vec![review_document(
+        path, bytes, format, extraction, rules, options,
+    )]
+}
+
+/// Reviews each member of a zip archive as its own document, named
+/// `archive.zip!/inner.docx`. A member that cannot be read is a failed
+/// document with the reason; an archive that cannot be opened at all is one
+/// failed document.
+fn scan_archive(
+    path: &str,
+    bytes: &[u8],
+    rules: &RuleSet,
+    options: &ScanOptions,
+) -> Vec<DocumentReview> {
+    let members = catch_unwind(AssertUnwindSafe(|| {
+        extract::archive::members(bytes, &options.limits)
+    }))
+    .unwrap_or_else(|payload| {
+        Err(format!(
+            "internal error while opening the archive ({})",
+            panic_message(&payload)
+        ))
+    });
+    let members = match members {
+        Ok(members) => members,
+        Err(why) => {
+            let extraction = Extraction::failed(format!("zip archive: {why}"));
+            return vec![review_document(
+                path,
+                bytes,
+                Format::Zip,
+                extraction,
+                rules,
+                options,
+            )];
+        }
+    };
+    members
+        .into_iter()
+        .map(|member| {
+            let name = format!("{path}!/{}", member.name);
+            match member.content {
+                Ok(content) => {
+                    let format = detect_safely(&content, &member.name);
+                    let extraction = if format == Format::Zip {
+                        Extraction::failed(
+                            "archive nested deeper than prepub opens: unpack it and rescan",
+                        )
+                    } else {
+                        extract_safely(format, &name, &content, options)
+                    };
+                    review_document(&name, &content, format, extraction, rules, options)
+                }
+                Err(why) => {
+                    let extraction = Extraction::failed(format!("archive member not read: {why}"));
+                    review_document(&name, &[], Format::Unknown, extraction, rules, options)
+                }
+            }
+        })
+        .collect()
+}
+
+fn detect_safely(bytes: &[u8], path: &str) -> Format {
+    catch_unwind(|| extract::detect(bytes, path)).unwrap_or(Format::Unknown)
+}
+
+/// Runs the extractor, containing a panic to this document.
+pub fn extract_safely(
+    format: Format,
+    path: &str,
+    bytes: &[u8],
+    options: &ScanOptions,
+) -> Extraction {
+    let request = Request {
+        bytes,
+        name: path,
+        limits: &options.limits,
+        deadline: Deadline::after(options.limits.time_budget),
+        passwords: &options.passwords,
+    };
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        #[cfg(debug_assertions)]
+        test_panic_hook(path);
+        extract::extract(format, &request)
+    }));
+    match result {
+        Ok(extraction) => extraction,
+        Err(payload) => Extraction::failed(format!(
+            "internal error while reading this {format} document ({}); it was not reviewed — please report this file",
+            panic_message(&payload)
+        )),
+    }
+}
+
+/// Test-only hook: a debug build panics inside extraction when the file name
+/// contains `PREPUB_TEST_PANIC`'s value, so tests can prove a panic stays
+/// contained to its document.
+#[cfg(debug_assertions)]
+fn test_panic_hook(path: &str) {
+    if let Ok(trigger) = std::env::var("PREPUB_TEST_PANIC")
+        && !trigger.is_empty()
+        && path.contains(&trigger)
+    {
+        panic!("test panic for {path}");
+    }
+}
+
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_owned()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "panic".to_owned()
+    }
+}
+
+/// SHA-256 of bytes, lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Turns an extraction into the document's review.
+pub fn review_document(
+    path: &str,
+    bytes: &[u8],
+    format: Format,
+    mut extraction: Extraction,
+    rules: &RuleSet,
+    options: &ScanOptions,
+) -> DocumentReview {
+    if !extraction.segments.iter().any(|s| s.part == Part::Filename) {
+        let file_name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        extraction
+            .segments
+            .push(Segment::new(Part::Filename, file_name));
+    }
+    let findings = catch_unwind(AssertUnwindSafe(|| find_all(&extraction, rules, options)));
+    let findings = match findings {
+        Ok(findings) => findings,
+        Err(payload) => {
+            extraction
+                .problems
+                .push(crate::document::Problem::failed(format!(
+                    "internal error while matching rules ({}); the document was not reviewed",
+                    panic_message(&payload)
+                )));
+            Vec::new()
+        }
+    };
+    let status = extraction.status();
+    let (verdict, reasons) = verdict_for(&findings, status, &extraction);
+    DocumentReview {
+        path: path.to_owned(),
+        sha256: sha256_hex(bytes),
+        bytes: bytes.len() as u64,
+        format: format.as_str().to_owned(),
+        pages: extraction.pages,
+        verdict,
+        reasons,
+        extraction: ExtractionReport {
+            status,
+            encoding: extraction.encoding.clone(),
+            problems: extraction
+                .problems
+                .iter()
+                .map(|problem| ProblemReport {
+                    part: problem.part.clone(),
+                    message: problem.message.clone(),
+                })
+                .collect(),
+        },
+        findings,
+        resolved: Vec::new(),
+        stale_decisions: Vec::new(),
+    }
+}
+
+/// The verdict rule: block if any block finding; review if any review
+/// finding or the document was not fully read; pass otherwise.
+pub fn verdict_for(
+    findings: &[Finding],
+    status: ExtractionStatus,
+    extraction: &Extraction,
+) -> (Verdict, Vec<String>) {
+    let problems: Vec<&str> = extraction
+        .problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect();
+    verdict_from(findings, status, &problems)
+}
+
+/// Recomputes a document's verdict and reasons from its findings as they
+/// stand now (after reviewer decisions were applied).
+pub fn verdict_of(document: &DocumentReview) -> (Verdict, Vec<String>) {
+    let problems: Vec<&str> = document
+        .extraction
+        .problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect();
+    verdict_from(&document.findings, document.extraction.status, &problems)
+}
+
+/// The verdict rule of the contract: `block` if any unwaived block finding;
+/// otherwise `review` if any unwaived review finding or the extraction is
+/// not complete; otherwise `pass`. Waived findings (a current `keep`
+/// decision) are named in the reasons but never count.
+fn verdict_from(
+    findings: &[Finding],
+    status: ExtractionStatus,
+    problems: &[&str],
+) -> (Verdict, Vec<String>) {
+    let mut reasons = Vec::new();
+    let open = || findings.iter().filter(|f| f.waived.is_none());
+    let count = |severity: Severity| open().filter(|f| f.severity == severity).count();
+    let rules_of = |severity: Severity| {
+        let mut ids: Vec<&str> = open()
+            .filter(|f| f.severity == severity)
+            .map(|f| f.rule.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.join(", ")
+    };
+    let blocks = count(Severity::Block);
+    let reviews = count(Severity::Review);
+    if blocks > 0 {
+        reasons.push(format!(
+            "{blocks} blocking finding(s): {}",
+            rules_of(Severity::Block)
+        ));
+    }
+    if reviews > 0 {
+        reasons.push(format!(
+            "{reviews} finding(s) to review: {}",
+            rules_of(Severity::Review)
+        ));
+    }
+    let pending = open()
+        .filter(|f| {
+            f.decision.as_ref().is_some_and(|d| {
+                matches!(
+                    d.decision,
+                    crate::review::DecisionKind::Remove | crate::review::DecisionKind::Revise
+                )
+            })
+        })
+        .count();
+    if pending > 0 {
+        reasons.push(format!(
+            "{pending} finding(s) decided remove/revise but still present"
+        ));
+    }
+    let expired = open()
+        .filter(|f| f.decision.as_ref().is_some_and(|d| d.expired))
+        .count();
+    if expired > 0 {
+        reasons.push(format!(
+            "{expired} keep decision(s) expired: the finding(s) count again"
+        ));
+    }
+    let waived = findings.iter().filter(|f| f.waived.is_some()).count();
+    if waived > 0 {
+        reasons.push(format!(
+            "{waived} finding(s) waived by a reviewer's keep decision"
+        ));
+    }
+    match status {
+        ExtractionStatus::Complete => {}
+        ExtractionStatus::Partial | ExtractionStatus::Failed => {
+            reasons.push(format!(
+                "not fully read ({}): {} — needs manual review",
+                status.as_str(),
+                problems.join("; ")
+            ));
+        }
+    }
+    let verdict = if blocks > 0 {
+        Verdict::Block
+    } else if reviews > 0 || status != ExtractionStatus::Complete {
+        Verdict::Review
+    } else {
+        let open_word = if waived > 0 { "open " } else { "" };
+        reasons.push(format!(
+            "no {open_word}findings above info; document fully read"
+        ));
+        Verdict::Pass
+    };
+    (verdict, reasons)
+}
+
+/// Where each line of a segment starts, so line numbers cost a binary
+/// search instead of a rescan of the segment for every finding.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
+    }
+
+    fn start_of(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(0)
+    }
+}
+
+/// A match located in the original text, before ids are assigned.
+struct Located {
+    finding: Finding,
+    fingerprint_base: [u8; 32],
+    order: (Part, u32, u32, u32),
+}
+
+/// Runs the rules over every segment and turns matches and notices into
+/// findings with stable ids, in part/position order.
+pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ScanOptions) -> Vec<Finding> {
+    let normalized: Vec<Normalized> = extraction
+        .segments
+        .iter()
+        .map(|s| normalize(&s.text))
+        .collect();
+    let index = DocumentIndex::new(normalized.iter().map(|n| n.text.clone()).collect());
+    let mut lines_before: HashMap<Part, u32> = HashMap::new();
+    let mut body_nonempty_before = 0usize;
+    let mut located = Vec::new();
+    for (segment, normal) in extraction.segments.iter().zip(&normalized) {
+        let part_lines = *lines_before.get(&segment.part).unwrap_or(&0);
+        let view = SegmentView {
+            part: segment.part,
+            text: &normal.text,
+            body_lines_before: body_nonempty_before,
+            document: &index,
+        };
+        let matches = rules.find(&view);
+        let masked_spans: Vec<(usize, usize)> = matches
+            .iter()
+            .filter(|m| rules.rules()[m.rule].mask && !options.show_match)
+            .map(|m| normal.original_range(m.start, m.end))
+            .collect();
+        let place = Place {
+            segment,
+            lines: LineIndex::new(&segment.text),
+            normal,
+            part_lines_before: part_lines,
+            masked_spans: &masked_spans,
+        };
+        for raw in dedupe(matches) {
+            located.push(locate(&raw, &place, rules, options));
+        }
+        let segment_lines = segment.text.split('\n').count() as u32;
+        *lines_before.entry(segment.part).or_insert(0) += segment_lines;
+        if segment.part == Part::Body {
+            body_nonempty_before += segment
+                .text
+                .split('\n')
+                .filter(|l| !l.trim().is_empty())
+                .count();
+        }
+    }
+    for notice in &extraction.notices {
+        let mut hasher = Sha256::new();
+        for piece in [
+            notice.rule.as_str(),
+            notice.text.as_str(),
+            notice.part.as_str(),
+        ] {
+            hasher.update(piece.as_bytes());
+            hasher.update([0]);
+        }
+        located.push(Located {
+            fingerprint_base: hasher.finalize().into(),
+            order: (notice.part, notice.page.unwrap_or(0), 0, 0),
+            finding: Finding {
+                id: String::new(),
+                rule: notice.rule.clone(),
+                category: notice.category,
+                severity: notice.severity,
+                message: notice.message.clone(),
+                text: notice.text.clone(),
+                context: notice.text.clone(),
+                location: Location {
+                    part: notice.part,
+                    page: notice.page,
+                    line: 1,
+                    column: 1,
+                    sheet: None,
+                    cell: None,
+                },
+                explain: Vec::new(),
+                decision: None,
+                waived: None,
+            },
+        });
+    }
+    located.sort_by(|a, b| {
+        a.order
+            .cmp(&b.order)
+            .then_with(|| a.finding.rule.cmp(&b.finding.rule))
+            .then_with(|| a.finding.text.cmp(&b.finding.text))
+    });
+    let mut occurrences: HashMap<[u8; 32], u32> = HashMap::new();
+    located
+        .into_iter()
+        .map(|mut item| {
+            let occurrence = occurrences.entry(item.fingerprint_base).or_insert(0);
+            *occurrence += 1;
+            let mut hasher = Sha256::new();
+            hasher.update(item.fingerprint_base);
+            hasher.update(occurrence.to_le_bytes());
+            item.finding.id = hex::encode(&hasher.finalize()[..10]);
+            item.finding
+        })
+        .collect()
+}
+
+/// Drops a match of a rule that overlaps an earlier match of the same rule.
+fn dedupe(matches: Vec<RawMatch>) -> Vec<RawMatch> {
+    let mut kept: Vec<RawMatch> = Vec::with_capacity(matches.len());
+    for candidate in matches {
+        let overlaps = kept.iter().any(|k| {
+            k.rule == candidate.rule && k.start < candidate.end && candidate.start < k.end
+        });
+        if !overlaps {
+            kept.push(candidate);
+        }
+    }
+    kept
+}
+
+/// A segment with what is needed to locate matches in it.
+struct Place<'a> {
+    segment: &'a Segment,
+    lines: LineIndex,
+    normal: &'a Normalized,
+    /// Lines of the same part in earlier segments.
+    part_lines_before: u32,
+    /// Original byte ranges of every match to mask in this segment.
+    masked_spans: &'a [(usize, usize)],
+}
+
+fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ScanOptions) -> Located {
+    let Place {
+        segment,
+        lines,
+        normal,
+        part_lines_before,
+        masked_spans,
+    } = place;
+    let rule = &rules.rules()[raw.rule];
+    let original = &segment.text;
+    let (start, end) = normal.original_range(raw.start, raw.end);
+    let line_index = lines.line_of(start);
+    let line_start = lines.start_of(line_index);
+    let line_in_segment = line_index as u32;
+    let line = part_lines_before + line_in_segment + 1;
+    let column = original[line_start..start].chars().count() as u32 + 1;
+    let matched = &original[start..end];
+    let masking = rule.mask && !options.show_match;
+    let text = if masking {
+        mask(matched)
+    } else {
+        matched.to_owned()
+    };
+    let mut context = context_around(original, start, end, masked_spans);
+    if let Some(label) = &segment.label {
+        context = format!("[{label}] {context}");
+    }
+    let normalized_match = &normal.text[raw.start..raw.end];
+    let normalized_context = normalized_context(&normal.text, raw.start, raw.end);
+    let mut hasher = Sha256::new();
+    for piece in [
+        rule.id.as_str(),
+        normalized_match,
+        normalized_context,
+        segment.part.as_str(),
+    ] {
+        hasher.update(piece.as_bytes());
+        hasher.update([0]);
+    }
+    let mut message = rule.message.clone();
+    for reason in &raw.reasons {
+        message.push('（');
+        message.push_str(reason);
+        message.push('）');
+    }
+    let page = segment.page;
+    Located {
+        fingerprint_base: hasher.finalize().into(),
+        order: (segment.part, page.unwrap_or(0), line, column),
+        finding: Finding {
+            id: String::new(),
+            rule: rule.id.clone(),
+            category: rule.category,
+            severity: raw.severity,
+            message,
+            text,
+            context,
+            location: Location {
+                part: segment.part,
+                page,
+                line,
+                column,
+                sheet: segment.sheet.clone(),
+                cell: segment.cell.clone(),
+            },
+            explain: if options.explain {
+                raw.explain.clone()
+            } else {
+                Vec::new()
+            },
+            decision: None,
+            waived: None,
+        },
+    }
+}
+
+/// The same line around the match, up to [`CONTEXT_CHARS`] either side,
+/// with every personal-data match in it masked.
+fn context_around(
+    original: &str,
+    start: usize,
+    end: usize,
+    masked_spans: &[(usize, usize)],
+) -> String {
+    let line_start = original[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = original[end..]
+        .find('\n')
+        .map_or(original.len(), |i| end + i);
+    let from = original[line_start..start]
+        .char_indices()
+        .rev()
+        .nth(CONTEXT_CHARS - 1)
+        .map_or(line_start, |(i, _)| line_start + i);
+    let to = original[end..line_end]
+        .char_indices()
+        .nth(CONTEXT_CHARS)
+        .map_or(line_end, |(i, _)| end + i);
+    let mut spans: Vec<(usize, usize)> = masked_spans
+        .iter()
+        .copied()
+        .filter(|&(a, b)| a < to && b > from)
+        .collect();
+    spans.sort_unstable();
+    let mut out = String::new();
+    if from > line_start {
+        out.push('…');
+    }
+    let mut cursor = from;
+    for (a, b) in spans {
+        let a = a.max(cursor);
+        if a >= b.min(to) {
+            continue;
+        }
+        out.push_str(&original[cursor..a]);
+        out.push_str(&mask(&original[a..b.min(to)]));
+        cursor = b.min(to);
+    }
+    out.push_str(&original[cursor..to]);
+    if to < line_end {
+        out.push('…');
+    }
+    out.replace('\t', " ")
+}
+
+fn normalized_context(text: &str, start: usize, end: usize) -> &str {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let from = text[line_start..start]
+        .char_indices()
+        .rev()
+        .nth(CONTEXT_CHARS - 1)
+        .map_or(line_start, |(i, _)| line_start + i);
+    let to = text[end..line_end]
+        .char_indices()
+        .nth(CONTEXT_CHARS)
+        .map_or(line_end, |(i, _)| end + i);
+    &text[from..to]
+}
+
+/// Masks personal data, keeping a few leading and trailing characters so a
+/// reviewer can find it: `11010519491231002X` → `1101**********002X`.
+pub fn mask(text: &str) -> String {
+    if let Some((local, domain)) = text.split_once('@') {
+        let first: String = local.chars().take(1).collect();
+        return format!(
+            "{first}{}@{domain}",
+            "*".repeat(local.chars().count().saturating_sub(1).max(1))
+        );
+    }
+    let characters: Vec<char> = text.chars().collect();
+    let length = characters.len();
+    let (keep_start, keep_end) = match length {
+        0..=4 => (0, 0),
+        5..=8 => (1, 2),
+        9..=12 => (3, 4),
+        _ => (4, 4),
+    };
+    characters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i < keep_start || i >= length - keep_end || c.is_whitespace() || *c == '-' {
+                *c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
+/// Runs one text through the rules as the body of a one-line document; used
+/// by `rules test` and the packs' own tests.
+pub fn findings_in_text(text: &str, rules: &RuleSet) -> Vec<Finding> {
+    let extraction = Extraction {
+        segments: vec![Segment::new(Part::Body, text)],
+        ..Extraction::default()
+    };
+    find_all(&extraction, rules, &ScanOptions::default())
+}
+
+/// Categories whose matches are masked by default.
+pub fn is_masked_category(category: Category) -> bool {
+    category == Category::Personal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin() -> RuleSet {
+        RuleSet::builtin().expect("built-in packs")
+    }
+
+    #[test]
+    fn masks_keep_ends() {
+        assert_eq!(mask("11010519491231002X"), "1101**********002X");
+        assert_eq!(mask("13912345678"), "139****5678");
+        assert_eq!(mask("zhangsan@qq.com"), "z*******@qq.com");
+        assert_eq!(mask("6200 0000 0000 0005"), "6200 **** **** 0005");
+    }
+
+    #[test]
+    fn every_builtin_example_behaves() {
+        let rules = builtin();
+        let mut failures = Vec::new();
+        for rule in rules.rules() {
+            for example in &rule.examples_match {
+                if !findings_in_text(example, &rules)
+                    .iter()
+                    .any(|f| f.rule == rule.id)
+                {
+                    failures.push(format!("{}: should match {example:?}", rule.id));
+                }
+            }
+            for example in &rule.examples_no_match {
+                if findings_in_text(example, &rules)
+                    .iter()
+                    .any(|f| f.rule == rule.id)
+                {
+                    failures.push(format!("{}: should not match {example:?}", rule.id));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn finding_reports_original_text_line_and_column() {
+        let rules = builtin();
+        let findings = findings_in_text("标题\n附件：秘 密★１年", &rules);
+        let finding = findings
+            .iter()
+            .find(|f| f.rule == "marking.cn.level-star")
+            .expect("marking");
+        assert_eq!(finding.text, "秘 密★１年");
+        assert_eq!((finding.location.line, finding.location.column), (2, 4));
+    }
+
+    #[test]
+    fn ids_survive_edits_elsewhere_and_change_with_the_match() {
+        let rules = builtin();
+        let id = |text: &str| {
+            findings_in_text(text, &rules)
+                .into_iter()
+                .find(|f| f.rule == "personal.cn.resident-id")
+                .map(|f| f.id)
+        };
+        let original = id("第一段。\n申请人身份证号11010519491231002X，住址略。");
+        let edited_elsewhere =
+            id("第一段已修改，增加了内容。\n新段落\n申请人身份证号11010519491231002X，住址略。");
+        let edited_match = id("第一段。\n申请人身份证号440524188001010014，住址略。");
+        assert!(original.is_some());
+        assert_eq!(original, edited_elsewhere);
+        assert_ne!(original, edited_match);
+    }
+
+    #[test]
+    fn repeated_matches_get_distinct_ids() {
+        let rules = builtin();
+        let findings = findings_in_text("机密★1年\n机密★1年", &rules);
+        let ids: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule == "marking.cn.level-star")
+            .map(|f| &f.id)
+            .collect();
+        assert_eq!(ids.len(), 2);
+        assert_ne!(ids[0], ids[1]);
+    }
+
+    #[test]
+    fn context_masks_every_personal_match() {
+        let rules = builtin();
+        let findings = findings_in_text("张三 11010519491231002X 13912345678", &rules);
+        for finding in &findings {
+            assert!(
+                !finding.context.contains("11010519491231002X"),
+                "{}",
+                finding.context
+            );
+            assert!(
+                !finding.context.contains("13912345678"),
+                "{}",
+                finding.context
+            );
+        }
+    }
+
+    #[test]
+    fn mobile_not_found_inside_id() {
+        let rules = builtin();
+        let findings = findings_in_text("110101190001010014", &rules);
+        assert!(findings.iter().all(|f| f.rule != "personal.cn.mobile"));
+    }
+
+    #[test]
+    fn unread_documents_never_pass() {
+        let extraction = Extraction::failed("encrypted");
+        let (verdict, reasons) = verdict_for(&[], extraction.status(), &extraction);
+        assert_eq!(verdict, Verdict::Review);
+        assert!(reasons[0].contains("encrypted"));
+    }
+}
