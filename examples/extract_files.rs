@@ -64,7 +64,7 @@ fn read(path: &PathBuf, limits: &Limits, passwords: &[String]) -> Result<Extract
     Ok(extract(format, &request))
 }
 
-fn report(path: &PathBuf, extraction: &Extraction, options: &Options) -> String {
+fn report(path: &std::path::Path, extraction: &Extraction, options: &Options) -> String {
     let mut out = String::new();
     let characters: usize = extraction
         .segments

@@ -152,7 +152,8 @@ fn xray_bad_redactions_are_reported_and_controls_are_silent() {
         for notice in &redactions {
             println!("{name}: page {:?}: {:?}", notice.page, notice.text);
         }
-        if bad != !redactions.is_empty() {
+        let reported = !redactions.is_empty();
+        if bad != reported {
             failures.push(format!(
                 "{name}: expected {} redaction finding, got {}",
                 if bad { "a" } else { "no" },

@@ -40,9 +40,10 @@ pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opene
     if objects > limits.max_pdf_objects {
         return Err(too_many_objects(objects, limits));
     }
-    let mut doc = Document::load_mem_with_options(bytes, options(limits, None)).map_err(|error| {
-        format!("not a readable PDF (truncated or damaged beyond repair): {error}")
-    })?;
+    let mut doc =
+        Document::load_mem_with_options(bytes, options(limits, None)).map_err(|error| {
+            format!("not a readable PDF (truncated or damaged beyond repair): {error}")
+        })?;
     // Encryption keys are derived from the trailer's /ID; without one
     // lopdf cannot even try the empty password. Readers treat a missing ID
     // as empty, so retry with `/ID [<> <>]` written into the trailer.
@@ -128,7 +129,11 @@ fn too_many_objects(count: usize, limits: &Limits) -> String {
 /// one (the offsets of everything before the trailer stay the same).
 fn with_empty_id(bytes: &[u8]) -> Option<Vec<u8>> {
     let trailer = bytes.windows(7).rposition(|window| window == b"trailer")?;
-    let open = trailer + bytes[trailer..].windows(2).position(|window| window == b"<<")? + 2;
+    let open = trailer
+        + bytes[trailer..]
+            .windows(2)
+            .position(|window| window == b"<<")?
+        + 2;
     let mut patched = Vec::with_capacity(bytes.len() + 16);
     patched.extend_from_slice(&bytes[..open]);
     patched.extend_from_slice(b"/ID [<> <>]");
@@ -160,8 +165,12 @@ mod tests {
 
     #[test]
     fn an_empty_id_goes_into_the_last_trailer() {
-        let patched = with_empty_id(b"xref\ntrailer << /Size 1 >> old\ntrailer\n<</Size 2>>").unwrap();
-        assert_eq!(patched, b"xref\ntrailer << /Size 1 >> old\ntrailer\n<</ID [<> <>]/Size 2>>");
+        let patched =
+            with_empty_id(b"xref\ntrailer << /Size 1 >> old\ntrailer\n<</Size 2>>").unwrap();
+        assert_eq!(
+            patched,
+            b"xref\ntrailer << /Size 1 >> old\ntrailer\n<</ID [<> <>]/Size 2>>"
+        );
         assert!(with_empty_id(b"no trailer here").is_none());
     }
 
