@@ -24,6 +24,7 @@ fmt:
 bench:
 	bench/matching.sh 100 10000
 	bench/docx.sh
+	bench/pdf.sh 300
 
 # Recall and false positives of the built-in rule packs on the labelled set
 # in fixtures/eval; fails when a target is missed (tests/eval.rs enforces the
@@ -46,6 +47,7 @@ fixtures:
 	fixtures/xlsx/make.sh
 	fixtures/pptx/make.sh
 	python3 fixtures/docx/make.py
+	python3 fixtures/pdf/make.py
 
 man:
 	$(CARGO) run --quiet -- man > prepub.1

@@ -1,113 +1,162 @@
-//! Extracts each file named on the command line and prints what prepub
-//! read: status, problems, notices and segments. Until `prepub extract`
-//! lands this is the way to look at an extraction, and `bench/docx.sh`
-//! uses it (with `--quiet`) to time extraction alone.
+//! Extracts files with prepub's extractors and prints what came out — a
+//! stand-in for `prepub extract` until the CLI lands, and the driver of
+//! `bench/pdf.sh`.
 //!
-//! Usage: `cargo run --release --example extract_files -- [--quiet] FILE...`
+//! Usage: cargo run --release --example extract_files -- [--jobs N] [--text] [--quiet] FILE...
+//!
+//! `--jobs N` reads N files at once (default 1); `--text` prints each
+//! segment; `--quiet` prints only a summary line.
 
+use prepub::document::Extraction;
 use prepub::extract::{Request, detect, extract};
 use prepub::limits::{Deadline, Limits};
-use std::io::Write;
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::time::Instant;
 
-fn main() {
-    // Quietly stop when the reader of our output goes away (`| head`).
-    if let Err(error) = run()
-        && error.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        eprintln!("extract_files: {error}");
-        std::process::exit(2);
-    }
+struct Options {
+    jobs: usize,
+    text: bool,
+    quiet: bool,
+    passwords: Vec<String>,
+    files: Vec<PathBuf>,
 }
 
-fn run() -> std::io::Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let mut quiet = false;
-    let mut files = Vec::new();
-    for argument in std::env::args().skip(1) {
-        match argument.as_str() {
-            "--quiet" | "-q" => quiet = true,
-            _ => files.push(argument),
+fn parse_args() -> Result<Options, String> {
+    let mut options = Options {
+        jobs: 1,
+        text: false,
+        quiet: false,
+        passwords: Vec::new(),
+        files: Vec::new(),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--jobs" => {
+                let value = args.next().ok_or("--jobs needs a number")?;
+                options.jobs = value
+                    .parse()
+                    .map_err(|_| format!("--jobs: not a number: {value}"))?;
+            }
+            "--password" => options
+                .passwords
+                .push(args.next().ok_or("--password needs a value")?),
+            "--text" => options.text = true,
+            "--quiet" => options.quiet = true,
+            _ => options.files.push(PathBuf::from(arg)),
         }
     }
-    let limits = Limits::default();
-    let mut failures = 0usize;
-    let mut characters = 0usize;
-    for file in &files {
-        let bytes = match std::fs::read(file) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                eprintln!("{file}: cannot read: {error}");
-                failures += 1;
-                continue;
-            }
-        };
-        let format = detect(&bytes, file);
-        let request = Request {
-            bytes: &bytes,
-            name: file,
-            limits: &limits,
-            deadline: Deadline::after(limits.time_budget),
-            passwords: &[],
-        };
-        let extraction = extract(format, &request);
-        characters += extraction
-            .segments
-            .iter()
-            .map(|segment| segment.text.len())
-            .sum::<usize>();
-        if quiet {
-            if extraction.status() == prepub::document::ExtractionStatus::Failed {
-                failures += 1;
-            }
-            continue;
-        }
-        writeln!(
-            out,
-            "== {file}: {format} {} pages={:?}",
-            extraction.status().as_str(),
-            extraction.pages
-        )?;
-        for problem in &extraction.problems {
-            writeln!(
-                out,
-                "  problem [{:?}] {}: {}",
-                problem.impact,
-                problem.part.as_deref().unwrap_or("-"),
-                problem.message
-            )?;
-        }
-        for notice in &extraction.notices {
-            writeln!(
-                out,
-                "  notice {} ({}/{}) {}: {} | {}",
-                notice.rule,
-                notice.category,
-                notice.severity,
-                notice.part,
-                notice.message,
-                notice.text
-            )?;
-        }
+    Ok(options)
+}
+
+fn read(path: &PathBuf, limits: &Limits, passwords: &[String]) -> Result<Extraction, String> {
+    let bytes = std::fs::read(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    let name = path.display().to_string();
+    let format = detect(&bytes, &name);
+    let request = Request {
+        bytes: &bytes,
+        name: &name,
+        limits,
+        deadline: Deadline::after(limits.time_budget),
+        passwords,
+    };
+    Ok(extract(format, &request))
+}
+
+fn report(path: &std::path::Path, extraction: &Extraction, options: &Options) -> String {
+    let mut out = String::new();
+    let characters: usize = extraction
+        .segments
+        .iter()
+        .map(|segment| segment.text.chars().count())
+        .sum();
+    out.push_str(&format!(
+        "{}\t{}\tpages={}\tsegments={}\tchars={}\tproblems={}\tnotices={}\n",
+        path.display(),
+        extraction.status().as_str(),
+        extraction
+            .pages
+            .map_or(String::from("-"), |pages| pages.to_string()),
+        extraction.segments.len(),
+        characters,
+        extraction.problems.len(),
+        extraction.notices.len(),
+    ));
+    if options.quiet {
+        return out;
+    }
+    for problem in &extraction.problems {
+        out.push_str(&format!(
+            "  problem [{:?}] {}\n",
+            problem.impact, problem.message
+        ));
+    }
+    for notice in &extraction.notices {
+        out.push_str(&format!(
+            "  notice {} ({}, page {}) {}: {}\n",
+            notice.rule,
+            notice.severity.as_str(),
+            notice
+                .page
+                .map_or(String::from("-"), |page| page.to_string()),
+            notice.message,
+            notice.text
+        ));
+    }
+    if options.text {
         for segment in &extraction.segments {
-            let mut place = segment.part.to_string();
-            if let Some(page) = segment.page {
-                place.push_str(&format!(" p{page}"));
-            }
-            if let Some(label) = &segment.label {
-                place.push_str(&format!(" [{label}]"));
-            }
-            for line in segment.text.lines() {
-                writeln!(out, "  {place}: {line}")?;
-            }
+            out.push_str(&format!(
+                "--- {} page {} {}\n{}\n",
+                segment.part,
+                segment
+                    .page
+                    .map_or(String::from("-"), |page| page.to_string()),
+                segment.label.as_deref().unwrap_or(""),
+                segment.text
+            ));
         }
     }
-    if quiet {
-        writeln!(
-            out,
-            "{} files, {characters} bytes of text, {failures} failed",
-            files.len()
-        )?;
+    out
+}
+
+fn main() {
+    let options = match parse_args() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("extract_files: {message}");
+            std::process::exit(2);
+        }
+    };
+    let limits = Limits::default();
+    let started = Instant::now();
+    let run = |path: &PathBuf| match read(path, &limits, &options.passwords) {
+        Ok(extraction) => report(path, &extraction, &options),
+        Err(message) => format!("{message}\n"),
+    };
+    let outputs: Vec<String> = if options.jobs > 1 {
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(options.jobs)
+            .build()
+        {
+            Ok(pool) => pool.install(|| options.files.par_iter().map(run).collect()),
+            Err(error) => {
+                eprintln!(
+                    "extract_files: cannot start {} threads: {error}",
+                    options.jobs
+                );
+                std::process::exit(2);
+            }
+        }
+    } else {
+        options.files.iter().map(run).collect()
+    };
+    for output in outputs {
+        print!("{output}");
     }
-    Ok(())
+    eprintln!(
+        "extract_files: {} files in {:.3} s",
+        options.files.len(),
+        started.elapsed().as_secs_f64()
+    );
 }

@@ -238,7 +238,7 @@ fn decisions_reach_every_report_and_survive_the_json() {
     let review: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&first).unwrap()).unwrap();
 
-    // The notice: both findings kept (so it passes) and a keep whose
+    // The notice: all three findings kept (so it passes) and a keep whose
     // finding is gone (stale). The roster: the ID number to be removed
     // (still there), a keep that expired, and a removal already done.
     let decision = |path: &str, (id, sha256): (String, String), kind: &str, extra: &str| {
@@ -259,6 +259,12 @@ fn decisions_reach_every_report_and_survive_the_json() {
         finding_of(&review, notice, "marking.cn.copy-number"),
         "keep",
         ", reason: goes with the marking",
+    );
+    yaml += &decision(
+        notice,
+        finding_of(&review, notice, "marking.cn.urgency-line"),
+        "keep",
+        ", reason: urgency line of the same header",
     );
     yaml += &decision(
         notice,
@@ -327,13 +333,13 @@ fn decisions_reach_every_report_and_survive_the_json() {
             &summary["resolved"],
             &summary["stale_decisions"]
         ),
-        (&2.into(), &1.into(), &1.into()),
+        (&3.into(), &1.into(), &1.into()),
         "{summary}"
     );
     assert_eq!(json["documents"][0]["verdict"], "pass");
 
     let html = read(1);
-    assert_eq!(html.matches("<tr class=\"waived\">").count(), 2);
+    assert_eq!(html.matches("<tr class=\"waived\">").count(), 3);
     assert!(html.contains("reason: declassified &lt;b&gt;2025&lt;/b&gt;"));
     assert!(html.contains("<strong>remove</strong>"));
     assert!(html.contains("the keep decision expired on 2025-12-31: decide again"));
@@ -341,12 +347,12 @@ fn decisions_reach_every_report_and_survive_the_json() {
     assert!(html.contains("stale: the finding no longer appears"));
     assert!(
         html.contains(
-            "2 findings waived (not counted above); 1 decision resolved; 1 stale decision."
+            "3 findings waived (not counted above); 1 decision resolved; 1 stale decision."
         )
     );
 
     let markdown = read(3);
-    assert_eq!(markdown.matches("<br>**Waived**").count(), 2);
+    assert_eq!(markdown.matches("<br>**Waived**").count(), 3);
 
     let sarif: serde_json::Value = serde_json::from_str(&read(4)).unwrap();
     let accepted = sarif["runs"][0]["results"]
@@ -355,7 +361,7 @@ fn decisions_reach_every_report_and_survive_the_json() {
         .iter()
         .filter(|r| r["suppressions"][0]["status"] == "accepted")
         .count();
-    assert_eq!(accepted, 2);
+    assert_eq!(accepted, 3);
 
     let junit = read(5);
     let notice_case = junit
@@ -363,11 +369,11 @@ fn decisions_reach_every_report_and_survive_the_json() {
         .find(|case| case.starts_with(&format!("name=\"{notice}\"")))
         .expect("the notice's testcase");
     assert!(!notice_case.contains("<failure"), "{notice_case}");
-    assert_eq!(notice_case.matches("Waived: ").count(), 2);
+    assert_eq!(notice_case.matches("Waived: ").count(), 3);
 
     let csv = read(6);
     let waived_rows = csv.lines().filter(|line| line.ends_with(",true")).count();
-    assert_eq!(waived_rows, 2);
+    assert_eq!(waived_rows, 3);
     assert!(
         csv.lines()
             .next()
@@ -376,5 +382,5 @@ fn decisions_reach_every_report_and_survive_the_json() {
     );
 
     let text = read(7);
-    assert!(text.contains("2 waived, 1 resolved, 1 stale"), "{text}");
+    assert!(text.contains("3 waived, 1 resolved, 1 stale"), "{text}");
 }

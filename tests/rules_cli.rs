@@ -132,20 +132,22 @@ fn readme_example_pack_is_valid() {
         .stdout(predicate::str::contains(" 0 failed"));
 }
 
-/// The built-in rules table in docs/README-rules.md is the current output
-/// of `rules list --format markdown` (regenerate it when a rule changes).
+/// The built-in rules tables in README.md and docs/README-rules.md are the
+/// current output of `rules list --format markdown` (regenerate them when a
+/// rule changes).
 #[test]
 fn readme_rules_table_is_current() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/README-rules.md"))
-            .expect("docs/README-rules.md");
     let output = prepub()
         .args(["rules", "list", "--format", "markdown"])
         .output()
         .expect("rules list runs");
     let table = String::from_utf8(output.stdout).expect("UTF-8");
-    assert!(
-        readme.contains(&table),
-        "docs/README-rules.md is missing the current table; regenerate with `prepub rules list --format markdown`:\n{table}"
-    );
+    for file in ["README.md", "docs/README-rules.md"] {
+        let readme = std::fs::read_to_string(format!("{}/{file}", env!("CARGO_MANIFEST_DIR")))
+            .expect("readme");
+        assert!(
+            readme.contains(&table),
+            "{file} is missing the current table; regenerate with `prepub rules list --format markdown`:\n{table}"
+        );
+    }
 }

@@ -14,6 +14,7 @@ pub mod embedded;
 pub mod html;
 pub mod odf;
 pub mod ofd;
+pub mod pdf;
 pub mod pptx;
 pub mod properties;
 pub mod text;
@@ -47,6 +48,7 @@ pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
         Format::Txt | Format::Md | Format::Csv | Format::Log | Format::Text => {
             text::extract(request)
         }
+        Format::Pdf => pdf::extract(request),
         Format::Ofd => ofd::extract(request),
         Format::Html => html::extract(request),
         Format::Xlsx => xlsx::extract(request),

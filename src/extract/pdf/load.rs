@@ -1,0 +1,187 @@
+//! Opening a PDF: object-count limit, repair, and encryption.
+//!
+//! lopdf opens owner-password-only files (empty user password) transparently
+//! and rebuilds broken cross-reference tables by scanning. With an unknown
+//! user password it returns a document with no pages and the `/Encrypt`
+//! entry still in the trailer (`shared/docs/libraries.md`), so encryption is
+//! checked here, and the passwords the user gave are tried in turn.
+
+use crate::limits::Limits;
+use lopdf::{Document, LoadOptions};
+
+/// How the file was protected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Protection {
+    None,
+    /// Encrypted, but with an empty user password: anyone can open it.
+    OwnerPasswordOnly,
+    /// Opened with a password the user supplied.
+    UserPassword,
+}
+
+pub struct Opened {
+    pub doc: Document,
+    pub protection: Protection,
+    /// The password that opened it, for loading earlier revisions.
+    pub password: Option<String>,
+}
+
+fn options(limits: &Limits, password: Option<&str>) -> LoadOptions {
+    LoadOptions {
+        password: password.map(String::from),
+        max_decompressed_size: Some(usize::try_from(limits.max_part_bytes).unwrap_or(usize::MAX)),
+        ..LoadOptions::default()
+    }
+}
+
+/// Opens a PDF, or says in a sentence why it cannot be reviewed.
+pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opened, String> {
+    let objects = count_objects(bytes);
+    if objects > limits.max_pdf_objects {
+        return Err(too_many_objects(objects, limits));
+    }
+    let mut doc =
+        Document::load_mem_with_options(bytes, options(limits, None)).map_err(|error| {
+            format!("not a readable PDF (truncated or damaged beyond repair): {error}")
+        })?;
+    // Encryption keys are derived from the trailer's /ID; without one
+    // lopdf cannot even try the empty password. Readers treat a missing ID
+    // as empty, so retry with `/ID [<> <>]` written into the trailer.
+    let patched = (still_encrypted(&doc) && !doc.trailer.has(b"ID"))
+        .then(|| with_empty_id(bytes))
+        .flatten();
+    let bytes: &[u8] = match &patched {
+        Some(patched) => {
+            if let Ok(retried) = Document::load_mem_with_options(patched, options(limits, None)) {
+                doc = retried;
+            }
+            patched
+        }
+        None => bytes,
+    };
+    let opened = if still_encrypted(&doc) {
+        let mut opened = None;
+        for password in passwords {
+            if let Ok(doc) = Document::load_mem_with_options(bytes, options(limits, Some(password)))
+                && !still_encrypted(&doc)
+            {
+                opened = Some(Opened {
+                    doc,
+                    protection: Protection::UserPassword,
+                    password: Some(password.clone()),
+                });
+                break;
+            }
+        }
+        match opened {
+            Some(opened) => opened,
+            None if passwords.is_empty() => {
+                return Err(String::from(
+                    "encrypted: cannot be reviewed without the password (--password)",
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "encrypted: cannot be reviewed without the password — none of the {} password(s) given opened it (--password)",
+                    passwords.len()
+                ));
+            }
+        }
+    } else {
+        let protection = if doc.was_encrypted() {
+            Protection::OwnerPasswordOnly
+        } else {
+            Protection::None
+        };
+        Opened {
+            doc,
+            protection,
+            password: None,
+        }
+    };
+    if opened.doc.objects.len() > limits.max_pdf_objects {
+        return Err(too_many_objects(opened.doc.objects.len(), limits));
+    }
+    Ok(opened)
+}
+
+/// Loads an earlier revision (a prefix of the file) the same way.
+pub fn open_revision(bytes: &[u8], limits: &Limits, password: Option<&str>) -> Option<Document> {
+    let doc = Document::load_mem_with_options(bytes, options(limits, password)).ok()?;
+    (!still_encrypted(&doc) && doc.objects.len() <= limits.max_pdf_objects).then_some(doc)
+}
+
+/// Whether the document is encrypted and was not decrypted. lopdf removes
+/// `/Encrypt` from the trailer once it decrypts; its `is_encrypted()` only
+/// sees an `/Encrypt` given by reference, and some files write it directly.
+fn still_encrypted(doc: &Document) -> bool {
+    doc.trailer.has(b"Encrypt")
+}
+
+fn too_many_objects(count: usize, limits: &Limits) -> String {
+    format!(
+        "the PDF has {count} objects, over the limit of {} (--max-pdf-objects)",
+        limits.max_pdf_objects
+    )
+}
+
+/// The file with `/ID [<> <>]` added to its last classic trailer, if it has
+/// one (the offsets of everything before the trailer stay the same).
+fn with_empty_id(bytes: &[u8]) -> Option<Vec<u8>> {
+    let trailer = bytes.windows(7).rposition(|window| window == b"trailer")?;
+    let open = trailer
+        + bytes[trailer..]
+            .windows(2)
+            .position(|window| window == b"<<")?
+        + 2;
+    let mut patched = Vec::with_capacity(bytes.len() + 16);
+    patched.extend_from_slice(&bytes[..open]);
+    patched.extend_from_slice(b"/ID [<> <>]");
+    patched.extend_from_slice(&bytes[open..]);
+    Some(patched)
+}
+
+/// A cheap upper bound on the objects before parsing: `endobj` keywords.
+/// (Objects inside object streams are counted after loading.)
+fn count_objects(bytes: &[u8]) -> usize {
+    let finder = aho_corasick::AhoCorasick::new([b"endobj"]);
+    match finder {
+        Ok(finder) => finder.find_iter(bytes).count(),
+        Err(_) => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_is_not_a_pdf() {
+        let error = open(b"%PDF-1.4\ngarbage", &Limits::default(), &[])
+            .err()
+            .unwrap_or_default();
+        assert!(error.starts_with("not a readable PDF"), "{error}");
+    }
+
+    #[test]
+    fn an_empty_id_goes_into_the_last_trailer() {
+        let patched =
+            with_empty_id(b"xref\ntrailer << /Size 1 >> old\ntrailer\n<</Size 2>>").unwrap();
+        assert_eq!(
+            patched,
+            b"xref\ntrailer << /Size 1 >> old\ntrailer\n<</ID [<> <>]/Size 2>>"
+        );
+        assert!(with_empty_id(b"no trailer here").is_none());
+    }
+
+    #[test]
+    fn object_limit_is_enforced_before_parsing() {
+        let limits = Limits {
+            max_pdf_objects: 2,
+            ..Limits::default()
+        };
+        let bytes = b"%PDF-1.4\n1 0 obj 1 endobj 2 0 obj 2 endobj 3 0 obj 3 endobj";
+        let error = open(bytes, &limits, &[]).err().unwrap_or_default();
+        assert!(error.contains("--max-pdf-objects"), "{error}");
+    }
+}

@@ -1,0 +1,281 @@
+//! PDF: the text of every page, and everything else a PDF carries.
+//!
+//! lopdf is the object model (robust parsing, xref repair, decryption);
+//! prepub interprets the content streams itself ([`content`]) because the
+//! page text, the glyph positions for the failed-redaction check and the
+//! form XObjects all need it. Per page: one `body` segment with the page's
+//! lines; a quality check that makes the extraction `partial` when the text
+//! layer is garbage or missing (a scan); text under black boxes
+//! ([`redaction`]); annotations. Per document: Info and XMP metadata,
+//! bookmarks, form fields, attachments, and earlier revisions kept by
+//! incremental updates ([`revisions`]).
+//!
+//! Limits: stream decoding is capped per stream and per document
+//! ([`streams::Budget`]), the object count before and after parsing, the
+//! operations per page, form nesting (`--max-depth`), and the document
+//! deadline is checked between pages and inside the interpreter.
+
+mod annotations;
+mod attachments;
+mod cmap;
+mod collections;
+mod content;
+mod encodings;
+mod fonts;
+mod layout;
+mod lexer;
+mod load;
+mod metadata;
+mod objects;
+mod quality;
+mod redaction;
+mod revisions;
+mod streams;
+mod truetype;
+
+use super::Request;
+use crate::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use content::Context;
+use load::Protection;
+use std::collections::BTreeMap;
+use streams::Budget;
+
+pub fn extract(request: &Request<'_>) -> Extraction {
+    let limits = request.limits;
+    let opened = match load::open(request.bytes, limits, request.passwords) {
+        Ok(opened) => opened,
+        Err(message) => return Extraction::failed(message),
+    };
+    let doc = &opened.doc;
+    let mut extraction = Extraction::default();
+    protection_notice(&opened.protection, &mut extraction);
+
+    let budget = Budget::new(limits);
+    let context = Context::new(doc, &budget, request.deadline, limits.max_depth);
+    let pages = doc.get_pages();
+    extraction.pages = Some(pages.len() as u32);
+    if pages.is_empty() {
+        extraction.problems.push(Problem::failed(
+            "the PDF has no readable pages (damaged page tree)",
+        ));
+    }
+    let page_count = pages.len();
+    let mut attachments = Vec::new();
+    let mut annotation_count = 0;
+    for (number, page_id) in pages {
+        if request.deadline.passed() {
+            extraction.problems.push(Problem::partial(
+                None,
+                format!(
+                    "time budget of {} s exceeded: pages {number}–{page_count} were not read (--timeout)",
+                    limits.time_budget.as_secs()
+                ),
+            ));
+            break;
+        }
+        let page_attachments = read_page(
+            &context,
+            number,
+            page_id,
+            &mut extraction,
+            &mut annotation_count,
+        );
+        attachments.extend(page_attachments);
+    }
+
+    read_document_parts(&context, &mut extraction);
+    if annotation_count > 0 {
+        extraction.notices.push(Notice {
+            rule: String::from("hidden.pdf.annotations"),
+            category: Category::Hidden,
+            severity: Severity::Review,
+            message: format!(
+                "the file carries {annotation_count} annotation(s) (notes, comments, stamps)"
+            ),
+            part: Part::Annotation,
+            page: None,
+            text: String::new(),
+        });
+    }
+    attachments.extend(annotations::embedded_files(doc));
+    attachments::read(&attachments, request, &budget, &mut extraction);
+
+    let earlier = revisions::read(
+        request,
+        opened.password.as_deref(),
+        &budget,
+        &mut extraction,
+    );
+    if earlier > 0 {
+        extraction.notices.push(Notice {
+            rule: String::from("hidden.pdf.revisions"),
+            category: Category::Hidden,
+            severity: Severity::Review,
+            message: format!(
+                "this file carries {earlier} earlier revision(s) (incremental updates): text removed in a later save is still in the file"
+            ),
+            part: Part::Deletion,
+            page: None,
+            text: String::new(),
+        });
+    }
+
+    // Limits hit while reading a page were reported with the page.
+    for message in budget.hits() {
+        if !extraction
+            .problems
+            .iter()
+            .any(|problem| problem.message.ends_with(&message))
+        {
+            extraction.problems.push(Problem::partial(None, message));
+        }
+    }
+    extraction
+}
+
+fn protection_notice(protection: &Protection, extraction: &mut Extraction) {
+    let message = match protection {
+        Protection::None => return,
+        Protection::OwnerPasswordOnly => {
+            "the file is encrypted with an owner password only (copy/print restrictions); it opens without a password and was read in full"
+        }
+        Protection::UserPassword => {
+            "the file is encrypted; it was opened with a password supplied by the user"
+        }
+    };
+    let rule = match protection {
+        Protection::UserPassword => "metadata.pdf.user-password",
+        _ => "metadata.pdf.owner-password",
+    };
+    extraction.notices.push(Notice {
+        rule: String::from(rule),
+        category: Category::Metadata,
+        severity: Severity::Info,
+        message: String::from(message),
+        part: Part::Metadata,
+        page: None,
+        text: String::new(),
+    });
+}
+
+/// Reads one page into segments, problems and notices; returns the files
+/// its annotations attach.
+fn read_page<'a>(
+    context: &Context<'a>,
+    number: u32,
+    page_id: lopdf::ObjectId,
+    extraction: &mut Extraction,
+    annotation_count: &mut usize,
+) -> Vec<annotations::Attachment<'a>> {
+    let content = content::interpret_page(context, page_id);
+    let text = layout::page_text(&content, |_, glyph| !glyph.hidden_layer);
+    let part = Some(Part::Body.as_str().to_owned());
+    for problem in &content.problems {
+        extraction.problems.push(Problem::partial(
+            part.clone(),
+            format!("page {number}: {problem}"),
+        ));
+    }
+    let counts = quality::count(&content, &text);
+    if let Some(reason) = quality::unreliable(&counts) {
+        extraction.problems.push(Problem::partial(
+            part.clone(),
+            format!("page {number}: text layer could not be decoded reliably ({reason})"),
+        ));
+    } else if let Some(reason) = quality::no_text_layer(&content, &text) {
+        extraction.problems.push(Problem::partial(
+            part.clone(),
+            format!("page {number} {reason}"),
+        ));
+    }
+    extraction.push(Segment::new(Part::Body, text).on_page(number));
+
+    let hidden = layout::page_text(&content, |_, glyph| glyph.hidden_layer);
+    if !hidden.trim().is_empty() {
+        extraction.notices.push(Notice {
+            rule: String::from("hidden.pdf.optional-content"),
+            category: Category::Hidden,
+            severity: Severity::Review,
+            message: String::from(
+                "text in a layer (optional content group) that is hidden by default",
+            ),
+            part: Part::Hidden,
+            page: Some(number),
+            text: hidden.chars().take(200).collect(),
+        });
+        extraction.push(Segment::new(Part::Hidden, hidden).on_page(number));
+    }
+
+    let page_annotations = annotations::page_annotations(context, page_id, number);
+    *annotation_count += page_annotations.count;
+    let mut hidden_texts = redaction::under_fills(context, &content);
+    hidden_texts.extend(redaction::under_annotations(
+        &content,
+        &page_annotations.covers,
+    ));
+    for hidden in hidden_texts {
+        let (rule, message) = if hidden.annotation {
+            (
+                "redaction.pdf.text-under-annotation",
+                format!(
+                    "text under {} is still in the text layer: the redaction was not applied",
+                    hidden.cover
+                ),
+            )
+        } else {
+            (
+                "redaction.pdf.text-under-box",
+                format!(
+                    "text under {} is still in the text layer (failed redaction: anyone can copy it)",
+                    hidden.cover
+                ),
+            )
+        };
+        extraction.notices.push(Notice {
+            rule: String::from(rule),
+            category: Category::Redaction,
+            severity: Severity::Block,
+            message,
+            part: Part::Body,
+            page: Some(number),
+            text: hidden.text,
+        });
+    }
+    for segment in page_annotations.segments {
+        extraction.push(segment);
+    }
+    page_annotations.attachments
+}
+
+/// Metadata, bookmarks and form fields.
+fn read_document_parts(context: &Context<'_>, extraction: &mut Extraction) {
+    let doc = context.doc;
+    let (lines, problems) = metadata::lines(doc, context.budget);
+    for problem in problems {
+        extraction.problems.push(Problem::partial(
+            Some(Part::Metadata.as_str().to_owned()),
+            problem,
+        ));
+    }
+    if !lines.is_empty() {
+        extraction.push(Segment::new(Part::Metadata, lines.join("\n")));
+    }
+    let titles = annotations::outline_titles(doc);
+    if !titles.is_empty() {
+        extraction.push(Segment::new(Part::Annotation, titles.join("\n")).with_label("bookmarks"));
+    }
+    let has_form = doc.catalog().is_ok_and(|catalog| catalog.has(b"AcroForm"));
+    if has_form {
+        let widget_pages = annotations::widget_pages(doc);
+        let mut by_page: BTreeMap<Option<u32>, Vec<String>> = BTreeMap::new();
+        for (page, line) in annotations::form_fields(doc, &widget_pages) {
+            by_page.entry(page).or_default().push(line);
+        }
+        for (page, lines) in by_page {
+            let mut segment =
+                Segment::new(Part::Annotation, lines.join("\n")).with_label("form fields");
+            segment.page = page;
+            extraction.push(segment);
+        }
+    }
+}

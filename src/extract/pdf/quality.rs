@@ -1,0 +1,349 @@
+//! Is a page's text trustworthy?
+//!
+//! A PDF that decodes to garbage is worse than one that cannot be opened: the
+//! rules find nothing in it and the verdict would be `pass`. Three kinds of
+//! garbage are recognised, each from what real files do:
+//! - glyphs with no Unicode mapping (Identity-H fonts without `/ToUnicode`),
+//!   private-use code points and U+FFFD;
+//! - mojibake: GBK bytes read through a Latin encoding (`±±¾©` for `北京`);
+//! - a broken `/ToUnicode` that maps to real but rare ideographs (`犌犅`):
+//!   a Chinese page is made of common characters, so a page whose
+//!   ideographs are mostly outside the common sets of GB 2312, Big5 level 1,
+//!   JIS X 0208 level 1 and KS X 1001 is suspect.
+//!
+//! And the page with no text at all but a scanned image on it.
+
+use super::content::PageContent;
+use super::encodings::is_cjk_ideograph;
+use std::sync::OnceLock;
+
+/// Share of bad glyphs above which a page is unreliable.
+const BAD_SHARE: f64 = 0.2;
+/// Fewer bad glyphs than this never make a page unreliable (a stray symbol).
+const MIN_BAD: usize = 4;
+/// Share of rare ideographs above which a page is unreliable.
+const RARE_SHARE: f64 = 0.4;
+const MIN_IDEOGRAPHS: usize = 8;
+/// Share of the page an image must cover for the page to count as scanned.
+const SCAN_AREA: f64 = 0.25;
+/// Filled paths on a page with no text and no image that suggest text drawn
+/// as outlines.
+const OUTLINE_FILLS: usize = 1000;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Counts {
+    pub glyphs: usize,
+    pub unmapped: usize,
+    pub private_use: usize,
+    pub replacement: usize,
+    pub mojibake: usize,
+    pub ideographs: usize,
+    pub rare_ideographs: usize,
+}
+
+/// Counts what the quality verdict rests on, from the glyphs and the page
+/// text as laid out.
+pub fn count(content: &PageContent, text: &str) -> Counts {
+    let mut counts = Counts::default();
+    for glyph in &content.glyphs {
+        if glyph.unmapped {
+            counts.glyphs += 1;
+            counts.unmapped += 1;
+        } else if !content.glyph_text(glyph).trim().is_empty() {
+            counts.glyphs += 1;
+        }
+    }
+    for ch in text.chars() {
+        match ch as u32 {
+            0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD => counts.private_use += 1,
+            0xFFFD => counts.replacement += 1,
+            _ => {}
+        }
+        if is_cjk_ideograph(ch) {
+            counts.ideographs += 1;
+            if !is_common_ideograph(ch) {
+                counts.rare_ideographs += 1;
+            }
+        }
+    }
+    counts.mojibake = mojibake_chars(text);
+    counts
+}
+
+/// Why the page's text cannot be trusted, if it cannot.
+pub fn unreliable(counts: &Counts) -> Option<String> {
+    let bad = counts.unmapped + counts.private_use + counts.replacement + counts.mojibake;
+    let total = counts.glyphs.max(1);
+    if bad >= MIN_BAD && bad as f64 > BAD_SHARE * total as f64 {
+        let mut reasons = Vec::new();
+        if counts.unmapped > 0 {
+            reasons.push(format!(
+                "{} of {} glyphs have no Unicode mapping",
+                counts.unmapped, counts.glyphs
+            ));
+        }
+        if counts.private_use > 0 {
+            reasons.push(format!("{} private-use characters", counts.private_use));
+        }
+        if counts.replacement > 0 {
+            reasons.push(format!("{} replacement characters", counts.replacement));
+        }
+        if counts.mojibake > 0 {
+            reasons.push(format!(
+                "{} characters look like Chinese bytes read as Latin text",
+                counts.mojibake
+            ));
+        }
+        return Some(reasons.join(", "));
+    }
+    if counts.ideographs >= MIN_IDEOGRAPHS
+        && counts.rare_ideographs as f64 > RARE_SHARE * counts.ideographs as f64
+    {
+        return Some(format!(
+            "{} of {} Chinese characters are rare ones, typical of a wrong /ToUnicode map",
+            counts.rare_ideographs, counts.ideographs
+        ));
+    }
+    None
+}
+
+/// Why the page has no usable text layer, if it has none.
+pub fn no_text_layer(content: &PageContent, text: &str) -> Option<&'static str> {
+    let characters = text.chars().filter(|ch| !ch.is_whitespace()).count();
+    if content.glyphs.iter().any(|glyph| glyph.unmapped) {
+        // Text is there but undecodable: the quality check speaks for it.
+        return None;
+    }
+    let page_area = content.page_box.map(|rect| rect.area()).unwrap_or(0.0);
+    let covered = if page_area > 0.0 {
+        content.image_area / page_area
+    } else if content.image_count > 0 {
+        1.0
+    } else {
+        0.0
+    };
+    if characters == 0 && content.image_count > 0 && covered >= SCAN_AREA {
+        return Some("has no text layer (scanned image): needs OCR or manual review");
+    }
+    if characters < 10 && covered >= 0.6 {
+        return Some(
+            "has almost no text layer over a full-page image (scanned image): needs OCR or manual review",
+        );
+    }
+    if characters == 0 && content.image_count == 0 && content.path_fills >= OUTLINE_FILLS {
+        return Some(
+            "has no text layer but many drawn shapes (text converted to outlines?): needs manual review",
+        );
+    }
+    None
+}
+
+/// Characters of mojibake: GBK or UTF-16 bytes read through a Latin
+/// encoding.
+fn mojibake_chars(text: &str) -> usize {
+    gbk_mojibake_chars(text) + utf16_mojibake_chars(text)
+}
+
+/// Lines that are UTF-16 read as WinAnsi (`QsNŽSpS` for `关于印发`): at
+/// least a quarter of their characters are high Latin ones, and the bytes
+/// they re-encode to read as UTF-16 into common ideographs. (Plain English
+/// also reads as ideographs in UTF-16, which is why the high characters
+/// are required.)
+fn utf16_mojibake_chars(text: &str) -> usize {
+    let mut total = 0;
+    for line in text.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        if chars.len() < 4 {
+            continue;
+        }
+        let bytes: Option<Vec<u8>> = chars.iter().map(|&ch| windows_1252_byte(ch)).collect();
+        let Some(bytes) = bytes else {
+            continue;
+        };
+        let high = bytes.iter().filter(|&&byte| byte >= 0x80).count();
+        if high * 4 < bytes.len() {
+            continue;
+        }
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|pair| u16::from_be_bytes([pair[0], pair[1]]))
+            .collect();
+        let decoded: Vec<char> = char::decode_utf16(units).filter_map(Result::ok).collect();
+        let common = decoded
+            .iter()
+            .filter(|&&ch| is_cjk_ideograph(ch) && is_common_ideograph(ch))
+            .count();
+        if !decoded.is_empty() && common * 10 >= decoded.len() * 7 {
+            total += chars.len();
+        }
+    }
+    total
+}
+
+/// Characters in runs of Latin-1/WinAnsi high characters that re-encode to
+/// valid GBK Chinese: GBK read as a Latin encoding.
+fn gbk_mojibake_chars(text: &str) -> usize {
+    let mut total = 0;
+    let mut run: Vec<u8> = Vec::new();
+    let mut run_chars = 0;
+    let mut flush = |run: &mut Vec<u8>, run_chars: &mut usize| {
+        // Two GBK characters at least (a lone `––` is just dashes), decoding
+        // into everyday ideographs.
+        if *run_chars >= 4 {
+            let (decoded, had_errors) = encoding_rs::GBK.decode_without_bom_handling(run);
+            let chars: Vec<char> = decoded.chars().collect();
+            let common = chars
+                .iter()
+                .filter(|&&ch| is_cjk_ideograph(ch) && is_common_ideograph(ch))
+                .count();
+            if !had_errors && common >= 2 && common * 10 >= chars.len() * 7 {
+                total += *run_chars;
+            }
+        }
+        run.clear();
+        *run_chars = 0;
+    };
+    for ch in text.chars() {
+        match windows_1252_byte(ch) {
+            Some(byte) if byte >= 0x80 => {
+                run.push(byte);
+                run_chars += 1;
+            }
+            _ => flush(&mut run, &mut run_chars),
+        }
+    }
+    flush(&mut run, &mut run_chars);
+    total
+}
+
+/// The windows-1252 byte of a character, if it has one.
+fn windows_1252_byte(ch: char) -> Option<u8> {
+    let code = ch as u32;
+    if code < 0x80 || (0xA0..=0xFF).contains(&code) {
+        return Some(code as u8);
+    }
+    let mut buffer = [0u8; 4];
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(ch.encode_utf8(&mut buffer));
+    (!unmappable && bytes.len() == 1).then(|| bytes[0])
+}
+
+/// Whether an ideograph is in the everyday sets of Chinese, Japanese or
+/// Korean text.
+pub fn is_common_ideograph(ch: char) -> bool {
+    let code = ch as u32;
+    if code > 0xFFFF {
+        return false;
+    }
+    let set = common_ideographs();
+    set[(code / 64) as usize] & (1u64 << (code % 64)) != 0
+}
+
+fn common_ideographs() -> &'static [u64] {
+    static SET: OnceLock<Vec<u64>> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set = vec![0u64; 65536 / 64];
+        let mut add = |encoding: &'static encoding_rs::Encoding,
+                       lead: std::ops::RangeInclusive<u8>,
+                       trail: &[std::ops::RangeInclusive<u8>]| {
+            for first in lead {
+                for range in trail {
+                    for second in range.clone() {
+                        let pair = [first, second];
+                        let (text, had_errors) = encoding.decode_without_bom_handling(&pair);
+                        if had_errors {
+                            continue;
+                        }
+                        for ch in text.chars() {
+                            let code = ch as u32;
+                            if code <= 0xFFFF {
+                                set[(code / 64) as usize] |= 1u64 << (code % 64);
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        // GB 2312 hanzi (levels 1 and 2).
+        add(encoding_rs::GBK, 0xB0..=0xF7, &[0xA1..=0xFE]);
+        // Big5 level 1.
+        add(encoding_rs::BIG5, 0xA4..=0xC6, &[0x40..=0x7E, 0xA1..=0xFE]);
+        // JIS X 0208 level 1 kanji (Shift-JIS 0x889F–0x9872).
+        add(
+            encoding_rs::SHIFT_JIS,
+            0x88..=0x98,
+            &[0x40..=0x7E, 0x80..=0xFC],
+        );
+        // KS X 1001 hanja.
+        add(encoding_rs::EUC_KR, 0xCA..=0xFD, &[0xA1..=0xFE]);
+        set
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_ideographs_cover_everyday_text() {
+        for ch in "中华人民共和国国务院办公厅关于印发机密秘密绝密國體學".chars()
+        {
+            assert!(is_common_ideograph(ch), "{ch}");
+        }
+        // Rare characters a broken /ToUnicode produced in GB/T 39677.
+        assert!(!is_common_ideograph('犌'));
+        assert!(!is_common_ideograph('犅'));
+    }
+
+    #[test]
+    fn mojibake_is_counted() {
+        assert_eq!(mojibake_chars("±±¾©ÊÐ"), 6);
+        assert_eq!(mojibake_chars("café crème"), 0);
+        assert_eq!(mojibake_chars("–– - 12 - ––"), 0);
+        assert_eq!(mojibake_chars("北京"), 0);
+        // UTF-16 of 关于印发工作方案的通知 read as WinAnsi.
+        let utf16: String = "关于印发工作方案的通知"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .map(|byte| {
+                encoding_rs::WINDOWS_1252
+                    .decode(&[byte])
+                    .0
+                    .chars()
+                    .next()
+                    .unwrap_or(' ')
+            })
+            .collect();
+        assert!(mojibake_chars(&utf16) >= 10, "{utf16}");
+        assert_eq!(mojibake_chars("normal English text, nothing odd here"), 0);
+        assert_eq!(mojibake_chars("Café crème brûlée à la française"), 0);
+    }
+
+    #[test]
+    fn verdicts() {
+        let clean = Counts {
+            glyphs: 100,
+            ideographs: 90,
+            ..Counts::default()
+        };
+        assert_eq!(unreliable(&clean), None);
+        let unmapped = Counts {
+            glyphs: 100,
+            unmapped: 60,
+            ..Counts::default()
+        };
+        assert!(unreliable(&unmapped).unwrap().contains("60 of 100 glyphs"));
+        let stray = Counts {
+            glyphs: 100,
+            private_use: 3,
+            ..Counts::default()
+        };
+        assert_eq!(unreliable(&stray), None);
+        let rare = Counts {
+            glyphs: 20,
+            ideographs: 20,
+            rare_ideographs: 15,
+            ..Counts::default()
+        };
+        assert!(unreliable(&rare).unwrap().contains("rare"));
+    }
+}
