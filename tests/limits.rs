@@ -474,3 +474,16 @@ fn nesting_depth_limit() {
     );
     assert_ne!(code, 0);
 }
+
+#[test]
+fn pdf_object_limit() {
+    let (review, code) = scan(
+        &[],
+        &["--max-pdf-objects", "2", "fixtures/pdf/cjk-libreoffice.pdf"],
+    );
+    not_complete(
+        document(&review, "cjk-libreoffice.pdf"),
+        &["over the limit of 2", "--max-pdf-objects"],
+    );
+    assert_ne!(code, 0);
+}

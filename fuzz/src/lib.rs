@@ -145,3 +145,69 @@ pub fn fuzz_part(format: Format, fixtures: &[&str], suffixes: &[&str], data: &[u
         extract_as(format, &package);
     }
 }
+
+/// A one-page PDF whose page content stream is `content` and whose font's
+/// ToUnicode CMap is `cmap`, with a correct cross-reference table, so the
+/// mutations reach the content-stream interpreter and the CMap parser
+/// instead of stopping at the file structure.
+pub fn pdf_with(content: &[u8], cmap: &[u8]) -> Vec<u8> {
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+           /Resources << /Font << /F1 5 0 R /F2 7 0 R >> /XObject << /X1 8 0 R >> >> >>"
+            .to_vec(),
+        stream(b"", content),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H \
+           /DescendantFonts [9 0 R] /ToUnicode 6 0 R >>"
+            .to_vec(),
+        stream(b"", cmap),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding \
+           << /Differences [65 /uni673A /uni5BC6] >> >>"
+            .to_vec(),
+        stream(
+            b"/Type /XObject /Subtype /Form /BBox [0 0 100 100] /Resources << /Font << /F1 5 0 R >> >>",
+            content,
+        ),
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun \
+           /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>"
+            .to_vec(),
+    ];
+    let mut out = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(object);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn stream(dictionary: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut out = b"<< ".to_vec();
+    out.extend_from_slice(dictionary);
+    out.extend_from_slice(format!(" /Length {} >>\nstream\n", data.len()).as_bytes());
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\nendstream");
+    out
+}
+
+/// The ToUnicode CMap the `pdf_content` target uses when the input is the
+/// content stream.
+pub const SIMPLE_CMAP: &[u8] = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap \
+/CMapName /Adobe-Identity-UCS def 1 begincodespacerange <0000> <FFFF> endcodespacerange \
+2 beginbfchar <0001> <673A> <0002> <5BC6> endbfchar 1 beginbfrange <0003> <0010> <4E00> endbfrange \
+endcmap CMapName currentdict /CMap defineresource pop end end";
