@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes a PDF of about SIZE_MB megabytes for the memory benchmark: PAGES
-pages, each with a line of text and its own incompressible image, so the
+pages, each a full-page incompressible image with a line of text over it
+(an OCRed scan), so the
 file is large the way scanned-and-OCRed archives are (the text is small,
 the images are most of the bytes).
 
@@ -26,7 +27,8 @@ for number in range(pages):
     image.Height = side
     image.ColorSpace = pikepdf.Name.DeviceRGB
     image.BitsPerComponent = 8
-    content = (f"q 500 0 0 500 50 200 cm /Im0 Do Q "
+    # Full-page images with the text over them, as in an OCRed scan.
+    content = (f"q 595 0 0 842 0 0 cm /Im0 Do Q "
                f"BT /F1 12 Tf 50 780 Td (Page {number + 1} of the annual report; "
                f"{'CONFIDENTIAL' if number == pages // 2 else 'public'} section) Tj ET").encode()
     page = pikepdf.Page(pikepdf.Dictionary(

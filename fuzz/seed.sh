@@ -21,7 +21,11 @@ seed rules '*.yaml'
 
 find ../rules ../src/rules ../tests/data -name "*.yaml" -exec cp -n {} corpus/rules/ \; 2>/dev/null || true
 seed matching '*.txt' '*.md'
-seed html '*.html' '*.htm'
+seed html "*.html" "*.htm"
+# deep-nesting.html is known to be slow (html5ever is quadratic in nesting
+# depth; the reader stops at its time budget): as a seed it would eat the
+# whole run.
+rm -f corpus/html/deep-nesting.html corpus/detect/deep-nesting.html
 seed ofd '*.ofd'
 seed xlsx '*.xlsx'
 seed pptx '*.pptx'

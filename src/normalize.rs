@@ -198,22 +198,8 @@ impl Builder {
     }
 
     fn emit(&mut self, offset: usize, length: usize, character: char) {
-        // Fast path: ASCII and common CJK ideographs map to themselves, and
-        // they are nearly all of a Chinese document.
-        let unchanged = character.is_ascii()
-            || (('\u{4E00}'..='\u{9FFF}').contains(&character)
-                && fold_traditional(character).is_none());
-        if unchanged {
-            self.flush_space_before(Some(character));
-            let mut buffer = [0u8; 4];
-            self.push(offset, length, character.encode_utf8(&mut buffer), true);
-            self.last_char = if character == '\n' || character == '\t' {
-                None
-            } else {
-                Some(character)
-            };
-            return;
-        }
+        // Characters that map to themselves never get here: `normalize`
+        // copies them in runs.
         if let Some(folded) = fold_quickly(character) {
             self.flush_space_before(Some(folded));
             let mut buffer = [0u8; 4];
@@ -233,9 +219,6 @@ impl Builder {
         self.push(offset, length, &folded, identical);
         if let Some(last) = folded.chars().last() {
             self.last_char = Some(last);
-        }
-        if character == '\n' || character == '\t' {
-            self.last_char = None;
         }
     }
 
