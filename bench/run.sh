@@ -81,7 +81,7 @@ bench/matching.sh 1000 50000 | tee "$work/measure/matching.txt"
 
 echo "== (c) extraction per format"
 bench/docx.sh | tee "$work/measure/docx.txt"
-bench/pdf.sh 300 | tee "$work/measure/pdf.txt"
+bench/pdf.sh "${PDF_COUNT:-100}" | tee "$work/measure/pdf.txt"
 
 echo "== writing $results"
 {
