@@ -377,7 +377,7 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ScanOptions)
         .iter()
         .map(|s| normalize(&s.text))
         .collect();
-    let index = DocumentIndex::new(normalized.iter().map(|n| n.text.clone()).collect());
+    let index = DocumentIndex::new(normalized.iter().map(|n| n.text.as_str()).collect());
     let mut lines_before: HashMap<Part, u32> = HashMap::new();
     let mut body_nonempty_before = 0usize;
     let mut located = Vec::new();
@@ -387,6 +387,7 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ScanOptions)
             part: segment.part,
             text: &normal.text,
             body_lines_before: body_nonempty_before,
+            top_lines: Default::default(),
             document: &index,
         };
         let matches = rules.find(&view);
