@@ -139,6 +139,7 @@ fn scan_options(recorded: Option<&RunOptions>, passwords: &[String]) -> ScanOpti
             explain: options.explain,
             limits: options.limits.limits(),
             passwords: passwords.to_vec(),
+            ..defaults
         },
         None => ScanOptions {
             passwords: passwords.to_vec(),

@@ -8,7 +8,7 @@
 use crate::extract::Format;
 use crate::review::{DocumentReview, LimitsInfo, Review, RunOptions, SCHEMA, Summary, ToolInfo};
 use crate::rules::RuleSet;
-use crate::scan::{ScanOptions, review_document, scan_bytes};
+use crate::scan::{ScanOptions, review_document, scan_shared};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::io::{BufRead, IsTerminal, Read};
@@ -195,7 +195,7 @@ pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Ve
         return vec![review];
     }
     match std::fs::read(&file.path) {
-        Ok(bytes) => scan_bytes(&file.display, &bytes, rules, options),
+        Ok(bytes) => scan_shared(&file.display, std::sync::Arc::new(bytes), rules, options),
         Err(e) => vec![failed(
             format!("cannot read: {}", describe_io(&e)),
             &[],
@@ -229,37 +229,83 @@ pub struct BatchOptions {
     pub scan: ScanOptions,
 }
 
+/// Why a batch produced no review.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BatchError {
+    /// The batch could not start (worker threads); the message says why.
+    Setup(String),
+    /// The user pressed Ctrl-C: how many files had been reviewed.
+    Interrupted { done: usize, total: usize },
+}
+
+impl std::fmt::Display for BatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchError::Setup(message) => f.write_str(message),
+            BatchError::Interrupted { done, total } => write!(
+                f,
+                "interrupted after {done} of {total} files; no report written"
+            ),
+        }
+    }
+}
+
 /// Reviews every file and assembles the batch review.
-pub fn run(files: &[InputFile], rules: &RuleSet, options: &BatchOptions) -> Result<Review, String> {
+///
+/// After Ctrl-C no new file is started and files being read are abandoned;
+/// the batch then returns [`BatchError::Interrupted`] rather than a review
+/// that would silently lack documents.
+pub fn run(
+    files: &[InputFile],
+    rules: &RuleSet,
+    options: &BatchOptions,
+) -> Result<Review, BatchError> {
     let started_at = now_rfc3339();
     let bar = progress_bar(files.len(), options.progress);
     let findings_so_far = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(jobs) = options.jobs {
         builder = builder.num_threads(jobs.max(1));
     }
     let pool = builder
         .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let per_file: Vec<Vec<DocumentReview>> = pool.install(|| {
+        .map_err(|e| BatchError::Setup(format!("cannot start worker threads: {e}")))?;
+    let per_file: Vec<Option<Vec<DocumentReview>>> = pool.install(|| {
         files
             .par_iter()
             .map(|file| {
+                if crate::interrupt::requested() {
+                    return None;
+                }
+                #[cfg(debug_assertions)]
+                interrupt_hook(file);
                 let reviews = scan_file(file, rules, &options.scan);
+                if crate::interrupt::requested() {
+                    // Possibly abandoned half-way: not a review to keep.
+                    return None;
+                }
+                done.fetch_add(1, Ordering::Relaxed);
                 if let Some(bar) = &bar {
                     let found: usize = reviews.iter().map(|r| r.findings.len()).sum();
                     let total = findings_so_far.fetch_add(found, Ordering::Relaxed) + found;
                     bar.set_message(format!("{total} findings · {}", file.display));
                     bar.inc(1);
                 }
-                reviews
+                Some(reviews)
             })
             .collect()
     });
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let mut documents: Vec<DocumentReview> = per_file.into_iter().flatten().collect();
+    if crate::interrupt::requested() {
+        return Err(BatchError::Interrupted {
+            done: done.load(Ordering::Relaxed),
+            total: files.len(),
+        });
+    }
+    let mut documents: Vec<DocumentReview> = per_file.into_iter().flatten().flatten().collect();
     documents.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Review {
         schema: SCHEMA.to_owned(),
@@ -277,6 +323,19 @@ pub fn run(files: &[InputFile], rules: &RuleSet, options: &BatchOptions) -> Resu
         }),
         decisions: None,
     })
+}
+
+/// Test-only hook of debug builds: starting a file whose path contains
+/// `PREPUB_TEST_INTERRUPT`'s value acts as if Ctrl-C had been pressed, so
+/// tests can interrupt a batch at a known point on every platform.
+#[cfg(debug_assertions)]
+fn interrupt_hook(file: &InputFile) {
+    if let Ok(trigger) = std::env::var("PREPUB_TEST_INTERRUPT")
+        && !trigger.is_empty()
+        && file.display.contains(&trigger)
+    {
+        crate::interrupt::request();
+    }
 }
 
 fn progress_bar(total: usize, wanted: bool) -> Option<indicatif::ProgressBar> {

@@ -249,6 +249,11 @@ pub struct ScanArgs {
     /// A password to try on encrypted documents; repeatable.
     #[arg(long, value_name = "PASSWORD")]
     pub password: Vec<String>,
+    /// Keep extracted text in DIR and reuse it for files whose bytes are
+    /// unchanged (keyed by content hash, prepub build and limits — never by
+    /// path or date). Rules always run afresh.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(flatten)]
@@ -376,6 +381,19 @@ impl Failure {
     }
 }
 
+impl From<batch::BatchError> for Failure {
+    fn from(error: batch::BatchError) -> Failure {
+        let code = match error {
+            batch::BatchError::Setup(_) => 2,
+            batch::BatchError::Interrupted { .. } => crate::interrupt::EXIT_CODE,
+        };
+        Failure {
+            code,
+            message: error.to_string(),
+        }
+    }
+}
+
 fn rule_errors(errors: Vec<RuleError>) -> Failure {
     Failure::usage(
         errors
@@ -466,6 +484,12 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
         shard: audit.shard(),
     };
     let files = batch::collect_files(&selection).map_err(Failure::usage)?;
+    let cache = match &args.cache {
+        Some(directory) => Some(std::sync::Arc::new(
+            crate::cache::Cache::open(directory).map_err(Failure::usage)?,
+        )),
+        None => None,
+    };
     let options = BatchOptions {
         jobs: args.jobs,
         progress: !args.no_progress && !args.quiet,
@@ -474,9 +498,16 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
             explain: args.explain,
             limits: args.limits.limits(),
             passwords: args.password.clone(),
+            cache: cache.clone(),
+            ..ScanOptions::default()
         },
     };
-    let mut review = batch::run(&files, &rules, &options).map_err(Failure::usage)?;
+    let mut review = batch::run(&files, &rules, &options)?;
+    if let (Some(cache), Some(directory)) = (&cache, &args.cache)
+        && !args.quiet
+    {
+        eprintln!("cache {}: {}", directory.display(), cache.stats());
+    }
     audit.finish(&mut review)?;
     write_reports(&review, &outputs, &form, args.quiet)?;
     if stdout_wanted {
@@ -557,17 +588,45 @@ fn stdout_colour() -> bool {
 
 /// Renders every requested report from the one review and writes each
 /// atomically. Files never get colour.
+///
+/// All reports are staged (written to temporary files) before any is moved
+/// into place, and none is if Ctrl-C arrived meanwhile: an interrupted run
+/// leaves no report, not even some of them.
 fn write_reports(
     review: &crate::review::Review,
     outputs: &[(PathBuf, OutputFormat)],
     form: &report::RenderOptions,
     quiet: bool,
 ) -> Result<(), Failure> {
+    let mut staged = Vec::with_capacity(outputs.len());
     for (path, format) in outputs {
         let bytes = render(review, *format, form, false, quiet)?;
-        report::write_atomically(path, &bytes).map_err(Failure::usage)?;
+        staged.push(report::stage(path, &bytes).map_err(Failure::usage)?);
+        #[cfg(debug_assertions)]
+        slow_write_hook();
+    }
+    if crate::interrupt::requested() {
+        return Err(Failure {
+            code: crate::interrupt::EXIT_CODE,
+            message: "interrupted while writing the reports; no report written".into(),
+        });
+    }
+    for report in staged {
+        report.commit().map_err(Failure::usage)?;
     }
     Ok(())
+}
+
+/// Test-only hook of debug builds: `PREPUB_TEST_SLOW_WRITE=SECONDS` pauses
+/// after staging each report, so a test can interrupt a run mid-write.
+#[cfg(debug_assertions)]
+fn slow_write_hook() {
+    if let Some(seconds) = std::env::var("PREPUB_TEST_SLOW_WRITE")
+        .ok()
+        .and_then(|value| value.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_secs(seconds));
+    }
 }
 
 fn render(
@@ -782,7 +841,8 @@ fn extract(args: ExtractArgs) -> Result<i32, Failure> {
         passwords: args.password.clone(),
         ..ScanOptions::default()
     };
-    let extraction = crate::scan::extract_safely(format, &name, &bytes, &options);
+    let extraction =
+        crate::scan::extract_safely(format, &name, &std::sync::Arc::new(bytes), &options);
     let out = match args.format {
         ExtractFormat::Text => {
             let mut out = format!(

@@ -255,9 +255,10 @@ pub fn review(args: ReviewArgs) -> Result<i32, Failure> {
                 explain: false,
                 limits: args.limits.limits(),
                 passwords: args.password.clone(),
+                ..ScanOptions::default()
             },
         };
-        batch::run(&files, &rules, &options).map_err(Failure::usage)?
+        batch::run(&files, &rules, &options)?
     };
     let stdin = std::io::stdin();
     let mut input = stdin.lock();

@@ -7,12 +7,14 @@
 
 pub mod audit;
 pub mod batch;
+pub mod cache;
 pub mod cli;
 pub mod cli_audit;
 pub mod decisions;
 pub mod document;
 pub mod extract;
 pub mod interactive;
+pub mod interrupt;
 pub mod limits;
 pub mod normalize;
 pub mod report;
@@ -20,3 +22,4 @@ pub mod review;
 pub mod rules;
 pub mod scan;
 pub mod shard;
+pub mod watchdog;

@@ -10,6 +10,9 @@ fn main() {
         }
     }));
     let cli = Cli::parse();
+    if let Err(message) = prepub::interrupt::install() {
+        eprintln!("prepub: warning: {message}");
+    }
     let code = match run(cli) {
         Ok(code) => code,
         Err(failure) => {

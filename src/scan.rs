@@ -4,15 +4,19 @@
 //! document, so the batch can run documents in parallel in any order and
 //! still produce the same review.
 
+use crate::cache::Cache;
 use crate::document::{Category, Extraction, ExtractionStatus, Part, Segment, Severity};
 use crate::extract::{self, Format, Request};
+use crate::interrupt;
 use crate::limits::{Deadline, Limits};
 use crate::normalize::{Normalized, normalize};
 use crate::review::{DocumentReview, ExtractionReport, Finding, Location, ProblemReport, Verdict};
 use crate::rules::{DocumentIndex, RawMatch, RuleSet, SegmentView};
+use crate::watchdog::{self, Outcome, Watchdog};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 /// Options that change what a scan finds or shows.
 #[derive(Clone, Debug, Default)]
@@ -23,6 +27,11 @@ pub struct ScanOptions {
     pub explain: bool,
     pub limits: Limits,
     pub passwords: Vec<String>,
+    /// Holds the time budget when an extractor does not (shared by the
+    /// whole batch, so the cap on abandoned readers is per batch).
+    pub watchdog: Watchdog,
+    /// Reuse extractions of identical bytes from earlier runs (`--cache`).
+    pub cache: Option<Arc<Cache>>,
 }
 
 /// Characters of context either side of a match.
@@ -30,19 +39,32 @@ const CONTEXT_CHARS: usize = 24;
 
 /// Reviews one file's bytes. Returns one review per document: one for an
 /// ordinary file, one per member for a zip archive.
+///
+/// Copies the bytes once so the reader can run on its own thread; callers
+/// that own the bytes use [`scan_shared`].
 pub fn scan_bytes(
     path: &str,
     bytes: &[u8],
     rules: &RuleSet,
     options: &ScanOptions,
 ) -> Vec<DocumentReview> {
-    let format = detect_safely(bytes, path);
+    scan_shared(path, Arc::new(bytes.to_vec()), rules, options)
+}
+
+/// [`scan_bytes`] for bytes the caller already owns: no copy.
+pub fn scan_shared(
+    path: &str,
+    bytes: Arc<Vec<u8>>,
+    rules: &RuleSet,
+    options: &ScanOptions,
+) -> Vec<DocumentReview> {
+    let format = detect_safely(&bytes, path);
     if format == Format::Zip {
-        return scan_archive(path, bytes, rules, options);
+        return scan_archive(path, &bytes, rules, options);
     }
-    let extraction = extract_safely(format, path, bytes, options);
+    let extraction = extract_safely(format, path, &bytes, options);
     vec![review_document(
-        path, bytes, format, extraction, rules, options,
+        path, &bytes, format, extraction, rules, options,
     )]
 }
 
@@ -52,19 +74,30 @@ pub fn scan_bytes(
 /// failed document.
 fn scan_archive(
     path: &str,
-    bytes: &[u8],
+    bytes: &Arc<Vec<u8>>,
     rules: &RuleSet,
     options: &ScanOptions,
 ) -> Vec<DocumentReview> {
-    let members = catch_unwind(AssertUnwindSafe(|| {
-        extract::archive::members(bytes, &options.limits)
-    }))
-    .unwrap_or_else(|payload| {
-        Err(format!(
-            "internal error while opening the archive ({})",
-            panic_message(&payload)
-        ))
-    });
+    // Opening an archive inflates its members: under the same watchdog and
+    // budget as reading a document.
+    let shared = Arc::clone(bytes);
+    let limits = options.limits.clone();
+    let budget = limits.time_budget;
+    let wait = budget.saturating_add(watchdog::grace(budget));
+    let members = match options.watchdog.run(wait, &interrupt::requested, move || {
+        extract::archive::members(&shared, &limits)
+    }) {
+        Outcome::Done(members) => members,
+        Outcome::Panicked(message) => Err(format!(
+            "internal error while opening the archive ({message})"
+        )),
+        Outcome::TimedOut => Err(format!(
+            "time budget of {} exceeded (--timeout) while opening the archive",
+            seconds(budget)
+        )),
+        Outcome::Interrupted => Err("interrupted (Ctrl-C) before the archive was read".into()),
+        Outcome::NotStarted(message) => Err(message),
+    };
     let members = match members {
         Ok(members) => members,
         Err(why) => {
@@ -85,6 +118,7 @@ fn scan_archive(
             let name = format!("{path}!/{}", member.name);
             match member.content {
                 Ok(content) => {
+                    let content = Arc::new(content);
                     let format = detect_safely(&content, &member.name);
                     let extraction = if format == Format::Zip {
                         Extraction::failed(
@@ -108,44 +142,88 @@ fn detect_safely(bytes: &[u8], path: &str) -> Format {
     catch_unwind(|| extract::detect(bytes, path)).unwrap_or(Format::Unknown)
 }
 
-/// Runs the extractor, containing a panic to this document.
+/// Runs the extractor under the watchdog: a panic is contained to this
+/// document, and a reader that overruns the time budget (plus a short grace
+/// to return what it read) is abandoned and the document reported failed.
 pub fn extract_safely(
     format: Format,
     path: &str,
-    bytes: &[u8],
+    bytes: &Arc<Vec<u8>>,
     options: &ScanOptions,
 ) -> Extraction {
-    let request = Request {
-        bytes,
-        name: path,
-        limits: &options.limits,
-        deadline: Deadline::after(options.limits.time_budget),
-        passwords: &options.passwords,
-    };
-    let result = catch_unwind(AssertUnwindSafe(|| {
+    let cached = options.cache.as_ref().map(|cache| {
+        let key = Cache::key(bytes, format, &options.limits, &options.passwords);
+        (cache, key)
+    });
+    if let Some((cache, key)) = &cached
+        && let Some(extraction) = cache.get(key)
+    {
+        return extraction;
+    }
+    let budget = options.limits.time_budget;
+    let name = path.to_owned();
+    let shared = Arc::clone(bytes);
+    let limits = options.limits.clone();
+    let passwords = options.passwords.clone();
+    let work = move || {
         #[cfg(debug_assertions)]
-        test_panic_hook(path);
+        test_hooks(&name);
+        let request = Request {
+            bytes: &shared,
+            name: &name,
+            limits: &limits,
+            deadline: Deadline::after(limits.time_budget),
+            passwords: &passwords,
+        };
         extract::extract(format, &request)
-    }));
-    match result {
-        Ok(extraction) => extraction,
-        Err(payload) => Extraction::failed(format!(
-            "internal error while reading this {format} document ({}); it was not reviewed — please report this file",
-            panic_message(&payload)
+    };
+    let wait = budget.saturating_add(watchdog::grace(budget));
+    match options.watchdog.run(wait, &interrupt::requested, work) {
+        Outcome::Done(extraction) => {
+            if let Some((cache, key)) = &cached {
+                cache.put(key, path, &extraction);
+            }
+            extraction
+        }
+        Outcome::Panicked(message) => Extraction::failed(format!(
+            "internal error while reading this {format} document ({message}); it was not reviewed — please report this file"
         )),
+        Outcome::TimedOut => Extraction::failed(format!(
+            "time budget of {} exceeded (--timeout): reading was abandoned and the document was not reviewed",
+            seconds(budget)
+        )),
+        Outcome::Interrupted => {
+            Extraction::failed("interrupted (Ctrl-C) before this document was read")
+        }
+        Outcome::NotStarted(message) => Extraction::failed(message),
     }
 }
 
-/// Test-only hook: a debug build panics inside extraction when the file name
-/// contains `PREPUB_TEST_PANIC`'s value, so tests can prove a panic stays
-/// contained to its document.
+/// A duration as people write it in messages: `120 s`, `0.5 s`.
+pub fn seconds(duration: std::time::Duration) -> String {
+    if duration.subsec_nanos() == 0 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{:.1} s", duration.as_secs_f64())
+    }
+}
+
+/// Test-only hooks of debug builds, driven by environment variables naming
+/// part of a file name, so integration tests can prove containment:
+/// `PREPUB_TEST_PANIC` panics inside extraction; `PREPUB_TEST_HANG` never
+/// returns (ignoring the deadline, like a stuck parser would).
 #[cfg(debug_assertions)]
-fn test_panic_hook(path: &str) {
-    if let Ok(trigger) = std::env::var("PREPUB_TEST_PANIC")
-        && !trigger.is_empty()
-        && path.contains(&trigger)
-    {
+fn test_hooks(path: &str) {
+    let triggered = |variable: &str| {
+        std::env::var(variable).is_ok_and(|trigger| !trigger.is_empty() && path.contains(&trigger))
+    };
+    if triggered("PREPUB_TEST_PANIC") {
         panic!("test panic for {path}");
+    }
+    if triggered("PREPUB_TEST_HANG") {
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
     }
 }
 

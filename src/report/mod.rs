@@ -64,20 +64,58 @@ pub fn exit_code(review: &Review, fail_on: FailOn) -> i32 {
 /// temporary file in the same directory, which is then renamed over the
 /// target.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    stage(path, bytes)?.commit()
+}
+
+/// A report written to a temporary file beside its target, not yet in
+/// place. Dropping it deletes the temporary file; [`Staged::commit`] renames
+/// it over the target. Staging every report first and committing them only
+/// once all are written means an interrupted run leaves no report behind,
+/// whole or half.
+pub struct Staged {
+    path: std::path::PathBuf,
+    temporary: tempfile::NamedTempFile,
+    _pending: crate::interrupt::PendingFile,
+}
+
+/// Writes `bytes` to a temporary file beside `path` (see [`Staged`]).
+pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged, String> {
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let mut temporary = tempfile::NamedTempFile::new_in(&directory)
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".prepub-")
+        .suffix(".tmp")
+        .tempfile_in(&directory)
         .map_err(|e| format!("{}: cannot create a temporary file: {e}", path.display()))?;
+    // Listed before the first byte is written, so a second Ctrl-C during a
+    // long write still finds it to delete.
+    let pending = crate::interrupt::PendingFile::register(temporary.path());
     temporary
         .write_all(bytes)
         .and_then(|_| temporary.as_file().sync_all())
         .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
-    temporary
-        .persist(path)
-        .map_err(|e| format!("{}: cannot replace: {}", path.display(), e.error))?;
-    Ok(())
+    Ok(Staged {
+        path: path.to_path_buf(),
+        temporary,
+        _pending: pending,
+    })
+}
+
+impl Staged {
+    /// Moves the report into place.
+    pub fn commit(self) -> Result<(), String> {
+        let Staged {
+            path,
+            temporary,
+            _pending,
+        } = self;
+        temporary
+            .persist(&path)
+            .map_err(|e| format!("{}: cannot replace: {}", path.display(), e.error))?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -92,5 +130,15 @@ mod tests {
         write_atomically(&target, b"new contents").unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new contents");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_dropped_stage_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("report.json");
+        let staged = stage(&target, b"never committed").unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        drop(staged);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

@@ -1,0 +1,10 @@
+#![no_main]
+//! The ofd reader's XML handling: the input becomes one part of a valid
+//! package from `fixtures/` (first byte: which package; second: which
+//! part), stored uncompressed.
+use libfuzzer_sys::fuzz_target;
+use prepub::extract::Format;
+
+fuzz_target!(|data: &[u8]| {
+    prepub_fuzz::fuzz_part(Format::Ofd, &["ofd/planted.ofd", "ofd/odd_paths.ofd", "ofd/glyph_codes.ofd"], &[".xml"], data);
+});

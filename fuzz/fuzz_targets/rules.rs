@@ -1,0 +1,24 @@
+#![no_main]
+//! The rule-pack loader: YAML parsing, schema checks, regex and term
+//! compilation. Errors are expected; panics and hangs are not.
+use libfuzzer_sys::fuzz_target;
+use prepub::rules::{PackSource, load_sources};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(yaml) = std::str::from_utf8(data) else {
+        return;
+    };
+    let source = PackSource {
+        origin: "fuzz.yaml".into(),
+        yaml: yaml.to_owned(),
+        ..PackSource::default()
+    };
+    if let Ok(set) = load_sources(&[source]) {
+        // A pack that loads must also match without panicking.
+        for rule in set.rules() {
+            for example in rule.examples_match.iter().chain(&rule.examples_no_match) {
+                let _ = prepub::scan::findings_in_text(example, &set);
+            }
+        }
+    }
+});

@@ -1,0 +1,191 @@
+//! Regression files under `fixtures/malformed/`: inputs that once crashed,
+//! hung or exhausted a reader (most found by `cargo fuzz`, see
+//! `fixtures/malformed/README.md` for where each came from).
+//!
+//! Two checks. Through the binary, as a user would scan them: the process
+//! exits normally, every file is in the review, none reports an internal
+//! error (a contained panic is still a bug), none is `pass`, and the batch
+//! finishes in bounded time. And directly, without the watchdog: every file
+//! is fed to *every* reader, not only the one its content selects, so a
+//! crasher found for one format keeps guarding the others.
+
+use prepub::extract::{self, Format, Request};
+use prepub::limits::{Deadline, Limits};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn malformed_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/malformed")
+}
+
+/// The regression files (not the README or scripts).
+fn regression_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(malformed_dir())
+        .expect("fixtures/malformed exists")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && !matches!(
+                    p.file_name().and_then(|n| n.to_str()),
+                    Some("README.md" | "make.py")
+                )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn problems(document: &Value) -> String {
+    document["extraction"]["problems"]
+        .as_array()
+        .map(|problems| {
+            problems
+                .iter()
+                .filter_map(|p| p["message"].as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_regression_file_is_reviewed_without_panic_and_never_passes() {
+    let files = regression_files();
+    assert!(!files.is_empty(), "no regression files");
+    let started = Instant::now();
+    let output = assert_cmd::Command::cargo_bin("prepub")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--no-progress",
+            "--fail-on",
+            "never",
+            "--timeout",
+            "30",
+            "fixtures/malformed",
+        ])
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(elapsed < Duration::from_secs(240), "took {elapsed:?}");
+    let review: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let documents = review["documents"].as_array().unwrap();
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy();
+        let path = format!("fixtures/malformed/{name}");
+        let reviewed: Vec<&Value> = documents
+            .iter()
+            .filter(|d| {
+                d["path"]
+                    .as_str()
+                    .is_some_and(|p| p == path || p.starts_with(&format!("{path}!/")))
+            })
+            .collect();
+        assert!(!reviewed.is_empty(), "{path} not in the review");
+        for document in reviewed {
+            let messages = problems(document);
+            assert!(
+                !messages.contains("internal error"),
+                "{}: {messages}",
+                document["path"]
+            );
+            assert_ne!(
+                document["verdict"], "pass",
+                "{} passed: {messages}",
+                document["path"]
+            );
+        }
+    }
+}
+
+/// Every reader prepub has, fed every regression file.
+#[test]
+fn every_reader_survives_every_regression_file() {
+    const READERS: [Format; 11] = [
+        Format::Text,
+        Format::Html,
+        Format::Docx,
+        Format::Xlsx,
+        Format::Pptx,
+        Format::Odt,
+        Format::Ods,
+        Format::Odp,
+        Format::Pdf,
+        Format::Ofd,
+        Format::Zip,
+    ];
+    let limits = Limits {
+        time_budget: Duration::from_secs(20),
+        ..Limits::default()
+    };
+    let mut failures = Vec::new();
+    for file in regression_files() {
+        let bytes = std::fs::read(&file).unwrap();
+        let name = file.to_string_lossy().into_owned();
+        for format in READERS {
+            let request = Request {
+                bytes: &bytes,
+                name: &name,
+                limits: &limits,
+                deadline: Deadline::after(limits.time_budget),
+                passwords: &[],
+            };
+            let started = Instant::now();
+            let result = std::panic::catch_unwind(|| {
+                if format == Format::Zip {
+                    let _ = extract::archive::members(&bytes, &limits);
+                } else {
+                    let _ = extract::extract(format, &request);
+                }
+            });
+            if result.is_err() {
+                failures.push(format!("{name} as {format}: panicked"));
+            }
+            // Generous for a debug build on a shared machine; the budget
+            // itself is 20 s.
+            if started.elapsed() > Duration::from_secs(60) {
+                failures.push(format!("{name} as {format}: took {:?}", started.elapsed()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// html5ever's cost per tag grows with the nesting depth, so at depth
+/// 20,000 one 16 KiB slice of input outlasted a whole time budget: the HTML
+/// reader saw its deadline seconds late and the watchdog had to abandon it.
+/// The reader now shrinks slow slices and stops on time by itself.
+#[test]
+fn deeply_nested_html_stops_on_time_by_itself() {
+    let started = Instant::now();
+    let output = assert_cmd::Command::cargo_bin("prepub")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "extract",
+            "--timeout",
+            "5",
+            "fixtures/malformed/deep-nesting.html",
+        ])
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("time budget of 5 s exceeded (--timeout) while parsing"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("abandoned"), "{stdout}");
+    assert!(elapsed < Duration::from_millis(5800), "took {elapsed:?}");
+}
