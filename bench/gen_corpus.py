@@ -153,9 +153,10 @@ def ofd_of(title, paragraphs):
             ("Doc_0/PublicRes.xml", public_res)] + entries
 
 
-def soffice(target, sources, outdir):
-    """Converts sources with one LibreOffice process per chunk."""
-    profile = Path(outdir).resolve().parent / "lo-profile"
+def soffice(target, sources, outdir, profile):
+    """Converts sources with one LibreOffice process per chunk (a private
+    profile, so a desktop LibreOffice running meanwhile does not interfere)."""
+    profile = Path(profile).resolve()
     for start in range(0, len(sources), 100):
         chunk = [str(s) for s in sources[start:start + 100]]
         subprocess.run(
@@ -188,9 +189,9 @@ def main():
         done = [p for p in sources if (docs / kind / (p.stem + "." + kind)).exists()]
         todo = [p for p in sources if p not in done]
         if kind == "docx":
-            soffice('docx:MS Word 2007 XML', todo, docs / "docx")
+            soffice('docx:MS Word 2007 XML', todo, docs / "docx", out / "lo-profile")
         else:
-            soffice("pdf:writer_web_pdf_Export", todo, docs / "pdf")
+            soffice("pdf:writer_web_pdf_Export", todo, docs / "pdf", out / "lo-profile")
 
     for i in range(counts["ofd"]):
         title, paragraphs = document(rng, i)
@@ -206,17 +207,17 @@ def main():
     long_pdf = out / "big" / "long.pdf"
     if not long_pdf.exists():
         paragraphs = []
-        while len(paragraphs) < 500 * 14:
+        while len(paragraphs) < 500 * 5:
             paragraphs += document(rng, 0)[1]
         source = staging / "long.html"
-        # A page break every 14 paragraphs gives a 500-page document.
+        # A page break every 5 paragraphs gives a 500-page document.
         body = "".join(
-            (f'<p style="page-break-before:always">{escape(p)}</p>' if n % 14 == 0 and n else f"<p>{escape(p)}</p>")
-            for n, p in enumerate(paragraphs[:500 * 14])
+            (f'<p style="page-break-before:always">{escape(p)}</p>' if n % 5 == 0 and n else f"<p>{escape(p)}</p>")
+            for n, p in enumerate(paragraphs[:500 * 5])
         )
         source.write_text(html_of("年度报告", []).replace("<body></body>", f"<body>{body}</body>"),
                           encoding="utf-8")
-        soffice("pdf:writer_web_pdf_Export", [source], out / "big")
+        soffice("pdf:writer_web_pdf_Export", [source], out / "big", out / "lo-profile")
 
     terms = sorted({"机密★", "秘密★", "绝密★", "内部资料", "工作秘密", "不予公开", "依申请公开",
                     "机密", "秘密", "绝密", "内部", "密级", "身份证"})

@@ -62,9 +62,11 @@ pub fn scan_shared(
     if format == Format::Zip {
         return scan_archive(path, &bytes, rules, options);
     }
+    let identity = Identity::of(&bytes);
     let extraction = extract_safely(format, path, &bytes, options);
-    vec![review_document(
-        path, &bytes, format, extraction, rules, options,
+    drop(bytes);
+    vec![review_extraction(
+        path, identity, format, extraction, rules, options,
     )]
 }
 
@@ -247,6 +249,37 @@ pub fn review_document(
     path: &str,
     bytes: &[u8],
     format: Format,
+    extraction: Extraction,
+    rules: &RuleSet,
+    options: &ScanOptions,
+) -> DocumentReview {
+    let identity = Identity::of(bytes);
+    review_extraction(path, identity, format, extraction, rules, options)
+}
+
+/// What a review records about the file's bytes, so the bytes themselves
+/// can be dropped before matching (a large file then is not in memory twice,
+/// as bytes and as text, while its text is matched).
+#[derive(Clone, Debug)]
+pub struct Identity {
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+impl Identity {
+    pub fn of(bytes: &[u8]) -> Identity {
+        Identity {
+            sha256: sha256_hex(bytes),
+            bytes: bytes.len() as u64,
+        }
+    }
+}
+
+/// [`review_document`] given the file's identity rather than its bytes.
+pub fn review_extraction(
+    path: &str,
+    identity: Identity,
+    format: Format,
     mut extraction: Extraction,
     rules: &RuleSet,
     options: &ScanOptions,
@@ -274,8 +307,8 @@ pub fn review_document(
     let (verdict, reasons) = verdict_for(&findings, status, &extraction);
     DocumentReview {
         path: path.to_owned(),
-        sha256: sha256_hex(bytes),
-        bytes: bytes.len() as u64,
+        sha256: identity.sha256,
+        bytes: identity.bytes,
         format: format.as_str().to_owned(),
         pages: extraction.pages,
         verdict,

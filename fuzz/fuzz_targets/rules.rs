@@ -16,7 +16,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(set) = load_sources(&[source]) {
         // A pack that loads must also match without panicking.
         for rule in set.rules() {
-            for example in rule.examples_match.iter().chain(&rule.examples_no_match) {
+            let matching = rule.examples_match.iter().map(|e| e.text.as_str());
+            let not_matching = rule.examples_no_match.iter().map(String::as_str);
+            for example in matching.chain(not_matching) {
                 let _ = prepub::scan::findings_in_text(example, &set);
             }
         }
