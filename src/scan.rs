@@ -498,6 +498,7 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ScanOptions)
             part: segment.part,
             text: &normal.text,
             body_lines_before: body_nonempty_before,
+            top_lines: Default::default(),
             document: &index,
         };
         let matches = rules.find(&view);

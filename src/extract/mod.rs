@@ -17,6 +17,8 @@ pub mod ofd;
 pub mod pdf;
 pub mod pptx;
 pub mod properties;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod xlsx;
 pub mod xml;

@@ -960,14 +960,7 @@ mod tests {
     use std::io::Write;
 
     fn read_with(bytes: &[u8], limits: &Limits) -> Extraction {
-        let request = Request {
-            bytes,
-            name: "fixture.odt",
-            limits,
-            deadline: Deadline::never(),
-            passwords: &[],
-        };
-        extract(&request)
+        crate::extract::testing::run(extract, "fixture.odt", bytes, limits, Deadline::never())
     }
 
     fn read(bytes: &[u8]) -> Extraction {
@@ -975,16 +968,7 @@ mod tests {
     }
 
     fn find<'e>(extraction: &'e Extraction, part: Part, needle: &str) -> &'e Segment {
-        extraction
-            .segments
-            .iter()
-            .find(|s| s.part == part && s.text.contains(needle))
-            .unwrap_or_else(|| {
-                panic!(
-                    "no {part} segment with {needle}: {:#?}",
-                    extraction.segments
-                )
-            })
+        crate::extract::testing::segment_with(extraction, part, needle)
     }
 
     fn package(entries: &[(&str, &[u8])]) -> Vec<u8> {

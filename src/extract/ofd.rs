@@ -1096,27 +1096,11 @@ mod tests {
 
     fn read_with(bytes: &[u8], deadline: Deadline) -> Extraction {
         let limits = Limits::default();
-        let request = Request {
-            bytes,
-            name: "fixture.ofd",
-            limits: &limits,
-            deadline,
-            passwords: &[],
-        };
-        extract(&request)
+        crate::extract::testing::run(extract, "fixture.ofd", bytes, &limits, deadline)
     }
 
     fn segment<'e>(extraction: &'e Extraction, part: Part, needle: &str) -> &'e Segment {
-        extraction
-            .segments
-            .iter()
-            .find(|s| s.part == part && s.text.contains(needle))
-            .unwrap_or_else(|| {
-                panic!(
-                    "no {part} segment with {needle}: {:#?}",
-                    extraction.segments
-                )
-            })
+        crate::extract::testing::segment_with(extraction, part, needle)
     }
 
     #[test]

@@ -664,27 +664,11 @@ mod tests {
 
     fn read(bytes: &[u8]) -> Extraction {
         let limits = Limits::default();
-        let request = Request {
-            bytes,
-            name: "fixture.pptx",
-            limits: &limits,
-            deadline: Deadline::never(),
-            passwords: &[],
-        };
-        extract(&request)
+        crate::extract::testing::run(extract, "fixture.pptx", bytes, &limits, Deadline::never())
     }
 
     fn find<'e>(extraction: &'e Extraction, part: Part, needle: &str) -> &'e Segment {
-        extraction
-            .segments
-            .iter()
-            .find(|s| s.part == part && s.text.contains(needle))
-            .unwrap_or_else(|| {
-                panic!(
-                    "no {part} segment with {needle}: {:#?}",
-                    extraction.segments
-                )
-            })
+        crate::extract::testing::segment_with(extraction, part, needle)
     }
 
     fn package(entries: &[(&str, &str)]) -> Vec<u8> {
@@ -812,18 +796,7 @@ mod tests {
     fn damaged_presentations_never_pass() {
         assert_eq!(read(b"nonsense").status(), ExtractionStatus::Failed);
         let bytes = include_bytes!("../../fixtures/pptx/slides.pptx");
-        for cut in (0..bytes.len()).step_by(211) {
-            assert_ne!(
-                read(&bytes[..cut]).status(),
-                ExtractionStatus::Complete,
-                "cut at {cut}"
-            );
-        }
-        for offset in (0..bytes.len()).step_by(53) {
-            let mut damaged = bytes.to_vec();
-            damaged[offset] ^= 0x5A;
-            let _ = read(&damaged);
-        }
+        crate::extract::testing::assert_damage_never_passes(read, bytes, 211, 53);
     }
 
     #[test]

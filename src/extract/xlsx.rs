@@ -952,14 +952,7 @@ mod tests {
     const VERY_HIDDEN: &[u8] = include_bytes!("../../fixtures/xlsx/veryhidden.xlsx");
 
     fn read_with(bytes: &[u8], limits: &Limits) -> Extraction {
-        let request = Request {
-            bytes,
-            name: "fixture.xlsx",
-            limits,
-            deadline: Deadline::never(),
-            passwords: &[],
-        };
-        extract(&request)
+        crate::extract::testing::run(extract, "fixture.xlsx", bytes, limits, Deadline::never())
     }
 
     fn read(bytes: &[u8]) -> Extraction {
@@ -967,16 +960,7 @@ mod tests {
     }
 
     fn find<'e>(extraction: &'e Extraction, part: Part, needle: &str) -> &'e Segment {
-        extraction
-            .segments
-            .iter()
-            .find(|s| s.part == part && s.text.contains(needle))
-            .unwrap_or_else(|| {
-                panic!(
-                    "no {part} segment with {needle}: {:#?}",
-                    extraction.segments
-                )
-            })
+        crate::extract::testing::segment_with(extraction, part, needle)
     }
 
     fn location(segment: &Segment) -> (Option<&str>, Option<&str>) {
@@ -1148,18 +1132,7 @@ mod tests {
     #[test]
     fn damaged_workbooks_never_pass_and_never_panic() {
         assert_eq!(read(b"not a zip").status(), ExtractionStatus::Failed);
-        for cut in (0..ROSTER.len()).step_by(101) {
-            assert_ne!(
-                read(&ROSTER[..cut]).status(),
-                ExtractionStatus::Complete,
-                "cut at {cut}"
-            );
-        }
-        for offset in (0..ROSTER.len()).step_by(37) {
-            let mut bytes = ROSTER.to_vec();
-            bytes[offset] ^= 0x5A;
-            let _ = read(&bytes);
-        }
+        crate::extract::testing::assert_damage_never_passes(read, ROSTER, 101, 37);
     }
 
     #[test]

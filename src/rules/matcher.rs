@@ -98,6 +98,51 @@ pub struct SegmentView<'a> {
     /// `scope: first-lines N`.
     pub body_lines_before: usize,
     pub document: &'a DocumentIndex<'a>,
+    /// Where the segment's first non-empty lines end, computed on first use.
+    pub top_lines: TopLines,
+}
+
+/// The end offsets of a segment's first [`TopLines::KEPT`] non-empty lines,
+/// so `scope: first-lines N` costs a lookup per match instead of a scan from
+/// the top of the segment.
+#[derive(Debug, Default)]
+pub struct TopLines {
+    ends: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl TopLines {
+    const KEPT: usize = 64;
+
+    /// Non-empty lines from the start of `text` through the one holding
+    /// `at`; any count above `limit` is reported as `limit + 1`.
+    fn count_through(&self, text: &str, at: usize, limit: usize) -> usize {
+        if limit >= Self::KEPT {
+            return nonempty_lines_through(text, at, limit);
+        }
+        let ends = self.ends.get_or_init(|| {
+            let mut ends = Vec::new();
+            let mut offset = 0;
+            for line in text.split('\n') {
+                offset += line.len();
+                if !line.trim().is_empty() {
+                    ends.push(offset);
+                    if ends.len() == Self::KEPT {
+                        break;
+                    }
+                }
+                offset += 1;
+            }
+            ends
+        });
+        // Lines ending before `at` are above it; the next kept line is the
+        // (non-empty) one holding the match.
+        let above = ends.partition_point(|&end| end < at);
+        if above >= ends.len() {
+            // Below every kept line, so below any limit under KEPT.
+            return limit + 1;
+        }
+        (above + 1).min(limit + 1)
+    }
 }
 
 /// Document-wide facts that conditions with `within: 0` need.
@@ -227,12 +272,24 @@ fn accept(
     if !boundary_ok(rule.boundary, text, start, end) {
         return None;
     }
-    if let Some(longer) = rule
+    // Cheap position checks first: most matches of a top-of-document rule
+    // are deep in the body and stop here.
+    if let Some(limit) = rule.first_lines {
+        if view.part.is_header_or_footer() {
+            explain.push(format!("in the {}", view.part));
+        } else {
+            let line = view.body_lines_before + view.top_lines.count_through(text, start, limit);
+            if view.part != Part::Body || line > limit {
+                return None;
+            }
+            explain.push(format!("within the first {limit} lines (line {line})"));
+        }
+    }
+    if rule
         .not_within
         .iter()
-        .find(|longer| within_longer(text, start, end, longer))
+        .any(|longer| within_longer(text, start, end, longer))
     {
-        let _ = longer;
         return None;
     }
     if !rule.not_within.is_empty() {
@@ -251,17 +308,6 @@ fn accept(
                 return None;
             }
             explain.push("alone on its line".into());
-        }
-    }
-    if let Some(limit) = rule.first_lines {
-        if view.part.is_header_or_footer() {
-            explain.push(format!("in the {}", view.part));
-        } else {
-            let line = view.body_lines_before + nonempty_lines_through(text, start, limit);
-            if view.part != Part::Body || line > limit {
-                return None;
-            }
-            explain.push(format!("within the first {limit} lines (line {line})"));
         }
     }
     if let Some(validator) = rule.validator {
@@ -555,5 +601,26 @@ mod tests {
         assert!(is_quoted(text, start, text.len()));
         let text = "机密★1年";
         assert!(!is_quoted(text, 0, text.len()));
+    }
+}
+
+#[cfg(test)]
+mod top_lines_tests {
+    use super::*;
+
+    #[test]
+    fn cached_count_agrees_with_the_scan() {
+        let text = "一\n\n  \n二 机密\n三\n\n四\n五\n六\n七\n八\n九\n十 机密";
+        let top = TopLines::default();
+        for (at, _) in text.match_indices("机密") {
+            for limit in [1, 2, 3, 8, 20] {
+                let scanned = nonempty_lines_through(text, at, limit).min(limit + 1);
+                assert_eq!(
+                    top.count_through(text, at, limit),
+                    scanned,
+                    "at {at}, limit {limit}"
+                );
+            }
+        }
     }
 }
