@@ -186,6 +186,9 @@ fn deeply_nested_html_stops_on_time_by_itself() {
         stdout.contains("time budget of 5 s exceeded (--timeout) while parsing"),
         "{stdout}"
     );
+    // Had the reader overrun its budget by more than the watchdog's grace
+    // (1 s here), it would have been abandoned: the message says which
+    // happened, whatever the load on the machine.
     assert!(!stdout.contains("abandoned"), "{stdout}");
-    assert!(elapsed < Duration::from_millis(5800), "took {elapsed:?}");
+    assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
 }
