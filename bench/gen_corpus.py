@@ -118,14 +118,16 @@ def make_photos(directory, rng):
 
 
 def html_of(title, paragraphs, photos=()):
-    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
-    # Inline data: LibreOffice links (does not embed) images given by URL
-    # when it writes .docx.
-    body += "".join(
-        f'<p><img src="data:image/jpeg;base64,{base64.b64encode(photo.read_bytes()).decode()}"'
-        ' width="600"></p>'
-        for photo in photos
-    )
+    blocks = [f"<p>{escape(p)}</p>" for p in paragraphs]
+    # Photographs with a caption, among the text (a page holding only a
+    # photograph would rightly be reported as having no text layer). Inline
+    # data: LibreOffice links (does not embed) images given by URL in .docx.
+    for number, photo in enumerate(photos, start=1):
+        image = base64.b64encode(photo.read_bytes()).decode()
+        at = min(len(blocks), 4 + number * max(1, len(blocks) // (len(photos) + 1)))
+        blocks.insert(at, f'<p><img src="data:image/jpeg;base64,{image}" width="320"></p>'
+                          f"<p>图{number} 现场照片</p>")
+    body = "".join(blocks)
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title>"
