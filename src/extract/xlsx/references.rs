@@ -11,8 +11,8 @@
 //! any released version.
 //!
 //! So every part calamine could open as a worksheet is scanned here with the
-//! same XML reader calamine uses (quick-xml, same version, same settings,
-//! same buffered path) and the same attribute rules (calamine matches the
+//! same XML reader calamine uses (quick-xml, same version, same settings)
+//! and the same attribute rules (calamine matches the
 //! raw attribute key exactly and takes the raw value), so both see the same
 //! elements. What calamine turns into numbers is checked against the Excel
 //! grid (`A1:XFD1048576`):
@@ -28,7 +28,6 @@
 //! removed reference may be approximate, and nothing passes silently.
 
 use quick_xml::events::Event;
-use std::io::BufReader;
 
 /// The last column of an .xlsx (XFD).
 const MAX_COLUMN: u32 = 16_384;
@@ -67,19 +66,19 @@ struct Edit {
 /// them. A part that is not a worksheet has none of these elements and comes
 /// back unchanged. XML errors end the scan where they end calamine's read.
 pub fn check(bytes: &[u8]) -> Checked {
-    let mut reader = quick_xml::Reader::from_reader(BufReader::new(bytes));
+    // The slice reader runs the same parser as calamine's buffered one
+    // (quick-xml keeps one state machine for both) without copying events.
+    let mut reader = quick_xml::Reader::from_reader(bytes);
     // calamine's `xml_reader` settings (src/xlsx/mod.rs).
     let config = reader.config_mut();
     config.check_end_names = false;
     config.trim_text(false);
     config.check_comments = false;
     config.expand_empty_elements = true;
-    let mut buf = Vec::new();
     let mut checked = Checked::default();
     let mut edits = Vec::new();
     loop {
-        buf.clear();
-        let event = match reader.read_event_into(&mut buf) {
+        let event = match reader.read_event() {
             Ok(Event::Eof) | Err(_) => break,
             Ok(event) => event,
         };
@@ -118,19 +117,16 @@ pub fn check(bytes: &[u8]) -> Checked {
         if found.is_empty() {
             continue;
         }
-        // Where the attributes sit in `bytes`: the tag ends at the reader's
-        // position, with `/>` or `>`.
-        let end = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let content = element.as_bytes();
-        let Some(content_start) = locate(bytes, end, content) else {
-            // Not expected for UTF-8 (the reader hands out the bytes it
-            // read); if the reader ever changed them, the element cannot be
-            // edited safely, so calamine gets no worksheet at all.
+        // The slice reader lends out the input itself, so where the
+        // attributes sit in `bytes` follows from their address.
+        let Some(attributes_start) = offset_in(bytes, raw) else {
+            // Not expected: the reader copied the element (it would if it
+            // ever transcoded), so it cannot be edited in place and calamine
+            // gets no worksheet at all.
             checked.unrepairable = true;
             checked.repaired = Some(Vec::new());
             return checked;
         };
-        let attributes_start = content_start + (content.len() - raw.len());
         for attribute in found {
             edits.push(if kind == "dimension" {
                 Edit {
@@ -161,28 +157,11 @@ pub fn check(bytes: &[u8]) -> Checked {
     checked
 }
 
-/// Finds where the tag whose content is `content` starts its content, given
-/// that the tag ends at `end` (`>` or `/>`). Returns the offset of the first
-/// content byte, after `<`.
-fn locate(bytes: &[u8], end: usize, content: &[u8]) -> Option<usize> {
-    if end > bytes.len() || end == 0 || bytes[end - 1] != b'>' {
-        return None;
-    }
-    for close in [1, 2] {
-        let Some(content_end) = end.checked_sub(close) else {
-            continue;
-        };
-        if close == 2 && bytes[content_end] != b'/' {
-            continue;
-        }
-        let Some(start) = content_end.checked_sub(content.len()) else {
-            continue;
-        };
-        if start >= 1 && bytes[start - 1] == b'<' && &bytes[start..content_end] == content {
-            return Some(start);
-        }
-    }
-    None
+/// Where `part` (a slice lent out by the reader) starts inside `whole`.
+fn offset_in(whole: &[u8], part: &[u8]) -> Option<usize> {
+    let offset = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    let end = offset.checked_add(part.len())?;
+    (end <= whole.len() && &whole[offset..end] == part).then_some(offset)
 }
 
 /// One attribute as calamine's raw attribute scanner (`src/attrs.rs`) sees
@@ -433,6 +412,20 @@ mod tests {
         assert_eq!(
             repaired_count(r#"<sheetData><c r="AAAAAAAA1"/><c r="A1" <</sheetData>"#),
             1
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_shift_the_edit() {
+        let xml = format!(
+            "\u{feff}{}",
+            sheet(r#"<sheetData><c r="AAAAAAAA1"/></sheetData>"#)
+        );
+        let (repairs, repaired) = repaired(&xml);
+        assert_eq!(repairs.len(), 1);
+        assert_eq!(
+            repaired.unwrap(),
+            format!("\u{feff}{}", sheet("<sheetData><c/></sheetData>"))
         );
     }
 
