@@ -326,7 +326,7 @@ fn package_for_calamine<'b>(
     if replaced.is_empty() {
         return Ok(std::borrow::Cow::Borrowed(bytes));
     }
-    rebuild(bytes, &replaced)
+    rebuild(bytes, replaced)
         .map(std::borrow::Cow::Owned)
         .map_err(|error| {
             format!("XLSX: the workbook has parts that must be repaired before reading, and the repaired copy cannot be built: {error}")
@@ -367,23 +367,25 @@ fn is_media(lower: &str) -> bool {
 }
 
 /// A copy of the zip `bytes` with the entries in `replaced` given new
-/// content; every other entry is copied raw (not inflated).
-fn rebuild(bytes: &[u8], replaced: &HashMap<&str, Vec<u8>>) -> zip::result::ZipResult<Vec<u8>> {
+/// content, stored uncompressed (compressing a large sheet again would cost
+/// more than reading it); every other entry is copied raw (not inflated).
+/// Each new content is dropped once written. A name that occurs twice makes
+/// the writer fail rather than copy the second entry unchecked.
+fn rebuild(bytes: &[u8], mut replaced: HashMap<&str, Vec<u8>>) -> zip::result::ZipResult<Vec<u8>> {
     use std::io::Write as _;
     let mut source = zip::ZipArchive::new(Cursor::new(bytes))?;
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
     let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_method(zip::CompressionMethod::Stored)
         .large_file(false);
     for index in 0..source.len() {
         let entry = source.by_index_raw(index)?;
         let name = entry.name().ok().map(|name| name.into_owned());
-        match name.as_deref().and_then(|name| replaced.get(name)) {
-            Some(content) => {
-                let name = name.unwrap_or_default();
+        match name.and_then(|name| replaced.remove_entry(name.as_str())) {
+            Some((name, content)) => {
                 drop(entry);
                 writer.start_file(name, options)?;
-                writer.write_all(content)?;
+                writer.write_all(&content)?;
             }
             None => writer.raw_copy_file(entry)?,
         }
