@@ -17,7 +17,10 @@ shift $(( $# > 2 ? 2 : $# ))
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo +nightly fuzz list)
 [ -d corpus ] || ./seed.sh
-cargo +nightly fuzz build -O -a -s none >/dev/null
+# Only the targets asked for are built (each links all of prepub).
+for target in "${targets[@]}"; do
+    cargo +nightly fuzz build -O -a -s none "$target" >/dev/null
+done
 mkdir -p logs
 run_one() {
     local target=$1 seconds=$2

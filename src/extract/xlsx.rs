@@ -34,8 +34,12 @@ use quick_xml::events::Event;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
 
+mod references;
+
 /// Widest row rebuilt as text: the last column of an .xlsx is XFD (16384).
 const MAX_COLUMNS: u32 = 16_384;
+/// The last row of an .xlsx.
+const MAX_ROWS: u32 = 1_048_576;
 
 pub fn extract(request: &Request<'_>) -> Extraction {
     let container = match Container::open(request.bytes, request.limits) {
@@ -47,14 +51,18 @@ pub fn extract(request: &Request<'_>) -> Extraction {
         Ok(parts) => parts,
         Err(message) => return Extraction::failed(message),
     };
-    let mut book = match Xlsx::new(Cursor::new(request.bytes)) {
+    let depth = request.limits.max_depth;
+    let paths = sheet_paths(&parts, depth);
+    let package = match package_for_calamine(request.bytes, &container, &parts, &paths, &mut out) {
+        Ok(package) => package,
+        Err(message) => return Extraction::failed(message),
+    };
+    let mut book = match Xlsx::new(Cursor::new(package.as_ref())) {
         Ok(book) => book,
         Err(error) => {
             return Extraction::failed(format!("XLSX: the workbook cannot be opened: {error}"));
         }
     };
-    let depth = request.limits.max_depth;
-    let paths = sheet_paths(&parts, depth);
     let sheets = book.sheets_metadata().to_vec();
     out.pages = Some(sheets.len() as u32);
     // Cell values are remembered only to tell which cached values no cell
@@ -228,12 +236,7 @@ fn read_parts(
 ) -> Result<HashMap<String, Vec<u8>>, String> {
     let mut parts = HashMap::new();
     for name in container.names() {
-        let lower = name.to_lowercase();
-        let media = lower.ends_with('/')
-            || lower.starts_with("xl/media/")
-            || lower.starts_with("xl/embeddings/")
-            || lower.starts_with("docprops/thumbnail");
-        if media {
+        if is_media(&name.to_lowercase()) {
             continue;
         }
         match container.read(name) {
@@ -250,6 +253,144 @@ fn read_parts(
         }
     }
     Ok(parts)
+}
+
+/// The package calamine reads: the file itself when every part calamine
+/// could open as a worksheet has references inside the Excel grid, else a
+/// copy built in memory (untouched entries copied raw, still compressed)
+/// where the bad references are repaired and the parts prepub could not read
+/// or check are empty. Each repair is recorded as a problem on `out`.
+///
+/// calamine chooses its worksheet parts by its own reading of the
+/// relationships, so every part read by [`read_parts`] is checked, not only
+/// the ones [`sheet_paths`] finds. Media and embedded files are not read
+/// (calamine never reads them in a well-formed package); one that a
+/// relationship part could point calamine to is emptied instead.
+fn package_for_calamine<'b>(
+    bytes: &'b [u8],
+    container: &Container<'_>,
+    parts: &HashMap<String, Vec<u8>>,
+    paths: &HashMap<String, String>,
+    out: &mut Extraction,
+) -> Result<std::borrow::Cow<'b, [u8]>, String> {
+    let sheet_of: HashMap<String, &str> = paths
+        .iter()
+        .map(|(name, path)| (path.to_lowercase(), name.as_str()))
+        .collect();
+    let mut replaced: HashMap<&str, Vec<u8>> = HashMap::new();
+    let mut names: Vec<&String> = parts.keys().collect();
+    names.sort();
+    for name in names {
+        let checked = references::check(&parts[name]);
+        let Some(repaired) = checked.repaired else {
+            continue;
+        };
+        let place = match sheet_of.get(&name.trim_start_matches('/').to_lowercase()) {
+            Some(sheet) => format!("sheet {sheet}"),
+            None => format!("part {name}"),
+        };
+        let message = if checked.unrepairable {
+            format!(
+                "{place}: an invalid cell reference could not be repaired; the cells of this sheet are not read"
+            )
+        } else {
+            repair_message(&place, &checked.repairs)
+        };
+        out.problems.push(Problem::partial(
+            Some(Part::Body.as_str().to_owned()),
+            message,
+        ));
+        replaced.insert(name.as_str(), repaired);
+    }
+    // Entries calamine could open whose content prepub has not checked.
+    let relationship_text: String = parts
+        .iter()
+        .filter(|(name, _)| name.to_lowercase().ends_with(".rels"))
+        .map(|(_, bytes)| xml::decode(bytes).to_lowercase())
+        .filter(|text| text.contains("worksheet") || text.contains("officedocument"))
+        .collect();
+    for name in container.names() {
+        if parts.contains_key(name) || name.ends_with('/') || replaced.contains_key(name.as_str()) {
+            continue;
+        }
+        let lower = name.to_lowercase();
+        let base = lower.rsplit(['/', '\\']).next().unwrap_or("");
+        let unread_part = !is_media(&lower);
+        let reachable = unread_part
+            || lower.ends_with(".rels")
+            || (!base.is_empty() && relationship_text.contains(base));
+        if reachable {
+            replaced.insert(name.as_str(), Vec::new());
+        }
+    }
+    if replaced.is_empty() {
+        return Ok(std::borrow::Cow::Borrowed(bytes));
+    }
+    rebuild(bytes, replaced)
+        .map(std::borrow::Cow::Owned)
+        .map_err(|error| {
+            format!("XLSX: the workbook has parts that must be repaired before reading, and the repaired copy cannot be built: {error}")
+        })
+}
+
+/// One sentence for the repairs of one part: the first bad cell or row
+/// reference and how many more, and a bad dimension.
+fn repair_message(place: &str, repairs: &[references::Repair]) -> String {
+    let mut sentences = Vec::new();
+    let (dimensions, cells): (Vec<_>, Vec<_>) =
+        repairs.iter().partition(|r| r.element == "dimension");
+    if let Some(first) = cells.first() {
+        let more = match cells.len() - 1 {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        sentences.push(format!(
+            "invalid cell reference \"{}\" in <{}> ({}){more} repaired; cell positions in this sheet may be approximate",
+            first.reference, first.element, first.reason
+        ));
+    }
+    if let Some(first) = dimensions.first() {
+        sentences.push(format!(
+            "invalid dimension reference \"{}\" ({}) ignored",
+            first.reference, first.reason
+        ));
+    }
+    format!("{place}: {}", sentences.join("; "))
+}
+
+/// Parts prepub does not read as XML (see [`read_parts`]).
+fn is_media(lower: &str) -> bool {
+    lower.ends_with('/')
+        || lower.starts_with("xl/media/")
+        || lower.starts_with("xl/embeddings/")
+        || lower.starts_with("docprops/thumbnail")
+}
+
+/// A copy of the zip `bytes` with the entries in `replaced` given new
+/// content, stored uncompressed (compressing a large sheet again would cost
+/// more than reading it); every other entry is copied raw (not inflated).
+/// Each new content is dropped once written. A name that occurs twice makes
+/// the writer fail rather than copy the second entry unchecked.
+fn rebuild(bytes: &[u8], mut replaced: HashMap<&str, Vec<u8>>) -> zip::result::ZipResult<Vec<u8>> {
+    use std::io::Write as _;
+    let mut source = zip::ZipArchive::new(Cursor::new(bytes))?;
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(false);
+    for index in 0..source.len() {
+        let entry = source.by_index_raw(index)?;
+        let name = entry.name().ok().map(|name| name.into_owned());
+        match name.and_then(|name| replaced.remove_entry(name.as_str())) {
+            Some((name, content)) => {
+                drop(entry);
+                writer.start_file(name, options)?;
+                writer.write_all(&content)?;
+            }
+            None => writer.raw_copy_file(entry)?,
+        }
+    }
+    Ok(writer.finish()?.into_inner())
 }
 
 /// Sheet name → worksheet part, from `xl/workbook.xml` and its
@@ -362,6 +503,7 @@ impl Layout {
         let mut reader = quick_xml::Reader::from_str(&text);
         let mut layout = Layout::default();
         let mut zero_height = false;
+        let mut next_row: u32 = 0;
         let mut in_header_footer: Option<Part> = None;
         let mut header_text = String::new();
         loop {
@@ -411,12 +553,18 @@ impl Layout {
                             let hidden = flag("hidden")
                                 || zero("ht")
                                 || (zero_height && !attributes.contains_key("ht"));
-                            if hidden
-                                && let Some(row) =
-                                    attributes.get("r").and_then(|r| r.parse::<u32>().ok())
-                                && row > 0
-                            {
-                                layout.hidden_rows.insert(row - 1);
+                            // Numbered as calamine numbers them: by `r`
+                            // when it is a row of the grid (others were
+                            // removed before calamine read the sheet), else
+                            // one after the row before.
+                            let row = attributes
+                                .get("r")
+                                .and_then(|r| r.parse::<u32>().ok())
+                                .filter(|r| (1..=MAX_ROWS).contains(r))
+                                .map_or(next_row, |r| r - 1);
+                            next_row = row.saturating_add(1);
+                            if hidden {
+                                layout.hidden_rows.insert(row);
                             }
                         }
                         "col" if flag("hidden") || zero("width") => {
@@ -1161,5 +1309,145 @@ mod tests {
         assert!(layout.column_hidden(1) && layout.column_hidden(2) && layout.column_hidden(4));
         assert!(!layout.column_hidden(3));
         assert_eq!(layout.header_footer, [(Part::Header, "秘密".to_owned())]);
+        // Rows without a reference (or with one outside the grid, which
+        // calamine is not shown) follow the row before, as calamine counts.
+        let sheet = r#"<worksheet><sheetData><row r="2"/><row hidden="1"/><row r="99999999999" hidden="1"/></sheetData></worksheet>"#;
+        assert_eq!(
+            Layout::read(sheet.as_bytes()).hidden_rows,
+            HashSet::from([2, 3])
+        );
+    }
+
+    /// A copy of `bytes` whose entry `name` has `edit` applied to its text.
+    fn with_edited(bytes: &[u8], name: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
+        let mut source = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut buffer = std::io::Cursor::new(Vec::new());
+        let mut writer = zip::ZipWriter::new(&mut buffer);
+        for index in 0..source.len() {
+            let mut entry = source.by_index(index).unwrap();
+            if entry.name().unwrap() == name {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+                let edited = edit(&text);
+                assert_ne!(edited, text, "the edit changed nothing");
+                drop(entry);
+                writer
+                    .start_file(name, zip::write::SimpleFileOptions::default())
+                    .unwrap();
+                writer.write_all(edited.as_bytes()).unwrap();
+            } else {
+                writer.raw_copy_file(entry).unwrap();
+            }
+        }
+        writer.finish().unwrap();
+        buffer.into_inner()
+    }
+
+    fn messages(extraction: &Extraction) -> Vec<&str> {
+        extraction
+            .problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn out_of_grid_references_are_repaired_and_the_cells_still_read() {
+        let bytes = with_edited(ROSTER, "xl/worksheets/sheet1.xml", |sheet| {
+            sheet
+                .replacen(r#"r="B2""#, r#"r="ZZZZZZZZZZ99999999999""#, 1)
+                .replacen(r#"<row r="3""#, r#"<row r="4294967295""#, 1)
+        });
+        let extraction = read(&bytes);
+        assert_eq!(extraction.status(), ExtractionStatus::Partial);
+        assert_eq!(
+            messages(&extraction),
+            [
+                "sheet 名单: invalid cell reference \"ZZZZZZZZZZ99999999999\" in <c> (column past XFD, the last column of a worksheet) and 1 more repaired; cell positions in this sheet may be approximate"
+            ]
+        );
+        // The cell lost its reference but not its value: calamine places it
+        // after the cell before it, which is where it was.
+        let person = find(&extraction, Part::Body, "11010519491231002X");
+        assert_eq!(person.text, "赵一\t11010519491231002X\t\t13900000000");
+        assert_eq!(location(person), (Some("名单"), Some("A2")));
+        find(&extraction, Part::Hidden, "钱二");
+    }
+
+    #[test]
+    fn a_reversed_dimension_is_ignored_and_reported() {
+        let bytes = with_edited(ROSTER, "xl/worksheets/sheet1.xml", |sheet| {
+            let start = sheet.find("<dimension ref=\"").unwrap() + 16;
+            let end = start + sheet[start..].find('"').unwrap();
+            format!("{}Z9:A1{}", &sheet[..start], &sheet[end..])
+        });
+        let extraction = read(&bytes);
+        assert_eq!(
+            messages(&extraction),
+            [
+                "sheet 名单: invalid dimension reference \"Z9:A1\" (reversed: it ends before it starts) ignored"
+            ]
+        );
+        let person = find(&extraction, Part::Body, "11010519491231002X");
+        assert_eq!(location(person), (Some("名单"), Some("A2")));
+    }
+
+    /// The regression files cargo fuzz found (and one made by hand): no
+    /// panic under debug assertions, and the repair is named.
+    #[test]
+    fn fuzz_found_reference_overflows_are_repaired() {
+        let cases = [
+            (
+                "calamine-overflowing-references.xlsx",
+                "sheet 名单: invalid cell reference \"ZZZZZZZZZZ99999999999\" in <c> (column past XFD, the last column of a worksheet) repaired; cell positions in this sheet may be approximate; invalid dimension reference \"Z9:A1\" (reversed: it ends before it starts) ignored",
+            ),
+            (
+                "fuzz-xlsx-part-overflowing-reference.xlsx",
+                "sheet 名单: invalid cell reference \"schemas.openxmlformats.org/spreadsheetml…\" in <c> (column past XFD, the last column of a worksheet) repaired; cell positions in this sheet may be approximate",
+            ),
+            (
+                "fuzz-xlsx-part-reversed-dimension.xlsx",
+                "sheet 隐藏表: invalid dimension reference \"B4:B3\" (reversed: it ends before it starts) ignored",
+            ),
+        ];
+        for (file, message) in cases {
+            let path = format!("{}/fixtures/malformed/{file}", env!("CARGO_MANIFEST_DIR"));
+            let extraction = read(&std::fs::read(path).unwrap());
+            assert_eq!(extraction.status(), ExtractionStatus::Partial, "{file}");
+            assert_eq!(messages(&extraction)[0], message, "{file}");
+        }
+    }
+
+    #[test]
+    fn valid_workbooks_reach_calamine_unchanged() {
+        let limits = Limits::default();
+        let container = Container::open(ROSTER, &limits).unwrap();
+        let mut out = Extraction::default();
+        let parts = read_parts(&container, &mut out).unwrap();
+        let paths = sheet_paths(&parts, limits.max_depth);
+        let package = package_for_calamine(ROSTER, &container, &parts, &paths, &mut out).unwrap();
+        assert!(matches!(package, std::borrow::Cow::Borrowed(_)));
+        assert!(out.problems.is_empty());
+    }
+
+    #[test]
+    fn parts_prepub_does_not_check_are_empty_for_calamine() {
+        // A relationship part among the media: calamine would read it if
+        // the workbook lived there, so calamine gets it empty.
+        let bytes = with_entries(ROSTER, &[("xl/media/_rels/a.xml.rels", "<Relationships/>")]);
+        let limits = Limits::default();
+        let container = Container::open(&bytes, &limits).unwrap();
+        let mut out = Extraction::default();
+        let parts = read_parts(&container, &mut out).unwrap();
+        let paths = sheet_paths(&parts, limits.max_depth);
+        let package = package_for_calamine(&bytes, &container, &parts, &paths, &mut out).unwrap();
+        let mut rebuilt = zip::ZipArchive::new(std::io::Cursor::new(package.as_ref())).unwrap();
+        assert_eq!(rebuilt.len(), container.names().len());
+        assert_eq!(
+            rebuilt.by_name("xl/media/_rels/a.xml.rels").unwrap().size(),
+            0
+        );
+        // Everything else is as it was, and the workbook reads completely.
+        assert_eq!(read(&bytes).status(), ExtractionStatus::Complete);
     }
 }
