@@ -21,6 +21,7 @@ pub use options::RenderOptions;
 
 use crate::document::Severity;
 use crate::review::Review;
+use crate::spill::Tally;
 use std::io::Write;
 use std::path::Path;
 
@@ -37,6 +38,12 @@ pub enum FailOn {
 /// the `--fail-on` level; 3 = no such finding but a document was not fully
 /// read; 0 otherwise.
 pub fn exit_code(review: &Review, fail_on: FailOn) -> i32 {
+    exit_code_of(&Tally::of(&review.documents), fail_on)
+}
+
+/// [`exit_code`] from a batch's running [`Tally`], for a batch whose
+/// documents are no longer in memory.
+pub fn exit_code_of(tally: &Tally, fail_on: FailOn) -> i32 {
     let threshold = match fail_on {
         FailOn::Review => Some(Severity::Review),
         FailOn::Block => Some(Severity::Block),
@@ -45,19 +52,10 @@ pub fn exit_code(review: &Review, fail_on: FailOn) -> i32 {
     let Some(threshold) = threshold else {
         return 0;
     };
-    let failing = review
-        .documents
-        .iter()
-        .flat_map(|d| &d.findings)
-        .any(|f| f.waived.is_none() && f.severity >= threshold);
-    if failing {
+    if tally.worst_open.is_some_and(|worst| worst >= threshold) {
         return 1;
     }
-    let unread = review
-        .documents
-        .iter()
-        .any(|d| d.extraction.status != crate::document::ExtractionStatus::Complete);
-    if unread { 3 } else { 0 }
+    if tally.unread { 3 } else { 0 }
 }
 
 /// Writes a report so that readers never see half of it: the bytes go to a
@@ -80,6 +78,19 @@ pub struct Staged {
 
 /// Writes `bytes` to a temporary file beside `path` (see [`Staged`]).
 pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged, String> {
+    stage_with(path, &mut |out| {
+        out.write_all(bytes)
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))
+    })
+}
+
+/// Like [`stage`], but `write` streams the report into the temporary file
+/// (buffered), so a report of any size is never whole in memory. An error
+/// from `write` is returned as it is, and the temporary file is deleted.
+pub fn stage_with(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn Write) -> Result<(), String>,
+) -> Result<Staged, String> {
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -92,9 +103,16 @@ pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged, String> {
     // Listed before the first byte is written, so a second Ctrl-C during a
     // long write still finds it to delete.
     let pending = crate::interrupt::PendingFile::register(temporary.path());
+    {
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, temporary.as_file_mut());
+        write(&mut buffered)?;
+        buffered
+            .flush()
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    }
     temporary
-        .write_all(bytes)
-        .and_then(|_| temporary.as_file().sync_all())
+        .as_file()
+        .sync_all()
         .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
     Ok(Staged {
         path: path.to_path_buf(),
@@ -130,6 +148,40 @@ mod tests {
         write_atomically(&target, b"new contents").unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new contents");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_streamed_stage_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("report.json");
+        let error = stage_with(&target, &mut |out| {
+            out.write_all(b"half of it").unwrap();
+            Err("renderer gave up".into())
+        })
+        .err()
+        .unwrap();
+        assert_eq!(error, "renderer gave up");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn exit_codes_from_the_tally_match_the_review() {
+        let review = crate::report::fixture::review();
+        for fail_on in [FailOn::Review, FailOn::Block, FailOn::Never] {
+            let mut tally = Tally::default();
+            for document in &review.documents {
+                tally.add(document);
+            }
+            assert_eq!(exit_code_of(&tally, fail_on), exit_code(&review, fail_on));
+        }
+        let clean = Tally::default();
+        assert_eq!(exit_code_of(&clean, FailOn::Review), 0);
+        let unread = Tally {
+            unread: true,
+            ..Tally::default()
+        };
+        assert_eq!(exit_code_of(&unread, FailOn::Block), 3);
+        assert_eq!(exit_code_of(&unread, FailOn::Never), 0);
     }
 
     #[test]
