@@ -606,9 +606,10 @@ fn stdout_colour() -> bool {
 
 /// A review to render: whole in memory (a saved review), or a scanned batch
 /// whose documents wait in a spill file. The reports that can be streamed
-/// (JSON, text, CSV, JUnit) read the documents one at a time either way;
-/// the others need them all at once and, for a spilled batch, read them back
-/// into memory (once, however many of those reports are asked for).
+/// (JSON, text, CSV, JUnit, HTML, Markdown) read the documents one at a
+/// time either way; the others (DOCX, SARIF) are built whole by the crates
+/// that write them and, for a spilled batch, read the documents back into
+/// memory (once, however many of those reports are asked for).
 pub(crate) struct Reviewed<'a> {
     /// For a spilled batch, a review without documents.
     head: &'a Review,
@@ -777,13 +778,13 @@ fn render_to(
         }
         OutputFormat::Csv => report::csv::write(documents, form, out),
         OutputFormat::Junit => report::junit::write(head, documents, form, out),
-        OutputFormat::Html | OutputFormat::Docx | OutputFormat::Markdown | OutputFormat::Sarif => {
-            reviewed.in_memory().and_then(|review| {
-                let bytes = render(review, format, form, colour, quiet)?;
-                out.write_all(&bytes)
-                    .map_err(|e| format!("cannot write: {e}"))
-            })
-        }
+        OutputFormat::Html => report::html::write(head, documents, form, out),
+        OutputFormat::Markdown => report::markdown::write(head, documents, form, out),
+        OutputFormat::Docx | OutputFormat::Sarif => reviewed.in_memory().and_then(|review| {
+            let bytes = render(review, format, form, colour, quiet)?;
+            out.write_all(&bytes)
+                .map_err(|e| format!("cannot write: {e}"))
+        }),
     };
     written.map_err(|e| Failure {
         code: 2,

@@ -165,15 +165,30 @@ mod tests {
     }
 
     #[test]
-    fn exit_codes_from_the_tally_match_the_review() {
+    fn exit_codes_from_the_tally() {
         let review = crate::report::fixture::review();
-        for fail_on in [FailOn::Review, FailOn::Block, FailOn::Never] {
-            let mut tally = Tally::default();
-            for document in &review.documents {
-                tally.add(document);
-            }
-            assert_eq!(exit_code_of(&tally, fail_on), exit_code(&review, fail_on));
-        }
+        let open = |threshold: Severity| {
+            review
+                .documents
+                .iter()
+                .flat_map(|d| &d.findings)
+                .any(|f| f.waived.is_none() && f.severity >= threshold)
+        };
+        let unread = review
+            .documents
+            .iter()
+            .any(|d| d.extraction.status != crate::document::ExtractionStatus::Complete);
+        let expected = |threshold| match (open(threshold), unread) {
+            (true, _) => 1,
+            (false, true) => 3,
+            (false, false) => 0,
+        };
+        assert_eq!(
+            exit_code(&review, FailOn::Review),
+            expected(Severity::Review)
+        );
+        assert_eq!(exit_code(&review, FailOn::Block), expected(Severity::Block));
+        assert_eq!(exit_code(&review, FailOn::Never), 0);
         let clean = Tally::default();
         assert_eq!(exit_code_of(&clean, FailOn::Review), 0);
         let unread = Tally {
@@ -182,6 +197,62 @@ mod tests {
         };
         assert_eq!(exit_code_of(&unread, FailOn::Block), 3);
         assert_eq!(exit_code_of(&unread, FailOn::Never), 0);
+    }
+
+    #[test]
+    fn streamed_from_a_spill_every_report_is_the_in_memory_one() {
+        let mut review = crate::report::fixture::review();
+        // A batch's documents are in path order; the spill restores it.
+        review.documents.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut spill = crate::spill::Spill::new().unwrap();
+        // Pushed in reverse order: the spill's index must restore it.
+        for (file, document) in review.documents.iter().enumerate().rev() {
+            let line = crate::spill::Spill::encode(document).unwrap();
+            spill
+                .push(document, &line, file, 0, &document.path)
+                .unwrap();
+        }
+        let spilled = spill
+            .finish(|file| review.documents[file].path.as_str())
+            .unwrap();
+        let mut head = review.clone();
+        head.documents.clear();
+        let form = RenderOptions::default();
+        let text = text::TextOptions {
+            colour: false,
+            quiet: false,
+        };
+        // Compared as text, so a failure shows where they differ.
+        let streamed = |write: &dyn Fn(&mut Vec<u8>) -> Result<(), String>| {
+            let mut out = Vec::new();
+            write(&mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let whole = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+        assert_eq!(
+            streamed(&|out| json::write(&head, &spilled, out)),
+            whole(json::render(&review).unwrap())
+        );
+        assert_eq!(
+            streamed(&|out| text::write(&head, &spilled, &text, out)),
+            whole(text::render(&review, &text))
+        );
+        assert_eq!(
+            streamed(&|out| csv::write(&spilled, &form, out)),
+            whole(csv::render(&review, &form).unwrap())
+        );
+        assert_eq!(
+            streamed(&|out| junit::write(&head, &spilled, &form, out)),
+            whole(junit::render(&review, &form).unwrap())
+        );
+        assert_eq!(
+            streamed(&|out| html::write(&head, &spilled, &form, out)),
+            whole(html::render(&review, &form).unwrap())
+        );
+        assert_eq!(
+            streamed(&|out| markdown::write(&head, &spilled, &form, out)),
+            whole(markdown::render(&review, &form).unwrap())
+        );
     }
 
     #[test]
