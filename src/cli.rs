@@ -606,10 +606,9 @@ fn stdout_colour() -> bool {
 
 /// A review to render: whole in memory (a saved review), or a scanned batch
 /// whose documents wait in a spill file. The reports that can be streamed
-/// (JSON, text, CSV, JUnit, HTML, Markdown) read the documents one at a
-/// time either way; the others (DOCX, SARIF) are built whole by the crates
-/// that write them and, for a spilled batch, read the documents back into
-/// memory (once, however many of those reports are asked for).
+/// (all but DOCX) read the documents one at a time either way; a DOCX is
+/// built whole by the crate that writes it and, for a spilled batch, reads
+/// the documents back into memory.
 pub(crate) struct Reviewed<'a> {
     /// For a spilled batch, a review without documents.
     head: &'a Review,
@@ -780,7 +779,8 @@ fn render_to(
         OutputFormat::Junit => report::junit::write(head, documents, form, out),
         OutputFormat::Html => report::html::write(head, documents, form, out),
         OutputFormat::Markdown => report::markdown::write(head, documents, form, out),
-        OutputFormat::Docx | OutputFormat::Sarif => reviewed.in_memory().and_then(|review| {
+        OutputFormat::Sarif => report::sarif::write(head, documents, form, out),
+        OutputFormat::Docx => reviewed.in_memory().and_then(|review| {
             let bytes = render(review, format, form, colour, quiet)?;
             out.write_all(&bytes)
                 .map_err(|e| format!("cannot write: {e}"))

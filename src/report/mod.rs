@@ -250,6 +250,10 @@ mod tests {
             whole(html::render(&review, &form).unwrap())
         );
         assert_eq!(
+            streamed(&|out| sarif::write(&head, &spilled, &form, out)),
+            whole(sarif::render(&review, &form).unwrap())
+        );
+        assert_eq!(
             streamed(&|out| markdown::write(&head, &spilled, &form, out)),
             whole(markdown::render(&review, &form).unwrap())
         );
