@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use std::io::{BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// One file to review.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -271,7 +271,7 @@ pub struct BatchReview {
 
 impl BatchReview {
     /// The whole review in memory, for the commands that need every
-    /// document at once (the interactive review, `verify`).
+    /// document at once (the interactive `review`).
     pub fn into_review(self) -> Result<Review, BatchError> {
         self.documents
             .into_review(self.head)
@@ -313,13 +313,17 @@ pub fn run_spilled(
         .map_err(|e| BatchError::Setup(format!("cannot start worker threads: {e}")))?;
     let spill = Mutex::new(Spill::with_capacity(files.len()).map_err(BatchError::Storage)?);
     let storage_failure: Mutex<Option<String>> = Mutex::new(None);
+    // Once the spill has failed the batch cannot produce a review: stop
+    // starting files rather than read them for nothing.
+    let storage_failed = AtomicBool::new(false);
     let failed = |message: String| {
         let mut slot = storage_failure.lock().unwrap_or_else(|e| e.into_inner());
         slot.get_or_insert(message);
+        storage_failed.store(true, Ordering::Relaxed);
     };
     pool.install(|| {
         files.par_iter().enumerate().for_each(|(index, file)| {
-            if crate::interrupt::requested() {
+            if crate::interrupt::requested() || storage_failed.load(Ordering::Relaxed) {
                 return;
             }
             #[cfg(debug_assertions)]
