@@ -483,3 +483,31 @@ fn many_files_every_report_every_document_in_path_order() {
         at = found.unwrap();
     }
 }
+
+/// Finished reviews wait in a temporary file; when none can be made the
+/// scan stops with exit 2 and says why, rather than writing a review that
+/// lacks documents.
+#[test]
+fn no_temporary_directory_is_a_named_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("review.json");
+    let output = prepub()
+        .env("TMPDIR", dir.path().join("no-such-directory"))
+        .args([
+            "scan",
+            "--no-progress",
+            "--no-decisions",
+            "fixtures/text",
+            "-o",
+        ])
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot keep finished reviews in a temporary file"),
+        "{stderr}"
+    );
+    assert!(!json.exists());
+}
