@@ -12,7 +12,10 @@ in eight carries something a reviewer must see (a 密级 mark, an ID or phone
 number, 不予公开, 内部资料).
 
 SCALE 1.0 = 1200 .docx, 1200 .pdf, 300 .ofd, 1200 .txt (about 3,900
-documents). Also writes OUT_DIR/terms.txt (the terms a user's grep pipeline
+documents, about 1 GB): one in two Word documents and PDFs carry one to
+three photographs (generated JPEGs of 0.3-0.5 MB, as in work reports with
+site photos), which is what makes real archives large; the text is the
+same either way. Also writes OUT_DIR/terms.txt (the terms a user's grep pipeline
 would search for: the built-in packs' literal markings) and
 OUT_DIR/big/long.pdf (a 500-page report, for per-page extraction speed).
 
@@ -20,6 +23,7 @@ Nothing here is real government text: every sentence is written for this
 benchmark from stock phrases.
 """
 
+import base64
 import os
 import random
 import subprocess
@@ -92,8 +96,38 @@ def document(rng, index):
     return title, paragraphs
 
 
-def html_of(title, paragraphs):
-    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+PHOTOS = 24
+
+
+def make_photos(directory, rng):
+    """Writes PHOTOS distinct JPEGs (noisy gradients, 1024x768, about
+    0.3-0.5 MB each: noise keeps JPEG from shrinking them to nothing)."""
+    from PIL import Image
+
+    paths = []
+    for index in range(PHOTOS):
+        path = directory / f"photo-{index:02d}.jpg"
+        if not path.exists():
+            width, height = 1024, 768
+            noise = Image.frombytes("L", (width, height), rng.randbytes(width * height))
+            base = Image.linear_gradient("L").resize((width, height))
+            channels = [Image.blend(base, noise, 0.25 + 0.05 * (index % 6)) for _ in range(3)]
+            Image.merge("RGB", channels).save(path, quality=85)
+        paths.append(path)
+    return paths
+
+
+def html_of(title, paragraphs, photos=()):
+    blocks = [f"<p>{escape(p)}</p>" for p in paragraphs]
+    # Photographs with a caption, among the text (a page holding only a
+    # photograph would rightly be reported as having no text layer). Inline
+    # data: LibreOffice links (does not embed) images given by URL in .docx.
+    for number, photo in enumerate(photos, start=1):
+        image = base64.b64encode(photo.read_bytes()).decode()
+        at = min(len(blocks), 4 + number * max(1, len(blocks) // (len(photos) + 1)))
+        blocks.insert(at, f'<p><img src="data:image/jpeg;base64,{image}" width="320"></p>'
+                          f"<p>图{number} 现场照片</p>")
+    body = "".join(blocks)
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title>"
@@ -179,12 +213,16 @@ def main():
                       staging / "docx", staging / "pdf", out / "big"):
         directory.mkdir(parents=True, exist_ok=True)
 
+    photos = make_photos(staging, random.Random(SEED + 1))
+    photo_rng = random.Random(SEED + 2)
     for kind in ("docx", "pdf"):
         sources = []
         for i in range(counts[kind]):
             title, paragraphs = document(rng, i)
+            chosen = (photo_rng.sample(photos, photo_rng.randint(1, 3))
+                      if photo_rng.random() < 0.5 else [])
             source = staging / kind / f"{kind}-{i:05d}.html"
-            source.write_text(html_of(title, paragraphs), encoding="utf-8")
+            source.write_text(html_of(title, paragraphs, chosen), encoding="utf-8")
             sources.append(source)
         done = [p for p in sources if (docs / kind / (p.stem + "." + kind)).exists()]
         todo = [p for p in sources if p not in done]

@@ -3,7 +3,7 @@
 # measured in the same run, written to bench/RESULTS.md.
 #
 #   bench/run.sh [SCALE]     SCALE of the generated batch (default 1.0 =
-#                            3,900 documents, about 150 MB)
+#                            3,900 documents, about 1 GB)
 #
 # Generated inputs live in bench/work/ (gitignored) and are reused by later
 # runs: the batch (bench/gen_corpus.py, LibreOffice-made .docx and .pdf, OFD,

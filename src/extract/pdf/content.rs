@@ -272,6 +272,9 @@ pub struct Context<'a> {
     pub caches: Caches,
     /// Optional-content groups hidden in the default view.
     pub hidden_groups: HashSet<ObjectId>,
+    /// The bytes the document was loaded from (from its `%PDF-` header), to
+    /// read the image data left in the file ([`super::elided`]).
+    pub source: &'a [u8],
 }
 
 impl<'a> Context<'a> {
@@ -288,6 +291,16 @@ impl<'a> Context<'a> {
             max_depth: max_depth.clamp(1, 64),
             caches: Caches::default(),
             hidden_groups: hidden_groups(doc),
+            source: &[],
+        }
+    }
+
+    /// The context for a document loaded from `bytes` (the whole buffer
+    /// given to lopdf).
+    pub fn with_source(self, bytes: &'a [u8]) -> Context<'a> {
+        Context {
+            source: super::elided::loaded_bytes(bytes),
+            ..self
         }
     }
 }

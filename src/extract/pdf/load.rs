@@ -6,8 +6,10 @@
 //! entry still in the trailer (`shared/docs/libraries.md`), so encryption is
 //! checked here, and the passwords the user gave are tried in turn.
 
+use super::elided;
 use crate::limits::Limits;
-use lopdf::{Document, LoadOptions};
+use lopdf::xref::XrefRecovery;
+use lopdf::{Document, LoadOptions, Object};
 
 /// How the file was protected.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,8 +32,44 @@ fn options(limits: &Limits, password: Option<&str>) -> LoadOptions {
     LoadOptions {
         password: password.map(String::from),
         max_decompressed_size: Some(usize::try_from(limits.max_part_bytes).unwrap_or(usize::MAX)),
+        filter: Some(elided::filter),
         ..LoadOptions::default()
     }
+}
+
+/// `Document::load_mem_with_options`, with the repair lopdf skips when a
+/// load filter is set: a file whose page tree does not load from its
+/// cross-reference data is loaded again with the table rebuilt by scanning
+/// (lopdf's own rule, in `Reader::read`).
+fn load(bytes: &[u8], options: LoadOptions) -> lopdf::Result<Document> {
+    let doc = Document::load_mem_with_options(bytes, options.clone())?;
+    let repairable = !doc.trailer.has(b"Encrypt")
+        && doc.xref_recovery != Some(XrefRecovery::Reconstructed)
+        && !page_tree_loaded(&doc);
+    if repairable {
+        let options = LoadOptions {
+            force_reconstruct: true,
+            ..options
+        };
+        if let Ok(rebuilt) = Document::load_mem_with_options(bytes, options)
+            && rebuilt.xref_recovery == Some(XrefRecovery::Reconstructed)
+            && page_tree_loaded(&rebuilt)
+        {
+            return Ok(rebuilt);
+        }
+    }
+    Ok(doc)
+}
+
+/// Whether the catalog leads to the root of a page tree with `/Kids`.
+fn page_tree_loaded(doc: &Document) -> bool {
+    doc.catalog()
+        .and_then(|catalog| catalog.get(b"Pages"))
+        .and_then(Object::as_reference)
+        .and_then(|root| doc.get_dictionary(root))
+        .and_then(|root| root.get_deref(b"Kids", doc))
+        .and_then(Object::as_array)
+        .is_ok()
 }
 
 /// Opens a PDF, or says in a sentence why it cannot be reviewed.
@@ -40,10 +78,9 @@ pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opene
     if objects > limits.max_pdf_objects {
         return Err(too_many_objects(objects, limits));
     }
-    let mut doc =
-        Document::load_mem_with_options(bytes, options(limits, None)).map_err(|error| {
-            format!("not a readable PDF (truncated or damaged beyond repair): {error}")
-        })?;
+    let mut doc = load(bytes, options(limits, None)).map_err(|error| {
+        format!("not a readable PDF (truncated or damaged beyond repair): {error}")
+    })?;
     // Encryption keys are derived from the trailer's /ID; without one
     // lopdf cannot even try the empty password. Readers treat a missing ID
     // as empty, so retry with `/ID [<> <>]` written into the trailer.
@@ -52,7 +89,7 @@ pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opene
         .flatten();
     let bytes: &[u8] = match &patched {
         Some(patched) => {
-            if let Ok(retried) = Document::load_mem_with_options(patched, options(limits, None)) {
+            if let Ok(retried) = load(patched, options(limits, None)) {
                 doc = retried;
             }
             patched
@@ -62,7 +99,7 @@ pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opene
     let opened = if still_encrypted(&doc) {
         let mut opened = None;
         for password in passwords {
-            if let Ok(doc) = Document::load_mem_with_options(bytes, options(limits, Some(password)))
+            if let Ok(doc) = load(bytes, options(limits, Some(password)))
                 && !still_encrypted(&doc)
             {
                 opened = Some(Opened {
@@ -107,7 +144,7 @@ pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opene
 
 /// Loads an earlier revision (a prefix of the file) the same way.
 pub fn open_revision(bytes: &[u8], limits: &Limits, password: Option<&str>) -> Option<Document> {
-    let doc = Document::load_mem_with_options(bytes, options(limits, password)).ok()?;
+    let doc = load(bytes, options(limits, password)).ok()?;
     (!still_encrypted(&doc) && doc.objects.len() <= limits.max_pdf_objects).then_some(doc)
 }
 
@@ -172,6 +209,61 @@ mod tests {
             b"xref\ntrailer << /Size 1 >> old\ntrailer\n<</ID [<> <>]/Size 2>>"
         );
         assert!(with_empty_id(b"no trailer here").is_none());
+    }
+
+    /// A saved one-page PDF whose objects all sit 64 bytes after where its
+    /// (readable) cross-reference table says.
+    fn shifted_pdf() -> Vec<u8> {
+        use lopdf::{Stream, dictionary};
+        let mut doc = Document::with_version("1.5");
+        let contents = doc.add_object(Stream::new(dictionary! {}, b"BT ET".to_vec()));
+        let pages = doc.new_object_id();
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages, "Contents" => contents,
+            "MediaBox" => vec![0.into(), 0.into(), 600.into(), 800.into()],
+        });
+        doc.objects.insert(
+            pages,
+            Object::Dictionary(
+                dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+            ),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+        doc.trailer.set("Root", catalog);
+        let mut saved = Vec::new();
+        doc.save_to(&mut saved).unwrap();
+        let header_end = saved.iter().position(|&byte| byte == b'\n').unwrap() + 1;
+        let startxref = saved.windows(9).rposition(|w| w == b"startxref").unwrap();
+        let xref: usize = String::from_utf8_lossy(&saved[startxref + 9..])
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let mut shifted = saved[..header_end].to_vec();
+        shifted.extend_from_slice(&[b'%'; 63]);
+        shifted.push(b'\n');
+        shifted.extend_from_slice(&saved[header_end..startxref]);
+        shifted.extend_from_slice(format!("startxref\n{}\n%%EOF\n", xref + 64).as_bytes());
+        shifted
+    }
+
+    #[test]
+    fn a_page_tree_the_table_misplaces_is_found_by_rebuilding() {
+        let bytes = shifted_pdf();
+        // lopdf repairs this only when no load filter is set.
+        let filtered = Document::load_mem_with_options(
+            &bytes,
+            LoadOptions {
+                filter: Some(elided::filter),
+                ..LoadOptions::default()
+            },
+        )
+        .unwrap();
+        assert!(filtered.get_pages().is_empty());
+        let opened = open(&bytes, &Limits::default(), &[]).unwrap();
+        assert_eq!(opened.doc.get_pages().len(), 1);
+        assert_eq!(opened.doc.xref_recovery, Some(XrefRecovery::Reconstructed));
     }
 
     #[test]

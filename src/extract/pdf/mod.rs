@@ -20,6 +20,7 @@ mod attachments;
 mod cmap;
 mod collections;
 mod content;
+mod elided;
 mod encodings;
 mod fonts;
 mod layout;
@@ -51,7 +52,8 @@ pub fn extract(request: &Request<'_>) -> Extraction {
     protection_notice(&opened.protection, &mut extraction);
 
     let budget = Budget::new(limits);
-    let context = Context::new(doc, &budget, request.deadline, limits.max_depth);
+    let context =
+        Context::new(doc, &budget, request.deadline, limits.max_depth).with_source(request.bytes);
     let pages = doc.get_pages();
     extraction.pages = Some(pages.len() as u32);
     if pages.is_empty() {

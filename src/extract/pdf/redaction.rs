@@ -46,38 +46,67 @@ pub struct Hidden {
     pub annotation: bool,
 }
 
+/// What a fill's own properties say about it as a black box.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Candidate {
+    Dark,
+    /// An image XObject that is dark only if its pixels are: decided when a
+    /// glyph is found under it, since decoding images is the expensive part.
+    Image(lopdf::ObjectId),
+    No,
+}
+
+fn candidate(fill: &Fill, page_area: f64) -> Candidate {
+    if fill.rect.width() <= MIN_SIDE || fill.rect.height() <= MIN_SIDE {
+        return Candidate::No;
+    }
+    let dark = |luminance: f32| {
+        if f64::from(luminance) <= DARK {
+            Candidate::Dark
+        } else {
+            Candidate::No
+        }
+    };
+    match (fill.kind, fill.luminance) {
+        (FillKind::Path, Some(luminance)) => dark(luminance),
+        (FillKind::Image(_) | FillKind::InlineImage, _)
+            if fill.rect.area() > MAX_IMAGE_SHARE * page_area =>
+        {
+            Candidate::No
+        }
+        (_, Some(luminance)) => dark(luminance),
+        (FillKind::Image(Some(id)), None) => Candidate::Image(id),
+        _ => Candidate::No,
+    }
+}
+
 /// Text hidden under dark fills drawn over it.
 pub fn under_fills(context: &Context<'_>, content: &PageContent) -> Vec<Hidden> {
     let page_area = content
         .page_box
         .map(|rect| rect.area())
         .unwrap_or(f64::INFINITY);
-    let mut image_darkness: HashMap<usize, bool> = HashMap::new();
-    let mut is_dark = |index: usize, fill: &Fill| -> bool {
-        if fill.rect.width() <= MIN_SIDE || fill.rect.height() <= MIN_SIDE {
-            return false;
-        }
-        match (fill.kind, fill.luminance) {
-            (FillKind::Path, Some(luminance)) => f64::from(luminance) <= DARK,
-            (FillKind::Image(_) | FillKind::InlineImage, _)
-                if fill.rect.area() > MAX_IMAGE_SHARE * page_area =>
-            {
-                false
-            }
-            (_, Some(luminance)) => f64::from(luminance) <= DARK,
-            (FillKind::Image(Some(id)), None) => *image_darkness
-                .entry(index)
-                .or_insert_with(|| image_is_dark(context, id)),
-            _ => false,
-        }
-    };
-    let dark: Vec<usize> = (0..content.fills.len())
-        .filter(|&index| is_dark(index, &content.fills[index]))
+    let candidates: Vec<Candidate> = content
+        .fills
+        .iter()
+        .map(|fill| candidate(fill, page_area))
         .collect();
-    if dark.is_empty() {
+    let maybe_dark: Vec<usize> = (0..content.fills.len())
+        .filter(|&index| candidates[index] != Candidate::No)
+        .collect();
+    if maybe_dark.is_empty() {
         return Vec::new();
     }
-    let dark = Grid::new(&content.fills, dark);
+    let dark = Grid::new(&content.fills, maybe_dark);
+    // The same image drawn twice is decoded once.
+    let mut image_darkness: HashMap<lopdf::ObjectId, bool> = HashMap::new();
+    let mut is_dark = |index: usize| match candidates[index] {
+        Candidate::Dark => true,
+        Candidate::Image(id) => *image_darkness
+            .entry(id)
+            .or_insert_with(|| image_is_dark(context, id)),
+        Candidate::No => false,
+    };
     let light = Grid::new(
         &content.fills,
         (0..content.fills.len())
@@ -106,7 +135,7 @@ pub fn under_fills(context: &Context<'_>, content: &PageContent) -> Vec<Hidden> 
         };
         let Some(cover) = dark
             .near(&core)
-            .filter(|&index| hides(&content.fills[index]))
+            .filter(|&index| hides(&content.fills[index]) && is_dark(index))
             .max_by_key(|&index| content.fills[index].seq)
         else {
             continue;
@@ -347,6 +376,18 @@ fn image_is_dark(context: &Context<'_>, id: lopdf::ObjectId) -> bool {
         }
         _ => return false,
     };
+    let restored;
+    let stream = if super::elided::is_elided(stream) {
+        match super::elided::restore(context.source, doc, id, stream) {
+            Some(stream) => {
+                restored = stream;
+                &restored
+            }
+            None => return false,
+        }
+    } else {
+        stream
+    };
     let Ok(data) = context.budget.decode(stream) else {
         return false;
     };
@@ -406,7 +447,136 @@ fn get_name_of<'a>(doc: &'a lopdf::Document, object: Option<&'a Object>) -> Opti
 
 #[cfg(test)]
 mod tests {
+    use super::super::{content, elided, load, streams::Budget};
     use super::*;
+    use crate::limits::{Deadline, Limits};
+    use lopdf::{Document, Stream, dictionary};
+
+    /// Gray pixels: large enough for the image to be left in the file.
+    const SIDE: usize = 320;
+
+    /// A saved one-page PDF: a line of text and an 8-bit gray image of one
+    /// `shade`, drawn over the text when `image_on_top`, else under it.
+    fn pdf_with_image(shade: u8, image_on_top: bool) -> Vec<u8> {
+        let mut doc = Document::with_version("1.5");
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        });
+        let image = doc.add_object(Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Image", "Width" => SIDE as i64,
+                "Height" => SIDE as i64, "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+            },
+            vec![shade; SIDE * SIDE],
+        ));
+        let text = "BT /F1 12 Tf 72 700 Td (Secret 12345) Tj ET";
+        let box_ = "q 110 0 0 20 68 694 cm /Im0 Do Q";
+        let drawing = if image_on_top {
+            format!("{text} {box_}")
+        } else {
+            format!("{box_} {text}")
+        };
+        let contents = doc.add_object(Stream::new(dictionary! {}, drawing.into_bytes()));
+        let pages = doc.new_object_id();
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages, "Contents" => contents,
+            "MediaBox" => vec![0.into(), 0.into(), 600.into(), 800.into()],
+            "Resources" => dictionary! {
+                "Font" => dictionary! { "F1" => font },
+                "XObject" => dictionary! { "Im0" => image },
+            },
+        });
+        doc.objects.insert(
+            pages,
+            Object::Dictionary(
+                dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+            ),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+        doc.trailer.set("Root", catalog);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        bytes
+    }
+
+    /// Opens `bytes` as the extractor does and checks the page's fills, with
+    /// the image data read back from `source`; also says whether the image
+    /// was left in the file and whether the budget was hit.
+    fn check(bytes: &[u8], source: &[u8], limits: &Limits) -> (Vec<Hidden>, bool, bool) {
+        let opened = load::open(bytes, limits, &[]).unwrap();
+        let doc = &opened.doc;
+        let elided = doc
+            .objects
+            .values()
+            .any(|object| matches!(object, Object::Stream(stream) if elided::is_elided(stream)));
+        let budget = Budget::new(limits);
+        let context = Context::new(doc, &budget, Deadline::never(), 16).with_source(source);
+        let page = *doc.get_pages().values().next().unwrap();
+        let content = content::interpret_page(&context, page);
+        let hidden = under_fills(&context, &content);
+        (hidden, elided, !budget.hits().is_empty())
+    }
+
+    #[test]
+    fn a_dark_image_left_in_the_file_is_read_back_and_judged_dark() {
+        let bytes = pdf_with_image(0, true);
+        let (hidden, elided, _) = check(&bytes, &bytes, &Limits::default());
+        assert!(elided, "the image data stays in the file");
+        assert_eq!(hidden.len(), 1, "{hidden:?}");
+        assert_eq!(hidden[0].text, "Secret 12345");
+        assert_eq!(hidden[0].cover, "a dark image");
+    }
+
+    #[test]
+    fn a_light_image_left_in_the_file_hides_nothing() {
+        let bytes = pdf_with_image(230, true);
+        let (hidden, elided, _) = check(&bytes, &bytes, &Limits::default());
+        assert!(elided);
+        assert!(hidden.is_empty(), "{hidden:?}");
+    }
+
+    #[test]
+    fn junk_before_the_header_does_not_shift_the_image_data() {
+        let mut bytes = b"junk from a mail gateway\r\n".to_vec();
+        bytes.extend(pdf_with_image(0, true));
+        let (hidden, elided, _) = check(&bytes, &bytes, &Limits::default());
+        assert!(elided);
+        assert_eq!(hidden.len(), 1, "{hidden:?}");
+    }
+
+    #[test]
+    fn image_data_that_does_not_match_what_was_loaded_is_not_used() {
+        let bytes = pdf_with_image(0, true);
+        let mut other = bytes.clone();
+        let start = other
+            .windows(SIDE * 4)
+            .position(|w| w.iter().all(|&b| b == 0))
+            .unwrap();
+        other[start + 10] = 0xFF;
+        let (hidden, elided, _) = check(&bytes, &other, &Limits::default());
+        assert!(elided);
+        assert!(hidden.is_empty(), "{hidden:?}");
+    }
+
+    #[test]
+    fn an_image_is_decoded_only_when_text_lies_under_it() {
+        // A budget too small for the image: decoding it is recorded as a hit.
+        let limits = Limits {
+            max_document_bytes: (SIDE * SIDE / 2) as u64,
+            ..Limits::default()
+        };
+        let (hidden, _, decoded) = check(&pdf_with_image(0, true), &[], &limits);
+        // Its data cannot be found in an empty source: nothing decoded.
+        assert!(hidden.is_empty() && !decoded);
+        let bytes = pdf_with_image(0, true);
+        let (_, _, decoded) = check(&bytes, &bytes, &limits);
+        assert!(decoded, "the image over the text is decoded");
+        let bytes = pdf_with_image(0, false);
+        let (hidden, _, decoded) = check(&bytes, &bytes, &limits);
+        assert!(hidden.is_empty());
+        assert!(!decoded, "the image under the text is not decoded");
+    }
 
     #[test]
     fn placeholder_text_is_not_reported() {

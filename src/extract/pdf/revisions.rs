@@ -103,7 +103,8 @@ pub fn read(
         }
         revisions += 1;
         let label = format!("earlier revision {} (file cut at byte {end})", index + 1);
-        let context = Context::new(&doc, budget, request.deadline, request.limits.max_depth);
+        let context = Context::new(&doc, budget, request.deadline, request.limits.max_depth)
+            .with_source(&request.bytes[..end]);
         for (number, page_id) in doc.get_pages() {
             if request.deadline.passed() {
                 break;

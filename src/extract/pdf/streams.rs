@@ -59,6 +59,13 @@ impl Budget {
 
     /// Decodes a stream's data through its filters, within the caps.
     pub fn decode(&self, stream: &Stream) -> Result<Vec<u8>, DecodeError> {
+        if super::elided::is_elided(stream) {
+            // Its data is in the file, not in `content`: decoding the empty
+            // content would read as an empty stream.
+            return Err(DecodeError::Corrupt(String::from(
+                "the stream's data was left in the file and not read back",
+            )));
+        }
         let remaining = self.remaining.get();
         let limit = self.per_stream.min(remaining);
         let limit_usize = usize::try_from(limit).unwrap_or(usize::MAX);
@@ -95,7 +102,7 @@ impl Budget {
     /// damage is reported instead of passing silently (lopdf returns the
     /// partial data of a broken deflate stream as if it were whole).
     pub fn decode_lenient(&self, stream: &Stream) -> Result<Decoded, DecodeError> {
-        if !is_plain_flate(stream) {
+        if !is_plain_flate(stream) || super::elided::is_elided(stream) {
             return self.decode(stream).map(|bytes| Decoded {
                 bytes,
                 damage: None,

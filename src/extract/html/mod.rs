@@ -18,6 +18,8 @@
 //! do not fit is not trusted blindly: detection takes over and the
 //! extraction says so.
 
+mod flat;
+
 use super::Request;
 use crate::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
 use encoding_rs::Encoding;
@@ -35,6 +37,12 @@ pub fn extract(request: &Request<'_>) -> Extraction {
             Some(Part::Body.as_str().to_owned()),
             note.clone(),
         ));
+    }
+    let cap = request.limits.max_depth.saturating_mul(HTML_DEPTH_FACTOR);
+    let depth = flat::nesting_depth(&decoded.text, request.deadline);
+    if depth > cap {
+        read_flat(request, &decoded.text, depth, cap, &mut out);
+        return out;
     }
     let (document, complete) = parse(&decoded.text, request.deadline);
     if !complete {
@@ -84,6 +92,37 @@ pub fn extract(request: &Request<'_>) -> Extraction {
         });
     }
     out
+}
+
+/// Web pages nest elements far deeper than document XML (frameworks wrap
+/// everything in `<div>`s; legacy pages leave `<font>`s unclosed), so HTML
+/// is allowed this many times `--max-depth` (1,024 by default; browsers
+/// themselves stop nesting at 512).
+const HTML_DEPTH_FACTOR: usize = 16;
+
+/// A page nested deeper than the cap: its text from the tokens (see
+/// [`flat`]), said to be partial.
+fn read_flat(request: &Request<'_>, text: &str, depth: usize, cap: usize, out: &mut Extraction) {
+    let page = flat::read(text, request.deadline);
+    out.problems.push(Problem::partial(
+        None,
+        format!(
+            "elements nest {depth} levels deep, over the limit of {cap} for HTML ({HTML_DEPTH_FACTOR} × --max-depth): the page was read from its tags without building it, so hidden content is not told apart from visible content"
+        ),
+    ));
+    if !page.complete {
+        out.problems.push(Problem::partial(
+            None,
+            format!(
+                "time budget of {} s exceeded (--timeout) while reading: the rest of the page is not read",
+                request.limits.time_budget.as_secs()
+            ),
+        ));
+    }
+    out.push(Segment::new(Part::Body, page.text));
+    for comment in page.comments {
+        out.push(Segment::new(Part::Hidden, comment).with_label("HTML comment"));
+    }
 }
 
 /// Parses in slices so the time budget is checked as parsing goes:
@@ -1022,7 +1061,12 @@ mod tests {
 
     #[test]
     fn parsing_stops_at_the_time_budget() {
-        let limits = Limits::default();
+        // The depth cap lifted, so the tree builder's slowness is what the
+        // budget has to stop.
+        let limits = Limits {
+            max_depth: 1_000_000,
+            ..Limits::default()
+        };
         let deep = "<div>".repeat(200_000) + "深层文字";
         let request = Request {
             bytes: deep.as_bytes(),
@@ -1039,8 +1083,58 @@ mod tests {
     }
 
     #[test]
+    fn pages_nested_too_deep_are_read_from_their_tags() {
+        let deep = format!(
+            "<html><head><title>标题</title><style>.x{{color:red}}</style></head><body>{}<p>机密★1年</p><!-- 内部意见 --><table><tr><td>姓名</td><td>张三</td></tr></table><script>var a = '<div>';</script>{}</body></html>",
+            "<div>".repeat(5_000),
+            "</div>".repeat(5_000)
+        );
+        let extraction = read(deep.as_bytes());
+        assert_eq!(extraction.status(), ExtractionStatus::Partial);
+        assert!(
+            extraction.problems[0]
+                .message
+                .contains("elements nest 5001 levels deep, over the limit of 1024"),
+            "{:?}",
+            extraction.problems
+        );
+        let text = body(&extraction);
+        assert!(text.contains("机密★1年"), "{text}");
+        assert!(text.contains("姓名\t张三"), "{text}");
+        assert!(
+            !text.contains("color:red") && !text.contains("var a"),
+            "{text}"
+        );
+        assert_eq!(
+            labelled(&extraction, Part::Hidden, "HTML comment"),
+            vec!["内部意见"]
+        );
+    }
+
+    #[test]
+    fn unclosed_paragraphs_and_nesting_under_the_cap_are_parsed_normally() {
+        // Legacy pages leave thousands of <p>, <li> and <td> unclosed: the
+        // tree stays flat, so they are not "deep".
+        let legacy = format!(
+            "<html><body>{}<ul>{}</ul>{}机密★1年{}</body></html>",
+            "<p>段落".repeat(3_000),
+            "<li>条目".repeat(3_000),
+            "<div>".repeat(1_000),
+            "</div>".repeat(1_000)
+        );
+        let extraction = read(legacy.as_bytes());
+        assert_eq!(
+            extraction.status(),
+            ExtractionStatus::Complete,
+            "{:?}",
+            extraction.problems
+        );
+        assert!(body(&extraction).contains("机密★1年"));
+    }
+
+    #[test]
     fn planted_fixture() {
-        let extraction = read(include_bytes!("../../fixtures/html/planted.html"));
+        let extraction = read(include_bytes!("../../../fixtures/html/planted.html"));
         assert_eq!(extraction.status(), ExtractionStatus::Complete);
         let text = body(&extraction);
         assert!(
@@ -1078,11 +1172,11 @@ mod tests {
 
     #[test]
     fn gbk_fixtures() {
-        let declared = read(include_bytes!("../../fixtures/html/gbk_declared.html"));
+        let declared = read(include_bytes!("../../../fixtures/html/gbk_declared.html"));
         assert_eq!(declared.encoding.as_deref(), Some("gb18030"));
         assert!(body(&declared).contains("秘密★5年"));
         assert_eq!(labelled(&declared, Part::Metadata, "title"), ["内部通知"]);
-        let undeclared = read(include_bytes!("../../fixtures/html/gbk_undeclared.html"));
+        let undeclared = read(include_bytes!("../../../fixtures/html/gbk_undeclared.html"));
         assert_eq!(undeclared.encoding.as_deref(), Some("gb18030"));
         assert!(body(&undeclared).contains("内部资料，注意保存"));
         assert_eq!(undeclared.status(), ExtractionStatus::Complete);
