@@ -1,19 +1,23 @@
 //! The batch: walk the inputs, review documents in parallel, keep order.
 //!
-//! Documents are reviewed independently on a rayon pool; results are
-//! collected in input order (inputs are sorted by path first), so the review
-//! is byte-for-byte the same whatever `--jobs` is. Only each document's
-//! review is kept, never its text, so memory does not grow with the batch.
+//! Documents are reviewed independently on a rayon pool. Each finished
+//! review goes at once to a [`Spill`] (a temporary file), never the
+//! document's text nor the reviews of the whole batch: memory does not grow
+//! with the number of files beyond a small index entry and the input list
+//! (see `docs/README-hardening.md`). The spill is read back sorted by path,
+//! so the review is byte-for-byte the same whatever `--jobs` is.
 
 use crate::extract::Format;
-use crate::review::{DocumentReview, LimitsInfo, Review, RunOptions, SCHEMA, Summary, ToolInfo};
+use crate::review::{DocumentReview, LimitsInfo, Review, RunOptions, SCHEMA, ToolInfo};
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, review_document, scan_shared};
+use crate::spill::{Spill, Spilled};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::io::{BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// One file to review.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,6 +132,9 @@ pub fn collect_files(selection: &Selection) -> Result<Vec<InputFile>, String> {
     }
     files.sort_by(|a, b| a.display.cmp(&b.display));
     files.dedup_by(|a, b| a.display == b.display);
+    // The list lives as long as the batch: give back the room its growth
+    // left over.
+    files.shrink_to_fit();
     Ok(files)
 }
 
@@ -236,12 +243,15 @@ pub enum BatchError {
     Setup(String),
     /// The user pressed Ctrl-C: how many files had been reviewed.
     Interrupted { done: usize, total: usize },
+    /// Finished reviews could not be kept in (or read back from) the
+    /// temporary file; the message says why.
+    Storage(String),
 }
 
 impl std::fmt::Display for BatchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BatchError::Setup(message) => f.write_str(message),
+            BatchError::Setup(message) | BatchError::Storage(message) => f.write_str(message),
             BatchError::Interrupted { done, total } => write!(
                 f,
                 "interrupted after {done} of {total} files; no report written"
@@ -250,16 +260,46 @@ impl std::fmt::Display for BatchError {
     }
 }
 
-/// Reviews every file and assembles the batch review.
-///
-/// After Ctrl-C no new file is started and files being read are abandoned;
-/// the batch then returns [`BatchError::Interrupted`] rather than a review
-/// that would silently lack documents.
+/// A finished batch: everything of the review but its documents, which
+/// wait in a [`Spilled`] file to be streamed into the reports.
+#[derive(Debug)]
+pub struct BatchReview {
+    /// The review with no documents; its summary counts them all.
+    pub head: Review,
+    pub documents: Spilled,
+}
+
+impl BatchReview {
+    /// The whole review in memory, for the commands that need every
+    /// document at once (the interactive `review`).
+    pub fn into_review(self) -> Result<Review, BatchError> {
+        self.documents
+            .into_review(self.head)
+            .map_err(BatchError::Storage)
+    }
+}
+
+/// Reviews every file and assembles the batch review in memory.
 pub fn run(
     files: &[InputFile],
     rules: &RuleSet,
     options: &BatchOptions,
 ) -> Result<Review, BatchError> {
+    run_spilled(files, rules, options, &|_| {})?.into_review()
+}
+
+/// Reviews every file; each finished review first goes through `each`
+/// (the decisions of `scan --decisions`) and then to the spill.
+///
+/// After Ctrl-C no new file is started and files being read are abandoned;
+/// the batch then returns [`BatchError::Interrupted`] rather than a review
+/// that would silently lack documents.
+pub fn run_spilled(
+    files: &[InputFile],
+    rules: &RuleSet,
+    options: &BatchOptions,
+    each: &(dyn Fn(&mut DocumentReview) + Sync),
+) -> Result<BatchReview, BatchError> {
     let started_at = now_rfc3339();
     let bar = progress_bar(files.len(), options.progress);
     let findings_so_far = AtomicUsize::new(0);
@@ -271,30 +311,50 @@ pub fn run(
     let pool = builder
         .build()
         .map_err(|e| BatchError::Setup(format!("cannot start worker threads: {e}")))?;
-    let per_file: Vec<Option<Vec<DocumentReview>>> = pool.install(|| {
-        files
-            .par_iter()
-            .map(|file| {
-                if crate::interrupt::requested() {
-                    return None;
+    let spill = Mutex::new(Spill::with_capacity(files.len()).map_err(BatchError::Storage)?);
+    let storage_failure: Mutex<Option<String>> = Mutex::new(None);
+    // Once the spill has failed the batch cannot produce a review: stop
+    // starting files rather than read them for nothing.
+    let storage_failed = AtomicBool::new(false);
+    let failed = |message: String| {
+        let mut slot = storage_failure.lock().unwrap_or_else(|e| e.into_inner());
+        slot.get_or_insert(message);
+        storage_failed.store(true, Ordering::Relaxed);
+    };
+    pool.install(|| {
+        files.par_iter().enumerate().for_each(|(index, file)| {
+            if crate::interrupt::requested() || storage_failed.load(Ordering::Relaxed) {
+                return;
+            }
+            #[cfg(debug_assertions)]
+            interrupt_hook(file);
+            let mut reviews = scan_file(file, rules, &options.scan);
+            if crate::interrupt::requested() {
+                // Possibly abandoned half-way: not a review to keep.
+                return;
+            }
+            done.fetch_add(1, Ordering::Relaxed);
+            if let Some(bar) = &bar {
+                let found: usize = reviews.iter().map(|r| r.findings.len()).sum();
+                let total = findings_so_far.fetch_add(found, Ordering::Relaxed) + found;
+                bar.set_message(format!("{total} findings · {}", file.display));
+                bar.inc(1);
+            }
+            let mut lines = Vec::with_capacity(reviews.len());
+            for review in &mut reviews {
+                each(review);
+                match Spill::encode(review) {
+                    Ok(line) => lines.push(line),
+                    Err(message) => return failed(message),
                 }
-                #[cfg(debug_assertions)]
-                interrupt_hook(file);
-                let reviews = scan_file(file, rules, &options.scan);
-                if crate::interrupt::requested() {
-                    // Possibly abandoned half-way: not a review to keep.
-                    return None;
+            }
+            let mut spill = spill.lock().unwrap_or_else(|e| e.into_inner());
+            for (member, (review, line)) in reviews.iter().zip(&lines).enumerate() {
+                if let Err(message) = spill.push(review, line, index, member, &file.display) {
+                    return failed(message);
                 }
-                done.fetch_add(1, Ordering::Relaxed);
-                if let Some(bar) = &bar {
-                    let found: usize = reviews.iter().map(|r| r.findings.len()).sum();
-                    let total = findings_so_far.fetch_add(found, Ordering::Relaxed) + found;
-                    bar.set_message(format!("{total} findings · {}", file.display));
-                    bar.inc(1);
-                }
-                Some(reviews)
-            })
-            .collect()
+            }
+        })
     });
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -305,15 +365,23 @@ pub fn run(
             total: files.len(),
         });
     }
-    let mut documents: Vec<DocumentReview> = per_file.into_iter().flatten().flatten().collect();
-    documents.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Review {
+    let failure = storage_failure
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(message) = failure {
+        return Err(BatchError::Storage(message));
+    }
+    let spill = spill.into_inner().unwrap_or_else(|e| e.into_inner());
+    let documents = spill
+        .finish(|index| files.get(index).map_or("", |file| file.display.as_str()))
+        .map_err(BatchError::Storage)?;
+    let head = Review {
         schema: SCHEMA.to_owned(),
         tool: ToolInfo::current(),
         started_at,
         rules: rules.info(),
-        summary: Summary::of(&documents),
-        documents,
+        summary: documents.tally().summary.clone(),
+        documents: Vec::new(),
         options: Some(RunOptions {
             show_match: options.scan.show_match,
             explain: options.scan.explain,
@@ -322,7 +390,8 @@ pub fn run(
             shard: None,
         }),
         decisions: None,
-    })
+    };
+    Ok(BatchReview { head, documents })
 }
 
 /// Test-only hook of debug builds: starting a file whose path contains

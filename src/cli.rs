@@ -9,10 +9,12 @@ use crate::batch::{self, BatchOptions, Selection};
 use crate::document::Part;
 use crate::limits::Limits;
 use crate::report::{self, FailOn};
+use crate::review::Review;
 use crate::rules::{
     PackSource, RuleError, RuleSet, builtin_sources, load_sources, sources_from_path,
 };
 use crate::scan::ScanOptions;
+use crate::spill::{DocumentSource, Spilled};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -384,7 +386,7 @@ impl Failure {
 impl From<batch::BatchError> for Failure {
     fn from(error: batch::BatchError) -> Failure {
         let code = match error {
-            batch::BatchError::Setup(_) => 2,
+            batch::BatchError::Setup(_) | batch::BatchError::Storage(_) => 2,
             batch::BatchError::Interrupted { .. } => crate::interrupt::EXIT_CODE,
         };
         Failure {
@@ -502,24 +504,38 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
             ..ScanOptions::default()
         },
     };
-    let mut review = batch::run(&files, &rules, &options)?;
+    let mut batch = batch::run_spilled(&files, &rules, &options, &|document| {
+        audit.apply_to_document(document)
+    })?;
+    // The walk list is not needed any more; the reports may be long to write.
+    drop(files);
     if let (Some(cache), Some(directory)) = (&cache, &args.cache)
         && !args.quiet
     {
         eprintln!("cache {}: {}", directory.display(), cache.stats());
     }
-    audit.finish(&mut review)?;
-    write_reports(&review, &outputs, &form, args.quiet)?;
+    audit.finish(&mut batch.head);
+    let reviewed = Reviewed::spilled(&batch.head, &batch.documents);
+    write_reports(&reviewed, &outputs, &form, args.quiet)?;
     if stdout_wanted {
-        let bytes = render(&review, stdout_format, &form, stdout_colour(), args.quiet)?;
-        write_stdout(&bytes)?;
+        write_stdout_with(&mut |out| {
+            render_to(
+                &reviewed,
+                stdout_format,
+                &form,
+                stdout_colour(),
+                args.quiet,
+                out,
+            )
+        })?;
     }
     let fail_on = match args.fail_on {
         FailOnArg::Review => FailOn::Review,
         FailOnArg::Block => FailOn::Block,
         FailOnArg::Never => FailOn::Never,
     };
-    Ok(audit.exit_code(report::exit_code(&review, fail_on), &review))
+    let code = report::exit_code_of(batch.documents.tally(), fail_on);
+    Ok(audit.exit_code(code, &batch.head))
 }
 
 /// `prepub report`: renders a saved review; never rescans.
@@ -541,10 +557,12 @@ fn report_command(args: ReportArgs) -> Result<i32, Failure> {
     let review = report::json::parse(&bytes)
         .map_err(|e| Failure::usage(format!("{}: {e}", args.review.display())))?;
     let form = args.form.options();
-    write_reports(&review, &outputs, &form, false)?;
+    let reviewed = Reviewed::whole(&review);
+    write_reports(&reviewed, &outputs, &form, false)?;
     if outputs.is_empty() {
-        let bytes = render(&review, stdout_format, &form, stdout_colour(), false)?;
-        write_stdout(&bytes)?;
+        write_stdout_with(&mut |out| {
+            render_to(&reviewed, stdout_format, &form, stdout_colour(), false, out)
+        })?;
     }
     Ok(0)
 }
@@ -586,6 +604,56 @@ fn stdout_colour() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
+/// A review to render: whole in memory (a saved review), or a scanned batch
+/// whose documents wait in a spill file. The reports that can be streamed
+/// (all but DOCX) read the documents one at a time either way; a DOCX is
+/// built whole by the crate that writes it and, for a spilled batch, reads
+/// the documents back into memory.
+pub(crate) struct Reviewed<'a> {
+    /// For a spilled batch, a review without documents.
+    head: &'a Review,
+    spilled: Option<&'a Spilled>,
+    loaded: std::cell::OnceCell<Review>,
+}
+
+impl<'a> Reviewed<'a> {
+    pub(crate) fn whole(review: &'a Review) -> Reviewed<'a> {
+        Reviewed {
+            head: review,
+            spilled: None,
+            loaded: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub(crate) fn spilled(head: &'a Review, documents: &'a Spilled) -> Reviewed<'a> {
+        Reviewed {
+            head,
+            spilled: Some(documents),
+            loaded: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn documents(&self) -> &dyn DocumentSource {
+        match self.spilled {
+            Some(spilled) => spilled,
+            None => &self.head.documents,
+        }
+    }
+
+    /// The review with every document in memory.
+    fn in_memory(&self) -> Result<&Review, String> {
+        let Some(spilled) = self.spilled else {
+            return Ok(self.head);
+        };
+        if let Some(review) = self.loaded.get() {
+            return Ok(review);
+        }
+        let mut review = self.head.clone();
+        review.documents = spilled.load()?;
+        Ok(self.loaded.get_or_init(|| review))
+    }
+}
+
 /// Renders every requested report from the one review and writes each
 /// atomically. Files never get colour.
 ///
@@ -593,15 +661,25 @@ fn stdout_colour() -> bool {
 /// into place, and none is if Ctrl-C arrived meanwhile: an interrupted run
 /// leaves no report, not even some of them.
 fn write_reports(
-    review: &crate::review::Review,
+    reviewed: &Reviewed<'_>,
     outputs: &[(PathBuf, OutputFormat)],
     form: &report::RenderOptions,
     quiet: bool,
 ) -> Result<(), Failure> {
     let mut staged = Vec::with_capacity(outputs.len());
     for (path, format) in outputs {
-        let bytes = render(review, *format, form, false, quiet)?;
-        staged.push(report::stage(path, &bytes).map_err(Failure::usage)?);
+        let mut failure = None;
+        let stage = report::stage_with(path, &mut |out| {
+            render_to(reviewed, *format, form, false, quiet, out).map_err(|e| {
+                let message = e.message.clone();
+                failure = Some(e);
+                message
+            })
+        });
+        match stage {
+            Ok(report) => staged.push(report),
+            Err(message) => return Err(failure.unwrap_or_else(|| Failure::usage(message))),
+        }
         #[cfg(debug_assertions)]
         slow_write_hook();
     }
@@ -629,14 +707,100 @@ fn slow_write_hook() {
     }
 }
 
-fn render(
-    review: &crate::review::Review,
+/// Streams standard output through `write`, buffered. A closed pipe
+/// (`prepub … | head`) is not an error worth a message: the rest of the
+/// output is dropped quietly.
+fn write_stdout_with(
+    write: &mut dyn FnMut(&mut dyn Write) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let mut out = ClosablePipe {
+        inner: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+        closed: false,
+    };
+    write(&mut out)?;
+    out.flush().map_err(|e| Failure {
+        code: 2,
+        message: format!("cannot write to standard output: {e}"),
+    })
+}
+
+/// A writer that turns a broken pipe into silence.
+struct ClosablePipe<W: Write> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> Write for ClosablePipe<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(bytes.len());
+        }
+        match self.inner.write(bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(bytes.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+/// Writes one report of `reviewed` in `format` to `out`.
+fn render_to(
+    reviewed: &Reviewed<'_>,
     format: OutputFormat,
     form: &report::RenderOptions,
     colour: bool,
     quiet: bool,
-) -> Result<Vec<u8>, Failure> {
-    let rendered = match format {
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let head = reviewed.head;
+    let documents = reviewed.documents();
+    let written = match format {
+        OutputFormat::Json => report::json::write(head, documents, out),
+        OutputFormat::Text => {
+            let options = report::text::TextOptions { colour, quiet };
+            report::text::write(head, documents, &options, out)
+        }
+        OutputFormat::Csv => report::csv::write(documents, form, out),
+        OutputFormat::Junit => report::junit::write(head, documents, form, out),
+        OutputFormat::Html => report::html::write(head, documents, form, out),
+        OutputFormat::Markdown => report::markdown::write(head, documents, form, out),
+        OutputFormat::Sarif => report::sarif::write(head, documents, form, out),
+        OutputFormat::Docx => reviewed.in_memory().and_then(|review| {
+            let bytes = render(review, format, form, colour, quiet)?;
+            out.write_all(&bytes)
+                .map_err(|e| format!("cannot write: {e}"))
+        }),
+    };
+    written.map_err(|e| Failure {
+        code: 2,
+        message: format!("cannot render the {format:?} report: {e}"),
+    })
+}
+
+/// Renders a whole in-memory review in `format`.
+fn render(
+    review: &Review,
+    format: OutputFormat,
+    form: &report::RenderOptions,
+    colour: bool,
+    quiet: bool,
+) -> Result<Vec<u8>, String> {
+    match format {
         OutputFormat::Json => report::json::render(review),
         OutputFormat::Text => Ok(report::text::render(
             review,
@@ -648,11 +812,7 @@ fn render(
         OutputFormat::Sarif => report::sarif::render(review, form),
         OutputFormat::Junit => report::junit::render(review, form),
         OutputFormat::Csv => report::csv::render(review, form),
-    };
-    rendered.map_err(|e| Failure {
-        code: 2,
-        message: format!("cannot render the {format:?} report: {e}"),
-    })
+    }
 }
 
 fn rules_command(command: RulesCommand) -> Result<i32, Failure> {

@@ -8,7 +8,7 @@ use crate::cli::{Failure, LimitArgs, RuleArgs, load_rules, write_stdout};
 use crate::decisions::{self, Decisions};
 use crate::interactive::{ReviewSession, run_terminal};
 use crate::report;
-use crate::review::{DecisionsInfo, Review};
+use crate::review::{DecisionsInfo, DocumentReview, Review};
 use crate::rules::sources_from_path;
 use crate::scan::ScanOptions;
 use crate::shard::{self, Shard};
@@ -44,7 +44,9 @@ pub struct ScanAuditArgs {
 /// The decisions a scan will apply, loaded before anything is scanned so a
 /// broken decisions file stops the run (exit 2) at once.
 pub struct ScanAudit {
-    decisions: Option<(decisions::Loaded, String)>,
+    /// The decisions, and the day their expiry is judged against (as given
+    /// and parsed).
+    decisions: Option<(decisions::Loaded, String, time::Date)>,
     shard: Option<Shard>,
     fail_on_stale: bool,
 }
@@ -52,12 +54,11 @@ pub struct ScanAudit {
 impl ScanAudit {
     pub fn prepare(args: &ScanAuditArgs) -> Result<ScanAudit, Failure> {
         let as_of = match &args.as_of {
-            Some(day) => {
-                decisions::parse_date(day).map_err(|e| Failure::usage(format!("--as-of: {e}")))?;
-                day.trim().to_owned()
-            }
+            Some(day) => day.trim().to_owned(),
             None => decisions::today(),
         };
+        let as_of_date =
+            decisions::parse_date(&as_of).map_err(|e| Failure::usage(format!("--as-of: {e}")))?;
         let loaded = if args.no_decisions {
             None
         } else if let Some(file) = &args.decisions {
@@ -71,7 +72,7 @@ impl ScanAudit {
             None
         };
         Ok(ScanAudit {
-            decisions: loaded.map(|loaded| (loaded, as_of)),
+            decisions: loaded.map(|loaded| (loaded, as_of, as_of_date)),
             shard: args.shard,
             fail_on_stale: args.fail_on_stale,
         })
@@ -81,20 +82,27 @@ impl ScanAudit {
         self.shard
     }
 
-    /// Records the shard and applies the decisions to a finished review.
-    pub fn finish(&self, review: &mut Review) -> Result<(), Failure> {
-        if let (Some(shard), Some(options)) = (self.shard, review.options.as_mut()) {
+    /// Applies the decisions to one finished document, as the batch goes
+    /// (so the batch's tally counts them as applied).
+    pub fn apply_to_document(&self, document: &mut DocumentReview) {
+        if let Some((loaded, _, as_of)) = &self.decisions {
+            decisions::apply_to_document(document, &loaded.decisions, *as_of);
+        }
+    }
+
+    /// Records the shard and the decisions file on a finished batch whose
+    /// documents went through [`ScanAudit::apply_to_document`].
+    pub fn finish(&self, head: &mut Review) {
+        if let (Some(shard), Some(options)) = (self.shard, head.options.as_mut()) {
             options.shard = Some(shard.info());
         }
-        if let Some((loaded, as_of)) = &self.decisions {
-            let info = DecisionsInfo {
+        if let Some((loaded, as_of, _)) = &self.decisions {
+            head.decisions = Some(DecisionsInfo {
                 file: loaded.file.clone(),
                 digest: loaded.digest.clone(),
                 as_of: as_of.clone(),
-            };
-            decisions::apply(review, &loaded.decisions, info).map_err(Failure::usage)?;
+            });
         }
-        Ok(())
     }
 
     /// `--fail-on-stale` turns a 0 or 3 into 1 when a decision is stale.

@@ -3,7 +3,8 @@
 //! The pipeline runs one way: [`extract`] (file → located text segments) →
 //! [`normalize`] → [`rules`] (compiled matcher) → [`scan`] (findings → one
 //! verdict per document) → [`report`] (one renderer per output format).
-//! [`batch`] walks the inputs and runs documents in parallel.
+//! [`batch`] walks the inputs and runs documents in parallel; [`spill`]
+//! keeps their finished reviews on disk until the reports are written.
 
 pub mod audit;
 pub mod batch;
@@ -22,4 +23,5 @@ pub mod review;
 pub mod rules;
 pub mod scan;
 pub mod shard;
+pub mod spill;
 pub mod watchdog;

@@ -178,27 +178,30 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(documents: &[DocumentReview]) -> Summary {
-        let mut summary = Summary {
-            documents: documents.len(),
-            ..Summary::default()
-        };
+        let mut summary = Summary::default();
         for document in documents {
-            match document.verdict {
-                Verdict::Pass => summary.pass += 1,
-                Verdict::Review => summary.review += 1,
-                Verdict::Block => summary.block += 1,
-            }
-            for finding in &document.findings {
-                if finding.waived.is_some() {
-                    summary.waived += 1;
-                } else {
-                    summary.findings += 1;
-                }
-            }
-            summary.resolved += document.resolved.len();
-            summary.stale_decisions += document.stale_decisions.len();
+            summary.add(document);
         }
         summary
+    }
+
+    /// Counts one more document, so a batch can be summed as it goes.
+    pub fn add(&mut self, document: &DocumentReview) {
+        self.documents += 1;
+        match document.verdict {
+            Verdict::Pass => self.pass += 1,
+            Verdict::Review => self.review += 1,
+            Verdict::Block => self.block += 1,
+        }
+        for finding in &document.findings {
+            if finding.waived.is_some() {
+                self.waived += 1;
+            } else {
+                self.findings += 1;
+            }
+        }
+        self.resolved += document.resolved.len();
+        self.stale_decisions += document.stale_decisions.len();
     }
 }
 

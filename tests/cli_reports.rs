@@ -384,3 +384,130 @@ fn decisions_reach_every_report_and_survive_the_json() {
     let text = read(7);
     assert!(text.contains("3 waived, 1 resolved, 1 stale"), "{text}");
 }
+
+/// A batch of many files, named so that walk order and path order differ
+/// (`a b` < `a!` < `a-b` < `a.txt` < `a/` in byte order, while the walk
+/// visits the directory `a` before `a-b`): a scan spills every review to a
+/// temporary file and streams the reports from it, and what comes out must
+/// be every document, once, in path order, whatever `--jobs` is, and the
+/// very same bytes `prepub report` renders from the JSON in memory.
+#[test]
+fn many_files_every_report_every_document_in_path_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("batch");
+    let mut expected = Vec::new();
+    for directory in ["a", "a b", "a!", "a-b", "z"] {
+        std::fs::create_dir_all(root.join(directory)).unwrap();
+        for i in 0..60 {
+            let name = format!("{directory}/f{i:03}.txt");
+            let mut text = String::from(
+                "各地区各部门要认真贯彻落实，确保各项任务落到实处。\n\
+                 现将有关事项通知如下，请结合实际认真贯彻执行。\n",
+            );
+            if i % 7 == 0 {
+                text.push_str("机密★1年\n");
+            }
+            std::fs::write(root.join(&name), text).unwrap();
+            expected.push(format!("{}/{name}", root.display()));
+        }
+    }
+    std::fs::write(root.join("a.txt"), "本办法自发布之日起施行。\n").unwrap();
+    expected.push(format!("{}/a.txt", root.display()));
+    expected.sort();
+
+    let scan = |jobs: &str, prefix: &str| {
+        let files = outputs(dir.path(), prefix);
+        let mut command = prepub();
+        command
+            .args(["scan", "--no-progress", "--no-decisions", "--jobs", jobs])
+            .arg(&root)
+            .args(FORM);
+        with_outputs(&mut command, &files);
+        command.assert().code(1);
+        files
+    };
+    let one = scan("1", "one-");
+    let two = scan("2", "two-");
+
+    let review: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&two[0]).unwrap()).unwrap();
+    let paths: Vec<&str> = review["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, expected);
+    assert_eq!(review["summary"]["documents"], expected.len());
+    assert_eq!(review["summary"]["block"], 5 * 9);
+
+    let without_date = |path: &Path| -> String {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .filter(|line| !line.contains("started_at"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(without_date(&one[0]), without_date(&two[0]));
+
+    let rendered = outputs(dir.path(), "report-");
+    let mut report = prepub();
+    report.arg("report").arg(&two[0]).args(FORM);
+    with_outputs(&mut report, &rendered);
+    report.assert().code(0);
+    for (scanned, rendered) in two.iter().zip(&rendered) {
+        assert!(
+            std::fs::read(scanned).unwrap() == std::fs::read(rendered).unwrap(),
+            "{} and {} differ",
+            scanned.display(),
+            rendered.display()
+        );
+    }
+    // Every document in the text and CSV reports, in order.
+    let text = std::fs::read_to_string(&two[7]).unwrap();
+    let shown: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.split_once(' ').map(|(_, path)| path))
+        .filter(|path| path.starts_with(&*root.to_string_lossy()))
+        .collect();
+    assert_eq!(shown, expected);
+    let html = std::fs::read_to_string(&two[1]).unwrap();
+    let mut at = 0;
+    for path in &expected {
+        let found = html[at..].find(path.as_str()).map(|i| at + i);
+        assert!(
+            found.is_some(),
+            "{path} missing or out of order in the HTML"
+        );
+        at = found.unwrap();
+    }
+}
+
+/// Finished reviews wait in a temporary file; when none can be made the
+/// scan stops with exit 2 and says why, rather than writing a review that
+/// lacks documents.
+#[test]
+fn no_temporary_directory_is_a_named_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("review.json");
+    let output = prepub()
+        .env("TMPDIR", dir.path().join("no-such-directory"))
+        .args([
+            "scan",
+            "--no-progress",
+            "--no-decisions",
+            "fixtures/text",
+            "-o",
+        ])
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot keep finished reviews in a temporary file"),
+        "{stderr}"
+    );
+    assert!(!json.exists());
+}

@@ -29,6 +29,7 @@
 
 use super::RenderOptions;
 use crate::review::{Decision, DocumentReview, Review};
+use crate::spill::DocumentSource;
 
 pub const HEADER: [&str; 19] = [
     "document",
@@ -54,61 +55,85 @@ pub const HEADER: [&str; 19] = [
 
 const BOM: &str = "\u{FEFF}";
 
-pub fn render(review: &Review, _options: &RenderOptions) -> Result<Vec<u8>, String> {
-    let mut out = String::with_capacity(16 * 1024);
-    out.push_str(BOM);
-    row(&mut out, HEADER.iter().map(|h| h.to_string()));
-    for document in &review.documents {
-        problem_rows(&mut out, document);
-        for finding in &document.findings {
-            let at = &finding.location;
-            let decision = finding.decision.as_ref();
-            row(
-                &mut out,
-                [
-                    document.path.clone(),
-                    document.verdict.as_str().to_string(),
-                    finding.rule.clone(),
-                    finding.severity.as_str().to_string(),
-                    at.part.as_str().to_string(),
-                    at.page.map(|p| p.to_string()).unwrap_or_default(),
-                    at.line.to_string(),
-                    at.column.to_string(),
-                    finding.text.clone(),
-                    finding.context.clone(),
-                    at.sheet.clone().unwrap_or_default(),
-                    at.cell.clone().unwrap_or_default(),
-                    finding.category.as_str().to_string(),
-                    finding.message.clone(),
-                    finding.id.clone(),
-                    decision
-                        .map(|d| d.decision.as_str().to_string())
-                        .unwrap_or_default(),
-                    decision.map(|d| d.by.clone()).unwrap_or_default(),
-                    decision.map(|d| d.date.clone()).unwrap_or_default(),
-                    finding.waived.is_some().to_string(),
-                ],
-            );
-        }
-        for decision in &document.resolved {
-            decision_row(
-                &mut out,
-                document,
-                decision,
-                "decision.resolved",
-                "resolved: the text is gone",
-            );
-        }
-        let stale = if document.extraction.status == crate::document::ExtractionStatus::Complete {
-            "stale: the finding no longer appears"
-        } else {
-            "stale: the document was not fully read"
-        };
-        for decision in &document.stale_decisions {
-            decision_row(&mut out, document, decision, "decision.stale", stale);
-        }
+pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    write(&review.documents, options, &mut out)?;
+    Ok(out)
+}
+
+/// Writes the rows of `documents`, one document at a time.
+pub fn write(
+    documents: &dyn DocumentSource,
+    _options: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), String> {
+    let mut buffer = String::with_capacity(16 * 1024);
+    buffer.push_str(BOM);
+    row(&mut buffer, HEADER.iter().map(|h| h.to_string()));
+    let mut flush = |buffer: &mut String| {
+        let written = out
+            .write_all(buffer.as_bytes())
+            .map_err(|e| format!("cannot write the report: {e}"));
+        buffer.clear();
+        written
+    };
+    flush(&mut buffer)?;
+    documents.try_for_each(&mut |document| {
+        document_rows(&mut buffer, document);
+        flush(&mut buffer)
+    })
+}
+
+/// A document's problem rows, finding rows and decision rows.
+fn document_rows(out: &mut String, document: &DocumentReview) {
+    problem_rows(out, document);
+    for finding in &document.findings {
+        let at = &finding.location;
+        let decision = finding.decision.as_ref();
+        row(
+            out,
+            [
+                document.path.clone(),
+                document.verdict.as_str().to_string(),
+                finding.rule.clone(),
+                finding.severity.as_str().to_string(),
+                at.part.as_str().to_string(),
+                at.page.map(|p| p.to_string()).unwrap_or_default(),
+                at.line.to_string(),
+                at.column.to_string(),
+                finding.text.clone(),
+                finding.context.clone(),
+                at.sheet.clone().unwrap_or_default(),
+                at.cell.clone().unwrap_or_default(),
+                finding.category.as_str().to_string(),
+                finding.message.clone(),
+                finding.id.clone(),
+                decision
+                    .map(|d| d.decision.as_str().to_string())
+                    .unwrap_or_default(),
+                decision.map(|d| d.by.clone()).unwrap_or_default(),
+                decision.map(|d| d.date.clone()).unwrap_or_default(),
+                finding.waived.is_some().to_string(),
+            ],
+        );
     }
-    Ok(out.into_bytes())
+    for decision in &document.resolved {
+        decision_row(
+            out,
+            document,
+            decision,
+            "decision.resolved",
+            "resolved: the text is gone",
+        );
+    }
+    let stale = if document.extraction.status == crate::document::ExtractionStatus::Complete {
+        "stale: the finding no longer appears"
+    } else {
+        "stale: the document was not fully read"
+    };
+    for decision in &document.stale_decisions {
+        decision_row(out, document, decision, "decision.stale", stale);
+    }
 }
 
 /// A decision whose finding is not in the document (any more).

@@ -14,20 +14,39 @@
 use super::RenderOptions;
 use super::labels::{self, BOX, Labels, Lang, TICKED};
 use super::present::{self, DecisionCell, Highlight, PastDecision};
-use crate::review::{DocumentReview, Finding, Review, Verdict};
+use crate::review::{DocumentReview, Finding, Review, Summary, Verdict};
+use crate::spill::DocumentSource;
 use std::fmt::Write as _;
 
 /// Renders the whole review as an HTML document.
 pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
-    let mut out = Page::new(options.lang);
-    out.head(review, options);
-    out.cover(review, options);
-    let total = review.documents.len();
-    for (i, document) in review.documents.iter().enumerate() {
-        out.document(i + 1, total, document, options);
-    }
-    out.raw("</body>\n</html>\n");
-    Ok(out.html.into_bytes())
+    let mut out = Vec::new();
+    write(review, &review.documents, options, &mut out)?;
+    Ok(out)
+}
+
+/// Writes the form of `review` (whose own `documents` are not read) with
+/// the documents of `documents`: one pass to count them for the cover, then
+/// the cover's table and the documents' sections one document at a time.
+pub fn write(
+    review: &Review,
+    documents: &dyn DocumentSource,
+    options: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), String> {
+    let summary = present::summary_of(documents)?;
+    let mut page = Page::new(options.lang);
+    page.head(review, options);
+    page.cover(review, documents, &summary, options, out)?;
+    let total = documents.count();
+    let mut index = 0;
+    documents.try_for_each(&mut |document| {
+        index += 1;
+        page.document(index, total, document, options);
+        present::flush(&mut page.html, out)
+    })?;
+    page.raw("</body>\n</html>\n");
+    present::flush(&mut page.html, out)
 }
 
 /// Escapes text for element content and quoted attribute values, after
@@ -174,7 +193,14 @@ impl Page {
         );
     }
 
-    fn cover(&mut self, review: &Review, options: &RenderOptions) {
+    fn cover(
+        &mut self,
+        review: &Review,
+        documents: &dyn DocumentSource,
+        summary: &Summary,
+        options: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), String> {
         let l = self.labels;
         self.raw("<section class=\"cover\" id=\"top\">\n");
         self.element("h1", "", l.title);
@@ -223,18 +249,18 @@ impl Page {
 
         self.element("h2", "", l.summary);
         self.raw("\n<p>");
-        self.text(&present::counts(self.lang, &review.documents));
+        self.text(&present::summary_counts(self.lang, summary));
         self.raw(" ");
-        self.text(&present::verdict_counts(self.lang, &review.documents));
+        self.text(&present::summary_verdict_counts(self.lang, summary));
         if let Some(line) =
-            present::decision_counts(self.lang, review.decisions.as_ref(), &review.documents)
+            present::summary_decision_counts(self.lang, review.decisions.as_ref(), summary)
         {
             self.raw(" ");
             self.text(&line);
         }
         self.raw("</p>\n");
 
-        if review.documents.is_empty() {
+        if documents.count() == 0 {
             self.element("p", "", l.no_documents);
         } else {
             self.raw("<table class=\"summary\">\n<thead><tr>");
@@ -249,7 +275,9 @@ impl Page {
                 self.element("th", "", header);
             }
             self.raw("</tr></thead>\n<tbody>\n");
-            for (i, document) in review.documents.iter().enumerate() {
+            present::flush(&mut self.html, out)?;
+            let mut i = 0;
+            documents.try_for_each(&mut |document| {
                 let _ = write!(
                     self.html,
                     "<tr><td class=\"n\">{}</td><td><a href=\"#{}\">{}</a></td>",
@@ -274,11 +302,14 @@ impl Page {
                 );
                 self.verdict_cell(document.verdict);
                 self.raw("</tr>\n");
-            }
+                i += 1;
+                present::flush(&mut self.html, out)
+            })?;
             self.raw("</tbody>\n</table>\n");
         }
         self.element("p", "statement", l.statement);
         self.raw("\n</section>\n");
+        present::flush(&mut self.html, out)
     }
 
     fn verdict_cell(&mut self, verdict: Verdict) {

@@ -16,16 +16,34 @@ use super::labels::{self, Lang};
 use super::present;
 use crate::document::ExtractionStatus;
 use crate::review::{DocumentReview, Finding, Review, Verdict};
+use crate::spill::DocumentSource;
 use std::fmt::Write as _;
 
 pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    write(review, &review.documents, options, &mut out)?;
+    Ok(out)
+}
+
+/// Writes the report of `review` (whose own `documents` are not read) with
+/// the documents of `documents`: one pass to count errors and failures for
+/// the suite's attributes, then one test case at a time.
+pub fn write(
+    review: &Review,
+    documents: &dyn DocumentSource,
+    options: &RenderOptions,
+    writer: &mut dyn std::io::Write,
+) -> Result<(), String> {
     let lang = options.lang;
-    let documents = &review.documents;
-    let errors = documents.iter().filter(|d| is_error(d)).count();
-    let failures = documents
-        .iter()
-        .filter(|d| !is_error(d) && d.verdict != Verdict::Pass)
-        .count();
+    let (mut errors, mut failures) = (0, 0);
+    documents.try_for_each(&mut |document| {
+        if is_error(document) {
+            errors += 1;
+        } else if document.verdict != Verdict::Pass {
+            failures += 1;
+        }
+        Ok(())
+    })?;
     let suite = match present::field(&options.batch) {
         Some(batch) => format!("{} {batch}", review.tool.name),
         None => review.tool.name.clone(),
@@ -35,7 +53,7 @@ pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, Strin
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let counts = format!(
         "tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"0\"",
-        documents.len()
+        documents.count()
     );
     let _ = writeln!(out, "<testsuites name=\"{}\" {counts}>", escape(&suite));
     let _ = writeln!(
@@ -73,11 +91,20 @@ pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, Strin
         property("department", &department);
     }
     out.push_str("    </properties>\n");
-    for document in documents {
+    let mut flush = |out: &mut String| {
+        let written = writer
+            .write_all(out.as_bytes())
+            .map_err(|e| format!("cannot write the report: {e}"));
+        out.clear();
+        written
+    };
+    flush(&mut out)?;
+    documents.try_for_each(&mut |document| {
         testcase(&mut out, lang, document);
-    }
+        flush(&mut out)
+    })?;
     out.push_str("  </testsuite>\n</testsuites>\n");
-    Ok(out.into_bytes())
+    flush(&mut out)
 }
 
 /// A document nothing trustworthy could be read from.

@@ -12,21 +12,39 @@
 use super::RenderOptions;
 use super::labels::{self, BOX, Lang, TICKED};
 use super::present::{self, DecisionCell, Highlight, PastDecision};
-use crate::review::{DecisionKind, DocumentReview, Finding, Review};
+use crate::review::{DecisionKind, DocumentReview, Finding, Review, Summary};
+use crate::spill::DocumentSource;
 use std::fmt::Write as _;
 
 /// A line to write on.
 const BLANK: &str = "____________";
 
 pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    write(review, &review.documents, options, &mut out)?;
+    Ok(out)
+}
+
+/// Writes the form of `review` (whose own `documents` are not read) with
+/// the documents of `documents`: one pass to count them for the cover, then
+/// the cover's table and the documents' sections one document at a time.
+pub fn write(
+    review: &Review,
+    documents: &dyn DocumentSource,
+    options: &RenderOptions,
+    writer: &mut dyn std::io::Write,
+) -> Result<(), String> {
+    let summary = present::summary_of(documents)?;
     let mut out = String::with_capacity(32 * 1024);
     let lang = options.lang;
-    cover(&mut out, review, options);
-    let total = review.documents.len();
-    for (i, document) in review.documents.iter().enumerate() {
-        section(&mut out, lang, i + 1, total, document, options);
-    }
-    Ok(out.into_bytes())
+    cover(&mut out, review, documents, &summary, options, writer)?;
+    let total = documents.count();
+    let mut index = 0;
+    documents.try_for_each(&mut |document| {
+        index += 1;
+        section(&mut out, lang, index, total, document, options);
+        present::flush(&mut out, writer)
+    })
 }
 
 /// Escapes text for Markdown inline content (paragraphs, list items and
@@ -72,7 +90,14 @@ fn item(out: &mut String, lang: Lang, label: &str, value: Option<&str>) {
     );
 }
 
-fn cover(out: &mut String, review: &Review, options: &RenderOptions) {
+fn cover(
+    out: &mut String,
+    review: &Review,
+    documents: &dyn DocumentSource,
+    summary: &Summary,
+    options: &RenderOptions,
+    writer: &mut dyn std::io::Write,
+) -> Result<(), String> {
     let lang = options.lang;
     let l = lang.labels();
     let _ = writeln!(
@@ -146,17 +171,16 @@ fn cover(out: &mut String, review: &Review, options: &RenderOptions) {
     }
 
     let _ = write!(out, "\n## {}\n\n", l.summary);
-    out.push_str(&escape(&present::counts(lang, &review.documents)));
+    out.push_str(&escape(&present::summary_counts(lang, summary)));
     out.push(' ');
-    out.push_str(&escape(&present::verdict_counts(lang, &review.documents)));
-    if let Some(line) = present::decision_counts(lang, review.decisions.as_ref(), &review.documents)
-    {
+    out.push_str(&escape(&present::summary_verdict_counts(lang, summary)));
+    if let Some(line) = present::summary_decision_counts(lang, review.decisions.as_ref(), summary) {
         out.push(' ');
         out.push_str(&escape(&line));
     }
     out.push_str("\n\n");
 
-    if review.documents.is_empty() {
+    if documents.count() == 0 {
         let _ = writeln!(out, "{}\n", l.no_documents);
     } else {
         let _ = writeln!(
@@ -164,7 +188,9 @@ fn cover(out: &mut String, review: &Review, options: &RenderOptions) {
             "| {} | {} | {} | {} | {} | {} |\n|---:|---|---|---|---:|---|",
             l.number, l.document, l.format, l.extraction, l.findings_count, l.tool_verdict
         );
-        for (i, document) in review.documents.iter().enumerate() {
+        present::flush(out, writer)?;
+        let mut i = 0;
+        documents.try_for_each(&mut |document| {
             let _ = writeln!(
                 out,
                 "| {} | [{}](#{}) | {} | {} | {} | {} |",
@@ -180,10 +206,13 @@ fn cover(out: &mut String, review: &Review, options: &RenderOptions) {
                 )),
                 labels::verdict(lang, document.verdict),
             );
-        }
+            i += 1;
+            present::flush(out, writer)
+        })?;
         out.push('\n');
     }
     let _ = writeln!(out, "> **{}**\n", l.statement);
+    present::flush(out, writer)
 }
 
 fn section(

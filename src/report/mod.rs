@@ -21,6 +21,7 @@ pub use options::RenderOptions;
 
 use crate::document::Severity;
 use crate::review::Review;
+use crate::spill::Tally;
 use std::io::Write;
 use std::path::Path;
 
@@ -37,6 +38,12 @@ pub enum FailOn {
 /// the `--fail-on` level; 3 = no such finding but a document was not fully
 /// read; 0 otherwise.
 pub fn exit_code(review: &Review, fail_on: FailOn) -> i32 {
+    exit_code_of(&Tally::of(&review.documents), fail_on)
+}
+
+/// [`exit_code`] from a batch's running [`Tally`], for a batch whose
+/// documents are no longer in memory.
+pub fn exit_code_of(tally: &Tally, fail_on: FailOn) -> i32 {
     let threshold = match fail_on {
         FailOn::Review => Some(Severity::Review),
         FailOn::Block => Some(Severity::Block),
@@ -45,19 +52,10 @@ pub fn exit_code(review: &Review, fail_on: FailOn) -> i32 {
     let Some(threshold) = threshold else {
         return 0;
     };
-    let failing = review
-        .documents
-        .iter()
-        .flat_map(|d| &d.findings)
-        .any(|f| f.waived.is_none() && f.severity >= threshold);
-    if failing {
+    if tally.worst_open.is_some_and(|worst| worst >= threshold) {
         return 1;
     }
-    let unread = review
-        .documents
-        .iter()
-        .any(|d| d.extraction.status != crate::document::ExtractionStatus::Complete);
-    if unread { 3 } else { 0 }
+    if tally.unread { 3 } else { 0 }
 }
 
 /// Writes a report so that readers never see half of it: the bytes go to a
@@ -80,6 +78,19 @@ pub struct Staged {
 
 /// Writes `bytes` to a temporary file beside `path` (see [`Staged`]).
 pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged, String> {
+    stage_with(path, &mut |out| {
+        out.write_all(bytes)
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))
+    })
+}
+
+/// Like [`stage`], but `write` streams the report into the temporary file
+/// (buffered), so a report of any size is never whole in memory. An error
+/// from `write` is returned as it is, and the temporary file is deleted.
+pub fn stage_with(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn Write) -> Result<(), String>,
+) -> Result<Staged, String> {
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -92,9 +103,16 @@ pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged, String> {
     // Listed before the first byte is written, so a second Ctrl-C during a
     // long write still finds it to delete.
     let pending = crate::interrupt::PendingFile::register(temporary.path());
+    {
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, temporary.as_file_mut());
+        write(&mut buffered)?;
+        buffered
+            .flush()
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    }
     temporary
-        .write_all(bytes)
-        .and_then(|_| temporary.as_file().sync_all())
+        .as_file()
+        .sync_all()
         .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
     Ok(Staged {
         path: path.to_path_buf(),
@@ -130,6 +148,115 @@ mod tests {
         write_atomically(&target, b"new contents").unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new contents");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_streamed_stage_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("report.json");
+        let error = stage_with(&target, &mut |out| {
+            out.write_all(b"half of it").unwrap();
+            Err("renderer gave up".into())
+        })
+        .err()
+        .unwrap();
+        assert_eq!(error, "renderer gave up");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn exit_codes_from_the_tally() {
+        let review = crate::report::fixture::review();
+        let open = |threshold: Severity| {
+            review
+                .documents
+                .iter()
+                .flat_map(|d| &d.findings)
+                .any(|f| f.waived.is_none() && f.severity >= threshold)
+        };
+        let unread = review
+            .documents
+            .iter()
+            .any(|d| d.extraction.status != crate::document::ExtractionStatus::Complete);
+        let expected = |threshold| match (open(threshold), unread) {
+            (true, _) => 1,
+            (false, true) => 3,
+            (false, false) => 0,
+        };
+        assert_eq!(
+            exit_code(&review, FailOn::Review),
+            expected(Severity::Review)
+        );
+        assert_eq!(exit_code(&review, FailOn::Block), expected(Severity::Block));
+        assert_eq!(exit_code(&review, FailOn::Never), 0);
+        let clean = Tally::default();
+        assert_eq!(exit_code_of(&clean, FailOn::Review), 0);
+        let unread = Tally {
+            unread: true,
+            ..Tally::default()
+        };
+        assert_eq!(exit_code_of(&unread, FailOn::Block), 3);
+        assert_eq!(exit_code_of(&unread, FailOn::Never), 0);
+    }
+
+    #[test]
+    fn streamed_from_a_spill_every_report_is_the_in_memory_one() {
+        let mut review = crate::report::fixture::review();
+        // A batch's documents are in path order; the spill restores it.
+        review.documents.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut spill = crate::spill::Spill::new().unwrap();
+        // Pushed in reverse order: the spill's index must restore it.
+        for (file, document) in review.documents.iter().enumerate().rev() {
+            let line = crate::spill::Spill::encode(document).unwrap();
+            spill
+                .push(document, &line, file, 0, &document.path)
+                .unwrap();
+        }
+        let spilled = spill
+            .finish(|file| review.documents[file].path.as_str())
+            .unwrap();
+        let mut head = review.clone();
+        head.documents.clear();
+        let form = RenderOptions::default();
+        let text = text::TextOptions {
+            colour: false,
+            quiet: false,
+        };
+        // Compared as text, so a failure shows where they differ.
+        let streamed = |write: &dyn Fn(&mut Vec<u8>) -> Result<(), String>| {
+            let mut out = Vec::new();
+            write(&mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let whole = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+        assert_eq!(
+            streamed(&|out| json::write(&head, &spilled, out)),
+            whole(json::render(&review).unwrap())
+        );
+        assert_eq!(
+            streamed(&|out| text::write(&head, &spilled, &text, out)),
+            whole(text::render(&review, &text))
+        );
+        assert_eq!(
+            streamed(&|out| csv::write(&spilled, &form, out)),
+            whole(csv::render(&review, &form).unwrap())
+        );
+        assert_eq!(
+            streamed(&|out| junit::write(&head, &spilled, &form, out)),
+            whole(junit::render(&review, &form).unwrap())
+        );
+        assert_eq!(
+            streamed(&|out| html::write(&head, &spilled, &form, out)),
+            whole(html::render(&review, &form).unwrap())
+        );
+        assert_eq!(
+            streamed(&|out| sarif::write(&head, &spilled, &form, out)),
+            whole(sarif::render(&review, &form).unwrap())
+        );
+        assert_eq!(
+            streamed(&|out| markdown::write(&head, &spilled, &form, out)),
+            whole(markdown::render(&review, &form).unwrap())
+        );
     }
 
     #[test]

@@ -12,8 +12,9 @@ use super::labels::{self, Lang};
 use crate::document::ExtractionStatus;
 use crate::document::Part;
 use crate::review::{
-    Decision, DecisionKind, DecisionsInfo, DocumentReview, Finding, Location, Verdict,
+    Decision, DecisionKind, DecisionsInfo, DocumentReview, Finding, Location, Summary,
 };
+use crate::spill::DocumentSource;
 
 /// Makes text safe to show on one line of a printed form.
 ///
@@ -202,13 +203,33 @@ pub fn labelled(lang: Lang, label: &str, value: &str) -> String {
 
 /// The verdict line of the summary for these documents.
 pub fn verdict_counts(lang: Lang, documents: &[DocumentReview]) -> String {
-    let count = |verdict| documents.iter().filter(|d| d.verdict == verdict).count();
-    labels::verdict_counts(
-        lang,
-        count(Verdict::Pass),
-        count(Verdict::Review),
-        count(Verdict::Block),
-    )
+    summary_verdict_counts(lang, &Summary::of(documents))
+}
+
+/// [`verdict_counts`] from a batch's [`Summary`].
+pub fn summary_verdict_counts(lang: Lang, summary: &Summary) -> String {
+    labels::verdict_counts(lang, summary.pass, summary.review, summary.block)
+}
+
+/// Counts `documents` (a saved review's own summary may have been edited;
+/// the reports count what they show).
+pub fn summary_of(documents: &dyn DocumentSource) -> Result<Summary, String> {
+    let mut summary = Summary::default();
+    documents.try_for_each(&mut |document| {
+        summary.add(document);
+        Ok(())
+    })?;
+    Ok(summary)
+}
+
+/// Writes what `buffer` holds to `out` and empties it: the streamed
+/// renderers build one piece (a cover, a document) at a time.
+pub fn flush(buffer: &mut String, out: &mut dyn std::io::Write) -> Result<(), String> {
+    let written = out
+        .write_all(buffer.as_bytes())
+        .map_err(|e| format!("cannot write the report: {e}"));
+    buffer.clear();
+    written
 }
 
 /// How a finding's decision column is filled in.
@@ -421,11 +442,14 @@ pub fn waived_findings(document: &DocumentReview) -> usize {
 
 /// The cover's count of documents and open findings.
 pub fn counts(lang: Lang, documents: &[DocumentReview]) -> String {
-    labels::counts(
-        lang,
-        documents.len(),
-        documents.iter().map(open_findings).sum(),
-    )
+    summary_counts(lang, &Summary::of(documents))
+}
+
+/// [`counts`] from a batch's [`Summary`] (its open findings are exactly
+/// the findings no `keep` waives), for reports streamed document by
+/// document.
+pub fn summary_counts(lang: Lang, summary: &Summary) -> String {
+    labels::counts(lang, summary.documents, summary.findings)
 }
 
 /// The cover's line of waived findings, resolved and stale decisions; only
@@ -435,9 +459,16 @@ pub fn decision_counts(
     info: Option<&DecisionsInfo>,
     documents: &[DocumentReview],
 ) -> Option<String> {
-    let waived: usize = documents.iter().map(waived_findings).sum();
-    let resolved: usize = documents.iter().map(|d| d.resolved.len()).sum();
-    let stale: usize = documents.iter().map(|d| d.stale_decisions.len()).sum();
+    summary_decision_counts(lang, info, &Summary::of(documents))
+}
+
+/// [`decision_counts`] from a batch's [`Summary`].
+pub fn summary_decision_counts(
+    lang: Lang,
+    info: Option<&DecisionsInfo>,
+    summary: &Summary,
+) -> Option<String> {
+    let (waived, resolved, stale) = (summary.waived, summary.resolved, summary.stale_decisions);
     (info.is_some() || waived + resolved + stale > 0)
         .then(|| labels::decision_counts(lang, waived, resolved, stale))
 }

@@ -31,6 +31,9 @@ use super::labels::{self, Lang};
 use super::present;
 use crate::document::{ExtractionStatus, Severity};
 use crate::review::{DocumentReview, Finding, Review};
+use crate::spill::DocumentSource;
+use serde::Serialize;
+use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -44,29 +47,37 @@ pub const ROOT_BASE_ID: &str = "SRCROOT";
 pub const FINGERPRINT_KEY: &str = "prepubFindingId/v1";
 
 pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    write(review, &review.documents, options, &mut out)?;
+    Ok(out)
+}
+
+/// Writes the log of `review` (whose own `documents` are not read) with the
+/// documents of `documents`.
+///
+/// The log is built as a JSON value except for its three lists that grow
+/// with the batch — `artifacts`, `results` and the invocation's
+/// `toolExecutionNotifications` — which are left empty in the value and
+/// streamed in, one document at a time, while it is serialised. The value's
+/// keys are sorted (serde_json's map), and the streamed lists take their
+/// places in that order, so the bytes are those of the whole value.
+pub fn write(
+    review: &Review,
+    documents: &dyn DocumentSource,
+    options: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), String> {
     let lang = options.lang;
-    let rules = rule_index(review);
+    let first = first_findings(documents)?;
+    let rules: BTreeMap<&str, (usize, &Finding)> = first
+        .iter()
+        .enumerate()
+        .map(|(i, (id, finding))| (id.as_str(), (i, finding)))
+        .collect();
     let descriptors: Vec<Value> = rules
         .values()
         .map(|(_, finding)| descriptor(lang, finding))
         .collect();
-
-    let mut artifacts = Vec::new();
-    let mut results = Vec::new();
-    let mut notifications = Vec::new();
-    for (index, document) in review.documents.iter().enumerate() {
-        artifacts.push(artifact(document));
-        for finding in &document.findings {
-            let rule_index = rules.get(finding.rule.as_str()).map_or(0, |(i, _)| *i);
-            let mut result = result(lang, document, index, rule_index, finding);
-            if review.decisions.is_some() || finding.waived.is_some() {
-                result["suppressions"] = suppressions(finding);
-            }
-            results.push(result);
-        }
-        notifications.extend(extraction_notifications(lang, document, index));
-        notifications.extend(stale_notifications(lang, document, index));
-    }
 
     let mut driver = json!({
         "name": review.tool.name,
@@ -83,10 +94,10 @@ pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, Strin
         "invocations": [{
             "executionSuccessful": true,
             "startTimeUtc": review.started_at,
-            "toolExecutionNotifications": notifications,
+            "toolExecutionNotifications": [],
         }],
-        "artifacts": artifacts,
-        "results": results,
+        "artifacts": [],
+        "results": [],
         "columnKind": "unicodeCodePoints",
         "properties": {
             "rules": {
@@ -104,28 +115,196 @@ pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, Strin
         run["automationDetails"] = json!({ "id": format!("{batch}/") });
     }
 
-    let log = json!({
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [run],
-    });
-    let mut bytes = serde_json::to_vec_pretty(&log).map_err(|e| format!("writing SARIF: {e}"))?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    let streams = Streams {
+        documents,
+        lang,
+        rules: &rules,
+        decisions: review.decisions.is_some(),
+    };
+    let log = Log {
+        run: &run,
+        streams: &streams,
+    };
+    let mut serializer = serde_json::Serializer::pretty(&mut *out);
+    log.serialize(&mut serializer)
+        .map_err(|e| format!("writing SARIF: {e}"))?;
+    out.write_all(b"\n")
+        .map_err(|e| format!("writing SARIF: {e}"))
 }
 
-/// Rule id → (index in `driver.rules`, first finding of that rule), in id
-/// order so the output does not depend on the order documents were read.
-fn rule_index(review: &Review) -> BTreeMap<&str, (usize, &Finding)> {
-    let mut first: BTreeMap<&str, &Finding> = BTreeMap::new();
-    for finding in review.documents.iter().flat_map(|d| &d.findings) {
-        first.entry(finding.rule.as_str()).or_insert(finding);
+/// The first finding of each rule, by rule id, so descriptors and rule
+/// indexes do not depend on the order documents were read.
+fn first_findings(documents: &dyn DocumentSource) -> Result<BTreeMap<String, Finding>, String> {
+    let mut first: BTreeMap<String, Finding> = BTreeMap::new();
+    documents.try_for_each(&mut |document| {
+        for finding in &document.findings {
+            if !first.contains_key(&finding.rule) {
+                first.insert(finding.rule.clone(), finding.clone());
+            }
+        }
+        Ok(())
+    })?;
+    Ok(first)
+}
+
+/// What the streamed lists are made from.
+struct Streams<'a> {
+    documents: &'a dyn DocumentSource,
+    lang: Lang,
+    rules: &'a BTreeMap<&'a str, (usize, &'a Finding)>,
+    decisions: bool,
+}
+
+/// Which list a [`Stream`] writes.
+#[derive(Clone, Copy)]
+enum List {
+    Artifacts,
+    Results,
+    Notifications,
+}
+
+impl Streams<'_> {
+    /// Calls `emit` with every element of `list`, in document order.
+    fn each(
+        &self,
+        list: List,
+        emit: &mut dyn FnMut(&Value) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let mut index = 0;
+        self.documents.try_for_each(&mut |document| {
+            match list {
+                List::Artifacts => emit(&artifact(document))?,
+                List::Results => {
+                    for finding in &document.findings {
+                        let rule_index =
+                            self.rules.get(finding.rule.as_str()).map_or(0, |(i, _)| *i);
+                        let mut result = result(self.lang, document, index, rule_index, finding);
+                        if self.decisions || finding.waived.is_some() {
+                            result["suppressions"] = suppressions(finding);
+                        }
+                        emit(&result)?;
+                    }
+                }
+                List::Notifications => {
+                    for notification in extraction_notifications(self.lang, document, index)
+                        .into_iter()
+                        .chain(stale_notifications(self.lang, document, index))
+                    {
+                        emit(&notification)?;
+                    }
+                }
+            }
+            index += 1;
+            Ok(())
+        })
     }
-    first
-        .into_iter()
-        .enumerate()
-        .map(|(i, (id, finding))| (id, (i, finding)))
-        .collect()
+}
+
+/// The SARIF log: `$schema`, one run, `version` (sorted, as in a value).
+struct Log<'a> {
+    run: &'a Value,
+    streams: &'a Streams<'a>,
+}
+
+impl Serialize for Log<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let run = Filled {
+            value: self.run,
+            streams: self.streams,
+            at: Place::Run,
+        };
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("$schema", SCHEMA_URI)?;
+        map.serialize_entry("runs", &[run])?;
+        map.serialize_entry("version", "2.1.0")?;
+        map.end()
+    }
+}
+
+/// Where in the log a [`Filled`] value is, to know which of its empty lists
+/// are to be streamed.
+#[derive(Clone, Copy)]
+enum Place {
+    Run,
+    Invocations,
+    Invocation,
+}
+
+/// A value of the log serialised as it is, except for the streamed lists.
+struct Filled<'a> {
+    value: &'a Value,
+    streams: &'a Streams<'a>,
+    at: Place,
+}
+
+impl Serialize for Filled<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let filled = |value, at| Filled {
+            value,
+            streams: self.streams,
+            at,
+        };
+        match (self.at, self.value) {
+            (Place::Invocations, Value::Array(items)) => {
+                let mut sequence = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    sequence.serialize_element(&filled(item, Place::Invocation))?;
+                }
+                sequence.end()
+            }
+            (Place::Run | Place::Invocation, Value::Object(object)) => {
+                let mut map = serializer.serialize_map(Some(object.len()))?;
+                for (key, value) in object {
+                    let stream = |list| Stream {
+                        streams: self.streams,
+                        list,
+                    };
+                    match (self.at, key.as_str()) {
+                        (Place::Run, "artifacts") => {
+                            map.serialize_entry(key, &stream(List::Artifacts))?
+                        }
+                        (Place::Run, "results") => {
+                            map.serialize_entry(key, &stream(List::Results))?
+                        }
+                        (Place::Run, "invocations") => {
+                            map.serialize_entry(key, &filled(value, Place::Invocations))?
+                        }
+                        (Place::Invocation, "toolExecutionNotifications") => {
+                            map.serialize_entry(key, &stream(List::Notifications))?
+                        }
+                        _ => map.serialize_entry(key, value)?,
+                    }
+                }
+                map.end()
+            }
+            (_, value) => value.serialize(serializer),
+        }
+    }
+}
+
+/// One of the streamed lists.
+struct Stream<'a> {
+    streams: &'a Streams<'a>,
+    list: List,
+}
+
+impl Serialize for Stream<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut sequence = serializer.serialize_seq(None)?;
+        let mut failure = None;
+        let read = self.streams.each(self.list, &mut |element| {
+            sequence.serialize_element(element).map_err(|e| {
+                let message = e.to_string();
+                failure = Some(e);
+                message
+            })
+        });
+        if let Some(error) = failure {
+            return Err(error);
+        }
+        read.map_err(S::Error::custom)?;
+        sequence.end()
+    }
 }
 
 pub fn level(severity: Severity) -> &'static str {

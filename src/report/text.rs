@@ -4,7 +4,8 @@
 
 use crate::document::Severity;
 use crate::report::present::clean;
-use crate::review::{Review, Verdict};
+use crate::review::{DocumentReview, Review, Verdict};
+use crate::spill::DocumentSource;
 use std::fmt::Write;
 
 pub struct TextOptions {
@@ -40,75 +41,107 @@ fn severity_label(severity: Severity, colour: bool) -> String {
 }
 
 pub fn render(review: &Review, options: &TextOptions) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, nor can reading a review's documents.
+    let _ = write(review, &review.documents, options, &mut out);
+    out
+}
+
+/// Writes the report of `head` (whose own `documents` are not read) with
+/// the documents of `documents`, one document at a time.
+pub fn write(
+    head: &Review,
+    documents: &dyn DocumentSource,
+    options: &TextOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), String> {
+    let mut buffer = String::new();
+    let mut flush = |buffer: &mut String| {
+        let written = out
+            .write_all(buffer.as_bytes())
+            .map_err(|e| format!("cannot write the report: {e}"));
+        buffer.clear();
+        written
+    };
+    documents.try_for_each(&mut |document| {
+        document_lines(&mut buffer, document, options);
+        flush(&mut buffer)
+    })?;
+    summary_line(&mut buffer, head);
+    flush(&mut buffer)
+}
+
+/// A document's verdict line, then its problems, findings and decisions.
+fn document_lines(out: &mut String, document: &DocumentReview, options: &TextOptions) {
     let colour = options.colour;
-    let mut out = String::new();
-    for document in &review.documents {
-        if options.quiet && document.verdict == Verdict::Pass {
-            continue;
-        }
-        // Document text is untrusted: control characters and escape
-        // sequences are shown visibly, never sent to the terminal.
-        let path = clean(&document.path);
-        let _ = write!(out, "{} {}", verdict_label(document.verdict, colour), path);
-        if document.extraction.status != crate::document::ExtractionStatus::Complete {
-            let _ = write!(out, " ({})", document.extraction.status.as_str());
-        }
-        out.push('\n');
-        for problem in &document.extraction.problems {
-            let _ = writeln!(out, "  ! {}", clean(&problem.message));
-        }
-        for finding in &document.findings {
-            let location = &finding.location;
-            let mut place = format!("{path}:{}:{}", location.line, location.column);
-            if let (Some(sheet), Some(cell)) = (&location.sheet, &location.cell) {
-                place = format!("{path}!{}!{}", clean(sheet), clean(cell));
-            }
-            let page = location.page.map(|p| format!(" p{p}")).unwrap_or_default();
-            let highlighted = highlight(&clean(&finding.context), &clean(&finding.text), colour);
-            let _ = writeln!(
-                out,
-                "  {place} [{}{page}] {} {}  {}{}",
-                location.part,
-                finding.rule,
-                severity_label(finding.severity, colour),
-                highlighted,
-                decision_note(finding, colour)
-            );
-        }
-        for decision in &document.resolved {
-            let _ = writeln!(
-                out,
-                "  {} {} {}  {} by {} on {}: the text is gone",
-                paint(colour, "32", "resolved"),
-                decision.rule,
-                decision.text,
-                decision.decision.as_str(),
-                decision.reviewer,
-                decision.date
-            );
-        }
-        // As on the sign-off form: in a document not fully read, an absent
-        // finding proves nothing.
-        let why_stale = if document.extraction.status == crate::document::ExtractionStatus::Complete
-        {
-            "the finding no longer appears"
-        } else {
-            "the document was not fully read; check by hand"
-        };
-        for decision in &document.stale_decisions {
-            let _ = writeln!(
-                out,
-                "  {} {} {} {}  {} by {} on {}: {why_stale}",
-                paint(colour, "33", "stale decision"),
-                decision.id,
-                decision.rule,
-                decision.text,
-                decision.decision.as_str(),
-                decision.reviewer,
-                decision.date
-            );
-        }
+    if options.quiet && document.verdict == Verdict::Pass {
+        return;
     }
+    // Document text is untrusted: control characters and escape
+    // sequences are shown visibly, never sent to the terminal.
+    let path = clean(&document.path);
+    let _ = write!(out, "{} {}", verdict_label(document.verdict, colour), path);
+    if document.extraction.status != crate::document::ExtractionStatus::Complete {
+        let _ = write!(out, " ({})", document.extraction.status.as_str());
+    }
+    out.push('\n');
+    for problem in &document.extraction.problems {
+        let _ = writeln!(out, "  ! {}", clean(&problem.message));
+    }
+    for finding in &document.findings {
+        let location = &finding.location;
+        let mut place = format!("{path}:{}:{}", location.line, location.column);
+        if let (Some(sheet), Some(cell)) = (&location.sheet, &location.cell) {
+            place = format!("{path}!{}!{}", clean(sheet), clean(cell));
+        }
+        let page = location.page.map(|p| format!(" p{p}")).unwrap_or_default();
+        let highlighted = highlight(&clean(&finding.context), &clean(&finding.text), colour);
+        let _ = writeln!(
+            out,
+            "  {place} [{}{page}] {} {}  {}{}",
+            location.part,
+            finding.rule,
+            severity_label(finding.severity, colour),
+            highlighted,
+            decision_note(finding, colour)
+        );
+    }
+    for decision in &document.resolved {
+        let _ = writeln!(
+            out,
+            "  {} {} {}  {} by {} on {}: the text is gone",
+            paint(colour, "32", "resolved"),
+            decision.rule,
+            decision.text,
+            decision.decision.as_str(),
+            decision.reviewer,
+            decision.date
+        );
+    }
+    // As on the sign-off form: in a document not fully read, an absent
+    // finding proves nothing.
+    let why_stale = if document.extraction.status == crate::document::ExtractionStatus::Complete {
+        "the finding no longer appears"
+    } else {
+        "the document was not fully read; check by hand"
+    };
+    for decision in &document.stale_decisions {
+        let _ = writeln!(
+            out,
+            "  {} {} {} {}  {} by {} on {}: {why_stale}",
+            paint(colour, "33", "stale decision"),
+            decision.id,
+            decision.rule,
+            decision.text,
+            decision.decision.as_str(),
+            decision.reviewer,
+            decision.date
+        );
+    }
+}
+
+/// The batch's counts, last.
+fn summary_line(out: &mut String, review: &Review) {
     let summary = &review.summary;
     let _ = write!(
         out,
@@ -123,7 +156,6 @@ pub fn render(review: &Review, options: &TextOptions) -> Vec<u8> {
         );
     }
     out.push('\n');
-    out.into_bytes()
 }
 
 /// What a reviewer decided about a finding still present, after its line.
