@@ -201,6 +201,8 @@ pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Ve
         review.sha256 = hash_file(&file.path).unwrap_or_default();
         return vec![review];
     }
+    // Held until this document is done: its bytes are in memory until then.
+    let _reservation = crate::read_budget::reserve(size, options.limits.max_file_bytes);
     match std::fs::read(&file.path) {
         Ok(bytes) => scan_shared(&file.display, std::sync::Arc::new(bytes), rules, options),
         Err(e) => vec![failed(

@@ -268,7 +268,8 @@ pub struct ScanArgs {
 /// `failed` with a message naming the limit.
 #[derive(Debug, Args)]
 pub struct LimitArgs {
-    /// Largest file read, in MiB.
+    /// Largest file read, in MiB; also the most input bytes held in memory at
+    /// once (larger files wait for each other).
     #[arg(long, value_name = "MIB", default_value_t = 1024)]
     pub max_file_size: u64,
     /// Largest decompressed part or stream, in MiB.

@@ -18,6 +18,7 @@ pub mod interactive;
 pub mod interrupt;
 pub mod limits;
 pub mod normalize;
+pub mod read_budget;
 pub mod report;
 pub mod review;
 pub mod rules;
