@@ -10,6 +10,12 @@
 //! side by side, and a file as large as the whole budget is read alone.
 //! Small files, the common case, never wait.
 //!
+//! A worker holding a reservation only waits for its document's reader
+//! thread (a channel, not rayon work-stealing) and never reserves again
+//! before giving it back, and the readers' own parallelism (lopdf's) runs
+//! in rayon's global pool, never in the batch's: so no worker can wait for
+//! a reservation while holding one, and the budget cannot deadlock.
+//!
 //! The budget is process-wide because memory is; the capacity comes with
 //! each reservation (it is the run's limit), so runs with different limits
 //! in one process (tests) need no set-up.

@@ -6,11 +6,13 @@
 //! 20,000 nested `<div>`s 2.7 s, 40,000 11.9 s, 80,000 44 s — a 1 MB
 //! attachment would eat a whole time budget). Browsers cap the depth
 //! themselves (Blink stops nesting at 512). The tokenizer alone is linear,
-//! so every page is first tokenized to measure how deep its elements nest;
+//! so every page is first tokenized to measure how deep its elements nest
+//! (see [`super::depth`]);
 //! a page deeper than the cap is read from its tokens instead. All its text
 //! is read (comments as hidden), but without a tree prepub cannot tell
 //! hidden elements from visible ones, so the extraction says it is partial.
 
+use super::depth::OpenElements;
 use super::{BLOCKS, Lines, one_line};
 use crate::limits::Deadline;
 use html5ever::tendril::StrTendril;
@@ -20,17 +22,6 @@ use html5ever::tokenizer::{
 };
 use std::cell::RefCell;
 
-/// Elements that never hold others, and elements whose end tag may be left
-/// out (the tree builder closes them itself): neither deepens the tree, so
-/// neither is counted — counting a legacy page's thousands of unclosed
-/// `<p>`s would take a flat page for a deep one.
-const NOT_NESTING: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr", "keygen", "basefont", "bgsound", "frame", "html", "head", "body", "p", "li",
-    "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "rb", "rt",
-    "rtc", "rp", "colgroup", "caption",
-];
-
 /// Tokens are fed in slices of this size so the deadline is seen.
 const SLICE: usize = 64 * 1024;
 
@@ -38,7 +29,7 @@ const SLICE: usize = 64 * 1024;
 /// as the time budget allowed looking).
 pub fn nesting_depth(text: &str, deadline: Deadline) -> usize {
     let (tokenizer, _) = tokenize(text, Sink::new(false), deadline);
-    tokenizer.sink.state.borrow().deepest
+    tokenizer.sink.state.borrow().open.deepest()
 }
 
 /// A page read from its tokens.
@@ -92,8 +83,7 @@ struct Sink {
 struct State {
     /// Collect text (the fallback read) or only measure.
     collect: bool,
-    depth: usize,
-    deepest: usize,
+    open: OpenElements,
     /// Inside `<script>`/`<style>` and the like: characters are not text.
     in_raw: bool,
     lines: Lines,
@@ -105,8 +95,7 @@ impl Sink {
         Sink {
             state: RefCell::new(State {
                 collect,
-                depth: 0,
-                deepest: 0,
+                open: OpenElements::default(),
                 in_raw: false,
                 lines: Lines::default(),
                 comments: Vec::new(),
@@ -147,12 +136,16 @@ impl State {
     /// tree builder would (without it, a script's `<` would read as tags).
     fn tag(&mut self, tag: &Tag) -> TokenSinkResult<()> {
         let name: &str = &tag.name;
-        let nests = !tag.self_closing && !NOT_NESTING.contains(&name);
         match tag.kind {
             TagKind::StartTag => {
-                if nests {
-                    self.depth += 1;
-                    self.deepest = self.deepest.max(self.depth);
+                self.open.start(&tag.name, tag.self_closing);
+                if self.collect {
+                    // Text a visitor sees in place of the element.
+                    for attribute in &tag.attrs {
+                        if matches!(&*attribute.name.local, "alt" | "title" | "value") {
+                            self.lines.inline(&attribute.value);
+                        }
+                    }
                 }
                 if self.collect && (BLOCKS.contains(&name) || name == "br" || name == "tr") {
                     self.lines.newline();
@@ -178,9 +171,7 @@ impl State {
                 }
             }
             TagKind::EndTag => {
-                if nests {
-                    self.depth = self.depth.saturating_sub(1);
-                }
+                self.open.end(&tag.name);
                 if matches!(
                     name,
                     "script" | "style" | "xmp" | "iframe" | "noembed" | "noframes"

@@ -18,6 +18,7 @@
 //! do not fit is not trusted blindly: detection takes over and the
 //! extraction says so.
 
+mod depth;
 mod flat;
 
 use super::Request;
@@ -1085,7 +1086,7 @@ mod tests {
     #[test]
     fn pages_nested_too_deep_are_read_from_their_tags() {
         let deep = format!(
-            "<html><head><title>标题</title><style>.x{{color:red}}</style></head><body>{}<p>机密★1年</p><!-- 内部意见 --><table><tr><td>姓名</td><td>张三</td></tr></table><script>var a = '<div>';</script>{}</body></html>",
+            "<html><head><title>标题</title><style>.x{{color:red}}</style></head><body>{}<p>机密★1年</p><img alt=张三身份证照片><!-- 内部意见 --><table><tr><td>姓名</td><td>张三</td></tr></table><script>var a = '<div>';</script>{}</body></html>",
             "<div>".repeat(5_000),
             "</div>".repeat(5_000)
         );
@@ -1094,13 +1095,14 @@ mod tests {
         assert!(
             extraction.problems[0]
                 .message
-                .contains("elements nest 5001 levels deep, over the limit of 1024"),
+                .contains("elements nest 5003 levels deep, over the limit of 1024"),
             "{:?}",
             extraction.problems
         );
         let text = body(&extraction);
         assert!(text.contains("机密★1年"), "{text}");
         assert!(text.contains("姓名\t张三"), "{text}");
+        assert!(text.contains("张三身份证照片"), "alt text is read: {text}");
         assert!(
             !text.contains("color:red") && !text.contains("var a"),
             "{text}"
