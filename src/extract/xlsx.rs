@@ -303,11 +303,20 @@ fn package_for_calamine<'b>(
         replaced.insert(name.as_str(), repaired);
     }
     // Entries calamine could open whose content prepub has not checked.
+    // Only the relationships calamine follows count: the package's (its
+    // type ends in `/officeDocument`) and the workbook's (to worksheets).
+    // Every picture's relationship type also has `officeDocument` in its
+    // namespace, so matching that word alone copied every workbook with a
+    // picture.
     let relationship_text: String = parts
         .iter()
         .filter(|(name, _)| name.to_lowercase().ends_with(".rels"))
         .map(|(_, bytes)| xml::decode(bytes).to_lowercase())
-        .filter(|text| text.contains("worksheet") || text.contains("officedocument"))
+        .filter(|text| {
+            text.contains("relationships/worksheet")
+                || text.contains("relationships/officedocument\"")
+                || text.contains("relationships/officedocument'")
+        })
         .collect();
     for name in container.names() {
         if parts.contains_key(name) || name.ends_with('/') || replaced.contains_key(name.as_str()) {
@@ -1426,6 +1435,31 @@ mod tests {
         let parts = read_parts(&container, &mut out).unwrap();
         let paths = sheet_paths(&parts, limits.max_depth);
         let package = package_for_calamine(ROSTER, &container, &parts, &paths, &mut out).unwrap();
+        assert!(matches!(package, std::borrow::Cow::Borrowed(_)));
+        assert!(out.problems.is_empty());
+    }
+
+    #[test]
+    fn workbooks_with_pictures_reach_calamine_unchanged() {
+        // A drawing's relationship to its picture is not one calamine
+        // follows: the picture needs no emptying and the workbook no copy.
+        let bytes = with_entries(
+            ROSTER,
+            &[
+                ("xl/drawings/drawing9.xml", "<wsDr/>"),
+                (
+                    "xl/drawings/_rels/drawing9.xml.rels",
+                    r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="../media/image9.png"/></Relationships>"#,
+                ),
+                ("xl/media/image9.png", "not really a picture"),
+            ],
+        );
+        let limits = Limits::default();
+        let container = Container::open(&bytes, &limits).unwrap();
+        let mut out = Extraction::default();
+        let parts = read_parts(&container, &mut out).unwrap();
+        let paths = sheet_paths(&parts, limits.max_depth);
+        let package = package_for_calamine(&bytes, &container, &parts, &paths, &mut out).unwrap();
         assert!(matches!(package, std::borrow::Cow::Borrowed(_)));
         assert!(out.problems.is_empty());
     }
