@@ -20,9 +20,7 @@ use crate::spill::DocumentSource;
 use std::fmt::Write as _;
 
 pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    write(review, &review.documents, options, &mut out)?;
-    Ok(out)
+    super::render_whole(write, review, options)
 }
 
 /// Writes the report of `review` (whose own `documents` are not read) with

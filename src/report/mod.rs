@@ -21,9 +21,25 @@ pub use options::RenderOptions;
 
 use crate::document::Severity;
 use crate::review::Review;
-use crate::spill::Tally;
+use crate::spill::{DocumentSource, Tally};
 use std::io::Write;
 use std::path::Path;
+
+/// What every streaming form renderer (HTML, Markdown, JUnit, SARIF)
+/// offers: the form of a review written with the documents of a source.
+type WriteForm =
+    fn(&Review, &dyn DocumentSource, &RenderOptions, &mut dyn Write) -> Result<(), String>;
+
+/// A streaming renderer's bytes for a review held whole in memory.
+fn render_whole(
+    write: WriteForm,
+    review: &Review,
+    options: &RenderOptions,
+) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    write(review, &review.documents, options, &mut out)?;
+    Ok(out)
+}
 
 /// When a scan fails a CI gate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -47,9 +47,7 @@ pub const ROOT_BASE_ID: &str = "SRCROOT";
 pub const FINGERPRINT_KEY: &str = "prepubFindingId/v1";
 
 pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    write(review, &review.documents, options, &mut out)?;
-    Ok(out)
+    super::render_whole(write, review, options)
 }
 
 /// Writes the log of `review` (whose own `documents` are not read) with the
