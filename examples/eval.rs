@@ -11,10 +11,10 @@
 //! `tests/eval.rs` includes this file and enforces the same targets under
 //! `cargo test`.
 
-use prepub::document::{Extraction, Part, Segment, Severity};
+use prepub::extract::document::{Extraction, Part, Segment, Severity};
 use prepub::review::Finding;
+use prepub::review::scan::{ScanOptions, find_all};
 use prepub::rules::RuleSet;
-use prepub::scan::{ScanOptions, find_all};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

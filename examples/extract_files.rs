@@ -7,9 +7,9 @@
 //! `--jobs N` reads N files at once (default 1); `--text` prints each
 //! segment; `--quiet` prints only a summary line.
 
-use prepub::document::Extraction;
+use prepub::extract::document::Extraction;
+use prepub::extract::limits::{Deadline, Limits};
 use prepub::extract::{Request, detect, extract};
-use prepub::limits::{Deadline, Limits};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::Instant;

@@ -10,7 +10,7 @@ fn main() {
         }
     }));
     let cli = Cli::parse();
-    if let Err(message) = prepub::interrupt::install() {
+    if let Err(message) = prepub::batch::interrupt::install() {
         eprintln!("prepub: warning: {message}");
     }
     let code = match run(cli) {

@@ -12,9 +12,9 @@
 //! `../shared/corpus` next to the crate, else `/work/shared/corpus`. When
 //! none exists the test prints why and passes without checking anything.
 
-use prepub::document::{Extraction, ExtractionStatus, Part};
+use prepub::extract::document::{Extraction, ExtractionStatus, Part};
+use prepub::extract::limits::{Deadline, Limits};
 use prepub::extract::{Format, Request, detect, extract};
-use prepub::limits::{Deadline, Limits};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

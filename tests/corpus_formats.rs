@@ -6,9 +6,9 @@
 //! fails when prepub drops or mangles text. When the corpus is absent the
 //! tests print why and pass without checking anything.
 
-use prepub::document::{Extraction, ExtractionStatus, Part};
+use prepub::extract::document::{Extraction, ExtractionStatus, Part};
+use prepub::extract::limits::{Deadline, Limits};
 use prepub::extract::{Format, Request, detect, extract};
-use prepub::limits::{Deadline, Limits};
 use quick_xml::events::Event;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -463,9 +463,9 @@ fn hostile_zips_through_every_reader_of_these_formats() {
 /// watermark-only marking is found in the annotation part.
 #[test]
 fn ofd_reviews_find_personal_data_and_the_watermark() {
-    use prepub::document::Category;
+    use prepub::extract::document::Category;
+    use prepub::review::scan::{ScanOptions, scan_bytes};
     use prepub::rules::RuleSet;
-    use prepub::scan::{ScanOptions, scan_bytes};
     let Some(corpus) = corpus() else { return };
     let rules = RuleSet::builtin().expect("built-in rule packs");
     let options = ScanOptions::default();

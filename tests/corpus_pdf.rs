@@ -14,9 +14,9 @@
 //! next to the crate, then `/work/shared/corpus`; when none exists the tests
 //! print a message and pass.
 
-use prepub::document::{Category, Extraction, ExtractionStatus, Part};
+use prepub::extract::document::{Category, Extraction, ExtractionStatus, Part};
+use prepub::extract::limits::{Deadline, Limits};
 use prepub::extract::{Format, Request, extract};
-use prepub::limits::{Deadline, Limits};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

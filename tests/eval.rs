@@ -19,7 +19,7 @@ fn builtin_packs_meet_the_evaluation_targets() {
 
 #[test]
 fn labels_parse() {
-    use prepub::document::Severity;
+    use prepub::extract::document::Severity;
     let (expected, max) =
         eval::parse_label("marking.cn.level-star>=block; personal.cn.masked-id=info; max=review")
             .expect("label parses");
@@ -36,7 +36,7 @@ fn labels_parse() {
     assert_eq!(eval::unescape(r"a\nb\tc\\d"), "a\nb\tc\\d");
     let parts = eval::split_parts("title\n[[header]]\n机密\n[[body]]\ntext").expect("parts");
     assert_eq!(parts.len(), 3);
-    assert_eq!(parts[1].0, prepub::document::Part::Header);
+    assert_eq!(parts[1].0, prepub::extract::document::Part::Header);
     assert!(eval::split_parts("[[nowhere]]\nx").is_err());
 }
 

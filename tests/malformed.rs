@@ -9,8 +9,8 @@
 //! is fed to *every* reader, not only the one its content selects, so a
 //! crasher found for one format keeps guarding the others.
 
+use prepub::extract::limits::{Deadline, Limits};
 use prepub::extract::{self, Format, Request};
-use prepub::limits::{Deadline, Limits};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -2,9 +2,9 @@
 //! `fixtures/pdf/make.py` with LibreOffice, reportlab and pikepdf): page
 //! numbers, parts, notices and problems.
 
-use prepub::document::{Category, Extraction, ExtractionStatus, Impact, Part, Severity};
+use prepub::extract::document::{Category, Extraction, ExtractionStatus, Impact, Part, Severity};
+use prepub::extract::limits::{Deadline, Limits};
 use prepub::extract::{Format, Request, detect, extract};
-use prepub::limits::{Deadline, Limits};
 use std::path::Path;
 
 fn fixture(name: &str) -> Vec<u8> {

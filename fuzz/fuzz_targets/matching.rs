@@ -1,7 +1,7 @@
 #![no_main]
 //! Normalisation and the built-in rules over arbitrary text in any part.
 use libfuzzer_sys::fuzz_target;
-use prepub::document::{Extraction, Part, Segment};
+use prepub::extract::document::{Extraction, Part, Segment};
 
 fuzz_target!(|data: &[u8]| {
     let Some((selector, rest)) = data.split_first() else {

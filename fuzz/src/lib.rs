@@ -11,11 +11,11 @@
 //! puts the fuzz input into one of its parts, stored uncompressed, so the
 //! mutations reach the XML readers.
 
-use prepub::document::Extraction;
+use prepub::extract::document::Extraction;
 use prepub::extract::{self, Format, Request};
-use prepub::limits::{Deadline, Limits};
+use prepub::extract::limits::{Deadline, Limits};
 use prepub::rules::RuleSet;
-use prepub::scan::{ScanOptions, find_all};
+use prepub::review::scan::{ScanOptions, find_all};
 use std::io::{Cursor, Read, Write};
 use std::sync::OnceLock;
 use std::time::Duration;

@@ -23,7 +23,7 @@
 
 use super::container::{Container, PartError};
 use super::{Format, detect};
-use crate::limits::Limits;
+use crate::extract::limits::Limits;
 use std::io::Cursor;
 
 /// Deepest archive-in-archive opened; deeper archives are members that
@@ -52,7 +52,7 @@ pub struct Member {
 ///
 /// ```no_run
 /// # use prepub::extract::archive::members;
-/// # use prepub::limits::Limits;
+/// # use prepub::extract::limits::Limits;
 /// let bytes = std::fs::read("材料.zip").unwrap();
 /// for member in members(&bytes, &Limits::default()).unwrap() {
 ///     let name = format!("材料.zip!/{}", member.name);

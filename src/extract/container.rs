@@ -6,7 +6,7 @@
 //! which caps each part, the whole document and the compression ratio, and
 //! turns a violation into an error message naming the limit.
 
-use crate::limits::Limits;
+use crate::extract::limits::Limits;
 use std::io::{Cursor, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use zip::ZipArchive;

@@ -12,7 +12,7 @@
 //! without end.
 
 use super::{Format, Request, detect, xml};
-use crate::document::{Extraction, Part, Problem, Segment};
+use crate::extract::document::{Extraction, Part, Problem, Segment};
 use std::cell::Cell;
 
 /// Deepest chain of documents inside documents that is opened.
@@ -112,8 +112,8 @@ fn looks_like_xml(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::ExtractionStatus;
-    use crate::limits::{Deadline, Limits};
+    use crate::extract::document::ExtractionStatus;
+    use crate::extract::limits::{Deadline, Limits};
 
     fn read_one(bytes: &[u8], file_name: &str) -> Extraction {
         let limits = Limits::default();

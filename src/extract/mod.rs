@@ -9,9 +9,11 @@
 pub mod archive;
 pub mod container;
 mod detect;
+pub mod document;
 pub mod docx;
 pub mod embedded;
 pub mod html;
+pub mod limits;
 pub mod odf;
 pub mod ofd;
 pub mod pdf;
@@ -25,8 +27,8 @@ pub mod xml;
 
 pub use detect::{Format, detect};
 
-use crate::document::Extraction;
-use crate::limits::{Deadline, Limits};
+use crate::extract::document::Extraction;
+use crate::extract::limits::{Deadline, Limits};
 
 /// What an extractor is given: the whole file and the limits to respect.
 #[derive(Clone, Copy, Debug)]

@@ -20,7 +20,7 @@ use super::container::Container;
 use super::xlsx::{cell_reference, row_segment};
 use super::xml::{self, Element};
 use super::{Request, embedded, properties};
-use crate::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Spreadsheet columns beyond this are not read (LibreOffice's own limit is
@@ -955,8 +955,8 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::ExtractionStatus;
-    use crate::limits::{Deadline, Limits};
+    use crate::extract::document::ExtractionStatus;
+    use crate::extract::limits::{Deadline, Limits};
     use std::io::Write;
 
     fn read_with(bytes: &[u8], limits: &Limits) -> Extraction {

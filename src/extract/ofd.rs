@@ -26,7 +26,7 @@
 use super::Request;
 use super::container::{Container, PartError};
 use super::xml::{self, Element};
-use crate::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub fn extract(request: &Request<'_>) -> Extraction {
@@ -1087,8 +1087,8 @@ fn normalise_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::ExtractionStatus;
-    use crate::limits::{Deadline, Limits};
+    use crate::extract::document::ExtractionStatus;
+    use crate::extract::limits::{Deadline, Limits};
 
     fn read(bytes: &[u8]) -> Extraction {
         read_with(bytes, Deadline::never())

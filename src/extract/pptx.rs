@@ -14,7 +14,7 @@
 use super::container::{Container, resolve_target};
 use super::xml::{self, Element};
 use super::{Request, embedded, properties};
-use crate::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
 use std::collections::{BTreeSet, HashMap};
 
 pub fn extract(request: &Request<'_>) -> Extraction {
@@ -658,8 +658,8 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::ExtractionStatus;
-    use crate::limits::{Deadline, Limits};
+    use crate::extract::document::ExtractionStatus;
+    use crate::extract::limits::{Deadline, Limits};
     use std::io::Write;
 
     fn read(bytes: &[u8]) -> Extraction {

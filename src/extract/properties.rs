@@ -9,7 +9,7 @@
 
 use super::container::Container;
 use super::xml::{self, Element};
-use crate::document::{Category, Extraction, Notice, Part, Segment, Severity};
+use crate::extract::document::{Category, Extraction, Notice, Part, Segment, Severity};
 
 /// Reads `docProps/core.xml`, `app.xml` and `custom.xml`. `format` names the
 /// notice rules (`metadata.xlsx.author`).
@@ -130,7 +130,7 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::limits::Limits;
+    use crate::extract::limits::Limits;
     use std::io::Write;
 
     fn package(entries: &[(&str, &str)]) -> Vec<u8> {

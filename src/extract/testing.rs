@@ -2,8 +2,8 @@
 //! only what is particular to its format.
 
 use super::Request;
-use crate::document::{Extraction, ExtractionStatus, Part, Segment};
-use crate::limits::{Deadline, Limits};
+use crate::extract::document::{Extraction, ExtractionStatus, Part, Segment};
+use crate::extract::limits::{Deadline, Limits};
 
 /// A format's `extract` function.
 pub type Reader = fn(&Request<'_>) -> Extraction;

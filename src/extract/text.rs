@@ -7,7 +7,7 @@
 //! reviewed, but the document is never `pass`.
 
 use super::Request;
-use crate::document::{Extraction, Part, Problem, Segment};
+use crate::extract::document::{Extraction, Part, Problem, Segment};
 use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 
 pub fn extract(request: &Request<'_>) -> Extraction {
@@ -93,18 +93,18 @@ mod tests {
 
     #[test]
     fn malformed_bytes_make_extraction_partial() {
-        let limits = crate::limits::Limits::default();
+        let limits = crate::extract::limits::Limits::default();
         let request = Request {
             bytes: &[0xEF, 0xBB, 0xBF, b'a', 0xFF, b'b'],
             name: "x.txt",
             limits: &limits,
-            deadline: crate::limits::Deadline::never(),
+            deadline: crate::extract::limits::Deadline::never(),
             passwords: &[],
         };
         let extraction = extract(&request);
         assert_eq!(
             extraction.status(),
-            crate::document::ExtractionStatus::Partial
+            crate::extract::document::ExtractionStatus::Partial
         );
     }
 }

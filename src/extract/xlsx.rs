@@ -28,7 +28,7 @@
 use super::container::{Container, PartError, resolve_target};
 use super::xml::{self, Element};
 use super::{Request, embedded, properties};
-use crate::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
 use calamine::{DataRef, Reader as _, SheetType, SheetVisible, Xlsx};
 use quick_xml::events::Event;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -1101,8 +1101,8 @@ fn read_caches(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::ExtractionStatus;
-    use crate::limits::{Deadline, Limits};
+    use crate::extract::document::ExtractionStatus;
+    use crate::extract::limits::{Deadline, Limits};
     use std::io::Write;
 
     const ROSTER: &[u8] = include_bytes!("../../fixtures/xlsx/roster.xlsx");

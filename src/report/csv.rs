@@ -28,8 +28,8 @@
 //! comes from documents nobody has vetted yet (CSV injection).
 
 use super::RenderOptions;
+use crate::batch::spill::DocumentSource;
 use crate::review::{Decision, DocumentReview, Review};
-use crate::spill::DocumentSource;
 
 pub const HEADER: [&str; 19] = [
     "document",
@@ -126,11 +126,12 @@ fn document_rows(out: &mut String, document: &DocumentReview) {
             "resolved: the text is gone",
         );
     }
-    let stale = if document.extraction.status == crate::document::ExtractionStatus::Complete {
-        "stale: the finding no longer appears"
-    } else {
-        "stale: the document was not fully read"
-    };
+    let stale =
+        if document.extraction.status == crate::extract::document::ExtractionStatus::Complete {
+            "stale: the finding no longer appears"
+        } else {
+            "stale: the document was not fully read"
+        };
     for decision in &document.stale_decisions {
         decision_row(out, document, decision, "decision.stale", stale);
     }
@@ -159,9 +160,9 @@ fn decision_row(
 
 fn problem_rows(out: &mut String, document: &DocumentReview) {
     let rule = match document.extraction.status {
-        crate::document::ExtractionStatus::Complete => return,
-        crate::document::ExtractionStatus::Partial => "extraction.partial",
-        crate::document::ExtractionStatus::Failed => "extraction.failed",
+        crate::extract::document::ExtractionStatus::Complete => return,
+        crate::extract::document::ExtractionStatus::Partial => "extraction.partial",
+        crate::extract::document::ExtractionStatus::Failed => "extraction.failed",
     };
     for problem in &document.extraction.problems {
         let mut fields = vec![String::new(); HEADER.len()];

@@ -14,8 +14,8 @@
 use super::RenderOptions;
 use super::labels::{self, BOX, Labels, Lang, TICKED};
 use super::present::{self, DecisionCell, Highlight, PastDecision};
+use crate::batch::spill::DocumentSource;
 use crate::review::{DocumentReview, Finding, Review, Summary, Verdict};
-use crate::spill::DocumentSource;
 use std::fmt::Write as _;
 
 /// Renders the whole review as an HTML document.

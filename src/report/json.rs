@@ -7,8 +7,8 @@
 //! whole [`Review`] (the same serializer, the same fields in the same order,
 //! the same omissions).
 
+use crate::batch::spill::DocumentSource;
 use crate::review::{DecisionsInfo, Review, RulesInfo, RunOptions, Summary, ToolInfo};
-use crate::spill::DocumentSource;
 use serde::Serialize;
 use serde::ser::{Error as _, SerializeSeq, Serializer};
 use std::io::Write;

@@ -14,9 +14,9 @@
 use super::RenderOptions;
 use super::labels::{self, Lang};
 use super::present;
-use crate::document::ExtractionStatus;
+use crate::batch::spill::DocumentSource;
+use crate::extract::document::ExtractionStatus;
 use crate::review::{DocumentReview, Finding, Review, Verdict};
-use crate::spill::DocumentSource;
 use std::fmt::Write as _;
 
 pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
@@ -425,7 +425,7 @@ mod tests {
     /// the testcase: the decision applied by the scan, rendered here.
     #[test]
     fn a_document_whose_only_findings_are_waived_passes() {
-        use crate::decisions::{Decisions, apply_to_document, decide, parse_date};
+        use crate::audit::decisions::{Decisions, apply_to_document, decide, parse_date};
         use crate::review::DecisionKind;
         let mut review = fixture::review();
         let document = &review.documents[3];

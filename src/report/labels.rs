@@ -6,7 +6,7 @@
 //! CSV) use the model's stable English identifiers and only borrow the few
 //! sentences they show to people.
 
-use crate::document::{Category, ExtractionStatus, Part, Severity};
+use crate::extract::document::{Category, ExtractionStatus, Part, Severity};
 use crate::review::{DecisionKind, Verdict};
 
 /// The language of a report's fixed text. Document text is printed as found.

@@ -12,8 +12,8 @@
 use super::RenderOptions;
 use super::labels::{self, BOX, Lang, TICKED};
 use super::present::{self, DecisionCell, Highlight, PastDecision};
+use crate::batch::spill::DocumentSource;
 use crate::review::{DecisionKind, DocumentReview, Finding, Review, Summary};
-use crate::spill::DocumentSource;
 use std::fmt::Write as _;
 
 /// A line to write on.

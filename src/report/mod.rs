@@ -19,9 +19,9 @@ pub(crate) mod fixture;
 pub use labels::Lang;
 pub use options::RenderOptions;
 
-use crate::document::Severity;
+use crate::batch::spill::{DocumentSource, Tally};
+use crate::extract::document::Severity;
 use crate::review::Review;
-use crate::spill::{DocumentSource, Tally};
 use std::io::Write;
 use std::path::Path;
 
@@ -89,7 +89,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
 pub struct Staged {
     path: std::path::PathBuf,
     temporary: tempfile::NamedTempFile,
-    _pending: crate::interrupt::PendingFile,
+    _pending: crate::batch::interrupt::PendingFile,
 }
 
 /// Writes `bytes` to a temporary file beside `path` (see [`Staged`]).
@@ -118,7 +118,7 @@ pub fn stage_with(
         .map_err(|e| format!("{}: cannot create a temporary file: {e}", path.display()))?;
     // Listed before the first byte is written, so a second Ctrl-C during a
     // long write still finds it to delete.
-    let pending = crate::interrupt::PendingFile::register(temporary.path());
+    let pending = crate::batch::interrupt::PendingFile::register(temporary.path());
     {
         let mut buffered = std::io::BufWriter::with_capacity(1 << 16, temporary.as_file_mut());
         write(&mut buffered)?;
@@ -193,7 +193,7 @@ mod tests {
         let unread = review
             .documents
             .iter()
-            .any(|d| d.extraction.status != crate::document::ExtractionStatus::Complete);
+            .any(|d| d.extraction.status != crate::extract::document::ExtractionStatus::Complete);
         let expected = |threshold| match (open(threshold), unread) {
             (true, _) => 1,
             (false, true) => 3,
@@ -220,10 +220,10 @@ mod tests {
         let mut review = crate::report::fixture::review();
         // A batch's documents are in path order; the spill restores it.
         review.documents.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut spill = crate::spill::Spill::new().unwrap();
+        let mut spill = crate::batch::spill::Spill::new().unwrap();
         // Pushed in reverse order: the spill's index must restore it.
         for (file, document) in review.documents.iter().enumerate().rev() {
-            let line = crate::spill::Spill::encode(document).unwrap();
+            let line = crate::batch::spill::Spill::encode(document).unwrap();
             spill
                 .push(document, &line, file, 0, &document.path)
                 .unwrap();

@@ -9,12 +9,12 @@
 
 use super::RenderOptions;
 use super::labels::{self, Lang};
-use crate::document::ExtractionStatus;
-use crate::document::Part;
+use crate::batch::spill::DocumentSource;
+use crate::extract::document::ExtractionStatus;
+use crate::extract::document::Part;
 use crate::review::{
     Decision, DecisionKind, DecisionsInfo, DocumentReview, Finding, Location, Summary,
 };
-use crate::spill::DocumentSource;
 
 /// Makes text safe to show on one line of a printed form.
 ///

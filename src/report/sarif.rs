@@ -29,9 +29,9 @@
 use super::RenderOptions;
 use super::labels::{self, Lang};
 use super::present;
-use crate::document::{ExtractionStatus, Severity};
+use crate::batch::spill::DocumentSource;
+use crate::extract::document::{ExtractionStatus, Severity};
 use crate::review::{DocumentReview, Finding, Review};
-use crate::spill::DocumentSource;
 use serde::Serialize;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value, json};

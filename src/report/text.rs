@@ -2,10 +2,10 @@
 //! line per finding, then a summary. Colour only when asked (the CLI asks
 //! on a terminal without `NO_COLOR`).
 
-use crate::document::Severity;
+use crate::batch::spill::DocumentSource;
+use crate::extract::document::Severity;
 use crate::report::present::clean;
 use crate::review::{DocumentReview, Review, Verdict};
-use crate::spill::DocumentSource;
 use std::fmt::Write;
 
 pub struct TextOptions {
@@ -81,7 +81,7 @@ fn document_lines(out: &mut String, document: &DocumentReview, options: &TextOpt
     // sequences are shown visibly, never sent to the terminal.
     let path = clean(&document.path);
     let _ = write!(out, "{} {}", verdict_label(document.verdict, colour), path);
-    if document.extraction.status != crate::document::ExtractionStatus::Complete {
+    if document.extraction.status != crate::extract::document::ExtractionStatus::Complete {
         let _ = write!(out, " ({})", document.extraction.status.as_str());
     }
     out.push('\n');
@@ -120,11 +120,12 @@ fn document_lines(out: &mut String, document: &DocumentReview, options: &TextOpt
     }
     // As on the sign-off form: in a document not fully read, an absent
     // finding proves nothing.
-    let why_stale = if document.extraction.status == crate::document::ExtractionStatus::Complete {
-        "the finding no longer appears"
-    } else {
-        "the document was not fully read; check by hand"
-    };
+    let why_stale =
+        if document.extraction.status == crate::extract::document::ExtractionStatus::Complete {
+            "the finding no longer appears"
+        } else {
+            "the document was not fully read; check by hand"
+        };
     for decision in &document.stale_decisions {
         let _ = writeln!(
             out,

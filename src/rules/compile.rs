@@ -3,9 +3,9 @@
 use super::matcher::{Boundary, Downgrade, DowngradeCondition, LineShape, Near, Side};
 use super::schema::{PackSpec, RuleSpec};
 use super::validators::Validator;
-use crate::document::{Category, Part, Severity};
-use crate::normalize::normalize_term;
+use crate::extract::document::{Category, Part, Severity};
 use crate::review::{PackInfo, RulesInfo};
+use crate::rules::normalize::normalize_term;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use sha2::{Digest, Sha256};
@@ -102,7 +102,7 @@ pub struct MatchExample {
 }
 
 /// Raise a finding's severity when the document holds another finding of
-/// one of `rules` at `review` or above (see [`crate::scan`]).
+/// one of `rules` at `review` or above (see [`crate::review::scan`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Escalation {
     pub to: Severity,
@@ -907,7 +907,7 @@ mod tests {
         };
         assert_eq!(terms.len(), 50_000);
         let severity_of = |text: &str| {
-            crate::scan::findings_in_text(text, &set)
+            crate::review::scan::findings_in_text(text, &set)
                 .into_iter()
                 .map(|f| f.severity)
                 .collect::<Vec<_>>()

@@ -2,8 +2,8 @@
 //! context conditions.
 
 use super::compile::{Rule, RuleSet};
-use crate::document::{Part, Severity};
-use crate::normalize::normalize_term;
+use crate::extract::document::{Part, Severity};
+use crate::rules::normalize::normalize_term;
 use std::cell::RefCell;
 use std::collections::HashMap;
 

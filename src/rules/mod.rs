@@ -8,6 +8,7 @@
 mod builtin;
 mod compile;
 mod matcher;
+pub mod normalize;
 pub mod schema;
 pub mod validators;
 

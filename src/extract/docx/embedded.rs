@@ -11,7 +11,7 @@
 
 use super::xml::{Stop, Ticker, collect_lines, local, push_text, resolve_reference};
 use crate::extract::container::{Container, PartError};
-use crate::limits::{Deadline, Limits};
+use crate::extract::limits::{Deadline, Limits};
 use quick_xml::events::Event;
 
 /// What kind of thing an embedded part is, by its name.

@@ -7,7 +7,7 @@
 //! (part + label) for the paragraph — or the table row — being read, and
 //! [`Sink`] groups finished lines into [`Segment`]s by part, page and label.
 
-use crate::document::{Part, Segment};
+use crate::extract::document::{Part, Segment};
 use std::collections::HashMap;
 use std::rc::Rc;
 

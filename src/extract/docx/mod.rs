@@ -36,8 +36,8 @@ mod xml;
 
 use super::Request;
 use super::container::{Container, PartError};
-use crate::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
-use crate::limits::{Deadline, Limits};
+use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use crate::extract::limits::{Deadline, Limits};
 use lines::{Label, Line, Sink};
 use package::{RelKind, Relationship};
 use properties::Properties;

@@ -26,8 +26,8 @@
 use super::lines::{Label, Line, LineBuilder, Sink};
 use super::styles::Styles;
 use super::xml::{self, MAX_XML_DEPTH, Ns, Stop, Ticker, attr, is_on, local};
-use crate::document::Part;
-use crate::limits::Deadline;
+use crate::extract::document::Part;
+use crate::extract::limits::Deadline;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;

@@ -4,7 +4,7 @@
 //! nowhere else.
 
 use super::*;
-use crate::document::{ExtractionStatus, Impact};
+use crate::extract::document::{ExtractionStatus, Impact};
 use std::io::Write;
 
 fn extract_named(bytes: &[u8], name: &str, limits: &Limits, deadline: Deadline) -> Extraction {

@@ -3,7 +3,7 @@
 //! Strict OOXML alike, attribute look-up, and the guards (nesting depth,
 //! deadline) that keep a hostile part from running away.
 
-use crate::limits::Deadline;
+use crate::extract::limits::Deadline;
 use quick_xml::events::{BytesRef, BytesStart};
 use quick_xml::name::{Namespace, ResolveResult};
 use quick_xml::reader::NsReader;

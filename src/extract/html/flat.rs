@@ -14,7 +14,7 @@
 
 use super::depth::OpenElements;
 use super::{BLOCKS, Lines, one_line};
-use crate::limits::Deadline;
+use crate::extract::limits::Deadline;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{

@@ -22,7 +22,7 @@ mod depth;
 mod flat;
 
 use super::Request;
-use crate::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
 use encoding_rs::Encoding;
 use scraper::Html;
 use scraper::node::{Element, Node};
@@ -136,7 +136,7 @@ fn read_flat(request: &Request<'_>, text: &str, depth: usize, cap: usize, out: &
 /// deadline was only seen long after it passed
 /// (`fixtures/malformed/deep-nesting.html`). Slow slices are halved down to
 /// 256 bytes, which keeps the overrun to a fraction of a second.
-fn parse(text: &str, deadline: crate::limits::Deadline) -> (Html, bool) {
+fn parse(text: &str, deadline: crate::extract::limits::Deadline) -> (Html, bool) {
     use html5ever::tendril::TendrilSink;
     const LARGEST_SLICE: usize = 16 * 1024;
     const SMALLEST_SLICE: usize = 256;
@@ -898,8 +898,8 @@ impl Walker<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::ExtractionStatus;
-    use crate::limits::{Deadline, Limits};
+    use crate::extract::document::ExtractionStatus;
+    use crate::extract::limits::{Deadline, Limits};
 
     fn read(bytes: &[u8]) -> Extraction {
         let limits = Limits::default();

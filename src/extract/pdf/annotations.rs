@@ -14,7 +14,7 @@ use super::objects::{
     as_dict, get, get_array, get_dict, get_name, get_number, get_stream, numbers, reference_id,
     resolve,
 };
-use crate::document::{Part, Segment};
+use crate::extract::document::{Part, Segment};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use std::collections::HashSet;
 

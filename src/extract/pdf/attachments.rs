@@ -8,7 +8,7 @@
 
 use super::annotations::Attachment;
 use super::streams::Budget;
-use crate::document::{Extraction, Notice, Part, Problem, Segment};
+use crate::extract::document::{Extraction, Notice, Part, Problem, Segment};
 use crate::extract::{Request, detect};
 use std::cell::Cell;
 use std::collections::HashSet;
@@ -89,8 +89,8 @@ pub fn read(
     if !names.is_empty() {
         extraction.notices.push(Notice {
             rule: String::from("hidden.pdf.attachments"),
-            category: crate::document::Category::Hidden,
-            severity: crate::document::Severity::Review,
+            category: crate::extract::document::Category::Hidden,
+            severity: crate::extract::document::Severity::Review,
             message: format!("the file carries {} attached file(s)", names.len()),
             part: Part::Attachment,
             page: None,

@@ -23,7 +23,7 @@ use super::objects::{
     resolve,
 };
 use super::streams::{Budget, DecodeError};
-use crate::limits::Deadline;
+use crate::extract::limits::Deadline;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};

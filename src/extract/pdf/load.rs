@@ -7,7 +7,7 @@
 //! checked here, and the passwords the user gave are tried in turn.
 
 use super::elided;
-use crate::limits::Limits;
+use crate::extract::limits::Limits;
 use lopdf::xref::XrefRecovery;
 use lopdf::{Document, LoadOptions, Object};
 

@@ -35,7 +35,7 @@ mod streams;
 mod truetype;
 
 use super::Request;
-use crate::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
 use content::Context;
 use load::Protection;
 use std::collections::BTreeMap;

@@ -449,7 +449,7 @@ fn get_name_of<'a>(doc: &'a lopdf::Document, object: Option<&'a Object>) -> Opti
 mod tests {
     use super::super::{content, elided, load, streams::Budget};
     use super::*;
-    use crate::limits::{Deadline, Limits};
+    use crate::extract::limits::{Deadline, Limits};
     use lopdf::{Document, Stream, dictionary};
 
     /// Gray pixels: large enough for the image to be left in the file.

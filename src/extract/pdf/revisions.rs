@@ -11,8 +11,8 @@
 use super::content::{self, Context};
 use super::streams::Budget;
 use super::{annotations, layout, load, metadata};
-use crate::document::{Extraction, Part, Problem, Segment};
 use crate::extract::Request;
+use crate::extract::document::{Extraction, Part, Problem, Segment};
 use std::collections::HashSet;
 
 /// Earlier revisions read at most (signed forms can carry dozens).

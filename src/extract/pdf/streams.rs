@@ -6,7 +6,7 @@
 //! the document's total by `--max-inflated`, and remembers which limit was
 //! hit so the extraction can say so instead of silently missing text.
 
-use crate::limits::Limits;
+use crate::extract::limits::Limits;
 use lopdf::{DecompressError, Error, Object, Stream};
 use std::cell::{Cell, RefCell};
 use std::io::Read;

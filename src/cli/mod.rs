@@ -5,16 +5,18 @@
 //! `--fail-on`; 2 = usage or rule-set error (nothing scanned); 3 = no such
 //! finding, but some document could not be fully read.
 
+pub mod audit;
+
+use crate::batch::spill::{DocumentSource, Spilled};
 use crate::batch::{self, BatchOptions, Selection};
-use crate::document::Part;
-use crate::limits::Limits;
+use crate::extract::document::Part;
+use crate::extract::limits::Limits;
 use crate::report::{self, FailOn};
 use crate::review::Review;
+use crate::review::scan::ScanOptions;
 use crate::rules::{
     PackSource, RuleError, RuleSet, builtin_sources, load_sources, sources_from_path,
 };
-use crate::scan::ScanOptions;
-use crate::spill::{DocumentSource, Spilled};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -57,14 +59,14 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Decide each open finding interactively (remove / revise / keep) and
     /// record the decisions in the decisions file.
-    #[command(after_help = crate::cli_audit::REVIEW_HELP)]
-    Review(crate::cli_audit::ReviewArgs),
+    #[command(after_help = crate::cli::audit::REVIEW_HELP)]
+    Review(crate::cli::audit::ReviewArgs),
     /// Rerun a JSON review with its embedded rule packs and options, and
     /// compare finding by finding (or see what --rules NEW would change).
-    #[command(after_help = crate::cli_audit::VERIFY_EXIT_CODES)]
-    Verify(crate::cli_audit::VerifyArgs),
+    #[command(after_help = crate::cli::audit::VERIFY_EXIT_CODES)]
+    Verify(crate::cli::audit::VerifyArgs),
     /// Join JSON reviews of parts of one batch (e.g. `scan --shard K/N`).
-    Merge(crate::cli_audit::MergeArgs),
+    Merge(crate::cli::audit::MergeArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell: bash, zsh, fish, powershell or elvish.
@@ -261,7 +263,7 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub form: FormArgs,
     #[command(flatten)]
-    pub audit: crate::cli_audit::ScanAuditArgs,
+    pub audit: crate::cli::audit::ScanAuditArgs,
 }
 
 /// Resource limits; each one, when hit, makes the document `partial` or
@@ -388,7 +390,7 @@ impl From<batch::BatchError> for Failure {
     fn from(error: batch::BatchError) -> Failure {
         let code = match error {
             batch::BatchError::Setup(_) | batch::BatchError::Storage(_) => 2,
-            batch::BatchError::Interrupted { .. } => crate::interrupt::EXIT_CODE,
+            batch::BatchError::Interrupted { .. } => crate::batch::interrupt::EXIT_CODE,
         };
         Failure {
             code,
@@ -426,9 +428,9 @@ pub fn run(cli: Cli) -> Result<i32, Failure> {
         Command::Report(args) => report_command(args),
         Command::Rules(command) => rules_command(command),
         Command::Extract(args) => extract(args),
-        Command::Review(args) => crate::cli_audit::review(args),
-        Command::Verify(args) => crate::cli_audit::verify(args),
-        Command::Merge(args) => crate::cli_audit::merge(args),
+        Command::Review(args) => crate::cli::audit::review(args),
+        Command::Verify(args) => crate::cli::audit::verify(args),
+        Command::Merge(args) => crate::cli::audit::merge(args),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "prepub", &mut std::io::stdout());
@@ -478,7 +480,7 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
     }
     let form = args.form.options();
     let rules = load_rules(&args.rules)?;
-    let audit = crate::cli_audit::ScanAudit::prepare(&args.audit)?;
+    let audit = crate::cli::audit::ScanAudit::prepare(&args.audit)?;
     let selection = Selection {
         paths: args.paths.clone(),
         files_from: args.files_from.clone(),
@@ -489,7 +491,7 @@ fn scan(args: ScanArgs) -> Result<i32, Failure> {
     let files = batch::collect_files(&selection).map_err(Failure::usage)?;
     let cache = match &args.cache {
         Some(directory) => Some(std::sync::Arc::new(
-            crate::cache::Cache::open(directory).map_err(Failure::usage)?,
+            crate::batch::cache::Cache::open(directory).map_err(Failure::usage)?,
         )),
         None => None,
     };
@@ -684,9 +686,9 @@ fn write_reports(
         #[cfg(debug_assertions)]
         slow_write_hook();
     }
-    if crate::interrupt::requested() {
+    if crate::batch::interrupt::requested() {
         return Err(Failure {
-            code: crate::interrupt::EXIT_CODE,
+            code: crate::batch::interrupt::EXIT_CODE,
             message: "interrupted while writing the reports; no report written".into(),
         });
     }
@@ -965,7 +967,7 @@ pub fn test_examples(set: &RuleSet) -> (String, usize) {
     let mut out = String::new();
     let mut passed = 0;
     let mut failed = 0;
-    for outcome in crate::scan::run_examples(set) {
+    for outcome in crate::review::scan::run_examples(set) {
         let expected = match (outcome.should_match, outcome.required) {
             (false, _) => "does not match".to_owned(),
             (true, None) => "matches".to_owned(),
@@ -1003,7 +1005,7 @@ fn extract(args: ExtractArgs) -> Result<i32, Failure> {
         ..ScanOptions::default()
     };
     let extraction =
-        crate::scan::extract_safely(format, &name, &std::sync::Arc::new(bytes), &options);
+        crate::review::scan::extract_safely(format, &name, &std::sync::Arc::new(bytes), &options);
     let out = match args.format {
         ExtractFormat::Text => {
             let mut out = format!(

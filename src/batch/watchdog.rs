@@ -1,6 +1,6 @@
 //! Holding the per-document time budget even when an extractor forgets to.
 //!
-//! Extractors check [`Deadline`](crate::limits::Deadline) in their loops and
+//! Extractors check [`Deadline`](crate::extract::limits::Deadline) in their loops and
 //! stop by themselves — that is the cooperative budget. But a library call
 //! can loop without returning (a parser stuck on a hostile file), and one
 //! such file must not stall a batch of thousands. So every extraction runs on
@@ -163,7 +163,7 @@ impl Watchdog {
         let (send_result, result) = mpsc::sync_channel::<Result<T, String>>(1);
         let job: Job = Box::new(move || {
             let outcome = catch_unwind(AssertUnwindSafe(work))
-                .map_err(|payload| crate::scan::panic_message(&*payload));
+                .map_err(|payload| crate::review::scan::panic_message(&*payload));
             // The owner may have stopped waiting; nobody to tell then.
             let _ = send_result.send(outcome);
         });

@@ -7,11 +7,17 @@
 //! (see `docs/README-hardening.md`). The spill is read back sorted by path,
 //! so the review is byte-for-byte the same whatever `--jobs` is.
 
+pub mod cache;
+pub mod interrupt;
+pub mod read_budget;
+pub mod spill;
+pub mod watchdog;
+
+use crate::batch::spill::{Spill, Spilled};
 use crate::extract::Format;
+use crate::review::scan::{ScanOptions, review_document, scan_shared};
 use crate::review::{DocumentReview, LimitsInfo, Review, RunOptions, SCHEMA, ToolInfo};
 use crate::rules::RuleSet;
-use crate::scan::{ScanOptions, review_document, scan_shared};
-use crate::spill::{Spill, Spilled};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::io::{BufRead, IsTerminal, Read};
@@ -37,7 +43,7 @@ pub struct Selection {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     /// `--shard K/N`: keep only the files of this shard.
-    pub shard: Option<crate::shard::Shard>,
+    pub shard: Option<crate::audit::shard::Shard>,
 }
 
 fn display_of(path: &Path) -> String {
@@ -173,7 +179,7 @@ fn describe_io(error: &std::io::Error) -> String {
 /// document with a `failed` extraction that says why.
 pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Vec<DocumentReview> {
     let failed = |message: String, bytes: &[u8], size: u64| {
-        let extraction = crate::document::Extraction::failed(message);
+        let extraction = crate::extract::document::Extraction::failed(message);
         let mut review = review_document(
             &file.display,
             bytes,
@@ -202,7 +208,7 @@ pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Ve
         return vec![review];
     }
     // Held until this document is done: its bytes are in memory until then.
-    let _reservation = crate::read_budget::reserve(size, options.limits.max_file_bytes);
+    let _reservation = crate::batch::read_budget::reserve(size, options.limits.max_file_bytes);
     match std::fs::read(&file.path) {
         Ok(bytes) => scan_shared(&file.display, std::sync::Arc::new(bytes), rules, options),
         Err(e) => vec![failed(
@@ -325,13 +331,13 @@ pub fn run_spilled(
     };
     pool.install(|| {
         files.par_iter().enumerate().for_each(|(index, file)| {
-            if crate::interrupt::requested() || storage_failed.load(Ordering::Relaxed) {
+            if crate::batch::interrupt::requested() || storage_failed.load(Ordering::Relaxed) {
                 return;
             }
             #[cfg(debug_assertions)]
             interrupt_hook(file);
             let mut reviews = scan_file(file, rules, &options.scan);
-            if crate::interrupt::requested() {
+            if crate::batch::interrupt::requested() {
                 // Possibly abandoned half-way: not a review to keep.
                 return;
             }
@@ -361,7 +367,7 @@ pub fn run_spilled(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    if crate::interrupt::requested() {
+    if crate::batch::interrupt::requested() {
         return Err(BatchError::Interrupted {
             done: done.load(Ordering::Relaxed),
             total: files.len(),
@@ -405,7 +411,7 @@ fn interrupt_hook(file: &InputFile) {
         && !trigger.is_empty()
         && file.display.contains(&trigger)
     {
-        crate::interrupt::request();
+        crate::batch::interrupt::request();
     }
 }
 

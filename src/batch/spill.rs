@@ -13,7 +13,7 @@
 //! it reading back exactly what was written), so the round trip through the
 //! spill cannot change a report.
 
-use crate::document::{ExtractionStatus, Severity};
+use crate::extract::document::{ExtractionStatus, Severity};
 use crate::review::{DocumentReview, Review, Summary};
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};

@@ -10,7 +10,7 @@
 //! every answer, so quitting — or a crash — loses nothing. A new session
 //! skips findings already decided, so it resumes where the last one stopped.
 
-use crate::decisions::{self, Decisions};
+use crate::audit::decisions::{self, Decisions};
 use crate::review::{Decision, DecisionKind, DocumentReview, Finding, Review};
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -475,8 +475,8 @@ pub fn render_view(view: &View<'_>, colour: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::review::scan::{ScanOptions, scan_bytes};
     use crate::rules::RuleSet;
-    use crate::scan::{ScanOptions, scan_bytes};
 
     /// A review of two documents: three findings in the first, one in the
     /// second.

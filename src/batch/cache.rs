@@ -20,9 +20,11 @@
 //! short by the time budget are not stored — they depend on the machine's
 //! speed, not on the file.
 
-use crate::document::{Category, Extraction, Impact, Notice, Part, Problem, Segment, Severity};
 use crate::extract::Format;
-use crate::limits::Limits;
+use crate::extract::document::{
+    Category, Extraction, Impact, Notice, Part, Problem, Segment, Severity,
+};
+use crate::extract::limits::Limits;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::Write;

@@ -4,15 +4,15 @@
 //! document, so the batch can run documents in parallel in any order and
 //! still produce the same review.
 
-use crate::cache::Cache;
-use crate::document::{Category, Extraction, ExtractionStatus, Part, Segment, Severity};
+use crate::batch::cache::Cache;
+use crate::batch::interrupt;
+use crate::batch::watchdog::{self, Outcome, Watchdog};
+use crate::extract::document::{Category, Extraction, ExtractionStatus, Part, Segment, Severity};
+use crate::extract::limits::{Deadline, Limits};
 use crate::extract::{self, Format, Request};
-use crate::interrupt;
-use crate::limits::{Deadline, Limits};
-use crate::normalize::{Normalized, normalize};
 use crate::review::{DocumentReview, ExtractionReport, Finding, Location, ProblemReport, Verdict};
+use crate::rules::normalize::{Normalized, normalize};
 use crate::rules::{DocumentIndex, RawMatch, RuleSet, SegmentView};
-use crate::watchdog::{self, Outcome, Watchdog};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -296,7 +296,7 @@ pub fn review_extraction(
         Err(payload) => {
             extraction
                 .problems
-                .push(crate::document::Problem::failed(format!(
+                .push(crate::extract::document::Problem::failed(format!(
                     "internal error while matching rules ({}); the document was not reviewed",
                     panic_message(&payload)
                 )));

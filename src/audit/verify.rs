@@ -8,11 +8,11 @@
 //! a past batch), re-applies the recorded decisions as of the recorded day,
 //! and compares document by document and finding by finding.
 
+use crate::audit::decisions;
 use crate::batch::{InputFile, scan_file};
-use crate::decisions;
+use crate::review::scan::ScanOptions;
 use crate::review::{DocumentReview, Finding, Review, RunOptions};
 use crate::rules::{PackSource, RuleSet, load_sources};
-use crate::scan::ScanOptions;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -72,7 +72,7 @@ impl Outcome {
                 Some(id) => format!("{}: finding {id}: {}", difference.path, difference.what),
                 None => format!("{}: {}", difference.path, difference.what),
             };
-            out.push_str(&crate::interactive::clean(&line));
+            out.push_str(&crate::audit::interactive::clean(&line));
             out.push('\n');
         }
         if self.reproduced() {
@@ -544,7 +544,7 @@ fn finding_changes(old: &Finding, new: &Finding) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::scan_bytes;
+    use crate::review::scan::scan_bytes;
 
     fn scan(path: &str, text: &str) -> DocumentReview {
         let rules = RuleSet::builtin().unwrap();
@@ -589,7 +589,7 @@ mod tests {
     fn field_changes_are_listed_one_by_one() {
         let old = scan("a.txt", "机密★1年\n").findings.remove(0);
         let mut new = old.clone();
-        new.severity = crate::document::Severity::Review;
+        new.severity = crate::extract::document::Severity::Review;
         new.message = "changed".into();
         new.location.page = Some(2);
         let changes = finding_changes(&old, &new);

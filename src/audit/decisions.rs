@@ -19,7 +19,7 @@
 //!   decision is then reported as resolved;
 //! - a `keep` whose finding no longer appears is stale.
 
-use crate::document::ExtractionStatus;
+use crate::extract::document::ExtractionStatus;
 use crate::review::{
     AppliedDecision, Decision, DecisionKind, DecisionsInfo, DocumentReview, Finding, Review,
     Summary, Waiver,
@@ -132,14 +132,14 @@ impl Decisions {
                 Ok(Loaded {
                     decisions: Decisions::parse(&text, &shown)?,
                     file: shown,
-                    digest: format!("sha256:{}", crate::scan::sha256_hex(&bytes)),
+                    digest: format!("sha256:{}", crate::review::scan::sha256_hex(&bytes)),
                 })
             }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound && !must_exist => {
                 Ok(Loaded {
                     decisions: Decisions::default(),
                     file: shown,
-                    digest: format!("sha256:{}", crate::scan::sha256_hex(b"")),
+                    digest: format!("sha256:{}", crate::review::scan::sha256_hex(b"")),
                 })
             }
             Err(error) => Err(format!("{shown}: cannot read the decisions file: {error}")),
@@ -335,7 +335,7 @@ pub fn apply_to_document(document: &mut DocumentReview, decisions: &Decisions, a
     }
     document.resolved = resolved;
     document.stale_decisions = stale;
-    let (verdict, reasons) = crate::scan::verdict_of(document);
+    let (verdict, reasons) = crate::review::scan::verdict_of(document);
     document.verdict = verdict;
     document.reasons = reasons;
     if !document.stale_decisions.is_empty() {
@@ -423,8 +423,10 @@ pub fn decide(
     reviewer: &str,
     date: &str,
 ) -> Decision {
-    let text = if crate::scan::is_masked_category(finding.category) && !finding.text.contains('*') {
-        crate::scan::mask(&finding.text)
+    let text = if crate::review::scan::is_masked_category(finding.category)
+        && !finding.text.contains('*')
+    {
+        crate::review::scan::mask(&finding.text)
     } else {
         finding.text.clone()
     };
@@ -611,8 +613,8 @@ mod tests {
     // --- applying decisions to scanned documents -------------------------
 
     use crate::review::Verdict;
+    use crate::review::scan::{ScanOptions, scan_bytes};
     use crate::rules::RuleSet;
-    use crate::scan::{ScanOptions, scan_bytes};
 
     fn scan(path: &str, text: &str) -> DocumentReview {
         let rules = RuleSet::builtin().expect("built-in packs");

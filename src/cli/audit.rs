@@ -3,15 +3,15 @@
 //! `cli.rs` so the core commands and these can evolve separately; `cli.rs`
 //! only declares the subcommands and calls in here.
 
+use crate::audit::decisions::{self, Decisions};
+use crate::audit::interactive::{ReviewSession, run_terminal};
+use crate::audit::shard::{self, Shard};
 use crate::batch::{self, BatchOptions, Selection};
 use crate::cli::{Failure, LimitArgs, RuleArgs, load_rules, write_stdout};
-use crate::decisions::{self, Decisions};
-use crate::interactive::{ReviewSession, run_terminal};
 use crate::report;
+use crate::review::scan::ScanOptions;
 use crate::review::{DecisionsInfo, DocumentReview, Review};
 use crate::rules::sources_from_path;
-use crate::scan::ScanOptions;
-use crate::shard::{self, Shard};
 use clap::Args;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -335,13 +335,13 @@ pub fn verify(args: VerifyArgs) -> Result<i32, Failure> {
         }
         Some(sources)
     };
-    let options = crate::audit::VerifyOptions {
+    let options = crate::audit::verify::VerifyOptions {
         root: args.root.clone().unwrap_or_default(),
         rules,
         passwords: args.password.clone(),
         jobs: args.jobs,
     };
-    let outcome = crate::audit::verify(&recorded, &options).map_err(Failure::usage)?;
+    let outcome = crate::audit::verify::verify(&recorded, &options).map_err(Failure::usage)?;
     write_stdout(outcome.render().as_bytes())?;
     Ok(if outcome.reproduced() { 0 } else { 1 })
 }

@@ -4,8 +4,8 @@
 //!
 //! Fields may be added in later versions, never renamed.
 
-use crate::document::{Category, ExtractionStatus, Part, Severity};
-use crate::limits::Limits;
+use crate::extract::document::{Category, ExtractionStatus, Part, Severity};
+use crate::extract::limits::Limits;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
