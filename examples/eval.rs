@@ -13,7 +13,8 @@
 
 use prepub::extract::document::{Extraction, Part, Segment, Severity};
 use prepub::review::Finding;
-use prepub::review::scan::{ScanOptions, find_all};
+use prepub::review::ReviewOptions;
+use prepub::review::find_all;
 use prepub::rules::RuleSet;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -340,7 +341,7 @@ pub fn evaluate(items: &[Item], rules: &RuleSet) -> Report {
                 .collect(),
             ..Extraction::default()
         };
-        let findings = find_all(&extraction, rules, &ScanOptions::default());
+        let findings = find_all(&extraction, rules, &ReviewOptions::default());
         let missed: Vec<Expectation> = item
             .expectations
             .iter()

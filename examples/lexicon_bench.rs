@@ -48,7 +48,7 @@ fn main() {
     let paragraph = "各单位要认真贯彻落实会议精神，做好设施代号000123号库的日常管理工作。\n";
     let text = paragraph.repeat(1_000_000 / paragraph.len() + 1);
     let started = Instant::now();
-    let findings = prepub::review::scan::findings_in_text(&text, &set);
+    let findings = prepub::review::findings_in_text(&text, &set);
     let scanned = started.elapsed();
     println!(
         "{count} terms: loaded in {loaded:?}; scanned {} KB in {scanned:?} ({} findings)",

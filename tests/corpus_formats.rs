@@ -463,8 +463,8 @@ fn hostile_zips_through_every_reader_of_these_formats() {
 /// watermark-only marking is found in the annotation part.
 #[test]
 fn ofd_reviews_find_personal_data_and_the_watermark() {
+    use prepub::batch::file::{ScanOptions, scan_bytes};
     use prepub::extract::document::Category;
-    use prepub::review::scan::{ScanOptions, scan_bytes};
     use prepub::rules::RuleSet;
     let Some(corpus) = corpus() else { return };
     let rules = RuleSet::builtin().expect("built-in rule packs");

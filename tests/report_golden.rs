@@ -172,7 +172,7 @@ fn the_fixture_is_consistent() {
         prepub::review::Summary::of(&review.documents)
     );
     for document in &review.documents {
-        let (verdict, _) = prepub::review::scan::verdict_of(document);
+        let (verdict, _) = prepub::review::verdict_of(document);
         assert_eq!(document.verdict, verdict, "{}", document.path);
     }
     for finding in review.documents.iter().flat_map(|d| &d.findings) {

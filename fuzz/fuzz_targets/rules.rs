@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
             let matching = rule.examples_match.iter().map(|e| e.text.as_str());
             let not_matching = rule.examples_no_match.iter().map(String::as_str);
             for example in matching.chain(not_matching) {
-                let _ = prepub::review::scan::findings_in_text(example, &set);
+                let _ = prepub::review::findings_in_text(example, &set);
             }
         }
     }

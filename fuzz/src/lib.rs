@@ -15,7 +15,8 @@ use prepub::extract::document::Extraction;
 use prepub::extract::{self, Format, Request};
 use prepub::extract::limits::{Deadline, Limits};
 use prepub::rules::RuleSet;
-use prepub::review::scan::{ScanOptions, find_all};
+use prepub::review::find_all;
+use prepub::review::ReviewOptions;
 use std::io::{Cursor, Read, Write};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -42,7 +43,7 @@ fn rules() -> &'static RuleSet {
 
 /// Runs the rules over an extraction, as a scan would.
 pub fn match_rules(extraction: &Extraction) {
-    let _ = find_all(extraction, rules(), &ScanOptions::default());
+    let _ = find_all(extraction, rules(), &ReviewOptions::default());
 }
 
 /// Extracts `data` as `format` and matches the result.

@@ -132,14 +132,14 @@ impl Decisions {
                 Ok(Loaded {
                     decisions: Decisions::parse(&text, &shown)?,
                     file: shown,
-                    digest: format!("sha256:{}", crate::review::scan::sha256_hex(&bytes)),
+                    digest: format!("sha256:{}", crate::review::sha256_hex(&bytes)),
                 })
             }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound && !must_exist => {
                 Ok(Loaded {
                     decisions: Decisions::default(),
                     file: shown,
-                    digest: format!("sha256:{}", crate::review::scan::sha256_hex(b"")),
+                    digest: format!("sha256:{}", crate::review::sha256_hex(b"")),
                 })
             }
             Err(error) => Err(format!("{shown}: cannot read the decisions file: {error}")),
@@ -335,7 +335,7 @@ pub fn apply_to_document(document: &mut DocumentReview, decisions: &Decisions, a
     }
     document.resolved = resolved;
     document.stale_decisions = stale;
-    let (verdict, reasons) = crate::review::scan::verdict_of(document);
+    let (verdict, reasons) = crate::review::verdict_of(document);
     document.verdict = verdict;
     document.reasons = reasons;
     if !document.stale_decisions.is_empty() {
@@ -423,10 +423,9 @@ pub fn decide(
     reviewer: &str,
     date: &str,
 ) -> Decision {
-    let text = if crate::review::scan::is_masked_category(finding.category)
-        && !finding.text.contains('*')
+    let text = if crate::review::is_masked_category(finding.category) && !finding.text.contains('*')
     {
-        crate::review::scan::mask(&finding.text)
+        crate::review::mask(&finding.text)
     } else {
         finding.text.clone()
     };
@@ -612,8 +611,8 @@ mod tests {
 
     // --- applying decisions to scanned documents -------------------------
 
+    use crate::batch::file::{ScanOptions, scan_bytes};
     use crate::review::Verdict;
-    use crate::review::scan::{ScanOptions, scan_bytes};
     use crate::rules::RuleSet;
 
     fn scan(path: &str, text: &str) -> DocumentReview {

@@ -475,7 +475,7 @@ pub fn render_view(view: &View<'_>, colour: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::review::scan::{ScanOptions, scan_bytes};
+    use crate::batch::file::{ScanOptions, scan_bytes};
     use crate::rules::RuleSet;
 
     /// A review of two documents: three findings in the first, one in the

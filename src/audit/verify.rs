@@ -9,8 +9,8 @@
 //! and compares document by document and finding by finding.
 
 use crate::audit::decisions;
+use crate::batch::file::ScanOptions;
 use crate::batch::{InputFile, scan_file};
-use crate::review::scan::ScanOptions;
 use crate::review::{DocumentReview, Finding, Review, RunOptions};
 use crate::rules::{PackSource, RuleSet, load_sources};
 use rayon::prelude::*;
@@ -544,7 +544,7 @@ fn finding_changes(old: &Finding, new: &Finding) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::review::scan::scan_bytes;
+    use crate::batch::file::scan_bytes;
 
     fn scan(path: &str, text: &str) -> DocumentReview {
         let rules = RuleSet::builtin().unwrap();

@@ -8,14 +8,16 @@
 //! so the review is byte-for-byte the same whatever `--jobs` is.
 
 pub mod cache;
+pub mod file;
 pub mod interrupt;
 pub mod read_budget;
 pub mod spill;
 pub mod watchdog;
 
+use crate::batch::file::{ScanOptions, scan_shared};
 use crate::batch::spill::{Spill, Spilled};
 use crate::extract::Format;
-use crate::review::scan::{ScanOptions, review_document, scan_shared};
+use crate::review::review_document;
 use crate::review::{DocumentReview, LimitsInfo, Review, RunOptions, SCHEMA, ToolInfo};
 use crate::rules::RuleSet;
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -186,7 +188,7 @@ pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Ve
             Format::Unknown,
             extraction,
             rules,
-            options,
+            &options.review(),
         );
         review.bytes = size;
         review

@@ -163,7 +163,7 @@ impl Watchdog {
         let (send_result, result) = mpsc::sync_channel::<Result<T, String>>(1);
         let job: Job = Box::new(move || {
             let outcome = catch_unwind(AssertUnwindSafe(work))
-                .map_err(|payload| crate::review::scan::panic_message(&*payload));
+                .map_err(|payload| crate::review::panic_message(&*payload));
             // The owner may have stopped waiting; nobody to tell then.
             let _ = send_result.send(outcome);
         });

@@ -6,10 +6,10 @@
 use crate::audit::decisions::{self, Decisions};
 use crate::audit::interactive::{ReviewSession, run_terminal};
 use crate::audit::shard::{self, Shard};
+use crate::batch::file::ScanOptions;
 use crate::batch::{self, BatchOptions, Selection};
 use crate::cli::{Failure, LimitArgs, RuleArgs, load_rules, write_stdout};
 use crate::report;
-use crate::review::scan::ScanOptions;
 use crate::review::{DecisionsInfo, DocumentReview, Review};
 use crate::rules::sources_from_path;
 use clap::Args;

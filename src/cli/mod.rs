@@ -7,13 +7,13 @@
 
 pub mod audit;
 
+use crate::batch::file::ScanOptions;
 use crate::batch::spill::{DocumentSource, Spilled};
 use crate::batch::{self, BatchOptions, Selection};
 use crate::extract::document::Part;
 use crate::extract::limits::Limits;
 use crate::report::{self, FailOn};
 use crate::review::Review;
-use crate::review::scan::ScanOptions;
 use crate::rules::{
     PackSource, RuleError, RuleSet, builtin_sources, load_sources, sources_from_path,
 };
@@ -967,7 +967,7 @@ pub fn test_examples(set: &RuleSet) -> (String, usize) {
     let mut out = String::new();
     let mut passed = 0;
     let mut failed = 0;
-    for outcome in crate::review::scan::run_examples(set) {
+    for outcome in crate::review::findings::run_examples(set) {
         let expected = match (outcome.should_match, outcome.required) {
             (false, _) => "does not match".to_owned(),
             (true, None) => "matches".to_owned(),
@@ -1005,7 +1005,7 @@ fn extract(args: ExtractArgs) -> Result<i32, Failure> {
         ..ScanOptions::default()
     };
     let extraction =
-        crate::review::scan::extract_safely(format, &name, &std::sync::Arc::new(bytes), &options);
+        crate::batch::file::extract_safely(format, &name, &std::sync::Arc::new(bytes), &options);
     let out = match args.format {
         ExtractFormat::Text => {
             let mut out = format!(

@@ -1,6 +1,22 @@
 //! Review: one document's findings and verdict.
 
+pub mod document;
+pub mod findings;
+pub mod mask;
 mod model;
-pub mod scan;
+pub mod verdict;
 
+pub use document::{Identity, panic_message, review_document, review_extraction, sha256_hex};
+pub use findings::{find_all, findings_in_text};
+pub use mask::{is_masked_category, mask};
 pub use model::*;
+pub use verdict::{verdict_for, verdict_of};
+
+/// What the review stage needs to know about how to show findings.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReviewOptions {
+    /// Show personal data unmasked (`--show-match`).
+    pub show_match: bool,
+    /// Record the conditions checked for each finding (`--explain`).
+    pub explain: bool,
+}

@@ -907,7 +907,7 @@ mod tests {
         };
         assert_eq!(terms.len(), 50_000);
         let severity_of = |text: &str| {
-            crate::review::scan::findings_in_text(text, &set)
+            crate::review::findings_in_text(text, &set)
                 .into_iter()
                 .map(|f| f.severity)
                 .collect::<Vec<_>>()

@@ -1,0 +1,112 @@
+//! One document's review: its identity, its findings and its verdict.
+
+use crate::extract::Format;
+use crate::extract::document::{Extraction, Part, Segment};
+use crate::review::findings::find_all;
+use crate::review::verdict::verdict_for;
+use crate::review::{DocumentReview, ExtractionReport, ProblemReport, ReviewOptions};
+use crate::rules::RuleSet;
+use sha2::{Digest, Sha256};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_owned()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "panic".to_owned()
+    }
+}
+
+/// SHA-256 of bytes, lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Turns an extraction into the document's review.
+pub fn review_document(
+    path: &str,
+    bytes: &[u8],
+    format: Format,
+    extraction: Extraction,
+    rules: &RuleSet,
+    options: &ReviewOptions,
+) -> DocumentReview {
+    let identity = Identity::of(bytes);
+    review_extraction(path, identity, format, extraction, rules, options)
+}
+
+/// What a review records about the file's bytes, so the bytes themselves
+/// can be dropped before matching (a large file then is not in memory twice,
+/// as bytes and as text, while its text is matched).
+#[derive(Clone, Debug)]
+pub struct Identity {
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+impl Identity {
+    pub fn of(bytes: &[u8]) -> Identity {
+        Identity {
+            sha256: sha256_hex(bytes),
+            bytes: bytes.len() as u64,
+        }
+    }
+}
+
+/// [`review_document`] given the file's identity rather than its bytes.
+pub fn review_extraction(
+    path: &str,
+    identity: Identity,
+    format: Format,
+    mut extraction: Extraction,
+    rules: &RuleSet,
+    options: &ReviewOptions,
+) -> DocumentReview {
+    if !extraction.segments.iter().any(|s| s.part == Part::Filename) {
+        let file_name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        extraction
+            .segments
+            .push(Segment::new(Part::Filename, file_name));
+    }
+    let findings = catch_unwind(AssertUnwindSafe(|| find_all(&extraction, rules, options)));
+    let findings = match findings {
+        Ok(findings) => findings,
+        Err(payload) => {
+            extraction
+                .problems
+                .push(crate::extract::document::Problem::failed(format!(
+                    "internal error while matching rules ({}); the document was not reviewed",
+                    panic_message(&payload)
+                )));
+            Vec::new()
+        }
+    };
+    let status = extraction.status();
+    let (verdict, reasons) = verdict_for(&findings, status, &extraction);
+    DocumentReview {
+        path: path.to_owned(),
+        sha256: identity.sha256,
+        bytes: identity.bytes,
+        format: format.as_str().to_owned(),
+        pages: extraction.pages,
+        verdict,
+        reasons,
+        extraction: ExtractionReport {
+            status,
+            encoding: extraction.encoding.clone(),
+            problems: extraction
+                .problems
+                .iter()
+                .map(|problem| ProblemReport {
+                    part: problem.part.clone(),
+                    message: problem.message.clone(),
+                })
+                .collect(),
+        },
+        findings,
+        resolved: Vec::new(),
+        stale_decisions: Vec::new(),
+    }
+}
