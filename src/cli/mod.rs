@@ -967,7 +967,7 @@ pub fn test_examples(set: &RuleSet) -> (String, usize) {
     let mut out = String::new();
     let mut passed = 0;
     let mut failed = 0;
-    for outcome in crate::review::findings::run_examples(set) {
+    for outcome in crate::rules::examples::run_examples(set) {
         let expected = match (outcome.should_match, outcome.required) {
             (false, _) => "does not match".to_owned(),
             (true, None) => "matches".to_owned(),

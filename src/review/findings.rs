@@ -1,11 +1,12 @@
 //! Findings: the rules' matches located in the original text, with
 //! context (personal data masked), escalations and stable ids.
 
-use crate::extract::document::{Extraction, Part, Segment, Severity};
+use crate::extract::document::{Extraction, Part, Segment};
 use crate::review::mask::{MaskedSpans, mask};
 use crate::review::{Finding, Location, ReviewOptions};
+use crate::rules::apply::apply;
 use crate::rules::normalize::{Normalized, normalize};
-use crate::rules::{DocumentIndex, RawMatch, RuleSet, SegmentView};
+use crate::rules::{RawMatch, RuleSet};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
@@ -39,8 +40,6 @@ impl LineIndex {
 
 /// A match located in the original text, before ids are assigned.
 struct Located {
-    /// The rule's index in the rule set; `None` for extractor notices.
-    rule: Option<usize>,
     finding: Finding,
     fingerprint_base: [u8; 32],
     order: (Part, u32, u32, u32),
@@ -54,45 +53,32 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ReviewOption
         .iter()
         .map(|s| normalize(&s.text))
         .collect();
-    let index = DocumentIndex::new(normalized.iter().map(|n| n.text.as_str()).collect());
+    let applied = apply(&extraction.segments, &normalized, rules);
     let mut lines_before: HashMap<Part, u32> = HashMap::new();
-    let mut body_nonempty_before = 0usize;
     let mut located = Vec::new();
-    for (segment, normal) in extraction.segments.iter().zip(&normalized) {
+    for ((segment, normal), found) in extraction.segments.iter().zip(&normalized).zip(applied) {
         let part_lines = *lines_before.get(&segment.part).unwrap_or(&0);
-        let view = SegmentView {
-            part: segment.part,
-            text: &normal.text,
-            body_lines_before: body_nonempty_before,
-            top_lines: Default::default(),
-            document: &index,
+        let masked = if options.show_match {
+            Vec::new()
+        } else {
+            found
+                .masked
+                .iter()
+                .map(|&(start, end)| normal.original_range(start, end))
+                .collect()
         };
-        let matches = rules.find(&view);
         let place = Place {
             segment,
             lines: LineIndex::new(&segment.text),
             normal,
             part_lines_before: part_lines,
-            masked: MaskedSpans::new(
-                matches
-                    .iter()
-                    .filter(|m| rules.rules()[m.rule].mask && !options.show_match)
-                    .map(|m| normal.original_range(m.start, m.end))
-                    .collect(),
-            ),
+            masked: MaskedSpans::new(masked),
         };
-        for raw in dedupe(matches) {
-            located.push(locate(&raw, &place, rules, options));
+        for raw in &found.matches {
+            located.push(locate(raw, &place, rules, options));
         }
         let segment_lines = segment.text.split('\n').count() as u32;
         *lines_before.entry(segment.part).or_insert(0) += segment_lines;
-        if segment.part == Part::Body {
-            body_nonempty_before += segment
-                .text
-                .split('\n')
-                .filter(|l| !l.trim().is_empty())
-                .count();
-        }
     }
     for notice in &extraction.notices {
         let mut hasher = Sha256::new();
@@ -105,7 +91,6 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ReviewOption
             hasher.update([0]);
         }
         located.push(Located {
-            rule: None,
             fingerprint_base: hasher.finalize().into(),
             order: (notice.part, notice.page.unwrap_or(0), 0, 0),
             finding: Finding {
@@ -130,7 +115,6 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ReviewOption
             },
         });
     }
-    escalate(&mut located, rules, options);
     located.sort_by(|a, b| {
         a.order
             .cmp(&b.order)
@@ -150,68 +134,6 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ReviewOption
             item.finding
         })
         .collect()
-}
-
-/// Applies the rules' `escalate` conditions: a finding is raised when the
-/// document holds *another* finding of a named rule at review or above.
-/// Severities are read before any escalation, so escalations never chain.
-fn escalate(located: &mut [Located], rules: &RuleSet, options: &ReviewOptions) {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for item in located.iter() {
-        if item.rule.is_some() && item.finding.severity >= Severity::Review {
-            *counts.entry(item.finding.rule.as_str()).or_insert(0) += 1;
-        }
-    }
-    let counts: HashMap<String, usize> = counts
-        .into_iter()
-        .map(|(rule, count)| (rule.to_owned(), count))
-        .collect();
-    for item in located.iter_mut() {
-        let Some(rule) = item.rule.map(|index| &rules.rules()[index]) else {
-            continue;
-        };
-        let own_counted = item.finding.severity >= Severity::Review;
-        for escalation in &rule.escalations {
-            if escalation.to <= item.finding.severity {
-                continue;
-            }
-            let trigger = escalation.rules.iter().find(|target| {
-                let count = counts.get(target.as_str()).copied().unwrap_or(0);
-                let own = usize::from(own_counted && **target == rule.id);
-                count > own
-            });
-            let Some(trigger) = trigger else {
-                continue;
-            };
-            item.finding.severity = escalation.to;
-            item.finding.message.push('（');
-            item.finding.message.push_str(&escalation.reason);
-            item.finding.message.push('）');
-            if options.explain {
-                item.finding.explain.push(format!(
-                    "raised to {}: the document also has a {trigger} finding — {}",
-                    escalation.to, escalation.reason
-                ));
-            }
-        }
-    }
-}
-
-/// Drops a match of a rule that overlaps an earlier match of the same rule.
-/// Matches come sorted by start, so an overlap can only be with the kept
-/// match of that rule that reaches furthest.
-fn dedupe(matches: Vec<RawMatch>) -> Vec<RawMatch> {
-    let mut reach: HashMap<usize, usize> = HashMap::new();
-    let mut kept: Vec<RawMatch> = Vec::with_capacity(matches.len());
-    for candidate in matches {
-        let furthest = reach.entry(candidate.rule).or_insert(0);
-        if candidate.start < *furthest {
-            continue;
-        }
-        *furthest = candidate.end;
-        kept.push(candidate);
-    }
-    kept
 }
 
 /// A segment with what is needed to locate matches in it.
@@ -272,7 +194,6 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
     }
     let page = segment.page;
     Located {
-        rule: Some(raw.rule),
         fingerprint_base: hasher.finalize().into(),
         order: (segment.part, page.unwrap_or(0), line, column),
         finding: Finding {
@@ -365,66 +286,11 @@ pub fn findings_in_text(text: &str, rules: &RuleSet) -> Vec<Finding> {
     find_all(&extraction, rules, &ReviewOptions::default())
 }
 
-/// The outcome of one rule example.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExampleOutcome {
-    pub rule: String,
-    pub text: String,
-    /// True for a `match` example, false for a `no_match` one.
-    pub should_match: bool,
-    /// The severity a `match` example must be found at, if it names one.
-    pub required: Option<Severity>,
-    /// The highest severity the rule found in the text.
-    pub found: Option<Severity>,
-}
-
-impl ExampleOutcome {
-    pub fn passed(&self) -> bool {
-        match (self.should_match, self.found) {
-            (false, found) => found.is_none(),
-            (true, None) => false,
-            (true, Some(found)) => self.required.is_none_or(|required| required == found),
-        }
-    }
-}
-
-/// Runs every rule's `examples` through the whole rule set, as one-line
-/// documents: the way `rules test` and the packs' own tests check them.
-pub fn run_examples(rules: &RuleSet) -> Vec<ExampleOutcome> {
-    let mut outcomes = Vec::new();
-    for rule in rules.rules() {
-        let found_in = |text: &str| {
-            findings_in_text(text, rules)
-                .iter()
-                .filter(|f| f.rule == rule.id)
-                .map(|f| f.severity)
-                .max()
-        };
-        for example in &rule.examples_match {
-            outcomes.push(ExampleOutcome {
-                rule: rule.id.clone(),
-                text: example.text.clone(),
-                should_match: true,
-                required: example.severity,
-                found: found_in(&example.text),
-            });
-        }
-        for text in &rule.examples_no_match {
-            outcomes.push(ExampleOutcome {
-                rule: rule.id.clone(),
-                text: text.clone(),
-                should_match: false,
-                required: None,
-                found: found_in(text),
-            });
-        }
-    }
-    outcomes
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::document::Severity;
+    use crate::rules::examples::{ExampleOutcome, run_examples};
 
     fn builtin() -> RuleSet {
         RuleSet::builtin().expect("built-in packs")
@@ -445,27 +311,6 @@ mod tests {
                 rule.id
             );
         }
-    }
-
-    #[test]
-    fn overlapping_matches_of_one_rule_are_reported_once() {
-        let raw = |rule, start, end| RawMatch {
-            rule,
-            start,
-            end,
-            severity: Severity::Info,
-            reasons: Vec::new(),
-            explain: Vec::new(),
-        };
-        let kept = dedupe(vec![
-            raw(0, 0, 10),
-            raw(1, 2, 4),
-            raw(0, 5, 12),
-            raw(0, 10, 12),
-            raw(1, 3, 6),
-        ]);
-        let spans: Vec<_> = kept.iter().map(|m| (m.rule, m.start, m.end)).collect();
-        assert_eq!(spans, [(0, 0, 10), (1, 2, 4), (0, 10, 12)]);
     }
 
     #[test]

@@ -102,7 +102,7 @@ pub struct MatchExample {
 }
 
 /// Raise a finding's severity when the document holds another finding of
-/// one of `rules` at `review` or above (see [`crate::review::scan`]).
+/// one of `rules` at `review` or above (see [`crate::rules::apply`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Escalation {
     pub to: Severity,
@@ -907,9 +907,9 @@ mod tests {
         };
         assert_eq!(terms.len(), 50_000);
         let severity_of = |text: &str| {
-            crate::review::findings_in_text(text, &set)
+            crate::rules::examples::matches_in_text(text, &set)
                 .into_iter()
-                .map(|f| f.severity)
+                .map(|m| m.severity)
                 .collect::<Vec<_>>()
         };
         assert_eq!(

@@ -5,8 +5,10 @@
 //! (leftmost-longest, so `内部控制` is seen whole), all patterns into one
 //! `RegexSet` prefilter with a per-rule `Regex` for positions.
 
+pub mod apply;
 mod builtin;
 mod compile;
+pub mod examples;
 mod matcher;
 pub mod normalize;
 pub mod schema;

@@ -1,0 +1,150 @@
+//! Applying a rule set to one document: every segment's matches, overlaps
+//! of one rule dropped, then the rules' escalations across the document.
+//!
+//! This is everything the rules decide about a document — which rule fired
+//! where and at what severity — before the review stage locates the matches
+//! in the original text. Rule examples are checked through the same path,
+//! so an example behaves exactly as the rule does in a document.
+
+use crate::extract::document::{Part, Segment, Severity};
+use crate::rules::normalize::Normalized;
+use crate::rules::{DocumentIndex, RawMatch, RuleSet, SegmentView};
+use std::collections::HashMap;
+
+/// The rules' matches in one segment, in normalised-text offsets.
+#[derive(Debug, Default)]
+pub struct SegmentMatches {
+    /// Accepted matches, ordered by start, overlaps of one rule dropped,
+    /// with escalations applied.
+    pub matches: Vec<RawMatch>,
+    /// Every span of a masking rule found in the segment, overlapping ones
+    /// included: contexts hide all of them, not only the reported ones.
+    pub masked: Vec<(usize, usize)>,
+}
+
+/// Runs the rules over every segment of a document (`segments` and their
+/// normalised forms, in the same order).
+pub fn apply(
+    segments: &[Segment],
+    normalized: &[Normalized],
+    rules: &RuleSet,
+) -> Vec<SegmentMatches> {
+    let index = DocumentIndex::new(normalized.iter().map(|n| n.text.as_str()).collect());
+    let mut body_nonempty_before = 0usize;
+    let mut found = Vec::with_capacity(segments.len());
+    for (segment, normal) in segments.iter().zip(normalized) {
+        let view = SegmentView {
+            part: segment.part,
+            text: &normal.text,
+            body_lines_before: body_nonempty_before,
+            top_lines: Default::default(),
+            document: &index,
+        };
+        let matches = rules.find(&view);
+        let masked = matches
+            .iter()
+            .filter(|m| rules.rules()[m.rule].mask)
+            .map(|m| (m.start, m.end))
+            .collect();
+        found.push(SegmentMatches {
+            matches: dedupe(matches),
+            masked,
+        });
+        if segment.part == Part::Body {
+            body_nonempty_before += segment
+                .text
+                .split('\n')
+                .filter(|l| !l.trim().is_empty())
+                .count();
+        }
+    }
+    escalate(&mut found, rules);
+    found
+}
+
+/// Applies the rules' `escalate` conditions: a match is raised when the
+/// document holds *another* match of a named rule at review or above.
+/// Severities are read before any escalation, so escalations never chain.
+/// The reason joins the match's reasons (shown in its message) and its
+/// explanation.
+fn escalate(found: &mut [SegmentMatches], rules: &RuleSet) {
+    let all = || found.iter().flat_map(|segment| &segment.matches);
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for raw in all() {
+        if raw.severity >= Severity::Review {
+            *counts
+                .entry(rules.rules()[raw.rule].id.as_str())
+                .or_insert(0) += 1;
+        }
+    }
+    let counts: HashMap<String, usize> = counts
+        .into_iter()
+        .map(|(rule, count)| (rule.to_owned(), count))
+        .collect();
+    for raw in found.iter_mut().flat_map(|segment| &mut segment.matches) {
+        let rule = &rules.rules()[raw.rule];
+        let own_counted = raw.severity >= Severity::Review;
+        for escalation in &rule.escalations {
+            if escalation.to <= raw.severity {
+                continue;
+            }
+            let trigger = escalation.rules.iter().find(|target| {
+                let count = counts.get(target.as_str()).copied().unwrap_or(0);
+                let own = usize::from(own_counted && **target == rule.id);
+                count > own
+            });
+            let Some(trigger) = trigger else {
+                continue;
+            };
+            raw.severity = escalation.to;
+            raw.reasons.push(escalation.reason.clone());
+            raw.explain.push(format!(
+                "raised to {}: the document also has a {trigger} finding — {}",
+                escalation.to, escalation.reason
+            ));
+        }
+    }
+}
+
+/// Drops a match of a rule that overlaps an earlier match of the same rule.
+/// Matches come sorted by start, so an overlap can only be with the kept
+/// match of that rule that reaches furthest.
+fn dedupe(matches: Vec<RawMatch>) -> Vec<RawMatch> {
+    let mut reach: HashMap<usize, usize> = HashMap::new();
+    let mut kept: Vec<RawMatch> = Vec::with_capacity(matches.len());
+    for candidate in matches {
+        let furthest = reach.entry(candidate.rule).or_insert(0);
+        if candidate.start < *furthest {
+            continue;
+        }
+        *furthest = candidate.end;
+        kept.push(candidate);
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_matches_of_one_rule_are_reported_once() {
+        let raw = |rule, start, end| RawMatch {
+            rule,
+            start,
+            end,
+            severity: Severity::Info,
+            reasons: Vec::new(),
+            explain: Vec::new(),
+        };
+        let kept = dedupe(vec![
+            raw(0, 0, 10),
+            raw(1, 2, 4),
+            raw(0, 5, 12),
+            raw(0, 10, 12),
+            raw(1, 3, 6),
+        ]);
+        let spans: Vec<_> = kept.iter().map(|m| (m.rule, m.start, m.end)).collect();
+        assert_eq!(spans, [(0, 0, 10), (1, 2, 4), (0, 10, 12)]);
+    }
+}
