@@ -1,0 +1,46 @@
+//! `prepub merge`: join the JSON reviews of the parts of one batch.
+
+use crate::audit::shard;
+use crate::cli::args::{Failure, read_review, write_stdout};
+use crate::report;
+use clap::Args;
+use std::path::PathBuf;
+
+/// `prepub merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON reviews of disjoint parts of one batch (e.g. every `scan
+    /// --shard K/N`).
+    #[arg(value_name = "REVIEW.json", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Write the merged review to FILE (atomically) instead of standard
+    /// output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: MergeArgs) -> Result<i32, Failure> {
+    let mut parts = Vec::new();
+    for input in &args.inputs {
+        parts.push(shard::Part {
+            name: input.display().to_string(),
+            review: read_review(input)?,
+        });
+    }
+    let merged = shard::merge(parts).map_err(Failure::usage)?;
+    let bytes = report::json::render(&merged).map_err(Failure::usage)?;
+    match &args.output {
+        Some(path) => {
+            report::write_atomically(path, &bytes).map_err(Failure::usage)?;
+            eprintln!(
+                "merged {} reviews: {} documents, {} findings → {}",
+                args.inputs.len(),
+                merged.summary.documents,
+                merged.summary.findings,
+                path.display()
+            );
+        }
+        None => write_stdout(&bytes)?,
+    }
+    Ok(0)
+}

@@ -1,0 +1,265 @@
+//! `prepub scan`: review files and folders, write the reports.
+
+use crate::audit::decisions::{self, Decisions};
+use crate::audit::shard::Shard;
+use crate::batch::file::ScanOptions;
+use crate::batch::{self, BatchOptions, Selection};
+use crate::cli::args::{
+    FailOnArg, Failure, FormArgs, LimitArgs, OutputFormat, RuleArgs, load_rules,
+};
+use crate::cli::output::{
+    Reviewed, check_stdout_format, plan_outputs, render_to, stdout_colour, write_reports,
+    write_stdout_with,
+};
+use crate::report::{self, FailOn};
+use crate::review::{DecisionsInfo, DocumentReview, Review};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+pub const EXIT_CODES: &str = "Exit codes (scan):
+  0  no finding at or above --fail-on, and every document fully read
+  1  some document has an unwaived finding at or above --fail-on
+     (or, with --fail-on-stale, a decision is stale)
+  2  usage or rule-set error (nothing was scanned)
+  3  no such finding, but some document could not be fully read
+     (encrypted, scanned image, corrupt, over a limit); not with --fail-on never";
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files and directories to review (directories are walked recursively;
+    /// hidden files and VCS folders are skipped).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Only review files whose path or name matches this glob; repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Skip files whose path or name matches this glob; repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Read paths to review from FILE, one per line (`-` = standard input).
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+    /// Format written to standard output (default text), and to --output
+    /// files whose extension names no format.
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Write a report to FILE (atomically: a temporary file, then rename);
+    /// repeatable, one scan gives them all. The format follows the
+    /// extension: .json .html .docx .md .sarif .xml (JUnit) .csv .txt.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+    /// Exit with 1 when a finding at or above this severity is found.
+    #[arg(long, value_enum, default_value = "review")]
+    pub fail_on: FailOnArg,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Do not draw the progress bar (it is only drawn on a terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Show personal data unmasked in reports (masked by default).
+    #[arg(long)]
+    pub show_match: bool,
+    /// Record, for each finding, the conditions that were checked.
+    #[arg(long)]
+    pub explain: bool,
+    /// Print only documents that are not `pass`, and the summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// A password to try on encrypted documents; repeatable.
+    #[arg(long, value_name = "PASSWORD")]
+    pub password: Vec<String>,
+    /// Keep extracted text in DIR and reuse it for files whose bytes are
+    /// unchanged (keyed by content hash, prepub build and limits — never by
+    /// path or date). Rules always run afresh.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub form: FormArgs,
+    #[command(flatten)]
+    pub audit: ScanAuditArgs,
+}
+
+pub fn run(args: ScanArgs) -> Result<i32, Failure> {
+    if args.paths.is_empty() && args.files_from.is_none() {
+        return Err(Failure::usage(
+            "nothing to scan: give files or directories, or --files-from FILE",
+        ));
+    }
+    if args.jobs == Some(0) {
+        return Err(Failure::usage("--jobs must be at least 1"));
+    }
+    // Decided before scanning, so a mistyped extension fails at once rather
+    // than after the batch has been read.
+    let outputs = plan_outputs(&args.output, args.format)?;
+    let stdout_format = args.format.unwrap_or(OutputFormat::Text);
+    let stdout_wanted = args.output.is_empty() || stdout_format == OutputFormat::Text;
+    let stdout_wanted = stdout_wanted && (args.output.is_empty() || !args.quiet);
+    if stdout_wanted {
+        check_stdout_format(stdout_format)?;
+    }
+    let form = args.form.options();
+    let rules = load_rules(&args.rules)?;
+    let audit = ScanAudit::prepare(&args.audit)?;
+    let selection = Selection {
+        paths: args.paths.clone(),
+        files_from: args.files_from.clone(),
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
+        shard: audit.shard(),
+    };
+    let files = batch::collect_files(&selection).map_err(Failure::usage)?;
+    let cache = match &args.cache {
+        Some(directory) => Some(std::sync::Arc::new(
+            crate::batch::cache::Cache::open(directory).map_err(Failure::usage)?,
+        )),
+        None => None,
+    };
+    let options = BatchOptions {
+        jobs: args.jobs,
+        progress: !args.no_progress && !args.quiet,
+        scan: ScanOptions {
+            show_match: args.show_match,
+            explain: args.explain,
+            limits: args.limits.limits(),
+            passwords: args.password.clone(),
+            cache: cache.clone(),
+            ..ScanOptions::default()
+        },
+    };
+    let mut batch = batch::run_spilled(&files, &rules, &options, &|document| {
+        audit.apply_to_document(document)
+    })?;
+    // The walk list is not needed any more; the reports may be long to write.
+    drop(files);
+    if let (Some(cache), Some(directory)) = (&cache, &args.cache)
+        && !args.quiet
+    {
+        eprintln!("cache {}: {}", directory.display(), cache.stats());
+    }
+    audit.finish(&mut batch.head);
+    let reviewed = Reviewed::spilled(&batch.head, &batch.documents);
+    write_reports(&reviewed, &outputs, &form, args.quiet)?;
+    if stdout_wanted {
+        write_stdout_with(&mut |out| {
+            render_to(
+                &reviewed,
+                stdout_format,
+                &form,
+                stdout_colour(),
+                args.quiet,
+                out,
+            )
+        })?;
+    }
+    let fail_on = match args.fail_on {
+        FailOnArg::Review => FailOn::Review,
+        FailOnArg::Block => FailOn::Block,
+        FailOnArg::Never => FailOn::Never,
+    };
+    let code = report::exit_code_of(batch.documents.tally(), fail_on);
+    Ok(audit.exit_code(code, &batch.head))
+}
+
+/// `scan` options for decisions and sharding.
+#[derive(Debug, Args)]
+pub struct ScanAuditArgs {
+    /// Apply reviewer decisions from FILE: `keep` waives a finding,
+    /// `remove`/`revise` stay open until the text is gone. Default:
+    /// prepub-decisions.yaml in the current directory, when it exists.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
+    /// Do not apply any decisions file, not even the default one.
+    #[arg(long, conflicts_with = "decisions")]
+    pub no_decisions: bool,
+    /// Exit with 1 when a decision is stale: its finding no longer appears.
+    #[arg(long)]
+    pub fail_on_stale: bool,
+    /// Judge `expires` dates of decisions as of this day (YYYY-MM-DD;
+    /// default: today, UTC). Give all shards of one batch the same day.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Review only shard K of N (1 ≤ K ≤ N): a stable split of the inputs by
+    /// a hash of each path, so N jobs together review every file once. Join
+    /// their JSON reviews with `prepub merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+}
+
+/// The decisions a scan will apply, loaded before anything is scanned so a
+/// broken decisions file stops the run (exit 2) at once.
+pub struct ScanAudit {
+    /// The decisions, and the day their expiry is judged against (as given
+    /// and parsed).
+    decisions: Option<(decisions::Loaded, String, time::Date)>,
+    shard: Option<Shard>,
+    fail_on_stale: bool,
+}
+
+impl ScanAudit {
+    pub fn prepare(args: &ScanAuditArgs) -> Result<ScanAudit, Failure> {
+        let as_of = match &args.as_of {
+            Some(day) => day.trim().to_owned(),
+            None => decisions::today(),
+        };
+        let as_of_date =
+            decisions::parse_date(&as_of).map_err(|e| Failure::usage(format!("--as-of: {e}")))?;
+        let loaded = if args.no_decisions {
+            None
+        } else if let Some(file) = &args.decisions {
+            Some(Decisions::load(file, true).map_err(Failure::usage)?)
+        } else if Path::new(decisions::DEFAULT_FILE).is_file() {
+            Some(
+                Decisions::load(Path::new(decisions::DEFAULT_FILE), true)
+                    .map_err(Failure::usage)?,
+            )
+        } else {
+            None
+        };
+        Ok(ScanAudit {
+            decisions: loaded.map(|loaded| (loaded, as_of, as_of_date)),
+            shard: args.shard,
+            fail_on_stale: args.fail_on_stale,
+        })
+    }
+
+    pub fn shard(&self) -> Option<Shard> {
+        self.shard
+    }
+
+    /// Applies the decisions to one finished document, as the batch goes
+    /// (so the batch's tally counts them as applied).
+    pub fn apply_to_document(&self, document: &mut DocumentReview) {
+        if let Some((loaded, _, as_of)) = &self.decisions {
+            decisions::apply_to_document(document, &loaded.decisions, *as_of);
+        }
+    }
+
+    /// Records the shard and the decisions file on a finished batch whose
+    /// documents went through [`ScanAudit::apply_to_document`].
+    pub fn finish(&self, head: &mut Review) {
+        if let (Some(shard), Some(options)) = (self.shard, head.options.as_mut()) {
+            options.shard = Some(shard.info());
+        }
+        if let Some((loaded, as_of, _)) = &self.decisions {
+            head.decisions = Some(DecisionsInfo {
+                file: loaded.file.clone(),
+                digest: loaded.digest.clone(),
+                as_of: as_of.clone(),
+            });
+        }
+    }
+
+    /// `--fail-on-stale` turns a 0 or 3 into 1 when a decision is stale.
+    pub fn exit_code(&self, code: i32, review: &Review) -> i32 {
+        if self.fail_on_stale && review.summary.stale_decisions > 0 && (code == 0 || code == 3) {
+            1
+        } else {
+            code
+        }
+    }
+}

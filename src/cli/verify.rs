@@ -1,0 +1,68 @@
+//! `prepub verify`: rerun a saved review and compare finding by finding.
+
+use crate::cli::args::{Failure, read_review, write_stdout};
+use crate::rules::sources_from_path;
+use clap::Args;
+use std::path::PathBuf;
+
+/// `prepub verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The JSON review to rerun and compare.
+    #[arg(value_name = "REVIEW.json")]
+    pub review: PathBuf,
+    /// The directory the review's document paths are relative to (default:
+    /// the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Compare with these rule packs instead of the ones embedded in the
+    /// review: "what would the new rules change on this past batch?".
+    /// Repeatable; a pack file or a directory of packs.
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// With --rules: use the built-in packs as well.
+    #[arg(long, requires = "rules")]
+    pub with_builtin: bool,
+    /// A password to try on encrypted documents; repeatable (reviews record
+    /// only how many were used).
+    #[arg(long, value_name = "PASSWORD")]
+    pub password: Vec<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+pub const VERIFY_EXIT_CODES: &str = "Exit codes (verify):
+  0  reproduced: every document and finding identical
+  1  differences (listed): changed or missing files, findings gone, new or changed
+  2  the review cannot be rerun (unreadable, no embedded packs, bad --rules)";
+
+pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
+    if args.jobs == Some(0) {
+        return Err(Failure::usage("--jobs must be at least 1"));
+    }
+    let recorded = read_review(&args.review)?;
+    let rules = if args.rules.is_empty() {
+        None
+    } else {
+        let mut sources = Vec::new();
+        if args.with_builtin {
+            sources.extend(crate::rules::builtin_sources());
+        }
+        for path in &args.rules {
+            sources.extend(
+                sources_from_path(path).map_err(|e| Failure::usage(format!("rule error: {e}")))?,
+            );
+        }
+        Some(sources)
+    };
+    let options = crate::audit::verify::VerifyOptions {
+        root: args.root.clone().unwrap_or_default(),
+        rules,
+        passwords: args.password.clone(),
+        jobs: args.jobs,
+    };
+    let outcome = crate::audit::verify::verify(&recorded, &options).map_err(Failure::usage)?;
+    write_stdout(outcome.render().as_bytes())?;
+    Ok(if outcome.reproduced() { 0 } else { 1 })
+}
