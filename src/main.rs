@@ -1,5 +1,7 @@
+mod cli;
+
 use clap::Parser;
-use prepub::cli::{Cli, run};
+use cli::{Cli, run};
 
 fn main() {
     // Panics inside a document are caught and reported on that document;

@@ -1,4 +1,8 @@
 //! Audit: decisions, interactive review, verify, shard and merge.
+//!
+//! Takes reviews (and the decisions file); gives decided, verified or merged
+//! reviews. Everything here works on the review model, rescanning through
+//! [`crate::batch`] where it must.
 
 pub mod decisions;
 pub mod interactive;

@@ -1,5 +1,9 @@
 //! The batch: walk the inputs, review documents in parallel, keep order.
 //!
+//! Takes paths, rules and options; gives the batch's `Review`. One file
+//! goes through extract → review in [`mod@file`], under the [`watchdog`] and
+//! the limits; finished reviews wait in the [`spill`].
+//!
 //! Documents are reviewed independently on a rayon pool. Each finished
 //! review goes at once to a [`Spill`] (a temporary file), never the
 //! document's text nor the reviews of the whole batch: memory does not grow

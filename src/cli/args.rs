@@ -1,14 +1,14 @@
 //! What several commands share: rule-pack, limit and form options, the
 //! failure type (message and exit code) and the small helpers around them.
 
-use crate::batch;
-use crate::extract::limits::Limits;
-use crate::report;
-use crate::review::Review;
-use crate::rules::{
+use clap::{Args, ValueEnum};
+use prepub::batch;
+use prepub::extract::limits::Limits;
+use prepub::report;
+use prepub::review::Review;
+use prepub::rules::{
     PackSource, RuleError, RuleSet, builtin_sources, load_sources, sources_from_path,
 };
-use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -182,7 +182,7 @@ impl From<batch::BatchError> for Failure {
     fn from(error: batch::BatchError) -> Failure {
         let code = match error {
             batch::BatchError::Setup(_) | batch::BatchError::Storage(_) => 2,
-            batch::BatchError::Interrupted { .. } => crate::batch::interrupt::EXIT_CODE,
+            batch::BatchError::Interrupted { .. } => prepub::batch::interrupt::EXIT_CODE,
         };
         Failure {
             code,

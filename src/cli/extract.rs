@@ -1,9 +1,9 @@
 //! `prepub extract`: print the located text segments read from one file.
 
-use crate::batch::file::ScanOptions;
 use crate::cli::args::{Failure, LimitArgs, write_stdout};
-use crate::extract::document::Part;
 use clap::{Args, ValueEnum};
+use prepub::batch::file::ScanOptions;
+use prepub::extract::document::Part;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -33,14 +33,14 @@ pub fn run(args: ExtractArgs) -> Result<i32, Failure> {
     let bytes = std::fs::read(&args.file)
         .map_err(|e| Failure::usage(format!("{}: cannot read: {e}", args.file.display())))?;
     let name = args.file.to_string_lossy().replace('\\', "/");
-    let format = crate::extract::detect(&bytes, &name);
+    let format = prepub::extract::detect(&bytes, &name);
     let options = ScanOptions {
         limits: args.limits.limits(),
         passwords: args.password.clone(),
         ..ScanOptions::default()
     };
     let extraction =
-        crate::batch::file::extract_safely(format, &name, &std::sync::Arc::new(bytes), &options);
+        prepub::batch::file::extract_safely(format, &name, &std::sync::Arc::new(bytes), &options);
     let out = match args.format {
         ExtractFormat::Text => {
             let mut out = format!(

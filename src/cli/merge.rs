@@ -1,9 +1,9 @@
 //! `prepub merge`: join the JSON reviews of the parts of one batch.
 
-use crate::audit::shard;
 use crate::cli::args::{Failure, read_review, write_stdout};
-use crate::report;
 use clap::Args;
+use prepub::audit::shard;
+use prepub::report;
 use std::path::PathBuf;
 
 /// `prepub merge`.

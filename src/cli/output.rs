@@ -1,10 +1,10 @@
 //! Writing reports: each `--output` file with its format, staged and moved
 //! into place only when all are written; standard output streamed.
 
-use crate::batch::spill::{DocumentSource, Spilled};
 use crate::cli::args::{Failure, OutputFormat};
-use crate::report;
-use crate::review::Review;
+use prepub::batch::spill::{DocumentSource, Spilled};
+use prepub::report;
+use prepub::review::Review;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -124,9 +124,9 @@ pub(crate) fn write_reports(
         #[cfg(debug_assertions)]
         slow_write_hook();
     }
-    if crate::batch::interrupt::requested() {
+    if prepub::batch::interrupt::requested() {
         return Err(Failure {
-            code: crate::batch::interrupt::EXIT_CODE,
+            code: prepub::batch::interrupt::EXIT_CODE,
             message: "interrupted while writing the reports; no report written".into(),
         });
     }

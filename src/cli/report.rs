@@ -5,8 +5,8 @@ use crate::cli::output::{
     Reviewed, check_stdout_format, plan_outputs, render_to, stdout_colour, write_reports,
     write_stdout_with,
 };
-use crate::report;
 use clap::Args;
+use prepub::report;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]

@@ -1,12 +1,12 @@
 //! `prepub review`: decide each open finding at the terminal and record the
 //! decisions.
 
-use crate::audit::decisions::{self, Decisions};
-use crate::audit::interactive::{ReviewSession, run_terminal};
-use crate::batch::file::ScanOptions;
-use crate::batch::{self, BatchOptions, Selection};
 use crate::cli::args::{Failure, LimitArgs, RuleArgs, load_rules, read_review};
 use clap::Args;
+use prepub::audit::decisions::{self, Decisions};
+use prepub::audit::interactive::{ReviewSession, run_terminal};
+use prepub::batch::file::ScanOptions;
+use prepub::batch::{self, BatchOptions, Selection};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 

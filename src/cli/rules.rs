@@ -1,8 +1,8 @@
 //! `prepub rules`: list, check, test, show and start rule packs.
 
 use crate::cli::args::{Failure, RuleArgs, load_rules, rule_errors, write_stdout};
-use crate::rules::{RuleSet, load_sources, sources_from_path};
 use clap::{Subcommand, ValueEnum};
+use prepub::rules::{RuleSet, load_sources, sources_from_path};
 use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
@@ -100,7 +100,7 @@ pub fn run(command: RulesCommand) -> Result<i32, Failure> {
             Ok(0)
         }
         RulesCommand::Init { dir } => {
-            crate::rules::init_pack(&dir).map_err(Failure::usage)?;
+            prepub::rules::init_pack(&dir).map_err(Failure::usage)?;
             println!("wrote {}", dir.join("my-pack.yaml").display());
             Ok(0)
         }
@@ -110,7 +110,7 @@ pub fn run(command: RulesCommand) -> Result<i32, Failure> {
 /// A rule as YAML a user can copy into a pack, after a comment header that
 /// says where it comes from. Patterns stay on one line (no folded scalars),
 /// so they read and copy exactly as written.
-fn show_rule(set: &RuleSet, rule: &crate::rules::Rule) -> Result<String, Failure> {
+fn show_rule(set: &RuleSet, rule: &prepub::rules::Rule) -> Result<String, Failure> {
     let options = serde_saphyr::ser_options! {
         prefer_block_scalars: false,
     };
@@ -145,7 +145,7 @@ fn show_rule(set: &RuleSet, rule: &crate::rules::Rule) -> Result<String, Failure
 
 fn list_rules(set: &RuleSet, format: ListFormat) -> String {
     let first_line =
-        |rule: &crate::rules::Rule| rule.message.lines().next().unwrap_or("").to_owned();
+        |rule: &prepub::rules::Rule| rule.message.lines().next().unwrap_or("").to_owned();
     match format {
         ListFormat::Text => {
             let mut out = String::new();
@@ -198,7 +198,7 @@ pub fn test_examples(set: &RuleSet) -> (String, usize) {
     let mut out = String::new();
     let mut passed = 0;
     let mut failed = 0;
-    for outcome in crate::rules::examples::run_examples(set) {
+    for outcome in prepub::rules::examples::run_examples(set) {
         let expected = match (outcome.should_match, outcome.required) {
             (false, _) => "does not match".to_owned(),
             (true, None) => "matches".to_owned(),
@@ -239,7 +239,7 @@ mod tests {
                 Ok(shown) => shown,
                 Err(failure) => panic!("{}: {}", rule.id, failure.message),
             };
-            let parsed: crate::rules::schema::RuleSpec =
+            let parsed: prepub::rules::schema::RuleSpec =
                 serde_saphyr::from_str(&shown).expect("shown rule parses");
             assert_eq!(parsed.pattern, rule.spec.pattern, "{}", rule.id);
             assert_eq!(parsed.terms, rule.spec.terms, "{}", rule.id);

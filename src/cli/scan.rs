@@ -1,9 +1,5 @@
 //! `prepub scan`: review files and folders, write the reports.
 
-use crate::audit::decisions::{self, Decisions};
-use crate::audit::shard::Shard;
-use crate::batch::file::ScanOptions;
-use crate::batch::{self, BatchOptions, Selection};
 use crate::cli::args::{
     FailOnArg, Failure, FormArgs, LimitArgs, OutputFormat, RuleArgs, load_rules,
 };
@@ -11,9 +7,13 @@ use crate::cli::output::{
     Reviewed, check_stdout_format, plan_outputs, render_to, stdout_colour, write_reports,
     write_stdout_with,
 };
-use crate::report::{self, FailOn};
-use crate::review::{DecisionsInfo, DocumentReview, Review};
 use clap::Args;
+use prepub::audit::decisions::{self, Decisions};
+use prepub::audit::shard::Shard;
+use prepub::batch::file::ScanOptions;
+use prepub::batch::{self, BatchOptions, Selection};
+use prepub::report::{self, FailOn};
+use prepub::review::{DecisionsInfo, DocumentReview, Review};
 use std::path::{Path, PathBuf};
 
 pub const EXIT_CODES: &str = "Exit codes (scan):
@@ -115,7 +115,7 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
     let files = batch::collect_files(&selection).map_err(Failure::usage)?;
     let cache = match &args.cache {
         Some(directory) => Some(std::sync::Arc::new(
-            crate::batch::cache::Cache::open(directory).map_err(Failure::usage)?,
+            prepub::batch::cache::Cache::open(directory).map_err(Failure::usage)?,
         )),
         None => None,
     };

@@ -1,8 +1,8 @@
 //! `prepub verify`: rerun a saved review and compare finding by finding.
 
 use crate::cli::args::{Failure, read_review, write_stdout};
-use crate::rules::sources_from_path;
 use clap::Args;
+use prepub::rules::sources_from_path;
 use std::path::PathBuf;
 
 /// `prepub verify`.
@@ -47,7 +47,7 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
     } else {
         let mut sources = Vec::new();
         if args.with_builtin {
-            sources.extend(crate::rules::builtin_sources());
+            sources.extend(prepub::rules::builtin_sources());
         }
         for path in &args.rules {
             sources.extend(
@@ -56,13 +56,13 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
         }
         Some(sources)
     };
-    let options = crate::audit::verify::VerifyOptions {
+    let options = prepub::audit::verify::VerifyOptions {
         root: args.root.clone().unwrap_or_default(),
         rules,
         passwords: args.password.clone(),
         jobs: args.jobs,
     };
-    let outcome = crate::audit::verify::verify(&recorded, &options).map_err(Failure::usage)?;
+    let outcome = prepub::audit::verify::verify(&recorded, &options).map_err(Failure::usage)?;
     write_stdout(outcome.render().as_bytes())?;
     Ok(if outcome.reproduced() { 0 } else { 1 })
 }

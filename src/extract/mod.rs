@@ -1,5 +1,9 @@
 //! Extraction: file bytes → located text segments.
 //!
+//! Takes a file's bytes and the [`limits::Limits`] every reader is bound by;
+//! gives an [`document::Extraction`] — located segments, the problems met
+//! while reading (anything not read in full), and notices of hidden content.
+//!
 //! One module per format, each exposing `extract(&Request) -> Extraction` and
 //! nothing else the pipeline depends on, so a format library can be swapped
 //! without touching matching, review or reporting. [`detect`] decides the

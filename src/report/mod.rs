@@ -1,5 +1,8 @@
 //! Reports: one renderer per output format, each reading only the review
 //! model ([`crate::review::Review`]).
+//!
+//! Takes a review (whole, or a spilled batch read one document at a time);
+//! gives text, JSON, SARIF, JUnit, CSV, HTML, Markdown or DOCX.
 
 pub mod csv;
 pub mod docx;

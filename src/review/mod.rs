@@ -1,9 +1,13 @@
 //! Review: one document's findings and verdict.
+//!
+//! Takes an extraction and the rules' matches; gives a [`DocumentReview`]:
+//! findings located in the original text with masked contexts and stable
+//! ids, and the verdict. [`model`] is the JSON contract every report reads.
 
 pub mod document;
 pub mod findings;
 pub mod mask;
-mod model;
+pub mod model;
 pub mod verdict;
 
 pub use document::{Identity, panic_message, review_document, review_extraction, sha256_hex};

@@ -1,5 +1,9 @@
 //! Rule packs: loading, checking, compiling and matching.
 //!
+//! Takes YAML packs and gives a compiled [`RuleSet`]; given one document's
+//! segments in their [`normalize`]d form, [`apply`] says which rule fired
+//! where and at what severity (overlaps dropped, escalations applied).
+//!
 //! A rule set is compiled once per run and shared by every worker thread:
 //! all literal terms of all rules go into one Aho-Corasick automaton
 //! (leftmost-longest, so `内部控制` is seen whole), all patterns into one
