@@ -329,6 +329,9 @@ impl PackageReader<'_> {
     }
 
     fn story_outcome(&mut self, name: &str, part: Part, outcome: story::Outcome, main: bool) {
+        if let Some(over) = &outcome.entities_over {
+            self.partial(part, format!("{name}: {over}"));
+        }
         if outcome.too_deep {
             self.partial(
                 part,
