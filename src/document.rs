@@ -354,7 +354,7 @@ impl Extraction {
                 }
             }
         }
-        self.problems = kept
+        let merged: Vec<Problem> = kept
             .into_iter()
             .map(|(mut problem, count)| {
                 if count > 1 {
@@ -364,7 +364,61 @@ impl Extraction {
                 problem
             })
             .collect();
+        // Problems that differ only in their numbers ("page 1 is missing",
+        // "page 2 is missing", … 100,000 times): the first few are kept,
+        // the next one stands for the rest and says how many there were.
+        type Key = (Option<String>, String, Impact);
+        let mut alike: std::collections::HashMap<Key, (usize, u64)> =
+            std::collections::HashMap::new();
+        let mut out: Vec<Problem> = Vec::with_capacity(merged.len());
+        for problem in merged {
+            let key = (
+                problem.part.clone(),
+                without_numbers(&problem.message),
+                problem.impact,
+            );
+            let entry = alike.entry(key).or_insert((usize::MAX, 0));
+            entry.1 += 1;
+            if entry.1 <= ALIKE_KEPT + 1 {
+                entry.0 = out.len();
+                out.push(problem);
+            }
+        }
+        for (index, count) in alike.into_values() {
+            if count > ALIKE_KEPT + 1
+                && let Some(problem) = out.get_mut(index)
+            {
+                problem.message = format!(
+                    "{} (and {} more problems like it)",
+                    problem.message,
+                    thousands(count - ALIKE_KEPT - 1)
+                );
+            }
+        }
+        self.problems = out;
     }
+}
+
+/// Problems alike but for their numbers kept one by one before the rest are
+/// counted.
+const ALIKE_KEPT: u64 = 10;
+
+/// A message with every run of digits replaced by `#`.
+fn without_numbers(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut in_number = false;
+    for c in message.chars() {
+        if c.is_ascii_digit() || (in_number && c == ',') {
+            if !in_number {
+                out.push('#');
+                in_number = true;
+            }
+        } else {
+            in_number = false;
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `99727` → `99,727`.
@@ -407,6 +461,27 @@ mod tests {
         assert_eq!(extraction.problems[1].message, "page 2 is missing");
         assert_eq!(extraction.problems[2].part, None);
         assert_eq!(extraction.status(), ExtractionStatus::Partial);
+    }
+
+    #[test]
+    fn problems_alike_but_for_numbers_are_counted_after_the_first_few() {
+        let mut extraction = Extraction::default();
+        for page in 1..=100_000 {
+            extraction.problems.push(Problem::partial(
+                Some("body".into()),
+                format!("OFD page {page}: its content Pages/P.xml is missing"),
+            ));
+        }
+        extraction
+            .problems
+            .push(Problem::partial(None, "something else"));
+        extraction.compact_problems();
+        assert_eq!(extraction.problems.len(), 12, "{:?}", extraction.problems);
+        assert_eq!(
+            extraction.problems[10].message,
+            "OFD page 11: its content Pages/P.xml is missing (and 99,989 more problems like it)"
+        );
+        assert_eq!(extraction.problems[11].message, "something else");
     }
 
     #[test]
