@@ -233,9 +233,7 @@ fn dtd_entities(container: &Container<'_>, out: &mut Extraction) {
         };
         let text = xml::decode(&head);
         let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-        if !trimmed.starts_with('<')
-            || !trimmed[..trimmed.len().min(PROLOG_BYTES as usize)].contains("<!DOCTYPE")
-        {
+        if !trimmed.starts_with('<') || !trimmed.contains("<!DOCTYPE") {
             continue;
         }
         let Some(doctype) = xml::doctype(trimmed) else {

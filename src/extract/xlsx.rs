@@ -185,12 +185,13 @@ pub fn extract(request: &Request<'_>) -> Extraction {
         rows.finish(&mut out);
         budget.next_sheet();
         for (cell, formula) in &layout.formulas {
-            let mut lines = vec![formula.clone()];
-            if let Some(value) = literal_value(formula) {
-                lines.push(value);
-            }
+            // What Excel shows when the formula is only string literals
+            // (the literals are all of its text), else the formula itself;
+            // never both, or the formula's quoted pieces next to the
+            // result read as a list of example markings.
+            let text = literal_value(formula).unwrap_or_else(|| formula.clone());
             out.push(
-                Segment::new(Part::Hidden, lines.join("\n"))
+                Segment::new(Part::Hidden, text)
                     .in_cell(sheet.name.clone(), cell.clone())
                     .with_label("formula (its cached value is absent or not its result)"),
             );
@@ -889,30 +890,26 @@ fn read_defined_names(parts: &HashMap<String, Vec<u8>>, depth: usize, out: &mut 
             || defined
                 .attr("hidden")
                 .is_some_and(|h| h == "1" || h.eq_ignore_ascii_case("true"));
-        let mut fields = vec![one_line(name), one_line(&defined.text())];
+        let value = defined.text();
+        let value = literal_value(&value).unwrap_or(value);
+        let mut fields = vec![one_line(name), one_line(&value)];
         for key in ["comment", "description"] {
             if let Some(value) = defined.attr(key) {
                 fields.push(one_line(value));
             }
         }
-        let value = fields.join("\t");
-        if value.trim().is_empty() {
+        let line = fields.join("\t");
+        if line.trim().is_empty() {
             continue;
         }
-        let mut lines = vec![value];
-        if let Some(text) = literal_value(&defined.text()) {
-            lines.push(text);
-        }
         out.push(
-            Segment::new(
-                if hidden { Part::Hidden } else { Part::Metadata },
-                lines.join("\n"),
-            )
-            .with_label(if hidden {
-                "hidden defined name"
-            } else {
-                "defined name"
-            }),
+            Segment::new(if hidden { Part::Hidden } else { Part::Metadata }, line).with_label(
+                if hidden {
+                    "hidden defined name"
+                } else {
+                    "defined name"
+                },
+            ),
         );
     }
 }
@@ -1535,7 +1532,7 @@ mod tests {
         let out = read(&bytes);
         let formula = find(&out, Part::Hidden, "机密");
         assert_eq!(location(formula), (Some("S"), Some("A1")));
-        assert!(formula.text.starts_with(r#""机"&"密""#), "{}", formula.text);
+        assert_eq!(formula.text, "机密");
         // A cached value that is not the formula's result: Excel shows
         // the result once it recalculates.
         find(&out, Part::Hidden, "秘密");
@@ -1559,6 +1556,7 @@ mod tests {
         assert!(title.text.contains("系列秘密"));
         assert!(!title.text.lines().any(|line| line == "12"));
         let hidden = find(&out, Part::Hidden, "绝密★长期");
+        assert_eq!(hidden.text, "_xlnm._FilterDatabase\t绝密★长期");
         assert_eq!(hidden.label.as_deref(), Some("hidden defined name"));
         find(&out, Part::Metadata, "标记\tS!$A$1\t内部");
     }

@@ -587,7 +587,7 @@ impl Entities {
 /// The internal DTD of an XML part: the content of its `<!DOCTYPE …>`, if
 /// the part starts with one (only the prolog is looked at).
 pub fn doctype(text: &str) -> Option<&str> {
-    let head = &text[..text.len().min(64 * 1024)];
+    let head = &text[..char_floor(text, 64 * 1024)];
     let start = head.find("<!DOCTYPE")?;
     // The DOCTYPE must come before the document element.
     if head[..start].contains(|c| c == '<') {
@@ -609,6 +609,15 @@ pub fn doctype(text: &str) -> Option<&str> {
         _ => return None,
     };
     Some(&body[..end])
+}
+
+/// The largest char boundary of `text` at or before `at`.
+pub fn char_floor(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 fn predefined_entity(name: &str) -> Option<&'static str> {
@@ -700,6 +709,10 @@ mod tests {
         let text = r#"<?xml version="1.0"?><!-- c --><!DOCTYPE r [<!ENTITY a "x>y">]><r/>"#;
         assert_eq!(doctype(text), Some(r#" r [<!ENTITY a "x>y">]"#));
         assert_eq!(doctype("<r><!DOCTYPE x></r>"), None);
+        // A prolog cut inside a character is no panic.
+        let long = format!("<r>{}</r>", "统".repeat(30_000));
+        assert_eq!(doctype(&long), None);
+        assert_eq!(char_floor("统计", 1), 0);
     }
 
     #[test]
