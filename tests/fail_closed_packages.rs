@@ -17,6 +17,9 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
+/// The expansion bombs, read with small limits only (`tests/data/budget`).
+const BUDGET: &str = "../tests/data/budget";
+
 fn prepub(dir: &Path) -> Command {
     let mut command = Command::cargo_bin("prepub").expect("the prepub binary");
     command.current_dir(dir).env("NO_COLOR", "1");
@@ -284,8 +287,8 @@ fn markings_in_places_readers_used_to_skip_are_found_and_block() {
 #[test]
 fn expansion_over_the_limits_is_partial_naming_the_part_not_an_abort() {
     let dir = batch(&[
-        ("budget", "xlsx-shared-string-bomb.xlsx"),
-        ("budget", "ofd-template-bomb.ofd"),
+        (BUDGET, "xlsx-shared-string-bomb.xlsx"),
+        (BUDGET, "ofd-template-bomb.ofd"),
     ]);
     let review = scan(
         dir.path(),

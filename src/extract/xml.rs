@@ -590,7 +590,7 @@ pub fn doctype(text: &str) -> Option<&str> {
     let head = &text[..char_floor(text, 64 * 1024)];
     let start = head.find("<!DOCTYPE")?;
     // The DOCTYPE must come before the document element.
-    if head[..start].contains(|c| c == '<') {
+    if head[..start].contains('<') {
         let before = &head[..start];
         let elements = before
             .match_indices('<')

@@ -164,10 +164,16 @@ impl PackageReader<'_> {
             if !lower.ends_with(".rels") {
                 continue;
             }
-            let source = match name.rsplit_once("_rels/") {
-                Some((folder, file)) => format!("{folder}{}", &file[..file.len() - ".rels".len()]),
-                None => continue,
+            let Some((folder, file)) = name.rsplit_once("_rels/") else {
+                continue;
             };
+            let Some(file) = file
+                .strip_suffix(".rels")
+                .or_else(|| file.strip_suffix(".RELS"))
+            else {
+                continue;
+            };
+            let source = format!("{folder}{file}");
             if let Ok(rels) = package::relationships(self.container, &source) {
                 for rel in rels.into_iter().filter(|rel| !rel.external) {
                     if let Some(found) = self.container.resolve(&rel.target) {
