@@ -143,9 +143,24 @@ fn corpus_word_documents() {
             continue;
         }
         assert_eq!(format, Format::Docx, "{name}");
+        // A document of pictures and no text (pydocx having-images.docx)
+        // is partial until OCR: its text is in the pictures. Only that
+        // problem, and truly no text read, may make it so.
+        let picture_only = !extraction.problems.is_empty()
+            && extraction
+                .problems
+                .iter()
+                .all(|p| p.message.starts_with("no text: the document holds"))
+            && extraction.segments.iter().all(|s| {
+                matches!(s.part, Part::Filename | Part::Metadata) || s.text.trim().is_empty()
+            });
         assert_eq!(
             extraction.status(),
-            ExtractionStatus::Complete,
+            if picture_only {
+                ExtractionStatus::Partial
+            } else {
+                ExtractionStatus::Complete
+            },
             "{name}: {}",
             describe(&extraction)
         );

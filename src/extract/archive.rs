@@ -101,58 +101,69 @@ fn read_level(
         if name.ends_with('/') {
             continue;
         }
-        let member_name = format!("{prefix}{shown}");
-        if budget.members_left == 0 {
-            out.push(Member {
-                name: member_name,
-                content: Err(format!(
-                    "not read: the archive has more than {} members in all (--max-zip-entries)",
-                    limits.max_zip_entries
-                )),
-            });
-            return Ok(());
-        }
-        budget.members_left -= 1;
-        let content = match container.read(name) {
-            Ok(content) => content,
-            Err(error) => {
-                let reason = match error {
-                    PartError::Limit(message) => format!("refused: {message}"),
-                    PartError::Corrupt(message) => format!("cannot be read: {message}"),
-                    PartError::Missing => "cannot be read: the entry is missing".to_owned(),
-                };
+        // Entries sharing a name are different files: each is a member.
+        let copies = container.copies(name);
+        for copy in 0..copies {
+            let member_name = if copies > 1 {
+                format!(
+                    "{prefix}{shown} (entry {} of {copies} with this name)",
+                    copy + 1
+                )
+            } else {
+                format!("{prefix}{shown}")
+            };
+            if budget.members_left == 0 {
                 out.push(Member {
                     name: member_name,
-                    content: Err(reason),
+                    content: Err(format!(
+                        "not read: the archive has more than {} members in all (--max-zip-entries)",
+                        limits.max_zip_entries
+                    )),
+                });
+                return Ok(());
+            }
+            budget.members_left -= 1;
+            let content = match container.read_copy(name, copy) {
+                Ok(content) => content,
+                Err(error) => {
+                    let reason = match error {
+                        PartError::Limit(message) => format!("refused: {message}"),
+                        PartError::Corrupt(message) => format!("cannot be read: {message}"),
+                        PartError::Missing => "cannot be read: the entry is missing".to_owned(),
+                    };
+                    out.push(Member {
+                        name: member_name,
+                        content: Err(reason),
+                    });
+                    continue;
+                }
+            };
+            budget.inflated_left = budget.inflated_left.saturating_sub(content.len() as u64);
+            if detect(&content, name) != Format::Zip {
+                out.push(Member {
+                    name: member_name,
+                    content: Ok(content),
                 });
                 continue;
             }
-        };
-        budget.inflated_left = budget.inflated_left.saturating_sub(content.len() as u64);
-        if detect(&content, name) != Format::Zip {
-            out.push(Member {
-                name: member_name,
-                content: Ok(content),
-            });
-            continue;
-        }
-        if depth + 1 >= MAX_NESTING {
-            out.push(Member {
-                name: member_name,
-                content: Err(format!(
-                    "not opened: archives nested more than {MAX_NESTING} deep; unpack it and review it separately"
-                )),
-            });
-            continue;
-        }
-        let nested_prefix = format!("{member_name}!/");
-        let before = out.len();
-        if let Err(why) = read_level(&content, &nested_prefix, limits, depth + 1, budget, out) {
-            out.truncate(before);
-            out.push(Member {
-                name: member_name,
-                content: Err(format!("the archive inside cannot be opened: {why}")),
-            });
+            if depth + 1 >= MAX_NESTING {
+                out.push(Member {
+                    name: member_name,
+                    content: Err(format!(
+                        "not opened: archives nested more than {MAX_NESTING} deep; unpack it and review it separately"
+                    )),
+                });
+                continue;
+            }
+            let nested_prefix = format!("{member_name}!/");
+            let before = out.len();
+            if let Err(why) = read_level(&content, &nested_prefix, limits, depth + 1, budget, out) {
+                out.truncate(before);
+                out.push(Member {
+                    name: member_name,
+                    content: Err(format!("the archive inside cannot be opened: {why}")),
+                });
+            }
         }
     }
     Ok(())
@@ -212,6 +223,54 @@ mod tests {
 
     fn names(members: &[Member]) -> Vec<&str> {
         members.iter().map(|m| m.name.as_str()).collect()
+    }
+
+    /// A zip whose two entries are both named `same.txt` (written under
+    /// two names of one length, then renamed byte for byte).
+    fn zip_with_a_shared_name(first: &[u8], second: &[u8]) -> Vec<u8> {
+        let bytes = zip(&[("same.txt", first), ("SAME.txt", second)]);
+        let mut patched = bytes.clone();
+        let mut at = 0;
+        while let Some(found) = patched[at..].windows(8).position(|w| w == b"SAME.txt") {
+            patched[at + found..at + found + 8].copy_from_slice(b"same.txt");
+            at += found + 8;
+        }
+        patched
+    }
+
+    #[test]
+    fn entries_sharing_a_name_are_each_a_member() {
+        let bytes = zip_with_a_shared_name("机密★1年".as_bytes(), "公开".as_bytes());
+        let members = members(&bytes, &Limits::default()).unwrap();
+        assert_eq!(
+            names(&members),
+            [
+                "same.txt (entry 1 of 2 with this name)",
+                "same.txt (entry 2 of 2 with this name)"
+            ]
+        );
+        assert_eq!(
+            members[0].content.as_deref().unwrap(),
+            "机密★1年".as_bytes()
+        );
+        assert_eq!(members[1].content.as_deref().unwrap(), "公开".as_bytes());
+    }
+
+    #[test]
+    fn a_package_with_a_shared_name_is_read_copy_by_copy() {
+        let bytes = zip_with_a_shared_name(b"first", b"second");
+        let limits = Limits::default();
+        let shared = crate::extract::container::shared_names(&bytes, &limits);
+        assert_eq!(shared.len(), 1);
+        assert_eq!((shared[0].name.as_str(), shared[0].count), ("same.txt", 2));
+        let read = |variant| {
+            crate::extract::container::with_variant(variant, || {
+                Container::open(&bytes, &limits).unwrap().read("same.txt")
+            })
+        };
+        assert_eq!(read(0).unwrap(), b"first");
+        assert_eq!(read(1).unwrap(), b"second");
+        assert_eq!(read(7).unwrap(), b"second");
     }
 
     #[test]

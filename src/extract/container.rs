@@ -7,6 +7,7 @@
 //! turns a violation into an error message naming the limit.
 
 use crate::extract::limits::Limits;
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use zip::ZipArchive;
@@ -31,11 +32,109 @@ impl std::fmt::Display for PartError {
 }
 
 /// An opened zip container with a running total of inflated bytes.
+///
+/// **Entries with the same name.** A zip may hold two entries named
+/// `word/document.xml` (or `word/document.xml` and `Word/Document.xml`, which
+/// OPC and most readers take for one part); readers disagree about which one
+/// counts, so a marking in the one prepub does not read would pass. The zip
+/// crate keeps only the last of two entries with one name, so the central
+/// directory is read again here to find the others. Each such name has a
+/// list of copies; [`Container::read`] returns the copy chosen by the
+/// *variant* the container was opened under (see [`with_variant`]), and the
+/// dispatcher in [`crate::extract`] runs the format's reader once per
+/// variant, so that every copy is read by the reader of its format.
 pub struct Container<'a> {
     archive: std::sync::Mutex<ZipArchive<Cursor<&'a [u8]>>>,
+    bytes: &'a [u8],
     names: Vec<String>,
     limits: &'a Limits,
     inflated: AtomicU64,
+    /// Entry name → its copies in central-directory order, for names that
+    /// occur more than once byte for byte.
+    copies: HashMap<String, Vec<EntryCopy>>,
+    /// Normalised name → every copy of every entry with that normalised
+    /// name, for names shared by more than one entry.
+    groups: HashMap<String, Vec<EntryCopy>>,
+    variant: usize,
+}
+
+/// One of several entries sharing a name.
+#[derive(Clone, Debug)]
+enum EntryCopy {
+    /// The entry the zip crate keeps under this name.
+    Kept(String),
+    /// An entry the zip crate hides behind a later one of the same name,
+    /// read from its local header here.
+    Shadowed(RawEntry),
+}
+
+#[derive(Clone, Debug)]
+struct RawEntry {
+    name: String,
+    /// Offset of the local header in the file.
+    header: u64,
+    compressed: u64,
+    size: u64,
+    method: u16,
+    flags: u16,
+    crc: u32,
+}
+
+thread_local! {
+    static VARIANT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `read` with containers opened inside it choosing copy `variant` of
+/// every entry name that occurs more than once (the last copy when there
+/// are fewer).
+pub fn with_variant<T>(variant: usize, read: impl FnOnce() -> T) -> T {
+    let before = VARIANT.with(|cell| cell.replace(variant));
+    let result = read();
+    VARIANT.with(|cell| cell.set(before));
+    result
+}
+
+/// An entry name shared by several entries of one zip.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedName {
+    /// The name as the first of the entries spells it.
+    pub name: String,
+    /// The different spellings (`word/document.xml`, `Word/Document.xml`),
+    /// one when the entries are named byte for byte the same.
+    pub spellings: Vec<String>,
+    pub count: usize,
+}
+
+/// The names shared by more than one entry of the zip in `bytes` (exactly,
+/// or once case, a leading `/`, backslashes and `%`-escapes are ignored),
+/// in the order the archive lists them; empty when the zip cannot be read.
+pub fn shared_names(bytes: &[u8], limits: &Limits) -> Vec<SharedName> {
+    let Ok(container) = Container::open(bytes, limits) else {
+        return Vec::new();
+    };
+    let mut shared = Vec::new();
+    let mut done = std::collections::HashSet::new();
+    for name in &container.names {
+        let key = normalise_name(name);
+        let Some(copies) = container.groups.get(&key) else {
+            continue;
+        };
+        if !done.insert(key.clone()) {
+            continue;
+        }
+        let spellings: Vec<String> = container
+            .names
+            .iter()
+            .filter(|other| normalise_name(other) == key)
+            .cloned()
+            .collect();
+        shared.push(SharedName {
+            name: name.clone(),
+            spellings,
+            count: copies.len(),
+        });
+    }
+    shared
 }
 
 impl<'a> Container<'a> {
@@ -51,16 +150,62 @@ impl<'a> Container<'a> {
                 limits.max_zip_entries
             ));
         }
-        let names = archive
+        let names: Vec<String> = archive
             .file_names()
             .filter_map(|name| name.ok().map(|name| name.into_owned()))
             .collect();
+        let copies = if archive.has_duplicate_names() {
+            exact_copies(bytes, &archive, limits.max_zip_entries)
+        } else {
+            HashMap::new()
+        };
+        let mut groups: HashMap<String, Vec<EntryCopy>> = HashMap::new();
+        for name in &names {
+            let entry = groups.entry(normalise_name(name)).or_default();
+            match copies.get(name) {
+                Some(list) => entry.extend(list.iter().cloned()),
+                None => entry.push(EntryCopy::Kept(name.clone())),
+            }
+        }
+        groups.retain(|_, list| list.len() > 1);
         Ok(Container {
             archive: std::sync::Mutex::new(archive),
+            bytes,
             names,
             limits,
             inflated: AtomicU64::new(0),
+            copies,
+            groups,
+            variant: VARIANT.with(std::cell::Cell::get),
         })
+    }
+
+    /// How many entries are named exactly `name` (1 for most).
+    pub fn copies(&self, name: &str) -> usize {
+        self.copies.get(name).map_or(1, Vec::len)
+    }
+
+    /// Reads copy `index` (central-directory order) of the entries named
+    /// exactly `name`, with the same caps as [`Container::read`].
+    pub fn read_copy(&self, name: &str, index: usize) -> Result<Vec<u8>, PartError> {
+        match self.copies.get(name) {
+            Some(list) => match list.get(index) {
+                Some(copy) => self.read_from(copy.clone()),
+                None => Err(PartError::Missing),
+            },
+            None if index == 0 => self.read(name),
+            None => Err(PartError::Missing),
+        }
+    }
+
+    /// The names that more than one entry share (see [`shared_names`]).
+    pub fn has_shared_names(&self) -> bool {
+        !self.groups.is_empty()
+    }
+
+    /// Whether `name` is one of the names several entries share.
+    pub fn is_shared(&self, name: &str) -> bool {
+        self.groups.contains_key(&normalise_name(name))
     }
 
     /// Decompressed bytes read so far, for capping documents embedded in
@@ -92,17 +237,85 @@ impl<'a> Container<'a> {
     }
 
     /// Reads one entry, enforcing the per-part, per-document and ratio caps.
+    /// Of several entries sharing the name, the copy of the container's
+    /// variant is read.
     pub fn read(&self, wanted: &str) -> Result<Vec<u8>, PartError> {
         let name = self.resolve(wanted).ok_or(PartError::Missing)?.to_owned();
+        if let Some(list) = self.groups.get(&normalise_name(&name)) {
+            let copy = list[self.variant.min(list.len() - 1)].clone();
+            return self.read_from(copy);
+        }
+        self.read_kept(&name)
+    }
+
+    fn read_from(&self, copy: EntryCopy) -> Result<Vec<u8>, PartError> {
+        match copy {
+            EntryCopy::Kept(name) => self.read_kept(&name),
+            EntryCopy::Shadowed(raw) => self.read_shadowed(&raw),
+        }
+    }
+
+    /// Reads the entry the zip crate keeps under `name`.
+    fn read_kept(&self, name: &str) -> Result<Vec<u8>, PartError> {
         let mut archive = self
             .archive
             .lock()
             .map_err(|_| PartError::Corrupt("container lock poisoned".into()))?;
         let entry = archive
-            .by_name(&name)
+            .by_name(name)
             .map_err(|error| PartError::Corrupt(format!("{name}: {error}")))?;
         let declared = entry.size();
-        let compressed = entry.compressed_size().max(1);
+        let compressed = entry.compressed_size();
+        self.inflate(name, declared, compressed, entry)
+    }
+
+    /// Reads an entry hidden behind a later one of the same name: stored or
+    /// deflated, checked against its CRC.
+    fn read_shadowed(&self, raw: &RawEntry) -> Result<Vec<u8>, PartError> {
+        let name = &raw.name;
+        let corrupt = |why: &str| {
+            PartError::Corrupt(format!("{name} (an earlier entry of that name): {why}"))
+        };
+        if raw.flags & 1 != 0 {
+            return Err(corrupt("encrypted"));
+        }
+        let header = usize::try_from(raw.header).map_err(|_| corrupt("bad offset"))?;
+        let local = self
+            .bytes
+            .get(header..header.saturating_add(30))
+            .filter(|local| local.starts_with(b"PK\x03\x04"))
+            .ok_or_else(|| corrupt("its local header is missing"))?;
+        let start = header + 30 + le16(local, 26) as usize + le16(local, 28) as usize;
+        let end = usize::try_from(raw.compressed)
+            .ok()
+            .and_then(|length| start.checked_add(length))
+            .ok_or_else(|| corrupt("bad size"))?;
+        let data = self
+            .bytes
+            .get(start..end)
+            .ok_or_else(|| corrupt("its data runs past the end of the file"))?;
+        let reader: Box<dyn Read> = match raw.method {
+            0 => Box::new(data),
+            8 => Box::new(flate2::read::DeflateDecoder::new(data)),
+            other => return Err(corrupt(&format!("unsupported compression method {other}"))),
+        };
+        let content = self.inflate(name, raw.size, raw.compressed, reader)?;
+        let mut crc = flate2::Crc::new();
+        crc.update(&content);
+        if crc.sum() != raw.crc {
+            return Err(corrupt("its checksum does not match (damaged)"));
+        }
+        Ok(content)
+    }
+
+    fn inflate(
+        &self,
+        name: &str,
+        declared: u64,
+        compressed: u64,
+        entry: impl Read,
+    ) -> Result<Vec<u8>, PartError> {
+        let compressed = compressed.max(1);
         if declared > 1024 * 1024 && declared / compressed > self.limits.max_zip_ratio {
             return Err(PartError::Limit(format!(
                 "{name}: compression ratio {}:1 is over the limit of {}:1 (--max-zip-ratio): possible zip bomb",
@@ -140,12 +353,140 @@ impl<'a> Container<'a> {
         Ok(data)
     }
 
+    /// Reads at most the first `length` bytes of an entry (the copy the zip
+    /// crate keeps), for looking at a part's prolog without inflating it
+    /// all; they count against the document budget like any read.
+    pub fn read_head(&self, wanted: &str, length: u64) -> Result<Vec<u8>, PartError> {
+        let name = self.resolve(wanted).ok_or(PartError::Missing)?.to_owned();
+        let mut archive = self
+            .archive
+            .lock()
+            .map_err(|_| PartError::Corrupt("container lock poisoned".into()))?;
+        let entry = archive
+            .by_name(&name)
+            .map_err(|error| PartError::Corrupt(format!("{name}: {error}")))?;
+        let already = self.inflated.load(Ordering::Relaxed);
+        let room = self.limits.max_document_bytes.saturating_sub(already);
+        let mut data = Vec::new();
+        entry
+            .take(length.min(room))
+            .read_to_end(&mut data)
+            .map_err(|error| {
+                PartError::Corrupt(format!("{name}: cannot be decompressed: {error}"))
+            })?;
+        self.inflated
+            .fetch_add(data.len() as u64, Ordering::Relaxed);
+        Ok(data)
+    }
+
     /// Reads an entry as text, dropping a UTF-8 BOM and decoding UTF-16 if a
     /// BOM says so.
     pub fn read_text(&self, wanted: &str) -> Result<String, PartError> {
         let bytes = self.read(wanted)?;
         Ok(crate::extract::text::decode(&bytes).0)
     }
+}
+
+fn le16(bytes: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([bytes[at], bytes[at + 1]])
+}
+
+fn le32(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+fn le64(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(word)
+}
+
+/// Every entry of a name that occurs more than once in the central
+/// directory, in directory order: the earlier ones read from the directory
+/// here, the last one the entry the zip crate keeps (it keeps the last).
+fn exact_copies(
+    bytes: &[u8],
+    archive: &ZipArchive<Cursor<&[u8]>>,
+    max_entries: usize,
+) -> HashMap<String, Vec<EntryCopy>> {
+    let offset = archive.offset();
+    let mut at = archive.central_directory_start() as usize;
+    let mut by_raw: HashMap<Vec<u8>, Vec<RawEntry>> = HashMap::new();
+    let mut seen = 0;
+    while seen <= max_entries {
+        let Some(header) = bytes.get(at..at.saturating_add(46)) else {
+            break;
+        };
+        if !header.starts_with(b"PK\x01\x02") {
+            break;
+        }
+        seen += 1;
+        let name_length = le16(header, 28) as usize;
+        let extra_length = le16(header, 30) as usize;
+        let comment_length = le16(header, 32) as usize;
+        let Some(raw_name) = bytes.get(at + 46..at + 46 + name_length) else {
+            break;
+        };
+        let extra = bytes
+            .get(at + 46 + name_length..at + 46 + name_length + extra_length)
+            .unwrap_or(&[]);
+        let mut size = u64::from(le32(header, 24));
+        let mut compressed = u64::from(le32(header, 20));
+        let mut header_offset = u64::from(le32(header, 42));
+        // ZIP64: the sizes and offset that are 0xFFFFFFFF come from the
+        // extra field 0x0001, in that order.
+        let mut field = 0;
+        while field + 4 <= extra.len() {
+            let id = le16(extra, field);
+            let length = le16(extra, field + 2) as usize;
+            let body = extra.get(field + 4..field + 4 + length).unwrap_or(&[]);
+            if id == 1 {
+                let mut next = 0;
+                for value in [&mut size, &mut compressed, &mut header_offset] {
+                    if *value == u64::from(u32::MAX) && next + 8 <= body.len() {
+                        *value = le64(body, next);
+                        next += 8;
+                    }
+                }
+            }
+            field += 4 + length;
+        }
+        by_raw.entry(raw_name.to_vec()).or_default().push(RawEntry {
+            name: String::new(),
+            header: header_offset.saturating_add(offset),
+            compressed,
+            size,
+            method: le16(header, 10),
+            flags: le16(header, 8),
+            crc: le32(header, 16),
+        });
+        at += 46 + name_length + extra_length + comment_length;
+    }
+    let mut copies = HashMap::new();
+    for (raw_name, mut entries) in by_raw {
+        if entries.len() < 2 {
+            continue;
+        }
+        let Some(name) = archive
+            .index_for_name_raw(&raw_name)
+            .and_then(|index| archive.name_for_index(index))
+            .and_then(Result::ok)
+            .map(|name| name.into_owned())
+        else {
+            continue;
+        };
+        entries.pop();
+        let mut list: Vec<EntryCopy> = entries
+            .into_iter()
+            .map(|mut entry| {
+                entry.name = name.clone();
+                EntryCopy::Shadowed(entry)
+            })
+            .collect();
+        list.push(EntryCopy::Kept(name.clone()));
+        copies.insert(name, list);
+    }
+    copies
 }
 
 fn normalise_name(name: &str) -> String {

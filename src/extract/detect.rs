@@ -116,6 +116,14 @@ const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 pub fn detect(bytes: &[u8], name: &str) -> Format {
     let extension = extension_of(name);
     let head = &bytes[..bytes.len().min(8192)];
+    // A file cut to nothing (0 bytes, or only blanks or NULs) is not text:
+    // its name says what it should have been, and that reader's empty-file
+    // check reports it failed.
+    if super::package::is_blank(bytes)
+        && let Some(claimed) = binary_by_extension(&extension)
+    {
+        return claimed;
+    }
     if find(&head[..head.len().min(1024)], b"%PDF-").is_some() {
         return Format::Pdf;
     }
@@ -164,6 +172,38 @@ pub fn detect(bytes: &[u8], name: &str) -> Format {
     }
 }
 
+/// The binary format a file name claims, for files with no content to go
+/// by.
+fn binary_by_extension(extension: &str) -> Option<Format> {
+    let format = match extension {
+        "pdf" => Format::Pdf,
+        "ofd" => Format::Ofd,
+        "zip" => Format::Zip,
+        "doc" | "dot" => Format::Doc,
+        "xls" | "xlt" => Format::Xls,
+        "ppt" | "pps" | "pot" => Format::Ppt,
+        "wps" | "et" | "dps" => Format::Wps,
+        other => match detect_zip_extension(other) {
+            Format::Zip => return None,
+            format => format,
+        },
+    };
+    Some(format)
+}
+
+fn detect_zip_extension(extension: &str) -> Format {
+    match extension {
+        "docx" | "docm" | "dotx" | "dotm" => Format::Docx,
+        "xlsx" | "xlsm" | "xltx" | "xltm" => Format::Xlsx,
+        "pptx" | "pptm" | "potx" | "ppsx" => Format::Pptx,
+        "odt" | "ott" => Format::Odt,
+        "ods" | "ots" => Format::Ods,
+        "odp" | "otp" => Format::Odp,
+        "ofd" => Format::Ofd,
+        _ => Format::Zip,
+    }
+}
+
 fn extension_of(name: &str) -> String {
     let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
     match file.rsplit_once('.') {
@@ -173,16 +213,7 @@ fn extension_of(name: &str) -> String {
 }
 
 fn detect_zip(bytes: &[u8], extension: &str) -> Format {
-    let by_extension = match extension {
-        "docx" | "docm" | "dotx" | "dotm" => Format::Docx,
-        "xlsx" | "xlsm" | "xltx" | "xltm" => Format::Xlsx,
-        "pptx" | "pptm" | "potx" | "ppsx" => Format::Pptx,
-        "odt" | "ott" => Format::Odt,
-        "ods" | "ots" => Format::Ods,
-        "odp" | "otp" => Format::Odp,
-        "ofd" => Format::Ofd,
-        _ => Format::Zip,
-    };
+    let by_extension = detect_zip_extension(extension);
     let Ok(archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return by_extension;
     };
@@ -374,6 +405,18 @@ mod tests {
     fn truncated_zip_keeps_office_extension() {
         assert_eq!(detect(b"PK\x03\x04\x14\0\0\0", "cut.docx"), Format::Docx);
         assert_eq!(detect(b"PK\x03\x04\x14\0\0\0", "cut.zip"), Format::Zip);
+    }
+
+    #[test]
+    fn empty_files_keep_the_format_their_name_claims() {
+        assert_eq!(detect(b"", "公文.docx"), Format::Docx);
+        assert_eq!(detect(b"", "scan.pdf"), Format::Pdf);
+        assert_eq!(detect(b"\0\0\0\0", "cut.xlsx"), Format::Xlsx);
+        assert_eq!(detect(b"  \n", "slides.pptx"), Format::Pptx);
+        assert_eq!(detect(b"", "a.ofd"), Format::Ofd);
+        assert_eq!(detect(b"", "a.odt"), Format::Odt);
+        assert_eq!(detect(b"", "notes.txt"), Format::Txt);
+        assert_eq!(detect(b"", "README"), Format::Text);
     }
 
     #[test]

@@ -100,7 +100,7 @@ impl fmt::Display for Part {
 /// line with cells separated by `\t` (so a match never spans two cells).
 /// Line numbers in findings count lines across all segments of the same part,
 /// in the order the extractor produced them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Segment {
     pub part: Part,
     /// 1-based page (or slide) number, where the format records one.
@@ -161,7 +161,7 @@ impl ExtractionStatus {
 }
 
 /// Whether a problem left some text unread, or the whole document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Impact {
     /// Some of the document could not be read; the rest was reviewed.
     Partial,
@@ -327,5 +327,172 @@ impl Extraction {
         if !segment.text.is_empty() {
             self.segments.push(segment);
         }
+    }
+
+    /// Merges identical problems (same part, message and impact) into the
+    /// first of them, whose message then says how often it occurred: an OFD
+    /// with 100,000 references to one broken page gave 100,000 copies of one
+    /// sentence (45 MB of JSON). Order of first occurrence is kept.
+    pub fn compact_problems(&mut self) {
+        if self.problems.len() < 2 {
+            return;
+        }
+        let mut first: std::collections::HashMap<(Option<String>, String, Impact), usize> =
+            std::collections::HashMap::new();
+        let mut kept: Vec<(Problem, u64)> = Vec::new();
+        for problem in std::mem::take(&mut self.problems) {
+            let key = (
+                problem.part.clone(),
+                problem.message.clone(),
+                problem.impact,
+            );
+            match first.get(&key) {
+                Some(&index) => kept[index].1 += 1,
+                None => {
+                    first.insert(key, kept.len());
+                    kept.push((problem, 1));
+                }
+            }
+        }
+        let merged: Vec<Problem> = kept
+            .into_iter()
+            .map(|(mut problem, count)| {
+                if count > 1 {
+                    problem.message =
+                        format!("{} (repeated {} times)", problem.message, thousands(count));
+                }
+                problem
+            })
+            .collect();
+        // Problems that differ only in their numbers ("page 1 is missing",
+        // "page 2 is missing", … 100,000 times): the first few are kept,
+        // the next one stands for the rest and says how many there were.
+        type Key = (Option<String>, String, Impact);
+        let mut alike: std::collections::HashMap<Key, (usize, u64)> =
+            std::collections::HashMap::new();
+        let mut out: Vec<Problem> = Vec::with_capacity(merged.len());
+        for problem in merged {
+            let key = (
+                problem.part.clone(),
+                without_numbers(&problem.message),
+                problem.impact,
+            );
+            let entry = alike.entry(key).or_insert((usize::MAX, 0));
+            entry.1 += 1;
+            if entry.1 <= ALIKE_KEPT + 1 {
+                entry.0 = out.len();
+                out.push(problem);
+            }
+        }
+        for (index, count) in alike.into_values() {
+            if count > ALIKE_KEPT + 1
+                && let Some(problem) = out.get_mut(index)
+            {
+                problem.message = format!(
+                    "{} (and {} more problems like it)",
+                    problem.message,
+                    thousands(count - ALIKE_KEPT - 1)
+                );
+            }
+        }
+        self.problems = out;
+    }
+}
+
+/// Problems alike but for their numbers kept one by one before the rest are
+/// counted.
+const ALIKE_KEPT: u64 = 10;
+
+/// A message with every run of digits replaced by `#`.
+fn without_numbers(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut in_number = false;
+    for c in message.chars() {
+        if c.is_ascii_digit() || (in_number && c == ',') {
+            if !in_number {
+                out.push('#');
+                in_number = true;
+            }
+        } else {
+            in_number = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `99727` → `99,727`.
+fn thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_problems_are_counted_not_repeated() {
+        let mut extraction = Extraction::default();
+        for _ in 0..99_727 {
+            extraction
+                .problems
+                .push(Problem::partial(Some("body".into()), "page 1 is missing"));
+        }
+        extraction
+            .problems
+            .push(Problem::partial(Some("body".into()), "page 2 is missing"));
+        extraction
+            .problems
+            .push(Problem::partial(None, "page 1 is missing"));
+        extraction.compact_problems();
+        assert_eq!(extraction.problems.len(), 3);
+        assert_eq!(
+            extraction.problems[0].message,
+            "page 1 is missing (repeated 99,727 times)"
+        );
+        assert_eq!(extraction.problems[1].message, "page 2 is missing");
+        assert_eq!(extraction.problems[2].part, None);
+        assert_eq!(extraction.status(), ExtractionStatus::Partial);
+    }
+
+    #[test]
+    fn problems_alike_but_for_numbers_are_counted_after_the_first_few() {
+        let mut extraction = Extraction::default();
+        for page in 1..=100_000 {
+            extraction.problems.push(Problem::partial(
+                Some("body".into()),
+                format!("OFD page {page}: its content Pages/P.xml is missing"),
+            ));
+        }
+        extraction
+            .problems
+            .push(Problem::partial(None, "something else"));
+        extraction.compact_problems();
+        assert_eq!(extraction.problems.len(), 12, "{:?}", extraction.problems);
+        assert_eq!(
+            extraction.problems[10].message,
+            "OFD page 11: its content Pages/P.xml is missing (and 99,989 more problems like it)"
+        );
+        assert_eq!(extraction.problems[11].message, "something else");
+    }
+
+    #[test]
+    fn a_failed_problem_stays_failed_when_merged() {
+        let mut extraction = Extraction::default();
+        extraction.problems.push(Problem::failed("empty file"));
+        extraction.problems.push(Problem::failed("empty file"));
+        extraction.compact_problems();
+        assert_eq!(extraction.problems.len(), 1);
+        assert_eq!(extraction.status(), ExtractionStatus::Failed);
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(thousands(999), "999");
     }
 }

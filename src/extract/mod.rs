@@ -20,6 +20,7 @@ pub mod html;
 pub mod limits;
 pub mod odf;
 pub mod ofd;
+mod package;
 pub mod pdf;
 pub mod pptx;
 pub mod properties;
@@ -52,6 +53,19 @@ pub struct Request<'a> {
 /// message says what the file is and what to do about it, so the document is
 /// reported for manual review and never silently dropped.
 pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
+    if let Some(empty) = package::empty_file(format, request.bytes) {
+        return empty;
+    }
+    let mut extraction = if package::is_package(format) {
+        package::extract(format, request, dispatch)
+    } else {
+        dispatch(format, request)
+    };
+    extraction.compact_problems();
+    extraction
+}
+
+fn dispatch(format: Format, request: &Request<'_>) -> Extraction {
     match format {
         Format::Txt | Format::Md | Format::Csv | Format::Log | Format::Text => {
             text::extract(request)

@@ -42,6 +42,8 @@ pub fn extract(request: &Request<'_>) -> Extraction {
         page_total: 0,
         page_ids: HashMap::new(),
         out_of_time: false,
+        expanded: 0,
+        over_budget: false,
     };
     reader.read_package();
     reader.extraction
@@ -59,6 +61,12 @@ struct Reader<'c, 'r> {
     /// Page ID → page number, for signatures (which refer to pages by ID).
     page_ids: HashMap<String, u32>,
     out_of_time: bool,
+    /// Bytes of page text produced, templates and repeated pages included:
+    /// one page part referenced by 100,000 pages, or a template on each of
+    /// them, expands far past what was inflated.
+    expanded: u64,
+    /// The expansion went over `--max-inflated`: no more pages are read.
+    over_budget: bool,
 }
 
 /// What a document's `CommonData` and resources provide to its pages.
@@ -303,7 +311,7 @@ impl<'c, 'r> Reader<'c, 'r> {
         self.page_ids.extend(context.page_numbers.clone());
         for (id, base) in &pages {
             self.page_total += 1;
-            if self.time_is_up() {
+            if self.time_is_up() || self.over_budget {
                 continue;
             }
             self.read_page(self.page_total, id, base, &mut context);
@@ -380,17 +388,22 @@ impl<'c, 'r> Reader<'c, 'r> {
             return;
         };
         let page = parsed.document();
-        let mut composites = context.composites.clone();
+        // The document's composites are copied only for a page that adds
+        // its own (a copy per page of 100,000 is what makes a hang).
+        let mut own_composites = None;
         if let Some(page_res) = page.child("PageRes") {
             let reference = page_res.text();
             if let Some(found) = self.locate(&parent_dir(&entry), &context.dir, &reference) {
                 self.visited.insert(found.clone());
                 if let Ok(bytes) = self.container.read(&found) {
                     let parsed = xml::parse_bytes(&bytes, self.request.limits.max_depth);
+                    let mut composites = context.composites.clone();
                     collect_composites(parsed.document(), &mut composites);
+                    own_composites = Some(composites);
                 }
             }
         }
+        let composites = own_composites.as_ref().unwrap_or(&context.composites);
         let mut runs = Vec::new();
         for template in page.children_named("Template") {
             let Some(template_id) = template.attr("TemplateID") else {
@@ -413,10 +426,19 @@ impl<'c, 'r> Reader<'c, 'r> {
                     .insert(template_entry.clone(), template_runs);
             }
             if let Some(template_runs) = context.template_runs.get(&template_entry) {
+                let size: usize = template_runs.iter().map(|run| run.text.len()).sum();
+                if !self.spend(number, size) {
+                    return;
+                }
                 runs.extend(template_runs.iter().cloned());
             }
         }
-        runs.extend(text_runs(page, &composites));
+        let own = text_runs(page, composites);
+        let size: usize = own.iter().map(|run| run.text.len()).sum();
+        if !self.spend(number, size) {
+            return;
+        }
+        runs.extend(own);
         let has_images = !page.descendants_named("ImageObject").is_empty();
         self.push_page_runs(number, runs, has_images);
     }
@@ -759,6 +781,27 @@ impl<'c, 'r> Reader<'c, 'r> {
                 where_.join(", ")
             ),
         ));
+    }
+
+    /// Counts `size` more bytes of page text against `--max-inflated`
+    /// (together with what the package inflated); false, with the problem
+    /// recorded once, when that is over it.
+    fn spend(&mut self, number: u32, size: usize) -> bool {
+        self.expanded += size as u64;
+        let limit = self.request.limits.max_document_bytes;
+        if self.expanded.saturating_add(self.container.inflated()) <= limit {
+            return true;
+        }
+        if !self.over_budget {
+            self.over_budget = true;
+            self.extraction.problems.push(Problem::partial(
+                Some(Part::Body.as_str().to_owned()),
+                format!(
+                    "OFD page {number}: the pages expand to more than the per-document limit of {limit} bytes (--max-inflated) (templates or page parts referenced by many pages); pages from {number} on are not read"
+                ),
+            ));
+        }
+        false
     }
 
     fn time_is_up(&mut self) -> bool {

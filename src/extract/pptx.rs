@@ -356,13 +356,8 @@ impl Reader<'_> {
                         target(out, vec![description]);
                     }
                 }
-                "AlternateContent" => {
-                    // The Choice holds the real content; the Fallback
-                    // repeats it for old readers.
-                    if let Some(choice) = shape.child("Choice") {
-                        self.shapes(choice, rels, shape_hidden, out, placeholder_skip);
-                    }
-                }
+                // `mc:AlternateContent` is resolved by the XML parser into
+                // the shapes of every branch (each text once).
                 _ => {}
             }
         }

@@ -72,7 +72,15 @@ pub fn extract(request: &Request<'_>) -> Extraction {
         lower.starts_with("xl/pivotcache/") || lower.starts_with("xl/externallinks/")
     });
     let mut all_values = HashSet::new();
+    // Cell text is expanded structure: a 10 KB workbook whose few shared
+    // strings are long and referenced by a million cells grew to 4.7 GB of
+    // text. What the cells expand to counts against the part and document
+    // limits like inflated bytes do.
+    let mut budget = TextBudget::new(request.limits, container.inflated());
     for sheet in &sheets {
+        if budget.document_over {
+            break;
+        }
         if request.deadline.passed() {
             out.problems.push(Problem::partial(
                 None,
@@ -142,6 +150,13 @@ pub fn extract(request: &Request<'_>) -> Extraction {
                         Ok(Some(cell)) => {
                             let (row, column) = cell.get_position();
                             if let Some(text) = cell_text(cell.get_value()) {
+                                if let Some(message) = budget.spend(&sheet.name, text.len()) {
+                                    out.problems.push(Problem::partial(
+                                        Some(Part::Body.as_str().to_owned()),
+                                        message,
+                                    ));
+                                    break;
+                                }
                                 if has_caches {
                                     all_values.insert(text.clone());
                                 }
@@ -168,6 +183,28 @@ pub fn extract(request: &Request<'_>) -> Extraction {
             )),
         }
         rows.finish(&mut out);
+        budget.next_sheet();
+        for (cell, formula) in &layout.formulas {
+            // What Excel shows when the formula is only string literals
+            // (the literals are all of its text), else the formula itself;
+            // never both, or the formula's quoted pieces next to the
+            // result read as a list of example markings.
+            let text = literal_value(formula).unwrap_or_else(|| formula.clone());
+            out.push(
+                Segment::new(Part::Hidden, text)
+                    .in_cell(sheet.name.clone(), cell.clone())
+                    .with_label("formula (its cached value is absent or not its result)"),
+            );
+        }
+        if layout.formulas_cut {
+            out.problems.push(Problem::partial(
+                Some(Part::Hidden.as_str().to_owned()),
+                format!(
+                    "sheet {}: more than {MAX_FORMULA_BYTES} bytes of formulas without cached values; the rest are not read",
+                    sheet.name
+                ),
+            ));
+        }
         for (part, text) in &layout.header_footer {
             let mut segment = Segment::new(*part, text.clone());
             segment.sheet = Some(sheet.name.clone());
@@ -177,18 +214,8 @@ pub fn extract(request: &Request<'_>) -> Extraction {
             read_sheet_extras(&parts, path, &sheet.name, depth, &mut out);
         }
     }
-    for (name, formula) in book.defined_names() {
-        if name.starts_with("_xlnm.") {
-            continue;
-        }
-        out.push(
-            Segment::new(
-                Part::Metadata,
-                format!("{}\t{}", one_line(name), one_line(formula)),
-            )
-            .with_label("defined name"),
-        );
-    }
+    read_defined_names(&parts, depth, &mut out);
+    read_charts(&parts, depth, &mut out);
     read_caches(&parts, depth, &all_values, &mut out);
     if container
         .names()
@@ -332,6 +359,18 @@ fn package_for_calamine<'b>(
             replaced.insert(name.as_str(), Vec::new());
         }
     }
+    // Entries sharing a name: calamine would read the one its zip reader
+    // keeps; it is given the copy this reading is of.
+    if container.has_shared_names() {
+        for name in container.names() {
+            if container.is_shared(name)
+                && !replaced.contains_key(name.as_str())
+                && let Some(content) = parts.get(name)
+            {
+                replaced.insert(name.as_str(), content.clone());
+            }
+        }
+    }
     if replaced.is_empty() {
         return Ok(std::borrow::Cow::Borrowed(bytes));
     }
@@ -405,11 +444,7 @@ fn rebuild(bytes: &[u8], mut replaced: HashMap<&str, Vec<u8>>) -> zip::result::Z
 /// Sheet name → worksheet part, from `xl/workbook.xml` and its
 /// relationships (the main part is found through `_rels/.rels`).
 fn sheet_paths(parts: &HashMap<String, Vec<u8>>, depth: usize) -> HashMap<String, String> {
-    let workbook = relationships(parts, "", depth)
-        .into_iter()
-        .find(|(kind, _)| kind.ends_with("/officeDocument"))
-        .map(|(_, target)| target)
-        .unwrap_or_else(|| "xl/workbook.xml".to_owned());
+    let workbook = workbook_path(parts, depth);
     let targets: HashMap<String, String> = relationships_by_id(parts, &workbook, depth);
     let mut paths = HashMap::new();
     if let Some(bytes) = part(parts, &workbook) {
@@ -424,6 +459,15 @@ fn sheet_paths(parts: &HashMap<String, Vec<u8>>, depth: usize) -> HashMap<String
         }
     }
     paths
+}
+
+/// The workbook part, found through `_rels/.rels`.
+fn workbook_path(parts: &HashMap<String, Vec<u8>>, depth: usize) -> String {
+    relationships(parts, "", depth)
+        .into_iter()
+        .find(|(kind, _)| kind.ends_with("/officeDocument"))
+        .map(|(_, target)| target)
+        .unwrap_or_else(|| "xl/workbook.xml".to_owned())
 }
 
 /// Finds a part ignoring case and a leading slash.
@@ -502,7 +546,15 @@ struct Layout {
     /// Inclusive 0-based column ranges.
     hidden_columns: Vec<(u32, u32)>,
     header_footer: Vec<(Part, String)>,
+    /// Cells with a formula and no cached value: (cell, formula). Excel
+    /// shows the formula's result, which calamine has no value for.
+    formulas: Vec<(String, String)>,
+    /// More formulas than [`MAX_FORMULA_BYTES`] were left out.
+    formulas_cut: bool,
 }
+
+/// Bytes of formulas without cached values kept from one sheet.
+const MAX_FORMULA_BYTES: usize = 4 * 1024 * 1024;
 
 impl Layout {
     /// Streams the worksheet XML (it can be large) for `<row hidden>`,
@@ -515,8 +567,95 @@ impl Layout {
         let mut next_row: u32 = 0;
         let mut in_header_footer: Option<Part> = None;
         let mut header_text = String::new();
+        // The cell being read: its reference, its formula, whether it has
+        // a cached value, and whether the formula's text is being read.
+        let mut cell: Option<(String, String, Option<String>)> = None;
+        let mut in_formula = false;
+        let mut in_value = false;
+        let mut formula_bytes = 0usize;
         loop {
-            match reader.read_event() {
+            let event = reader.read_event();
+            match &event {
+                Ok(Event::Start(element)) | Ok(Event::Empty(element)) => {
+                    let empty = matches!(event, Ok(Event::Empty(_)));
+                    match element.local_name().as_ref() {
+                        "c" if !empty => {
+                            let reference = element
+                                .attributes()
+                                .with_checks(false)
+                                .filter_map(Result::ok)
+                                .find(|a| a.key.local_name().as_ref() == "r")
+                                .map(|a| a.value.into_owned())
+                                .unwrap_or_default();
+                            cell = Some((reference, String::new(), None));
+                        }
+                        "f" if !empty => in_formula = cell.is_some(),
+                        "v" if !empty => in_value = cell.is_some(),
+                        "is" => {
+                            if let Some(cell) = &mut cell {
+                                cell.2.get_or_insert_with(String::new).push(' ');
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Ok(Event::End(element)) => match element.local_name().as_ref() {
+                    "f" => in_formula = false,
+                    "v" => in_value = false,
+                    "c" => {
+                        // Reported: a formula with no cached value (Excel
+                        // shows what it computes), and a formula of string
+                        // literals whose cached value is not its result
+                        // (Excel recomputes it when it opens the file).
+                        if let Some((reference, formula, cached)) = cell.take()
+                            && !formula.trim().is_empty()
+                            && match cached.as_deref().map(str::trim) {
+                                None | Some("") => true,
+                                Some(cached) => literal_value(&formula)
+                                    .is_some_and(|value| value.trim() != cached),
+                            }
+                        {
+                            formula_bytes += formula.len();
+                            if formula_bytes > MAX_FORMULA_BYTES {
+                                layout.formulas_cut = true;
+                            } else {
+                                layout.formulas.push((reference, one_line(&formula)));
+                            }
+                        }
+                    }
+                    _ => {}
+                },
+                Ok(Event::Text(content)) if in_formula => {
+                    if let Some(cell) = &mut cell {
+                        cell.1.push_str(&content.xml10_content());
+                    }
+                }
+                Ok(Event::Text(content)) if in_value => {
+                    if let Some(cell) = &mut cell {
+                        cell.2
+                            .get_or_insert_with(String::new)
+                            .push_str(&content.xml10_content());
+                    }
+                }
+                Ok(Event::GeneralRef(reference)) if in_formula => {
+                    if let Some(cell) = &mut cell {
+                        let resolved = match reference.resolve_char_ref() {
+                            Ok(Some(c)) => c.to_string(),
+                            _ => match &**reference {
+                                "amp" => "&".into(),
+                                "lt" => "<".into(),
+                                "gt" => ">".into(),
+                                "quot" => "\"".into(),
+                                "apos" => "'".into(),
+                                _ => String::new(),
+                            },
+                        };
+                        cell.1.push_str(&resolved);
+                    }
+                }
+                _ => {}
+            }
+            match event {
                 Ok(Event::Start(element)) | Ok(Event::Empty(element)) => {
                     let name = element.local_name();
                     let name: &str = name.as_ref();
@@ -639,6 +778,204 @@ impl Layout {
             .iter()
             .any(|(min, max)| (*min..=*max).contains(&column))
     }
+}
+
+/// The text a formula made only of string literals evaluates to:
+/// `="机"&"密"`, `=CONCATENATE("机","密")`, `=CONCAT("机", "密")`; `None`
+/// for any other formula (its literals are in the formula text).
+fn literal_value(formula: &str) -> Option<String> {
+    let body = formula.trim().trim_start_matches('=').trim();
+    let upper = body.to_ascii_uppercase();
+    let (inner, separator) = if let Some(rest) = ["CONCATENATE(", "CONCAT(", "_XLFN.CONCAT("]
+        .iter()
+        .find_map(|f| upper.starts_with(f).then(|| &body[f.len()..]))
+    {
+        (rest.strip_suffix(')')?, ',')
+    } else {
+        (body, '&')
+    };
+    let mut out = String::new();
+    let mut chars = inner.chars().peekable();
+    let mut expect_literal = true;
+    while let Some(c) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if expect_literal {
+            if c != '"' {
+                return None;
+            }
+            loop {
+                match chars.next()? {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        out.push('"');
+                    }
+                    '"' => break,
+                    other => out.push(other),
+                }
+            }
+            expect_literal = false;
+        } else if c == separator {
+            expect_literal = true;
+        } else {
+            return None;
+        }
+    }
+    (!expect_literal && !out.is_empty()).then_some(out)
+}
+
+/// Tracks the text the cells expand to against `--max-part-size` (per
+/// sheet) and `--max-inflated` (with the package's inflated bytes).
+struct TextBudget {
+    part: u64,
+    document: u64,
+    sheet_spent: u64,
+    document_spent: u64,
+    document_over: bool,
+}
+
+impl TextBudget {
+    fn new(limits: &crate::extract::limits::Limits, inflated: u64) -> TextBudget {
+        TextBudget {
+            part: limits.max_part_bytes,
+            document: limits.max_document_bytes,
+            sheet_spent: 0,
+            document_spent: inflated,
+            document_over: false,
+        }
+    }
+
+    /// Counts `length` more bytes of cell text; the problem sentence when
+    /// that goes over a limit (the sheet is then read no further).
+    fn spend(&mut self, sheet: &str, length: usize) -> Option<String> {
+        self.sheet_spent += length as u64;
+        self.document_spent += length as u64;
+        if self.document_spent > self.document {
+            self.document_over = true;
+            return Some(format!(
+                "sheet {sheet}: the cells expand to more text than the per-document limit of {} bytes (--max-inflated) allows (shared strings referenced by many cells); the rest of this sheet and the sheets after it are not read",
+                self.document
+            ));
+        }
+        if self.sheet_spent > self.part {
+            return Some(format!(
+                "sheet {sheet}: the cells expand to more than the per-part limit of {} bytes of text (--max-part-size) (shared strings referenced by many cells); the rest of this sheet is not read",
+                self.part
+            ));
+        }
+        None
+    }
+
+    fn next_sheet(&mut self) {
+        self.sheet_spent = 0;
+    }
+}
+
+/// Defined names from the workbook part: name, value and comment. Hidden
+/// names (`hidden="1"`, and Excel's own `_xlnm.` names) are `hidden`: Excel
+/// does not list them, yet their values travel with the file.
+fn read_defined_names(parts: &HashMap<String, Vec<u8>>, depth: usize, out: &mut Extraction) {
+    let workbook = workbook_path(parts, depth);
+    let Some(bytes) = part(parts, &workbook) else {
+        return;
+    };
+    let parsed = xml::parse_bytes(bytes, depth);
+    let Some(names) = parsed.document().child("definedNames") else {
+        return;
+    };
+    for defined in names.children_named("definedName") {
+        let name = defined.attr("name").unwrap_or("");
+        let hidden = name.starts_with("_xlnm.")
+            || defined
+                .attr("hidden")
+                .is_some_and(|h| h == "1" || h.eq_ignore_ascii_case("true"));
+        let value = defined.text();
+        let value = literal_value(&value).unwrap_or(value);
+        let mut fields = vec![one_line(name), one_line(&value)];
+        for key in ["comment", "description"] {
+            if let Some(value) = defined.attr(key) {
+                fields.push(one_line(value));
+            }
+        }
+        let line = fields.join("\t");
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.push(
+            Segment::new(if hidden { Part::Hidden } else { Part::Metadata }, line).with_label(
+                if hidden {
+                    "hidden defined name"
+                } else {
+                    "defined name"
+                },
+            ),
+        );
+    }
+}
+
+/// Chart titles, axis titles, series names and category labels
+/// (`xl/charts/*.xml`): shown on the sheet, never in a cell.
+fn read_charts(parts: &HashMap<String, Vec<u8>>, depth: usize, out: &mut Extraction) {
+    let mut names: Vec<&String> = parts
+        .keys()
+        .filter(|name| {
+            let lower = name.to_lowercase();
+            lower.starts_with("xl/charts/") && lower.ends_with(".xml")
+        })
+        .collect();
+    names.sort();
+    for name in names {
+        let parsed = xml::parse_bytes(&parts[name], depth);
+        if let Some(error) = &parsed.error {
+            out.problems.push(Problem::partial(
+                Some(Part::Textbox.as_str().to_owned()),
+                format!("chart {name}: {error}; its text after that is not read"),
+            ));
+        }
+        let lines = chart_lines(parsed.document());
+        if lines.is_empty() {
+            continue;
+        }
+        out.push(Segment::new(Part::Textbox, lines.join("\n")).with_label(format!("chart {name}")));
+    }
+}
+
+/// The text lines of a chart part: each rich-text paragraph, each cached or
+/// literal string value (numbers left out).
+fn chart_lines(chart: &Element) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut stack = vec![chart];
+    while let Some(element) = stack.pop() {
+        match element.name.as_str() {
+            "p" => {
+                let line = one_line(
+                    &element
+                        .descendants_named("t")
+                        .iter()
+                        .map(|t| t.text())
+                        .collect::<String>(),
+                );
+                if !line.is_empty() {
+                    lines.push(line);
+                }
+                continue;
+            }
+            "v" => {
+                let line = one_line(&element.text());
+                if !line.is_empty() && line.parse::<f64>().is_err() {
+                    lines.push(line);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let start = stack.len();
+        stack.extend(element.elements());
+        stack[start..].reverse();
+    }
+    lines.dedup();
+    lines
 }
 
 /// Removes the `&`-codes of Excel headers and footers (`&L`, `&"宋体,常规"`,
@@ -1142,6 +1479,125 @@ mod tests {
         }
         writer.finish().unwrap();
         buffer.into_inner()
+    }
+
+    /// A minimal workbook: one sheet `S` with `sheet_data` inside
+    /// `<sheetData>`, the workbook's `<definedNames>` and extra entries.
+    fn workbook(sheet_data: &str, defined_names: &str, extra: &[(&str, &str)]) -> Vec<u8> {
+        let mut entries: Vec<(String, String)> = vec![
+            ("[Content_Types].xml".into(), r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#.into()),
+            ("_rels/.rels".into(), r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into()),
+            ("xl/workbook.xml".into(), format!(r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>{defined_names}</workbook>"#)),
+            ("xl/_rels/workbook.xml.rels".into(), r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#.into()),
+            ("xl/worksheets/sheet1.xml".into(), format!(r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet_data}</sheetData></worksheet>"#)),
+        ];
+        for (name, data) in extra {
+            entries.push(((*name).into(), (*data).into()));
+        }
+        let mut buffer = std::io::Cursor::new(Vec::new());
+        let mut writer = zip::ZipWriter::new(&mut buffer);
+        for (name, data) in &entries {
+            writer
+                .start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            writer.write_all(data.as_bytes()).unwrap();
+        }
+        writer.finish().unwrap();
+        buffer.into_inner()
+    }
+
+    #[test]
+    fn string_literal_formulas_evaluate() {
+        assert_eq!(literal_value(r#"="机"&"密""#).as_deref(), Some("机密"));
+        assert_eq!(
+            literal_value(r#"CONCATENATE("绝", "密★")"#).as_deref(),
+            Some("绝密★")
+        );
+        assert_eq!(
+            literal_value(r#""say ""hi""""#).as_deref(),
+            Some("say \"hi\"")
+        );
+        assert_eq!(literal_value(r#"="机"&A1"#), None);
+        assert_eq!(literal_value("SUM(A1:A3)"), None);
+        assert_eq!(literal_value(r#"="机"&"#), None);
+    }
+
+    #[test]
+    fn formulas_without_cached_values_are_read() {
+        let bytes = workbook(
+            r#"<row r="1"><c r="A1" t="str"><f>"机"&amp;"密"</f></c><c r="B1"><f>"公开"</f><v>公开</v></c><c r="C1" t="str"><f>"秘"&amp;"密"</f><v>无</v></c></row>"#,
+            "",
+            &[],
+        );
+        let out = read(&bytes);
+        let formula = find(&out, Part::Hidden, "机密");
+        assert_eq!(location(formula), (Some("S"), Some("A1")));
+        assert_eq!(formula.text, "机密");
+        // A cached value that is not the formula's result: Excel shows
+        // the result once it recalculates.
+        find(&out, Part::Hidden, "秘密");
+        assert!(
+            !out.segments
+                .iter()
+                .any(|s| s.part == Part::Hidden && s.text.contains("公开"))
+        );
+    }
+
+    #[test]
+    fn charts_and_defined_names_are_read() {
+        let chart = r#"<c:chartSpace xmlns:c="c" xmlns:a="a"><c:chart><c:title><c:tx><c:rich><a:p><a:r><a:t>机密★1年 图表</a:t></a:r></a:p></c:rich></c:tx></c:title><c:plotArea><c:barChart><c:ser><c:tx><c:strRef><c:strCache><c:pt idx="0"><c:v>系列秘密</c:v></c:pt></c:strCache></c:strRef></c:tx><c:val><c:numRef><c:numCache><c:pt idx="0"><c:v>12</c:v></c:pt></c:numCache></c:numRef></c:val></c:ser></c:barChart></c:plotArea></c:chart></c:chartSpace>"#;
+        let bytes = workbook(
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>表</t></is></c></row>"#,
+            r#"<definedNames><definedName name="_xlnm._FilterDatabase" hidden="1">"绝密★长期"</definedName><definedName name="标记" comment="内部">S!$A$1</definedName></definedNames>"#,
+            &[("xl/charts/chart1.xml", chart)],
+        );
+        let out = read(&bytes);
+        let title = find(&out, Part::Textbox, "机密★1年 图表");
+        assert!(title.text.contains("系列秘密"));
+        assert!(!title.text.lines().any(|line| line == "12"));
+        let hidden = find(&out, Part::Hidden, "绝密★长期");
+        assert_eq!(hidden.text, "_xlnm._FilterDatabase\t绝密★长期");
+        assert_eq!(hidden.label.as_deref(), Some("hidden defined name"));
+        find(&out, Part::Metadata, "标记\tS!$A$1\t内部");
+    }
+
+    #[test]
+    fn shared_strings_referenced_by_many_cells_stay_within_the_budget() {
+        let long = "字".repeat(10_000);
+        let shared = format!(
+            r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>{long}</t></si></sst>"#
+        );
+        let rows: String = (1..=200)
+            .map(|row| format!(r#"<row r="{row}"><c r="A{row}" t="s"><v>0</v></c></row>"#))
+            .collect();
+        let bytes = workbook(&rows, "", &[("xl/sharedStrings.xml", &shared)]);
+        let limits = Limits {
+            max_part_bytes: 1024 * 1024,
+            ..Limits::default()
+        };
+        let out = read_with(&bytes, &limits);
+        assert_eq!(out.status(), ExtractionStatus::Partial);
+        assert!(
+            out.problems
+                .iter()
+                .any(|p| p.message.contains("sheet S") && p.message.contains("--max-part-size")),
+            "{:?}",
+            out.problems
+        );
+        let text: usize = out.segments.iter().map(|s| s.text.len()).sum();
+        assert!(text <= 1024 * 1024 + 64 * 1024, "{text}");
+        let document = Limits {
+            max_document_bytes: 512 * 1024,
+            ..Limits::default()
+        };
+        let out = read_with(&bytes, &document);
+        assert!(
+            out.problems
+                .iter()
+                .any(|p| p.message.contains("--max-inflated")),
+            "{:?}",
+            out.problems
+        );
     }
 
     #[test]

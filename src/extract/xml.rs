@@ -225,6 +225,7 @@ pub fn parse(text: &str, max_depth: usize) -> Parsed {
     // stack[0] is the synthetic root.
     let mut stack: Vec<Element> = vec![Element::default()];
     let mut error = None;
+    let mut entities = Entities::default();
     loop {
         match reader.read_event() {
             Ok(Event::Start(start)) => {
@@ -249,14 +250,22 @@ pub fn parse(text: &str, max_depth: usize) -> Parsed {
             }
             Ok(Event::Text(text)) => push_text(&mut stack, &text.xml10_content()),
             Ok(Event::CData(data)) => push_text(&mut stack, &data.xml10_content()),
+            Ok(Event::DocType(doctype)) => {
+                entities = Entities::declared_in(&doctype[..]);
+            }
             Ok(Event::GeneralRef(reference)) => {
                 let resolved = match reference.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
                     Ok(None) => match predefined_entity(&reference) {
                         Some(c) => c.to_owned(),
-                        // An entity we cannot resolve stays visible as
-                        // written rather than vanishing from the text.
-                        None => format!("&{};", &*reference),
+                        None => match entities.expand(&reference) {
+                            Ok(Some(text)) => text,
+                            Ok(None) => format!("&{};", &*reference),
+                            Err(over) => {
+                                error.get_or_insert(over);
+                                format!("&{};", &*reference)
+                            }
+                        },
                     },
                     Err(_) => format!("&{};", &*reference),
                 };
@@ -273,6 +282,9 @@ pub fn parse(text: &str, max_depth: usize) -> Parsed {
             }
         }
     }
+    if let Some(over) = entities.over.take() {
+        error.get_or_insert(over);
+    }
     if error.is_none() && stack.len() > 1 {
         error = Some("XML ends before its elements are closed (truncated?)".to_owned());
     }
@@ -282,10 +294,79 @@ pub fn parse(text: &str, max_depth: usize) -> Parsed {
             push_child(&mut stack, Node::Element(open));
         }
     }
-    Parsed {
-        root: stack.pop().unwrap_or_default(),
-        error,
+    let mut root = stack.pop().unwrap_or_default();
+    resolve_alternate_content(&mut root);
+    Parsed { root, error }
+}
+
+/// Replaces every `mc:AlternateContent` by the content of its branches: the
+/// first `mc:Choice`, then each further `mc:Choice` and the `mc:Fallback`
+/// whose text (or picture description) is not already in what the earlier
+/// branches gave. Readers choose one branch by the namespaces they
+/// understand, so a marking placed only in the Fallback is what Word 2007
+/// or LibreOffice show; reading each branch once keeps a shape that is
+/// written twice (DrawingML and VML) from being read twice.
+pub fn resolve_alternate_content(element: &mut Element) {
+    // A branch may itself hold an AlternateContent, which then becomes a
+    // child here: splice again until none is left (the tree is at most
+    // [`HARD_DEPTH_CAP`] deep).
+    while element
+        .children
+        .iter()
+        .any(|node| matches!(node, Node::Element(child) if child.name == "AlternateContent"))
+    {
+        let children = std::mem::take(&mut element.children);
+        for node in children {
+            match node {
+                Node::Element(child) if child.name == "AlternateContent" => {
+                    let mut seen = String::new();
+                    let branches = child.children.into_iter().filter_map(|node| match node {
+                        Node::Element(branch)
+                            if branch.name == "Choice" || branch.name == "Fallback" =>
+                        {
+                            Some(branch)
+                        }
+                        _ => None,
+                    });
+                    for (index, branch) in branches.enumerate() {
+                        let signature = signature(&branch);
+                        if index > 0 && (signature.is_empty() || seen.contains(&signature)) {
+                            continue;
+                        }
+                        seen.push_str(&signature);
+                        element.children.extend(branch.children);
+                    }
+                }
+                other => element.children.push(other),
+            }
+        }
     }
+    for node in &mut element.children {
+        if let Node::Element(child) = node {
+            resolve_alternate_content(child);
+        }
+    }
+}
+
+/// The text below an element, and its descriptions (`descr`, `title`),
+/// without white space: what tells two branches apart.
+fn signature(element: &Element) -> String {
+    let mut out = String::new();
+    let mut stack = vec![element];
+    while let Some(element) = stack.pop() {
+        for key in ["descr", "title"] {
+            if let Some(value) = element.attr(key) {
+                out.extend(value.chars().filter(|c| !c.is_whitespace()));
+            }
+        }
+        for node in element.children.iter().rev() {
+            match node {
+                Node::Element(child) => stack.push(child),
+                Node::Text(text) => out.extend(text.chars().filter(|c| !c.is_whitespace())),
+            }
+        }
+    }
+    out
 }
 
 impl Parsed {
@@ -349,6 +430,196 @@ fn push_text(stack: &mut [Element], text: &str) {
     }
 }
 
+/// Bytes of text that internal DTD entities of one part may expand to, in
+/// all: `<!ENTITY a "&b;&b;…">` chains grow exponentially ("billion
+/// laughs"), so expansion stops here and the part is reported partial.
+pub const MAX_ENTITY_EXPANSION: usize = 1024 * 1024;
+
+/// Deepest chain of entities referring to entities that is followed.
+const MAX_ENTITY_NESTING: usize = 16;
+
+/// The internal general entities a part's DTD declares
+/// (`<!DOCTYPE r [<!ENTITY m "机密">]>`): their text is what readers show
+/// where `&m;` is written, so it is expanded — within a budget.
+#[derive(Debug, Default)]
+pub struct Entities {
+    declared: std::collections::HashMap<String, String>,
+    /// Declarations in order, for reporting.
+    order: Vec<String>,
+    spent: usize,
+    /// Set once the budget is used up: the sentence for the problem.
+    pub over: Option<String>,
+}
+
+impl Entities {
+    /// Reads the `<!ENTITY name "value">` declarations of a DOCTYPE's
+    /// content (parameter entities and external entities are not general
+    /// text and are left out; the first declaration of a name wins, as in
+    /// XML).
+    pub fn declared_in(doctype: &str) -> Entities {
+        let mut entities = Entities::default();
+        let mut rest = doctype;
+        while let Some(at) = rest.find("<!ENTITY") {
+            rest = &rest[at + "<!ENTITY".len()..];
+            let body = rest.trim_start();
+            if body.starts_with('%') {
+                continue;
+            }
+            let name_end = body
+                .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+                .unwrap_or(body.len());
+            let name = &body[..name_end];
+            let after = body[name_end..].trim_start();
+            let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                // SYSTEM / PUBLIC: an external entity, never fetched.
+                continue;
+            };
+            let Some(end) = after[1..].find(quote) else {
+                break;
+            };
+            let value = &after[1..1 + end];
+            if !name.is_empty() && !entities.declared.contains_key(name) {
+                entities.order.push(name.to_owned());
+                entities.declared.insert(name.to_owned(), value.to_owned());
+            }
+            rest = &after[1 + end..];
+        }
+        entities
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.declared.is_empty()
+    }
+
+    /// The text `&name;` stands for, with the entities and character
+    /// references inside it expanded; `Ok(None)` for an undeclared name,
+    /// `Err` once the budget is used up.
+    pub fn expand(&mut self, name: &str) -> Result<Option<String>, String> {
+        if !self.declared.contains_key(name) {
+            return Ok(None);
+        }
+        if self.over.is_some() {
+            return Err(self.over.clone().unwrap_or_default());
+        }
+        let mut out = String::new();
+        match self.expand_into(name, 0, &mut out) {
+            Ok(()) => Ok(Some(out)),
+            Err(message) => {
+                self.over = Some(message.clone());
+                Err(message)
+            }
+        }
+    }
+
+    fn expand_into(&mut self, name: &str, depth: usize, out: &mut String) -> Result<(), String> {
+        if depth > MAX_ENTITY_NESTING {
+            return Err(format!(
+                "DTD entity &{name}; refers to entities more than {MAX_ENTITY_NESTING} deep (or to itself): not expanded further"
+            ));
+        }
+        let Some(value) = self.declared.get(name).cloned() else {
+            out.push('&');
+            out.push_str(name);
+            out.push(';');
+            return Ok(());
+        };
+        let mut rest = value.as_str();
+        while let Some(at) = rest.find('&') {
+            self.spend(at, out, &rest[..at])?;
+            let after = &rest[at + 1..];
+            match after.find(';') {
+                Some(end) if end > 0 && !after[..end].contains(char::is_whitespace) => {
+                    let reference = &after[..end];
+                    if let Some(number) = reference.strip_prefix('#') {
+                        let code = match number.strip_prefix(['x', 'X']) {
+                            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                            None => number.parse().ok(),
+                        };
+                        match code.and_then(char::from_u32) {
+                            Some(c) => self.spend(c.len_utf8(), out, c.encode_utf8(&mut [0; 4]))?,
+                            None => self.spend(end + 2, out, &rest[at..at + end + 2])?,
+                        }
+                    } else if let Some(c) = predefined_entity(reference) {
+                        self.spend(c.len(), out, c)?;
+                    } else {
+                        self.expand_into(reference, depth + 1, out)?;
+                    }
+                    rest = &after[end + 1..];
+                }
+                _ => {
+                    self.spend(1, out, "&")?;
+                    rest = after;
+                }
+            }
+        }
+        self.spend(rest.len(), out, rest)
+    }
+
+    fn spend(&mut self, length: usize, out: &mut String, text: &str) -> Result<(), String> {
+        self.spent += length;
+        if self.spent > MAX_ENTITY_EXPANSION {
+            return Err(format!(
+                "DTD entities expand to more than {MAX_ENTITY_EXPANSION} bytes (possible entity bomb): the rest is not expanded"
+            ));
+        }
+        out.push_str(text);
+        Ok(())
+    }
+
+    /// Every declared entity with its expanded text, in declaration order
+    /// (a value that is over the budget is cut where the budget ended).
+    pub fn expanded(&mut self) -> Vec<(String, String)> {
+        let names = self.order.clone();
+        let mut out = Vec::new();
+        for name in names {
+            let mut text = String::new();
+            let result = self.expand_into(&name, 0, &mut text);
+            out.push((name, text));
+            if let Err(message) = result {
+                self.over.get_or_insert(message);
+                break;
+            }
+        }
+        out
+    }
+}
+
+/// The internal DTD of an XML part: the content of its `<!DOCTYPE …>`, if
+/// the part starts with one (only the prolog is looked at).
+pub fn doctype(text: &str) -> Option<&str> {
+    let head = &text[..char_floor(text, 64 * 1024)];
+    let start = head.find("<!DOCTYPE")?;
+    // The DOCTYPE must come before the document element.
+    if head[..start].contains('<') {
+        let before = &head[..start];
+        let elements = before
+            .match_indices('<')
+            .any(|(i, _)| !before[i..].starts_with("<?") && !before[i..].starts_with("<!--"));
+        if elements {
+            return None;
+        }
+    }
+    let body = &text[start + "<!DOCTYPE".len()..];
+    let end = match (body.find('['), body.find('>')) {
+        (Some(open), Some(close)) if open < close => {
+            let close_subset = body[open..].find("]")? + open;
+            body[close_subset..].find('>')? + close_subset
+        }
+        (_, Some(close)) => close,
+        _ => return None,
+    };
+    Some(&body[..end])
+}
+
+/// The largest char boundary of `text` at or before `at`.
+pub fn char_floor(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 fn predefined_entity(name: &str) -> Option<&'static str> {
     match name {
         "lt" => Some("<"),
@@ -402,6 +673,79 @@ mod tests {
         let mut bytes = br#"<?xml version="1.0" encoding="GB2312"?>"#.to_vec();
         bytes.extend_from_slice(&body);
         assert_eq!(parse_bytes(&bytes, 64).document().text(), "秘密");
+    }
+
+    #[test]
+    fn internal_dtd_entities_are_expanded() {
+        let parsed = parse(
+            r#"<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "机"><!ENTITY b '&a;&#23494;'><!ENTITY ext SYSTEM "http://x/">]><r>&b;★1年 &ext; &undeclared;</r>"#,
+            64,
+        );
+        assert_eq!(parsed.error, None);
+        assert_eq!(parsed.document().text(), "机密★1年 &ext; &undeclared;");
+    }
+
+    #[test]
+    fn entity_bombs_stop_at_the_budget() {
+        let mut dtd = String::from("<!DOCTYPE r [<!ENTITY l0 \"lol\">");
+        for level in 1..12 {
+            let previous = format!("&l{};", level - 1);
+            dtd.push_str(&format!("<!ENTITY l{level} \"{}\">", previous.repeat(10)));
+        }
+        dtd.push_str("]>");
+        let parsed = parse(&format!("{dtd}<r>&l11;</r>"), 64);
+        assert!(
+            parsed.error.as_deref().unwrap().contains("entity bomb"),
+            "{:?}",
+            parsed.error
+        );
+        assert!(parsed.document().text().len() <= MAX_ENTITY_EXPANSION + 16);
+        let mut selfish = Entities::declared_in("r [<!ENTITY a \"x&a;\">]");
+        assert!(selfish.expand("a").is_err());
+    }
+
+    #[test]
+    fn doctype_is_found_in_the_prolog_only() {
+        let text = r#"<?xml version="1.0"?><!-- c --><!DOCTYPE r [<!ENTITY a "x>y">]><r/>"#;
+        assert_eq!(doctype(text), Some(r#" r [<!ENTITY a "x>y">]"#));
+        assert_eq!(doctype("<r><!DOCTYPE x></r>"), None);
+        // A prolog cut inside a character is no panic.
+        let long = format!("<r>{}</r>", "统".repeat(30_000));
+        assert_eq!(doctype(&long), None);
+        assert_eq!(char_floor("统计", 1), 0);
+    }
+
+    #[test]
+    fn every_branch_of_alternate_content_is_read_once() {
+        let both = parse(
+            r#"<r><mc:AlternateContent><mc:Choice Requires="wps"><sp><t>公开</t></sp></mc:Choice><mc:Fallback><sp><t>机密★1年</t></sp></mc:Fallback></mc:AlternateContent></r>"#,
+            64,
+        );
+        let texts: Vec<String> = both
+            .document()
+            .descendants_named("t")
+            .iter()
+            .map(|t| t.text())
+            .collect();
+        assert_eq!(texts, ["公开", "机密★1年"]);
+        let same = parse(
+            r#"<r><mc:AlternateContent><mc:Choice><sp><t>机密 ★1年</t></sp></mc:Choice><mc:Choice><sp><t>机密★1年</t></sp></mc:Choice><mc:Fallback><sp><t>机密★1年</t></sp></mc:Fallback></mc:AlternateContent></r>"#,
+            64,
+        );
+        assert_eq!(same.document().descendants_named("t").len(), 1);
+        // A picture description only the Fallback has is read.
+        let described = parse(
+            r#"<r><mc:AlternateContent><mc:Choice><pic/></mc:Choice><mc:Fallback><pic descr="绝密"/></mc:Fallback></mc:AlternateContent></r>"#,
+            64,
+        );
+        let pictures = described.document().descendants_named("pic");
+        assert_eq!(pictures.len(), 2);
+        assert_eq!(pictures[1].attr("descr"), Some("绝密"));
+        let nested = parse(
+            r#"<r><mc:AlternateContent><mc:Choice><mc:AlternateContent><mc:Choice/><mc:Fallback><t>秘密</t></mc:Fallback></mc:AlternateContent></mc:Choice></mc:AlternateContent></r>"#,
+            64,
+        );
+        assert_eq!(nested.document().text(), "秘密");
     }
 
     #[test]

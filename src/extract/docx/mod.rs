@@ -149,6 +149,104 @@ impl PackageReader<'_> {
         self.read_custom_xml(&main_rels);
         self.read_embedded();
         self.check_macros(&main_rels);
+        self.read_unreferenced();
+    }
+
+    /// Parts no relationship points to: Word never shows them, yet they
+    /// travel with the file (a `word/secret.xml` added by hand, a part a
+    /// tool left behind). XML ones are read as `hidden` text; others, which
+    /// prepub cannot read, make the document partial. Pictures are left to
+    /// the picture check of the package.
+    fn read_unreferenced(&mut self) {
+        let mut referenced: BTreeSet<String> = BTreeSet::new();
+        for name in self.container.names() {
+            let lower = name.to_ascii_lowercase();
+            if !lower.ends_with(".rels") {
+                continue;
+            }
+            let Some((folder, file)) = name.rsplit_once("_rels/") else {
+                continue;
+            };
+            let Some(file) = file
+                .strip_suffix(".rels")
+                .or_else(|| file.strip_suffix(".RELS"))
+            else {
+                continue;
+            };
+            let source = format!("{folder}{file}");
+            if let Ok(rels) = package::relationships(self.container, &source) {
+                for rel in rels.into_iter().filter(|rel| !rel.external) {
+                    if let Some(found) = self.container.resolve(&rel.target) {
+                        referenced.insert(found.to_owned());
+                    }
+                }
+            }
+        }
+        let unreferenced: Vec<String> = self
+            .container
+            .names()
+            .iter()
+            .filter(|name| {
+                let lower = name.to_ascii_lowercase();
+                !name.ends_with('/')
+                    && !lower.ends_with(".rels")
+                    && lower != "[content_types].xml"
+                    && !referenced.contains(name.as_str())
+                    && !self.handled.contains(name.as_str())
+                    && embedded::kind_of(name) != embedded::Kind::Image
+            })
+            .cloned()
+            .collect();
+        for name in unreferenced {
+            if self.out_of_time(&name) {
+                return;
+            }
+            self.handled.insert(name.clone());
+            let bytes = match self.container.read(&name) {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    self.partial(
+                        Part::Hidden,
+                        format!(
+                            "{name}, a part no relationship points to, cannot be read: {error}"
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let head = String::from_utf8_lossy(&bytes[..bytes.len().min(256)]).into_owned();
+            let head = head.trim_start_matches('\u{feff}').trim_start();
+            if !head.starts_with('<') {
+                if !bytes.is_empty() {
+                    self.partial(
+                        Part::Hidden,
+                        format!("{name} is a part no relationship points to and not XML: it was not read; open it and review it separately"),
+                    );
+                }
+                continue;
+            }
+            let parsed = crate::extract::xml::parse_bytes(&bytes, self.limits.max_depth);
+            if let Some(error) = &parsed.error {
+                self.partial(
+                    Part::Hidden,
+                    format!("{name} (a part no relationship points to): {error}"),
+                );
+            }
+            let document = parsed.document();
+            let paragraphs = document.descendants_named("p");
+            let lines: Vec<String> = if paragraphs.is_empty() {
+                vec![document.text()]
+            } else {
+                paragraphs.iter().map(|p| p.text()).collect()
+            };
+            let text = lines::clean(&lines.join("\n"));
+            if !text.trim().is_empty() {
+                self.extraction.segments.push(
+                    Segment::new(Part::Hidden, text)
+                        .with_label(format!("{name}: a part no relationship points to")),
+                );
+            }
+        }
     }
 
     fn finish(mut self) -> Extraction {
@@ -329,6 +427,9 @@ impl PackageReader<'_> {
     }
 
     fn story_outcome(&mut self, name: &str, part: Part, outcome: story::Outcome, main: bool) {
+        if let Some(over) = &outcome.entities_over {
+            self.partial(part, format!("{name}: {over}"));
+        }
         if outcome.too_deep {
             self.partial(
                 part,

@@ -10,8 +10,15 @@
 //! - inside `w:ins`/`w:moveTo` → `insertion` (moved-in text is new at its
 //!   place);
 //! - otherwise the part of the enclosing story: `body`, `header`, …, or
-//!   `textbox` inside `w:txbxContent` (DrawingML and VML; `mc:Fallback` is
-//!   skipped so a text box is read once).
+//!   `textbox` inside `w:txbxContent` (DrawingML and VML).
+//!
+//! `mc:AlternateContent`: the first `mc:Choice` is read as above. Every
+//! other branch (a further `mc:Choice`, the `mc:Fallback` that Word 2007 and
+//! LibreOffice show when they do not understand the Choice's `Requires`) is
+//! read too, but its text is reported — as `hidden`, labelled with the
+//! branch — only where it is not already in what the earlier branches gave,
+//! so a text box written twice (DrawingML and VML) is read once while a
+//! marking placed only in the Fallback is found.
 //!
 //! Field codes (`w:instrText`) are never body text; the codes that carry
 //! words or paths (HYPERLINK, INCLUDETEXT, IF, …) are reported as `hidden`
@@ -113,6 +120,8 @@ pub(super) struct Outcome {
     /// Whether any text at all was read (decides partial vs. failed when a
     /// main part is broken).
     pub read_text: bool,
+    /// The internal DTD's entities expanded past their budget: why.
+    pub entities_over: Option<String>,
 }
 
 /// Reads one story into `sink`, updating `facts`.
@@ -149,6 +158,9 @@ pub(super) fn read(
         visible_counter: 0,
         last_revision: None,
         outcome: Outcome::default(),
+        alternates: Vec::new(),
+        entities: crate::extract::xml::Entities::default(),
+        capture: None,
     };
     story.frames.push(Frame::new(
         kind.part(),
@@ -292,6 +304,24 @@ enum Elem {
     FormData,
     CheckBox,
     DropDown,
+    /// `mc:AlternateContent`.
+    Alternate,
+}
+
+/// An open `mc:AlternateContent`.
+#[derive(Debug, Default)]
+struct Alternate {
+    /// The text (without white space) of the branches read so far.
+    seen: String,
+    /// Branches opened so far.
+    branches: usize,
+}
+
+/// A branch of `mc:AlternateContent` after the first, being collected.
+#[derive(Debug)]
+struct Capture {
+    branch: &'static str,
+    text: String,
 }
 
 enum Opened {
@@ -325,6 +355,12 @@ struct StoryReader<'a> {
     visible_counter: u64,
     last_revision: Option<(RevisionKind, Label, u64)>,
     outcome: Outcome,
+    alternates: Vec<Alternate>,
+    /// Internal DTD entities (`<!ENTITY m "机密">`), expanded where used.
+    entities: crate::extract::xml::Entities,
+    /// The later branch of an `mc:AlternateContent` being skipped and
+    /// collected (`skip` counts its depth).
+    capture: Option<Capture>,
 }
 
 impl StoryReader<'_> {
@@ -355,9 +391,14 @@ impl StoryReader<'_> {
                 Event::End(_) => self.end(),
                 Event::Text(text) => self.characters(&text.xml10_content()),
                 Event::CData(text) => self.characters(&text.xml10_content()),
+                Event::DocType(doctype) => {
+                    self.entities = crate::extract::xml::Entities::declared_in(&doctype[..]);
+                }
                 Event::GeneralRef(reference) => {
                     if let Some(ch) = xml::resolve_reference(&reference) {
                         self.characters(ch.encode_utf8(&mut [0; 4]));
+                    } else if let Ok(Some(text)) = self.entities.expand(&reference) {
+                        self.characters(&text);
                     }
                 }
                 Event::Eof => {
@@ -371,6 +412,8 @@ impl StoryReader<'_> {
                 _ => {}
             }
         }
+        self.end_capture();
+        self.outcome.entities_over = self.entities.over.take();
         // Keep whatever was read before an error or the end, including the
         // code of fields that never ended.
         for field in std::mem::take(&mut self.fields) {
@@ -389,6 +432,20 @@ impl StoryReader<'_> {
 
     fn start(&mut self, namespace: Ns, element: &BytesStart<'_>, empty: bool) {
         if self.skip > 0 {
+            if let Some(capture) = &mut self.capture {
+                match local(element.name().0) {
+                    "p" | "br" | "cr" => capture.text.push('\n'),
+                    "tab" => capture.text.push(' '),
+                    _ => {}
+                }
+                for key in ["string", "alt", "descr", "title"] {
+                    if let Some(value) = attr(element, key) {
+                        capture.text.push('\n');
+                        capture.text.push_str(&value);
+                        capture.text.push('\n');
+                    }
+                }
+            }
             if !empty {
                 self.skip += 1;
             }
@@ -410,6 +467,9 @@ impl StoryReader<'_> {
     fn end(&mut self) {
         if self.skip > 0 {
             self.skip -= 1;
+            if self.skip == 0 {
+                self.end_capture();
+            }
             return;
         }
         if let Some(elem) = self.stack.pop() {
@@ -433,7 +493,29 @@ impl StoryReader<'_> {
         let parent = self.parent();
         match namespace {
             Ns::W => {}
-            Ns::Mc if name == "Fallback" => return Opened::Skip,
+            Ns::Mc if name == "AlternateContent" => {
+                self.alternates.push(Alternate::default());
+                return Opened::Elem(Elem::Alternate);
+            }
+            Ns::Mc if name == "Choice" || name == "Fallback" => {
+                let Some(alternate) = self.alternates.last_mut() else {
+                    // A branch outside AlternateContent: read as it is.
+                    return Opened::Elem(Elem::Other);
+                };
+                alternate.branches += 1;
+                if alternate.branches == 1 && name == "Choice" {
+                    return Opened::Elem(Elem::Other);
+                }
+                self.capture = Some(Capture {
+                    branch: if name == "Choice" {
+                        "alternate content (a further mc:Choice)"
+                    } else {
+                        "alternate content (mc:Fallback, shown by readers that do not support the mc:Choice)"
+                    },
+                    text: String::new(),
+                });
+                return Opened::Skip;
+            }
             Ns::M if name == "t" => return Opened::Elem(Elem::Text),
             Ns::V => {
                 if name == "textpath"
@@ -794,7 +876,49 @@ impl StoryReader<'_> {
                     self.visible_text(&text);
                 }
             }
+            Elem::Alternate => {
+                if let Some(done) = self.alternates.pop()
+                    && let Some(outer) = self.alternates.last_mut()
+                {
+                    outer.seen.push_str(&done.seen);
+                }
+            }
             _ => {}
+        }
+    }
+
+    /// Records text read inside an `mc:AlternateContent` branch.
+    fn note_alternate(&mut self, text: &str) {
+        if let Some(alternate) = self.alternates.last_mut() {
+            alternate
+                .seen
+                .extend(text.chars().filter(|c| !c.is_whitespace()));
+        }
+    }
+
+    /// A later branch of an `mc:AlternateContent` has ended: its lines are
+    /// reported unless the earlier branches already gave its text.
+    fn end_capture(&mut self) {
+        let Some(capture) = self.capture.take() else {
+            return;
+        };
+        let signature: String = capture
+            .text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let known = self
+            .alternates
+            .last()
+            .is_some_and(|alternate| alternate.seen.contains(&signature));
+        if signature.is_empty() || known {
+            return;
+        }
+        for line in capture.text.lines() {
+            let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !line.is_empty() {
+                self.standalone(Part::Hidden, Some(capture.branch.into()), &line);
+            }
         }
     }
 
@@ -819,6 +943,12 @@ impl StoryReader<'_> {
     /// document text.
     fn characters(&mut self, text: &str) {
         if text.is_empty() {
+            return;
+        }
+        if self.skip > 0 {
+            if let Some(capture) = &mut self.capture {
+                capture.text.push_str(text);
+            }
             return;
         }
         let deleted = match self.parent() {
@@ -861,6 +991,7 @@ impl StoryReader<'_> {
     }
 
     fn route(&mut self, text: &str, deleted_element: bool) {
+        self.note_alternate(text);
         let (part, label) = self.destination(deleted_element);
         // Whitespace (the break itself) does not start the next page.
         let page = if text.trim().is_empty() {
@@ -1025,6 +1156,7 @@ impl StoryReader<'_> {
         if text.is_empty() {
             return;
         }
+        self.note_alternate(&text);
         let page = match self.frame().pages {
             Pages::Fixed(page) => page,
             Pages::Counted => Some(self.page + u32::from(self.pending_break)),

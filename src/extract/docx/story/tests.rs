@@ -324,6 +324,48 @@ fn text_boxes_are_read_once_and_on_their_own_lines() {
 }
 
 #[test]
+fn a_marking_only_in_the_fallback_is_read() {
+    let alternate = format!(
+        r#"<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><w:txbxContent>{}</w:txbxContent></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>{}{}</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"#,
+        p(&r("公开材料")),
+        p(&r("机密★1年")),
+        p(&r("第二段"))
+    );
+    let read = body(&p(&(r("前") + &alternate + &r("后"))));
+    assert_eq!(read.texts(Part::Body), ["前后"]);
+    assert_eq!(read.texts(Part::Textbox), ["公开材料"]);
+    assert_eq!(read.texts(Part::Hidden), ["机密★1年", "第二段"]);
+    assert!(read.label_of("机密").unwrap().contains("mc:Fallback"));
+}
+
+#[test]
+fn a_second_choice_and_an_empty_choice_are_read() {
+    let alternate = r#"<w:r><mc:AlternateContent><mc:Choice Requires="w14"/><mc:Choice Requires="wps"><w:t>秘密★5年</w:t></mc:Choice><mc:Fallback><w:t>秘密★5年</w:t></mc:Fallback></mc:AlternateContent></w:r>"#;
+    let read = body(&p(alternate));
+    // The second Choice is read; the Fallback repeats it and is not.
+    assert_eq!(read.texts(Part::Hidden), ["秘密★5年"]);
+    assert!(read.label_of("秘密").unwrap().contains("further mc:Choice"));
+}
+
+#[test]
+fn dtd_entities_are_expanded_in_the_story() {
+    let xml = format!(
+        r#"<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "机"><!ENTITY b "密★1年">]><w:document {NS}><w:body>{}</w:body></w:document>"#,
+        p(r#"<w:r><w:t>&a;&b;</w:t></w:r>"#)
+    );
+    let read = raw(
+        StoryKind::Document,
+        &xml,
+        &Styles::default(),
+        Facts::default(),
+    );
+    assert!(read.outcome.stop.is_none(), "{:?}", read.outcome.stop);
+    assert!(read.outcome.entities_over.is_none());
+    let text = read.texts(Part::Body);
+    assert_eq!(text, ["机密★1年"]);
+}
+
+#[test]
 fn watermark_in_a_header() {
     let inner =
         p(r#"<w:r><w:pict><v:shape><v:textpath string="内部资料"/></v:shape></w:pict></w:r>"#);
