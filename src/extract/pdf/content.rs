@@ -371,20 +371,31 @@ pub fn interpret_page(context: &Context<'_>, page_id: ObjectId) -> PageContent {
     let resources = inherited(doc, page, b"Resources").and_then(as_dict);
     let mut content = Vec::new();
     let mut streams = Vec::new();
-    match page
-        .get(b"Contents")
-        .ok()
-        .and_then(|object| resolve(doc, object))
-    {
-        Some(Object::Stream(stream)) => streams.push(stream),
-        Some(Object::Array(items)) => {
-            for item in items {
-                if let Some(Object::Stream(stream)) = resolve(doc, item) {
-                    streams.push(stream);
+    // A page without /Contents is blank; one whose content stream is not
+    // there (a dangling reference, an object that could not be loaded even
+    // by [`super::recover`]) is not read and says so.
+    let missing = |object: &Object| match reference_id(object) {
+        Some(id) => format!(
+            "its content stream {} {} R is missing from the file or could not be read: the page was not read",
+            id.0, id.1
+        ),
+        None => String::from("its /Contents is not a stream: the page was not read"),
+    };
+    if let Ok(contents) = page.get(b"Contents") {
+        match resolve(doc, contents) {
+            Some(Object::Stream(stream)) => streams.push(stream),
+            Some(Object::Array(items)) => {
+                for item in items {
+                    match resolve(doc, item) {
+                        Some(Object::Stream(stream)) => streams.push(stream),
+                        Some(Object::Null) => {}
+                        _ => out.problems.push(missing(item)),
+                    }
                 }
             }
+            Some(Object::Null) => {}
+            _ => out.problems.push(missing(contents)),
         }
-        _ => {}
     }
     for stream in streams {
         match context.budget.decode_lenient(stream) {
@@ -405,6 +416,11 @@ pub fn interpret_page(context: &Context<'_>, page_id: ObjectId) -> PageContent {
     }
     let mut interpreter = Interpreter::new(context, out);
     interpreter.run(&content, resources, 0);
+    if interpreter.drawing_operations == 0 && content.iter().any(|byte| !byte.is_ascii_whitespace()) {
+        interpreter.out.problems.push(String::from(
+            "its content stream holds no drawing operations (damaged data or a wrong /Filter): the page was not read",
+        ));
+    }
     interpreter.finish()
 }
 
@@ -534,6 +550,8 @@ struct Interpreter<'c, 'a> {
     hidden_depth: usize,
     active_forms: Vec<ObjectId>,
     operations: u64,
+    /// Operations that are PDF operators (not junk words).
+    drawing_operations: u64,
     seq: u32,
     stopped: bool,
     scratch: String,
@@ -555,6 +573,7 @@ impl<'c, 'a> Interpreter<'c, 'a> {
             hidden_depth: 0,
             active_forms: Vec::new(),
             operations: 0,
+            drawing_operations: 0,
             seq: 0,
             stopped: false,
             scratch: String::new(),
@@ -569,6 +588,13 @@ impl<'c, 'a> Interpreter<'c, 'a> {
     fn stop(&mut self, message: String) {
         if !self.stopped {
             self.stopped = true;
+            self.out.problems.push(message);
+        }
+    }
+
+    /// A problem, once per page.
+    fn problem(&mut self, message: String) {
+        if !self.out.problems.contains(&message) {
             self.out.problems.push(message);
         }
     }
@@ -776,8 +802,12 @@ impl<'c, 'a> Interpreter<'c, 'a> {
                     self.begin_marked(properties.as_ref(), resources);
                 }
                 b"EMC" => self.end_marked(),
-                _ => {}
+                b"w" | b"J" | b"j" | b"M" | b"d" | b"ri" | b"i" | b"G" | b"RG" | b"K" | b"CS"
+                | b"SC" | b"SCN" | b"W" | b"W*" | b"ET" | b"sh" | b"MP" | b"DP" | b"BX"
+                | b"EX" | b"d0" | b"d1" => {}
+                _ => continue,
             }
+            self.drawing_operations += 1;
         }
     }
 
@@ -1067,10 +1097,18 @@ impl<'c, 'a> Interpreter<'c, 'a> {
             .and_then(|resources| get_dict(doc, resources, b"XObject"))
             .and_then(|xobjects| xobjects.get(name).ok())
         else {
+            self.problem(format!(
+                "XObject /{} is missing from the resources: what it draws was not read",
+                String::from_utf8_lossy(name)
+            ));
             return;
         };
         let id = reference_id(entry);
         let Some(Object::Stream(stream)) = resolve(doc, entry) else {
+            self.problem(format!(
+                "XObject /{} is missing from the file or could not be read: what it draws was not read",
+                String::from_utf8_lossy(name)
+            ));
             return;
         };
         match get_name(doc, &stream.dict, b"Subtype") {
@@ -1562,6 +1600,34 @@ mod tests {
             .map(|g| content.glyph_text(g))
             .collect();
         assert_eq!(texts, ["fi", "", "z"]);
+    }
+
+    #[test]
+    fn a_missing_content_stream_or_one_with_no_operators_is_reported() {
+        let (mut doc, page) = page_with(b"BT /F1 10 Tf (A) Tj ET", Dictionary::new());
+        let contents = doc
+            .get_dictionary(page)
+            .unwrap()
+            .get(b"Contents")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        doc.objects.remove(&contents);
+        let content = interpret(&doc, page);
+        assert!(
+            content.problems.iter().any(|p| p.contains("is missing from the file")),
+            "{:?}",
+            content.problems
+        );
+        let (doc, page) = page_with(b"\x93\xfa\x01 garbage words only", Dictionary::new());
+        let content = interpret(&doc, page);
+        assert!(
+            content.problems.iter().any(|p| p.contains("no drawing operations")),
+            "{:?}",
+            content.problems
+        );
+        let (doc, page) = page_with(b"  \n ", Dictionary::new());
+        assert!(interpret(&doc, page).problems.is_empty());
     }
 
     #[test]

@@ -139,13 +139,19 @@ pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opene
     if opened.doc.objects.len() > limits.max_pdf_objects {
         return Err(too_many_objects(opened.doc.objects.len(), limits));
     }
+    let mut opened = opened;
+    super::recover::streams(&mut opened.doc, elided::loaded_bytes(bytes));
     Ok(opened)
 }
 
 /// Loads an earlier revision (a prefix of the file) the same way.
 pub fn open_revision(bytes: &[u8], limits: &Limits, password: Option<&str>) -> Option<Document> {
-    let doc = load(bytes, options(limits, password)).ok()?;
-    (!still_encrypted(&doc) && doc.objects.len() <= limits.max_pdf_objects).then_some(doc)
+    let mut doc = load(bytes, options(limits, password)).ok()?;
+    if still_encrypted(&doc) || doc.objects.len() > limits.max_pdf_objects {
+        return None;
+    }
+    super::recover::streams(&mut doc, elided::loaded_bytes(bytes));
+    Some(doc)
 }
 
 /// Whether the document is encrypted and was not decrypted. lopdf removes

@@ -29,6 +29,7 @@ mod load;
 mod metadata;
 mod objects;
 mod quality;
+mod recover;
 mod redaction;
 mod revisions;
 mod streams;
