@@ -224,6 +224,8 @@ pub struct PageContent {
     pub image_count: usize,
     /// Number of fill operations, of any shape and colour.
     pub path_fills: usize,
+    /// Points of the paths filled (a rectangle counts 4), of any colour.
+    pub filled_points: usize,
     /// The page's crop box (or media box).
     pub page_box: Option<Rect>,
     /// Why part of the content was not read, in words for a problem.
@@ -924,6 +926,10 @@ impl<'c, 'a> Interpreter<'c, 'a> {
 
     fn fill_path(&mut self) {
         self.out.path_fills += 1;
+        self.out.filled_points = self
+            .out
+            .filled_points
+            .saturating_add(self.path_point_count + 4 * self.path_rects.len());
         let opaque = self.state.fill_alpha >= 0.999 && !self.state.soft_mask;
         if opaque && let Some(luminance) = self.state.fill {
             let seq = self.next_seq();

@@ -65,8 +65,12 @@ pub fn extract(request: &Request<'_>) -> Extraction {
     let page_count = pages.len();
     let mut attachments = Vec::new();
     let mut annotation_count = 0;
+    // Consecutive pages without a text layer for the same reason, reported
+    // as one problem ("pages 2–13 have no text layer (scanned image)").
+    let mut no_text: Option<(u32, u32, &'static str)> = None;
     for (number, page_id) in pages {
         if request.deadline.passed() {
+            flush_no_text(&mut no_text, &mut extraction);
             extraction.problems.push(Problem::partial(
                 None,
                 format!(
@@ -76,7 +80,7 @@ pub fn extract(request: &Request<'_>) -> Extraction {
             ));
             break;
         }
-        let page_attachments = read_page(
+        let (page_attachments, missing_text) = read_page(
             &context,
             number,
             page_id,
@@ -84,7 +88,17 @@ pub fn extract(request: &Request<'_>) -> Extraction {
             &mut annotation_count,
         );
         attachments.extend(page_attachments);
+        match (&mut no_text, missing_text) {
+            (Some((_, last, reason)), Some(now)) if *reason == now && *last + 1 == number => {
+                *last = number;
+            }
+            (_, now) => {
+                flush_no_text(&mut no_text, &mut extraction);
+                no_text = now.map(|reason| (number, number, reason));
+            }
+        }
     }
+    flush_no_text(&mut no_text, &mut extraction);
 
     read_document_parts(&context, &mut extraction);
     if annotation_count > 0 {
@@ -161,15 +175,31 @@ fn protection_notice(protection: &Protection, extraction: &mut Extraction) {
     });
 }
 
+/// The problem for a run of pages without a text layer.
+fn flush_no_text(run: &mut Option<(u32, u32, &'static str)>, extraction: &mut Extraction) {
+    let Some((first, last, reason)) = run.take() else {
+        return;
+    };
+    let message = if first == last {
+        format!("page {first} has {reason}: needs OCR or manual review")
+    } else {
+        format!("pages {first}–{last} have {reason}: needs OCR or manual review")
+    };
+    extraction
+        .problems
+        .push(Problem::partial(Some(Part::Body.as_str().to_owned()), message));
+}
+
 /// Reads one page into segments, problems and notices; returns the files
-/// its annotations attach.
+/// its annotations attach, and what the page has instead of a text layer
+/// when it has none.
 fn read_page<'a>(
     context: &Context<'a>,
     number: u32,
     page_id: lopdf::ObjectId,
     extraction: &mut Extraction,
     annotation_count: &mut usize,
-) -> Vec<annotations::Attachment<'a>> {
+) -> (Vec<annotations::Attachment<'a>>, Option<&'static str>) {
     let content = content::interpret_page(context, page_id);
     let text = layout::page_text(&content, |_, glyph| !glyph.hidden_layer);
     let part = Some(Part::Body.as_str().to_owned());
@@ -180,16 +210,14 @@ fn read_page<'a>(
         ));
     }
     let counts = quality::count(&content, &text);
+    let mut missing_text = None;
     if let Some(reason) = quality::unreliable(&counts) {
         extraction.problems.push(Problem::partial(
             part.clone(),
             format!("page {number}: text layer could not be decoded reliably ({reason})"),
         ));
-    } else if let Some(reason) = quality::no_text_layer(&content, &text) {
-        extraction.problems.push(Problem::partial(
-            part.clone(),
-            format!("page {number} {reason}"),
-        ));
+    } else {
+        missing_text = quality::no_text_layer(&content, &text);
     }
     extraction.push(Segment::new(Part::Body, text).on_page(number));
 
@@ -247,7 +275,7 @@ fn read_page<'a>(
     for segment in page_annotations.segments {
         extraction.push(segment);
     }
-    page_annotations.attachments
+    (page_annotations.attachments, missing_text)
 }
 
 /// Metadata, bookmarks and form fields.
