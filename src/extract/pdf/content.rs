@@ -228,6 +228,10 @@ pub struct PageContent {
     pub filled_points: usize,
     /// The page's crop box (or media box).
     pub page_box: Option<Rect>,
+    /// Text of marked content that no viewer shows: `/ActualText` that is
+    /// not what the glyphs under it say, or that stands for no glyph (a
+    /// figure, paths), and `/Alt` and `/E`; with the key it came from.
+    pub alternate_texts: Vec<(&'static str, String)>,
     /// Why part of the content was not read, in words for a problem.
     pub problems: Vec<String>,
     /// The deadline passed while reading.
@@ -1308,6 +1312,11 @@ impl<'c, 'a> Interpreter<'c, 'a> {
                         self.out.glyphs.len(),
                     ));
                 }
+                for (key, label) in [(&b"Alt"[..], "/Alt"), (b"E", "/E")] {
+                    if let Some(Operand::String(bytes)) = dict.get(key) {
+                        self.alternate_text(label, super::encodings::decode_text_string(bytes));
+                    }
+                }
             }
             Some(Operand::Name(name)) => {
                 // A named property list: an optional-content group, or a
@@ -1317,13 +1326,21 @@ impl<'c, 'a> Interpreter<'c, 'a> {
                     .and_then(|properties| properties.get(name).ok())
                 {
                     hidden = self.is_hidden_group(entry);
-                    if let Some(dict) = resolve(doc, entry).and_then(as_dict)
-                        && let Some(Object::String(bytes, _)) = get(doc, dict, b"ActualText")
-                    {
-                        actual_text = Some((
-                            super::encodings::decode_text_string(bytes),
-                            self.out.glyphs.len(),
-                        ));
+                    if let Some(dict) = resolve(doc, entry).and_then(as_dict) {
+                        if let Some(Object::String(bytes, _)) = get(doc, dict, b"ActualText") {
+                            actual_text = Some((
+                                super::encodings::decode_text_string(bytes),
+                                self.out.glyphs.len(),
+                            ));
+                        }
+                        for (key, label) in [(&b"Alt"[..], "/Alt"), (b"E", "/E")] {
+                            if let Some(Object::String(bytes, _)) = get(doc, dict, key) {
+                                self.alternate_text(
+                                    label,
+                                    super::encodings::decode_text_string(bytes),
+                                );
+                            }
+                        }
                     }
                 }
             }
@@ -1338,6 +1355,20 @@ impl<'c, 'a> Interpreter<'c, 'a> {
         });
     }
 
+    fn alternate_text(&mut self, label: &'static str, text: String) {
+        let kept: usize = self.out.alternate_texts.iter().map(|(_, text)| text.len()).sum();
+        if text.trim().is_empty() {
+            return;
+        }
+        if kept + text.len() > MAX_TEXT_PER_PAGE {
+            self.problem(format!(
+                "the page's {label} texts are more than {MAX_TEXT_PER_PAGE} bytes: the rest was not read"
+            ));
+            return;
+        }
+        self.out.alternate_texts.push((label, text));
+    }
+
     fn end_marked(&mut self) {
         let Some(marked) = self.marked.pop() else {
             return;
@@ -1345,12 +1376,29 @@ impl<'c, 'a> Interpreter<'c, 'a> {
         if marked.hidden {
             self.hidden_depth = self.hidden_depth.saturating_sub(1);
         }
-        if let Some((text, first)) = marked.actual_text
-            && first < self.out.glyphs.len()
-            && self.out.text.len() + text.len() < MAX_TEXT_PER_PAGE
-        {
-            // The replacement text goes to the first glyph of the span; the
-            // others keep their place but lose their text.
+        let Some((text, first)) = marked.actual_text else {
+            return;
+        };
+        // What the glyphs of the span say, where their font says it.
+        let visible: String = self.out.glyphs[first.min(self.out.glyphs.len())..]
+            .iter()
+            .filter(|glyph| !glyph.unmapped)
+            .map(|glyph| self.out.glyph_text(glyph))
+            .collect();
+        if !visible.trim().is_empty() || first >= self.out.glyphs.len() {
+            // A viewer shows the glyphs; search and copy use the
+            // replacement. Both are read: the glyphs as the page's text,
+            // the replacement, when it says something else (or stands for
+            // a figure or drawn shapes), as text that is not shown.
+            if !same_text(&visible, &text) {
+                self.alternate_text("/ActualText", text);
+            }
+            return;
+        }
+        if self.out.text.len() + text.len() < MAX_TEXT_PER_PAGE {
+            // Glyphs whose font says nothing: the replacement is their
+            // text. It goes to the first glyph of the span; the others
+            // keep their place but lose their text.
             let start = self.out.text.len() as u32;
             self.out.text.push_str(&text);
             let glyphs = &mut self.out.glyphs[first..];
@@ -1365,6 +1413,14 @@ impl<'c, 'a> Interpreter<'c, 'a> {
             }
         }
     }
+}
+
+/// Whether two texts say the same, compatibility forms (ligatures, full-width
+/// letters) and white space aside.
+fn same_text(a: &str, b: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let fold = |text: &str| -> String { text.nfkc().filter(|ch| !ch.is_whitespace()).collect() };
+    fold(a) == fold(b)
 }
 
 /// The area of a polygon (shoelace formula), its points taken in order.
@@ -1594,9 +1650,35 @@ mod tests {
     }
 
     #[test]
-    fn actual_text_replaces_glyph_text() {
+    fn actual_text_replaces_glyph_text_the_font_cannot_say() {
+        // /F2 maps no code to text (a symbolic font without /ToUnicode).
+        let mut doc_and_page = page_with(
+            b"BT /F2 10 Tf /Span << /ActualText (fi) >> BDC <0102> Tj EMC /F1 10 Tf (z) Tj ET",
+            dictionary! { "Font" => dictionary! {
+                "F1" => dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" },
+                "F2" => dictionary! { "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "X", "Encoding" => "Identity-H",
+                    "DescendantFonts" => vec![dictionary! { "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "X" }.into()] },
+            } },
+        );
+        let (doc, page) = (&mut doc_and_page.0, doc_and_page.1);
+        let content = interpret(doc, page);
+        let texts: Vec<&str> = content
+            .glyphs
+            .iter()
+            .map(|g| content.glyph_text(g))
+            .collect();
+        assert_eq!(texts[0], "fi", "{texts:?}");
+        assert_eq!(texts.last(), Some(&"z"));
+        assert!(content.alternate_texts.is_empty());
+    }
+
+    #[test]
+    fn actual_text_over_readable_glyphs_is_kept_beside_them() {
         let (doc, page) = page_with(
-            b"BT /F1 10 Tf /Span << /ActualText (fi) >> BDC (xy) Tj EMC (z) Tj ET",
+            b"BT /F1 10 Tf /Span << /ActualText (TOP SECRET) >> BDC (xy) Tj EMC (z) Tj ET \
+              /Span << /ActualText (fi) >> BDC BT (fi) Tj ET EMC \
+              /Figure << /Alt (a drawn stamp) >> BDC 0 0 10 10 re f EMC \
+              /Span << /ActualText (under paths) >> BDC 0 0 m 5 5 l 9 0 l h f EMC",
             Dictionary::new(),
         );
         let content = interpret(&doc, page);
@@ -1605,7 +1687,15 @@ mod tests {
             .iter()
             .map(|g| content.glyph_text(g))
             .collect();
-        assert_eq!(texts, ["fi", "", "z"]);
+        assert_eq!(texts, ["x", "y", "z", "f", "i"]);
+        assert_eq!(
+            content.alternate_texts,
+            [
+                ("/ActualText", String::from("TOP SECRET")),
+                ("/Alt", String::from("a drawn stamp")),
+                ("/ActualText", String::from("under paths")),
+            ]
+        );
     }
 
     #[test]

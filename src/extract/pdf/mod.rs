@@ -33,6 +33,7 @@ mod recover;
 mod redaction;
 mod revisions;
 mod streams;
+mod structure;
 mod truetype;
 
 use super::Request;
@@ -175,6 +176,17 @@ fn protection_notice(protection: &Protection, extraction: &mut Extraction) {
     });
 }
 
+/// How a replacement or alternate text is labelled, by its key.
+pub(crate) fn alternate_label(key: &str) -> String {
+    let what = match key {
+        "/ActualText" => "replacement text (search and copy use it; not shown)",
+        "/Alt" => "alternate description (not shown)",
+        "/E" => "expansion of an abbreviation (not shown)",
+        _ => "text not shown",
+    };
+    format!("{key}: {what}")
+}
+
 /// The problem for a run of pages without a text layer.
 fn flush_no_text(run: &mut Option<(u32, u32, &'static str)>, extraction: &mut Extraction) {
     let Some((first, last, reason)) = run.take() else {
@@ -237,6 +249,28 @@ fn read_page<'a>(
         extraction.push(Segment::new(Part::Hidden, hidden).on_page(number));
     }
 
+    if !content.alternate_texts.is_empty() {
+        extraction.notices.push(Notice {
+            rule: String::from("hidden.pdf.alternate-text"),
+            category: Category::Hidden,
+            severity: Severity::Info,
+            message: format!(
+                "page {number} carries {} replacement or alternate text(s) (/ActualText, /Alt) that search and screen readers use but the page does not show",
+                content.alternate_texts.len()
+            ),
+            part: Part::Hidden,
+            page: Some(number),
+            text: String::new(),
+        });
+    }
+    for (label, text) in &content.alternate_texts {
+        extraction.push(
+            Segment::new(Part::Hidden, text.clone())
+                .on_page(number)
+                .with_label(alternate_label(label)),
+        );
+    }
+
     let page_annotations = annotations::page_annotations(context, page_id, number);
     *annotation_count += page_annotations.count;
     let mut hidden_texts = redaction::under_fills(context, &content);
@@ -290,6 +324,33 @@ fn read_document_parts(context: &Context<'_>, extraction: &mut Extraction) {
     }
     if !lines.is_empty() {
         extraction.push(Segment::new(Part::Metadata, lines.join("\n")));
+    }
+    let (alternates, cut) = structure::alternate_texts(doc);
+    if cut {
+        extraction.problems.push(Problem::partial(
+            Some(Part::Hidden.as_str().to_owned()),
+            "the structure tree (tags) has more elements than are read: the alternate texts (/Alt, /ActualText) of the rest were not read",
+        ));
+    }
+    if !alternates.is_empty() {
+        extraction.notices.push(Notice {
+            rule: String::from("hidden.pdf.alternate-text"),
+            category: Category::Hidden,
+            severity: Severity::Info,
+            message: format!(
+                "the structure tree (tags) carries {} alternate or replacement text(s) (/Alt, /ActualText, /E) that screen readers use but no page shows",
+                alternates.len()
+            ),
+            part: Part::Hidden,
+            page: None,
+            text: String::new(),
+        });
+    }
+    for alternate in alternates {
+        let mut segment = Segment::new(Part::Hidden, alternate.text)
+            .with_label(format!("tags {}", alternate_label(alternate.key)));
+        segment.page = alternate.page;
+        extraction.push(segment);
     }
     let titles = annotations::outline_titles(doc);
     if !titles.is_empty() {
