@@ -16,6 +16,7 @@
 //! deadline is checked between pages and inside the interpreter.
 
 mod annotations;
+mod appended;
 mod attachments;
 mod cmap;
 mod collections;
@@ -117,6 +118,8 @@ pub fn extract(request: &Request<'_>) -> Extraction {
     }
     attachments.extend(annotations::embedded_files(doc));
     attachments::read(&attachments, request, &budget, &mut extraction);
+
+    appended::read(request, &budget, &mut extraction);
 
     let earlier = revisions::read(
         request,

@@ -196,6 +196,19 @@ impl Budget {
         DecodeError::Limit(message)
     }
 
+    /// What is left of the document's budget.
+    pub fn remaining(&self) -> u64 {
+        self.remaining.get()
+    }
+
+    /// Counts bytes expanded outside [`Budget::decode`] (object streams
+    /// lopdf expands, members of an appended zip) against the document's
+    /// budget.
+    pub fn charge(&self, bytes: u64) {
+        self.remaining
+            .set(self.remaining.get().saturating_sub(bytes));
+    }
+
     /// The limits hit so far, each once.
     pub fn hits(&self) -> Vec<String> {
         self.hits.borrow().clone()
