@@ -55,6 +55,12 @@ pub fn extract(request: &Request<'_>) -> Extraction {
     protection_notice(&opened.protection, &mut extraction);
 
     let budget = Budget::new(limits);
+    budget.charge(opened.inflated);
+    for problem in &opened.problems {
+        extraction
+            .problems
+            .push(Problem::partial(None, problem.clone()));
+    }
     let context =
         Context::new(doc, &budget, request.deadline, limits.max_depth).with_source(request.bytes);
     let pages = doc.get_pages();

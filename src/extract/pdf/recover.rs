@@ -89,6 +89,24 @@ fn valid_length(doc: &Document, stream: &Stream) -> bool {
     false
 }
 
+/// The dictionary and data of the stream object `id` at `offset`, and where
+/// the data starts: `/Length` bytes when it is a direct integer that ends
+/// at `endstream`, else as [`read_stream_at`] reads it.
+pub fn stream_at(source: &[u8], offset: usize, id: ObjectId) -> Option<(Dictionary, &[u8], usize)> {
+    let (dict, data) = read_stream_at(source, offset, id)?;
+    let start = data.as_ptr() as usize - source.as_ptr() as usize;
+    if let Ok(Object::Integer(length)) = dict.get(b"Length")
+        && let Ok(length) = usize::try_from(*length)
+        && let Some(exact) = source.get(start..start.checked_add(length)?)
+        && source[start + length..]
+            .trim_ascii_start()
+            .starts_with(b"endstream")
+    {
+        return Some((dict, exact, start));
+    }
+    Some((dict, data, start))
+}
+
 /// The dictionary and data of the stream object `id` at `offset`: the data
 /// runs from after `stream` and its end of line to the next `endstream`
 /// (less the end of line before it), or to the next `endobj`, or to the
