@@ -84,6 +84,10 @@ pub fn read(request: &Request<'_>, budget: &Budget, extraction: &mut Extraction)
         text: String::new(),
     });
     let problem = |message: String| Problem::partial(Some(Part::Attachment.as_str().to_owned()), message);
+    // Read or not, it is not the document a viewer shows: never `pass`.
+    extraction.problems.push(problem(format!(
+        "{what} hold {kind}, which is not part of the PDF a viewer shows: it was read as far as it could be, but remove it before publication or review it separately"
+    )));
     if format == Format::Unknown {
         extraction.problems.push(problem(format!(
             "{what} are {kind} and could not be read: review them separately"

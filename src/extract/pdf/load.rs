@@ -31,6 +31,9 @@ pub struct Opened {
     pub inflated: u64,
     /// Object streams that were not expanded, over a limit.
     pub problems: Vec<String>,
+    /// Streams whose data lopdf did not load, read again from the file
+    /// ([`super::recover`]).
+    pub recovered: Vec<lopdf::ObjectId>,
 }
 
 /// An object stream found in the file before lopdf loads it.
@@ -224,6 +227,7 @@ pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opene
                     password: Some(password.clone()),
                     inflated,
                     problems: stream_problems.clone(),
+                    recovered: Vec::new(),
                 });
                 break;
             }
@@ -254,13 +258,14 @@ pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opene
             password: None,
             inflated,
             problems: stream_problems,
+            recovered: Vec::new(),
         }
     };
     if opened.doc.objects.len() > limits.max_pdf_objects {
         return Err(too_many_objects(opened.doc.objects.len(), limits));
     }
     let mut opened = opened;
-    super::recover::streams(&mut opened.doc, elided::loaded_bytes(bytes));
+    opened.recovered = super::recover::streams(&mut opened.doc, elided::loaded_bytes(bytes));
     Ok(opened)
 }
 

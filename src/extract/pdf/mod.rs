@@ -56,6 +56,26 @@ pub fn extract(request: &Request<'_>) -> Extraction {
 
     let budget = Budget::new(limits);
     budget.charge(opened.inflated);
+    if !opened.recovered.is_empty() {
+        // Read as poppler reads them, but what a stream with no usable
+        // length holds is a guess: a person checks those pages.
+        let names: Vec<String> = opened
+            .recovered
+            .iter()
+            .take(10)
+            .map(|id| format!("{} {} R", id.0, id.1))
+            .collect();
+        let more = opened.recovered.len().saturating_sub(names.len());
+        extraction.problems.push(Problem::partial(
+            None,
+            format!(
+                "{} stream(s) have a missing or wrong /Length ({}{}): their data was read up to the endstream keyword, which may not be where the writer meant it to end — check the pages that use them",
+                opened.recovered.len(),
+                names.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            ),
+        ));
+    }
     for problem in &opened.problems {
         extraction
             .problems

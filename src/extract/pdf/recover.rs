@@ -24,7 +24,7 @@ const MAX_DICTIONARY_BYTES: usize = 64 * 1024;
 const MAX_DEPTH: usize = 16;
 
 /// Recovers the data of the streams lopdf left without it; returns the
-/// objects recovered.
+/// objects recovered, with those lopdf read despite a wrong `/Length`.
 pub fn streams(doc: &mut Document, source: &[u8]) -> Vec<ObjectId> {
     if doc.encryption_state.is_some() || doc.trailer.has(b"Encrypt") {
         return Vec::new();
@@ -49,7 +49,37 @@ pub fn streams(doc: &mut Document, source: &[u8]) -> Vec<ObjectId> {
             Some(_) => false,
         })
         .collect();
-    let mut recovered = Vec::new();
+    // Streams lopdf itself read to an unambiguous `endstream` when their
+    // `/Length` was wrong (lopdf then rewrites the length): recovered as
+    // well, and reported with the rest.
+    let mut recovered: Vec<ObjectId> = doc
+        .reference_table
+        .entries
+        .iter()
+        .filter_map(|(&number, entry)| match *entry {
+            XrefEntry::Normal { offset, generation } => {
+                Some(((number, generation), usize::try_from(offset).ok()?))
+            }
+            _ => None,
+        })
+        .filter(|(id, offset)| {
+            let Some(Object::Stream(stream)) = doc.objects.get(id) else {
+                return false;
+            };
+            if stream.content.is_empty() || super::elided::is_elided(stream) {
+                return false;
+            }
+            let written = raw_dictionary_at(source, *offset, *id).and_then(|dict| {
+                match dict.get(b"Length").ok()? {
+                    Object::Integer(length) => Some(*length),
+                    Object::Reference(length_id) => doc.objects.get(length_id)?.as_i64().ok(),
+                    _ => None,
+                }
+            });
+            written.is_some_and(|length| usize::try_from(length).ok() != Some(stream.content.len()))
+        })
+        .map(|(id, _)| id)
+        .collect();
     for (id, offset) in candidates {
         let Some((dict, data)) = read_stream_at(source, offset, id) else {
             continue;
@@ -105,6 +135,24 @@ pub fn stream_at(source: &[u8], offset: usize, id: ObjectId) -> Option<(Dictiona
         return Some((dict, exact, start));
     }
     Some((dict, data, start))
+}
+
+/// The dictionary of the object `id` at `offset`, as written.
+fn raw_dictionary_at(source: &[u8], offset: usize, id: ObjectId) -> Option<Dictionary> {
+    let object = source.get(offset..)?;
+    let mut parser = Parser {
+        bytes: &object[..object.len().min(MAX_DICTIONARY_BYTES)],
+        position: 0,
+    };
+    let number = parser.integer()?;
+    let generation = parser.integer()?;
+    if number != i64::from(id.0) || generation != i64::from(id.1) || !parser.keyword(b"obj") {
+        return None;
+    }
+    match parser.object(0)? {
+        Object::Dictionary(dict) => Some(dict),
+        _ => None,
+    }
 }
 
 /// The dictionary and data of the stream object `id` at `offset`: the data

@@ -226,6 +226,16 @@ fn decode_stage(
     params: Option<&lopdf::Dictionary>,
     limit: u64,
 ) -> Result<(Vec<u8>, Option<String>), OverLimit> {
+    // The abbreviations inline images use, which some writers put in
+    // stream dictionaries too.
+    let filter: &[u8] = match filter {
+        b"AHx" => b"ASCIIHexDecode",
+        b"A85" => b"ASCII85Decode",
+        b"RL" => b"RunLengthDecode",
+        b"Fl" => b"FlateDecode",
+        b"LZW" => b"LZWDecode",
+        other => other,
+    };
     let cap = limit.saturating_add(1);
     let limit_usize = usize::try_from(limit).unwrap_or(usize::MAX);
     // lopdf for one filter: the filters prepub does not decode itself, and
@@ -243,8 +253,8 @@ fn decode_stage(
         }
     };
     let (output, failure) = match filter {
-        b"FlateDecode" | b"Fl" => inflate(input, cap),
-        b"LZWDecode" | b"LZW" => {
+        b"FlateDecode" => inflate(input, cap),
+        b"LZWDecode" => {
             let early_change = params
                 .and_then(|params| params.get(b"EarlyChange").ok())
                 .and_then(|value| value.as_i64().ok())
