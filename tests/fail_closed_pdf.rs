@@ -47,7 +47,14 @@ fn scan(dir: &Path, files: &[&str], extra: &[&str]) -> Value {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("PREPUB_REVIEWER")
-        .args(["scan", "--format", "json", "--no-progress", "--fail-on", "never"])
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--no-progress",
+            "--fail-on",
+            "never",
+        ])
         .args(extra)
         .args(files)
         .output()
@@ -151,9 +158,13 @@ fn no_hostile_pdf_passes_even_with_every_finding_waived() {
             .iter()
             .filter(|finding| !finding["waived"].is_object())
             .collect();
-        assert!(open.is_empty(), "{name}: not every finding was waived: {open:?}");
+        assert!(
+            open.is_empty(),
+            "{name}: not every finding was waived: {open:?}"
+        );
         assert_ne!(
-            document["verdict"], "pass",
+            document["verdict"],
+            "pass",
             "{name} passed once its findings were waived: {}",
             problems(document)
         );
@@ -175,7 +186,10 @@ fn fully_read_hostile_pdfs_never_pass_unreviewed_and_their_findings_are_on_hidde
                 finding["location"]["part"] == "hidden" && finding["category"] == "marking"
             })
             .collect();
-        assert!(!hidden.is_empty(), "{name}: no marking found in hidden text: {document}");
+        assert!(
+            !hidden.is_empty(),
+            "{name}: no marking found in hidden text: {document}"
+        );
         assert!(waive_everything(dir.path(), name, document) > 0);
         let waived = scan(dir.path(), &[name], &with_decisions(&[]));
         let document = the_document(&waived, name);
@@ -228,7 +242,10 @@ fn recovered_streams_give_their_text_and_name_the_damage() {
         assert!(text.contains("page 1:"), "{name} names the page: {text}");
     }
     let noise = extract("pdf-stream-noise.pdf", &[]);
-    assert!(noise.contains("page 1: a content stream was not read"), "{noise}");
+    assert!(
+        noise.contains("page 1: a content stream was not read"),
+        "{noise}"
+    );
     let missing = extract("pdf-contents-missing.pdf", &[]);
     assert!(
         missing.contains("page 1: its content stream 4 0 R is missing"),
@@ -270,7 +287,9 @@ fn documents_appended_after_the_end_are_read_and_reported() {
     assert!(text.contains("TOP SECRET//NOFORN"), "{text}");
     let binary = extract("pdf-polyglot-binary.pdf", &[]);
     assert!(
-        binary.contains("appended after the PDF's end (%%EOF) are data of no known format and could not be read"),
+        binary.contains(
+            "appended after the PDF's end (%%EOF) are data of no known format and could not be read"
+        ),
         "{binary}"
     );
 }

@@ -71,7 +71,10 @@ pub fn read(request: &Request<'_>, budget: &Budget, extraction: &mut Extraction)
     } else {
         kind
     };
-    let what = format!("the {} bytes appended after the PDF's end (%%EOF)", tail.len());
+    let what = format!(
+        "the {} bytes appended after the PDF's end (%%EOF)",
+        tail.len()
+    );
     extraction.notices.push(Notice {
         rule: String::from("hidden.pdf.appended-data"),
         category: Category::Hidden,
@@ -83,7 +86,8 @@ pub fn read(request: &Request<'_>, budget: &Budget, extraction: &mut Extraction)
         page: None,
         text: String::new(),
     });
-    let problem = |message: String| Problem::partial(Some(Part::Attachment.as_str().to_owned()), message);
+    let problem =
+        |message: String| Problem::partial(Some(Part::Attachment.as_str().to_owned()), message);
     // Read or not, it is not the document a viewer shows: never `pass`.
     extraction.problems.push(problem(format!(
         "{what} hold {kind}, which is not part of the PDF a viewer shows: it was read as far as it could be, but remove it before publication or review it separately"
@@ -111,9 +115,9 @@ pub fn read(request: &Request<'_>, budget: &Budget, extraction: &mut Extraction)
                         budget.charge(data.len() as u64);
                         embedded::read(request, &label, &member.name, &data, extraction);
                     }
-                    Err(why) => extraction
-                        .problems
-                        .push(problem(format!("{label} could not be read ({why}): review it separately"))),
+                    Err(why) => extraction.problems.push(problem(format!(
+                        "{label} could not be read ({why}): review it separately"
+                    ))),
                 }
             }
         }

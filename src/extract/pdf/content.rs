@@ -422,7 +422,8 @@ pub fn interpret_page(context: &Context<'_>, page_id: ObjectId) -> PageContent {
     }
     let mut interpreter = Interpreter::new(context, out);
     interpreter.run(&content, resources, 0);
-    if interpreter.drawing_operations == 0 && content.iter().any(|byte| !byte.is_ascii_whitespace()) {
+    if interpreter.drawing_operations == 0 && content.iter().any(|byte| !byte.is_ascii_whitespace())
+    {
         interpreter.out.problems.push(String::from(
             "its content stream holds no drawing operations (damaged data or a wrong /Filter): the page was not read",
         ));
@@ -809,8 +810,8 @@ impl<'c, 'a> Interpreter<'c, 'a> {
                 }
                 b"EMC" => self.end_marked(),
                 b"w" | b"J" | b"j" | b"M" | b"d" | b"ri" | b"i" | b"G" | b"RG" | b"K" | b"CS"
-                | b"SC" | b"SCN" | b"W" | b"W*" | b"ET" | b"sh" | b"MP" | b"DP" | b"BX"
-                | b"EX" | b"d0" | b"d1" => {}
+                | b"SC" | b"SCN" | b"W" | b"W*" | b"ET" | b"sh" | b"MP" | b"DP" | b"BX" | b"EX"
+                | b"d0" | b"d1" => {}
                 _ => continue,
             }
             self.drawing_operations += 1;
@@ -1356,7 +1357,12 @@ impl<'c, 'a> Interpreter<'c, 'a> {
     }
 
     fn alternate_text(&mut self, label: &'static str, text: String) {
-        let kept: usize = self.out.alternate_texts.iter().map(|(_, text)| text.len()).sum();
+        let kept: usize = self
+            .out
+            .alternate_texts
+            .iter()
+            .map(|(_, text)| text.len())
+            .sum();
         if text.trim().is_empty() {
             return;
         }
@@ -1711,14 +1717,20 @@ mod tests {
         doc.objects.remove(&contents);
         let content = interpret(&doc, page);
         assert!(
-            content.problems.iter().any(|p| p.contains("is missing from the file")),
+            content
+                .problems
+                .iter()
+                .any(|p| p.contains("is missing from the file")),
             "{:?}",
             content.problems
         );
         let (doc, page) = page_with(b"\x93\xfa\x01 garbage words only", Dictionary::new());
         let content = interpret(&doc, page);
         assert!(
-            content.problems.iter().any(|p| p.contains("no drawing operations")),
+            content
+                .problems
+                .iter()
+                .any(|p| p.contains("no drawing operations")),
             "{:?}",
             content.problems
         );

@@ -105,7 +105,10 @@ fn object_header_before(source: &[u8], position: usize) -> Option<(usize, lopdf:
     }
     Some((
         base + at,
-        (u32::try_from(numbers[0]).ok()?, u16::try_from(numbers[1]).ok()?),
+        (
+            u32::try_from(numbers[0]).ok()?,
+            u16::try_from(numbers[1]).ok()?,
+        ),
     ))
 }
 
@@ -434,7 +437,12 @@ mod object_stream_tests {
         let found = object_streams(elided::loaded_bytes(&bytes), 10_000_000);
         let sizes: Vec<(u32, Option<u64>)> = found.iter().map(|f| (f.id.0, f.decoded)).collect();
         assert_eq!(sizes.len(), 3, "{sizes:?}");
-        assert!(sizes.iter().all(|(_, size)| size.is_some_and(|s| s > 2_000_000)), "{sizes:?}");
+        assert!(
+            sizes
+                .iter()
+                .all(|(_, size)| size.is_some_and(|s| s > 2_000_000)),
+            "{sizes:?}"
+        );
     }
 
     #[test]
@@ -447,9 +455,16 @@ mod object_stream_tests {
         let opened = open(&bytes, &limits, &[]).unwrap();
         assert!(opened.inflated > 2_000_000 && opened.inflated <= 3_000_000);
         assert_eq!(opened.problems.len(), 2, "{:?}", opened.problems);
-        assert!(opened.problems[0].contains("object stream 31 0 R"), "{:?}", opened.problems);
+        assert!(
+            opened.problems[0].contains("object stream 31 0 R"),
+            "{:?}",
+            opened.problems
+        );
         assert!(opened.problems[1].contains("--max-inflated"));
-        assert!(!opened.doc.objects.contains_key(&(14, 0)), "page 2 was in the third");
+        assert!(
+            !opened.doc.objects.contains_key(&(14, 0)),
+            "page 2 was in the third"
+        );
         let limits = Limits {
             max_part_bytes: 1_000_000,
             ..Limits::default()

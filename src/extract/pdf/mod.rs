@@ -226,9 +226,10 @@ fn flush_no_text(run: &mut Option<(u32, u32, &'static str)>, extraction: &mut Ex
     } else {
         format!("pages {first}–{last} have {reason}: needs OCR or manual review")
     };
-    extraction
-        .problems
-        .push(Problem::partial(Some(Part::Body.as_str().to_owned()), message));
+    extraction.problems.push(Problem::partial(
+        Some(Part::Body.as_str().to_owned()),
+        message,
+    ));
 }
 
 /// Reads one page into segments, problems and notices; returns the files

@@ -326,7 +326,9 @@ impl std::io::Write for Capped<'_> {
         if self.left == 0 {
             return Err(std::io::Error::other("size limit"));
         }
-        let take = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let take = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
         self.inner.extend_from_slice(&buf[..take]);
         self.left -= take as u64;
         Ok(take)
