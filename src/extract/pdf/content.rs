@@ -1385,26 +1385,28 @@ impl<'c, 'a> Interpreter<'c, 'a> {
         let Some((text, first)) = marked.actual_text else {
             return;
         };
-        // What the glyphs of the span say, where their font says it.
-        let visible: String = self.out.glyphs[first.min(self.out.glyphs.len())..]
+        if first >= self.out.glyphs.len() {
+            // A replacement for a figure or drawn shapes: search and copy
+            // read it, nothing on the page shows it.
+            self.alternate_text("/ActualText", text);
+            return;
+        }
+        // What the glyphs of the span say, where their font says it: what a
+        // viewer shows. Search and copy read the replacement instead, which
+        // becomes the glyphs' text; the glyphs' own text, when it says
+        // something else, is kept beside it (a span drawing 机密 with the
+        // replacement 公开 must not read as 公开 only).
+        let visible: String = self.out.glyphs[first..]
             .iter()
             .filter(|glyph| !glyph.unmapped)
             .map(|glyph| self.out.glyph_text(glyph))
             .collect();
-        if !visible.trim().is_empty() || first >= self.out.glyphs.len() {
-            // A viewer shows the glyphs; search and copy use the
-            // replacement. Both are read: the glyphs as the page's text,
-            // the replacement, when it says something else (or stands for
-            // a figure or drawn shapes), as text that is not shown.
-            if !same_text(&visible, &text) {
-                self.alternate_text("/ActualText", text);
-            }
-            return;
+        if !visible.trim().is_empty() && !same_text(&visible, &text) {
+            self.alternate_text(SHOWN_UNDER_ACTUAL_TEXT, visible);
         }
         if self.out.text.len() + text.len() < MAX_TEXT_PER_PAGE {
-            // Glyphs whose font says nothing: the replacement is their
-            // text. It goes to the first glyph of the span; the others
-            // keep their place but lose their text.
+            // The replacement text goes to the first glyph of the span; the
+            // others keep their place but lose their text.
             let start = self.out.text.len() as u32;
             self.out.text.push_str(&text);
             let glyphs = &mut self.out.glyphs[first..];
@@ -1421,12 +1423,36 @@ impl<'c, 'a> Interpreter<'c, 'a> {
     }
 }
 
-/// Whether two texts say the same, compatibility forms (ligatures, full-width
-/// letters) and white space aside.
-fn same_text(a: &str, b: &str) -> bool {
+/// The key under which the text a span's glyphs show, when its
+/// `/ActualText` says something else, is kept in
+/// [`PageContent::alternate_texts`].
+pub const SHOWN_UNDER_ACTUAL_TEXT: &str = "shown under /ActualText";
+
+/// Whether the glyphs' text `shown` says what `replacement` says:
+/// compatibility forms (ligatures, full-width letters) and white space
+/// aside, and a CJK radical standing for an ideograph (fonts map 民 to ⺠,
+/// and the replacement corrects it).
+fn same_text(shown: &str, replacement: &str) -> bool {
     use unicode_normalization::UnicodeNormalization;
-    let fold = |text: &str| -> String { text.nfkc().filter(|ch| !ch.is_whitespace()).collect() };
-    fold(a) == fold(b)
+    let is_radical = |ch: char| matches!(ch as u32, 0x2E80..=0x2FDF);
+    // Radicals stay as they are (NFKC would turn ⼾ into 戶, not 户).
+    let fold = |text: &str| -> Vec<char> {
+        let mut out = Vec::new();
+        for ch in text.chars().filter(|ch| !ch.is_whitespace()) {
+            if is_radical(ch) {
+                out.push(ch);
+            } else {
+                out.extend(std::iter::once(ch).nfkc());
+            }
+        }
+        out
+    };
+    let (shown, replacement) = (fold(shown), fold(replacement));
+    shown.len() == replacement.len()
+        && shown
+            .iter()
+            .zip(&replacement)
+            .all(|(&a, &b)| a == b || (is_radical(a) && super::encodings::is_cjk_ideograph(b)))
 }
 
 /// The area of a polygon (shoelace formula), its points taken in order.
@@ -1679,12 +1705,9 @@ mod tests {
     }
 
     #[test]
-    fn actual_text_over_readable_glyphs_is_kept_beside_them() {
+    fn actual_text_replaces_glyph_text() {
         let (doc, page) = page_with(
-            b"BT /F1 10 Tf /Span << /ActualText (TOP SECRET) >> BDC (xy) Tj EMC (z) Tj ET \
-              /Span << /ActualText (fi) >> BDC BT (fi) Tj ET EMC \
-              /Figure << /Alt (a drawn stamp) >> BDC 0 0 10 10 re f EMC \
-              /Span << /ActualText (under paths) >> BDC 0 0 m 5 5 l 9 0 l h f EMC",
+            b"BT /F1 10 Tf /Span << /ActualText (fi) >> BDC (xy) Tj EMC (z) Tj ET",
             Dictionary::new(),
         );
         let content = interpret(&doc, page);
@@ -1693,15 +1716,32 @@ mod tests {
             .iter()
             .map(|g| content.glyph_text(g))
             .collect();
-        assert_eq!(texts, ["x", "y", "z", "f", "i"]);
+        assert_eq!(texts, ["fi", "", "z"]);
+        // What the glyphs showed is kept beside the replacement.
+        assert_eq!(
+            content.alternate_texts,
+            [(SHOWN_UNDER_ACTUAL_TEXT, String::from("xy"))]
+        );
+    }
+
+    #[test]
+    fn actual_text_and_alt_no_glyph_shows_are_kept() {
+        let (doc, page) = page_with(
+            b"BT /F1 10 Tf /Span << /ActualText (fi) >> BDC (fi) Tj EMC ET \
+              /Figure << /Alt (a drawn stamp) >> BDC 0 0 10 10 re f EMC \
+              /Span << /ActualText (under paths) >> BDC 0 0 m 5 5 l 9 0 l h f EMC",
+            Dictionary::new(),
+        );
+        let content = interpret(&doc, page);
         assert_eq!(
             content.alternate_texts,
             [
-                ("/ActualText", String::from("TOP SECRET")),
                 ("/Alt", String::from("a drawn stamp")),
                 ("/ActualText", String::from("under paths")),
             ]
         );
+        assert!(same_text("\u{2EA0}\u{FB01} \u{2F3E}", "民fi户"));
+        assert!(!same_text("机密", "公开"));
     }
 
     #[test]

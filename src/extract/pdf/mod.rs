@@ -211,6 +211,11 @@ pub(crate) fn alternate_label(key: &str) -> String {
         "/ActualText" => "replacement text (search and copy use it; not shown)",
         "/Alt" => "alternate description (not shown)",
         "/E" => "expansion of an abbreviation (not shown)",
+        content::SHOWN_UNDER_ACTUAL_TEXT => {
+            return String::from(
+                "shown on the page under an /ActualText replacement, which search and copy read instead",
+            );
+        }
         _ => "text not shown",
     };
     format!("{key}: {what}")
@@ -279,25 +284,36 @@ fn read_page<'a>(
         extraction.push(Segment::new(Part::Hidden, hidden).on_page(number));
     }
 
-    if !content.alternate_texts.is_empty() {
+    let not_shown = content
+        .alternate_texts
+        .iter()
+        .filter(|(key, _)| *key != content::SHOWN_UNDER_ACTUAL_TEXT)
+        .count();
+    if not_shown > 0 {
         extraction.notices.push(Notice {
             rule: String::from("hidden.pdf.alternate-text"),
             category: Category::Hidden,
             severity: Severity::Info,
             message: format!(
-                "page {number} carries {} replacement or alternate text(s) (/ActualText, /Alt) that search and screen readers use but the page does not show",
-                content.alternate_texts.len()
+                "page {number} carries {not_shown} replacement or alternate text(s) (/ActualText, /Alt) that search and screen readers use but the page does not show"
             ),
             part: Part::Hidden,
             page: Some(number),
             text: String::new(),
         });
     }
-    for (label, text) in &content.alternate_texts {
+    for (key, text) in &content.alternate_texts {
+        // Glyphs a viewer shows are the page's text, whatever replaces them
+        // for search and copy; the rest is not shown.
+        let part = if *key == content::SHOWN_UNDER_ACTUAL_TEXT {
+            Part::Body
+        } else {
+            Part::Hidden
+        };
         extraction.push(
-            Segment::new(Part::Hidden, text.clone())
+            Segment::new(part, text.clone())
                 .on_page(number)
-                .with_label(alternate_label(label)),
+                .with_label(alternate_label(key)),
         );
     }
 
