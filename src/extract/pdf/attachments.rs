@@ -51,8 +51,19 @@ pub fn read(
             ));
             continue;
         };
-        let bytes = match budget.decode(stream) {
-            Ok(bytes) => bytes,
+        let bytes = match budget.decode_lenient(stream) {
+            Ok(decoded) => {
+                if let Some(damage) = decoded.damage {
+                    extraction.problems.push(Problem::partial(
+                        Some(Part::Attachment.as_str().to_owned()),
+                        format!(
+                            "attachment {} is damaged and was read only up to the damage ({damage}): review it separately",
+                            attachment.name
+                        ),
+                    ));
+                }
+                decoded.bytes
+            }
             Err(error) => {
                 extraction.problems.push(Problem::partial(
                     Some(Part::Attachment.as_str().to_owned()),

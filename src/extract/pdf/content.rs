@@ -224,8 +224,14 @@ pub struct PageContent {
     pub image_count: usize,
     /// Number of fill operations, of any shape and colour.
     pub path_fills: usize,
+    /// Points of the paths filled (a rectangle counts 4), of any colour.
+    pub filled_points: usize,
     /// The page's crop box (or media box).
     pub page_box: Option<Rect>,
+    /// Text of marked content that no viewer shows: `/ActualText` that is
+    /// not what the glyphs under it say, or that stands for no glyph (a
+    /// figure, paths), and `/Alt` and `/E`; with the key it came from.
+    pub alternate_texts: Vec<(&'static str, String)>,
     /// Why part of the content was not read, in words for a problem.
     pub problems: Vec<String>,
     /// The deadline passed while reading.
@@ -371,20 +377,31 @@ pub fn interpret_page(context: &Context<'_>, page_id: ObjectId) -> PageContent {
     let resources = inherited(doc, page, b"Resources").and_then(as_dict);
     let mut content = Vec::new();
     let mut streams = Vec::new();
-    match page
-        .get(b"Contents")
-        .ok()
-        .and_then(|object| resolve(doc, object))
-    {
-        Some(Object::Stream(stream)) => streams.push(stream),
-        Some(Object::Array(items)) => {
-            for item in items {
-                if let Some(Object::Stream(stream)) = resolve(doc, item) {
-                    streams.push(stream);
+    // A page without /Contents is blank; one whose content stream is not
+    // there (a dangling reference, an object that could not be loaded even
+    // by [`super::recover`]) is not read and says so.
+    let missing = |object: &Object| match reference_id(object) {
+        Some(id) => format!(
+            "its content stream {} {} R is missing from the file or could not be read: the page was not read",
+            id.0, id.1
+        ),
+        None => String::from("its /Contents is not a stream: the page was not read"),
+    };
+    if let Ok(contents) = page.get(b"Contents") {
+        match resolve(doc, contents) {
+            Some(Object::Stream(stream)) => streams.push(stream),
+            Some(Object::Array(items)) => {
+                for item in items {
+                    match resolve(doc, item) {
+                        Some(Object::Stream(stream)) => streams.push(stream),
+                        Some(Object::Null) => {}
+                        _ => out.problems.push(missing(item)),
+                    }
                 }
             }
+            Some(Object::Null) => {}
+            _ => out.problems.push(missing(contents)),
         }
-        _ => {}
     }
     for stream in streams {
         match context.budget.decode_lenient(stream) {
@@ -405,6 +422,12 @@ pub fn interpret_page(context: &Context<'_>, page_id: ObjectId) -> PageContent {
     }
     let mut interpreter = Interpreter::new(context, out);
     interpreter.run(&content, resources, 0);
+    if interpreter.drawing_operations == 0 && content.iter().any(|byte| !byte.is_ascii_whitespace())
+    {
+        interpreter.out.problems.push(String::from(
+            "its content stream holds no drawing operations (damaged data or a wrong /Filter): the page was not read",
+        ));
+    }
     interpreter.finish()
 }
 
@@ -534,6 +557,8 @@ struct Interpreter<'c, 'a> {
     hidden_depth: usize,
     active_forms: Vec<ObjectId>,
     operations: u64,
+    /// Operations that are PDF operators (not junk words).
+    drawing_operations: u64,
     seq: u32,
     stopped: bool,
     scratch: String,
@@ -555,6 +580,7 @@ impl<'c, 'a> Interpreter<'c, 'a> {
             hidden_depth: 0,
             active_forms: Vec::new(),
             operations: 0,
+            drawing_operations: 0,
             seq: 0,
             stopped: false,
             scratch: String::new(),
@@ -569,6 +595,13 @@ impl<'c, 'a> Interpreter<'c, 'a> {
     fn stop(&mut self, message: String) {
         if !self.stopped {
             self.stopped = true;
+            self.out.problems.push(message);
+        }
+    }
+
+    /// A problem, once per page.
+    fn problem(&mut self, message: String) {
+        if !self.out.problems.contains(&message) {
             self.out.problems.push(message);
         }
     }
@@ -776,8 +809,12 @@ impl<'c, 'a> Interpreter<'c, 'a> {
                     self.begin_marked(properties.as_ref(), resources);
                 }
                 b"EMC" => self.end_marked(),
-                _ => {}
+                b"w" | b"J" | b"j" | b"M" | b"d" | b"ri" | b"i" | b"G" | b"RG" | b"K" | b"CS"
+                | b"SC" | b"SCN" | b"W" | b"W*" | b"ET" | b"sh" | b"MP" | b"DP" | b"BX" | b"EX"
+                | b"d0" | b"d1" => {}
+                _ => continue,
             }
+            self.drawing_operations += 1;
         }
     }
 
@@ -894,6 +931,10 @@ impl<'c, 'a> Interpreter<'c, 'a> {
 
     fn fill_path(&mut self) {
         self.out.path_fills += 1;
+        self.out.filled_points = self
+            .out
+            .filled_points
+            .saturating_add(self.path_point_count + 4 * self.path_rects.len());
         let opaque = self.state.fill_alpha >= 0.999 && !self.state.soft_mask;
         if opaque && let Some(luminance) = self.state.fill {
             let seq = self.next_seq();
@@ -1067,10 +1108,18 @@ impl<'c, 'a> Interpreter<'c, 'a> {
             .and_then(|resources| get_dict(doc, resources, b"XObject"))
             .and_then(|xobjects| xobjects.get(name).ok())
         else {
+            self.problem(format!(
+                "XObject /{} is missing from the resources: what it draws was not read",
+                String::from_utf8_lossy(name)
+            ));
             return;
         };
         let id = reference_id(entry);
         let Some(Object::Stream(stream)) = resolve(doc, entry) else {
+            self.problem(format!(
+                "XObject /{} is missing from the file or could not be read: what it draws was not read",
+                String::from_utf8_lossy(name)
+            ));
             return;
         };
         match get_name(doc, &stream.dict, b"Subtype") {
@@ -1264,6 +1313,11 @@ impl<'c, 'a> Interpreter<'c, 'a> {
                         self.out.glyphs.len(),
                     ));
                 }
+                for (key, label) in [(&b"Alt"[..], "/Alt"), (b"E", "/E")] {
+                    if let Some(Operand::String(bytes)) = dict.get(key) {
+                        self.alternate_text(label, super::encodings::decode_text_string(bytes));
+                    }
+                }
             }
             Some(Operand::Name(name)) => {
                 // A named property list: an optional-content group, or a
@@ -1273,13 +1327,21 @@ impl<'c, 'a> Interpreter<'c, 'a> {
                     .and_then(|properties| properties.get(name).ok())
                 {
                     hidden = self.is_hidden_group(entry);
-                    if let Some(dict) = resolve(doc, entry).and_then(as_dict)
-                        && let Some(Object::String(bytes, _)) = get(doc, dict, b"ActualText")
-                    {
-                        actual_text = Some((
-                            super::encodings::decode_text_string(bytes),
-                            self.out.glyphs.len(),
-                        ));
+                    if let Some(dict) = resolve(doc, entry).and_then(as_dict) {
+                        if let Some(Object::String(bytes, _)) = get(doc, dict, b"ActualText") {
+                            actual_text = Some((
+                                super::encodings::decode_text_string(bytes),
+                                self.out.glyphs.len(),
+                            ));
+                        }
+                        for (key, label) in [(&b"Alt"[..], "/Alt"), (b"E", "/E")] {
+                            if let Some(Object::String(bytes, _)) = get(doc, dict, key) {
+                                self.alternate_text(
+                                    label,
+                                    super::encodings::decode_text_string(bytes),
+                                );
+                            }
+                        }
                     }
                 }
             }
@@ -1294,6 +1356,25 @@ impl<'c, 'a> Interpreter<'c, 'a> {
         });
     }
 
+    fn alternate_text(&mut self, label: &'static str, text: String) {
+        let kept: usize = self
+            .out
+            .alternate_texts
+            .iter()
+            .map(|(_, text)| text.len())
+            .sum();
+        if text.trim().is_empty() {
+            return;
+        }
+        if kept + text.len() > MAX_TEXT_PER_PAGE {
+            self.problem(format!(
+                "the page's {label} texts are more than {MAX_TEXT_PER_PAGE} bytes: the rest was not read"
+            ));
+            return;
+        }
+        self.out.alternate_texts.push((label, text));
+    }
+
     fn end_marked(&mut self) {
         let Some(marked) = self.marked.pop() else {
             return;
@@ -1301,10 +1382,29 @@ impl<'c, 'a> Interpreter<'c, 'a> {
         if marked.hidden {
             self.hidden_depth = self.hidden_depth.saturating_sub(1);
         }
-        if let Some((text, first)) = marked.actual_text
-            && first < self.out.glyphs.len()
-            && self.out.text.len() + text.len() < MAX_TEXT_PER_PAGE
-        {
+        let Some((text, first)) = marked.actual_text else {
+            return;
+        };
+        if first >= self.out.glyphs.len() {
+            // A replacement for a figure or drawn shapes: search and copy
+            // read it, nothing on the page shows it.
+            self.alternate_text("/ActualText", text);
+            return;
+        }
+        // What the glyphs of the span say, where their font says it: what a
+        // viewer shows. Search and copy read the replacement instead, which
+        // becomes the glyphs' text; the glyphs' own text, when it says
+        // something else, is kept beside it (a span drawing 机密 with the
+        // replacement 公开 must not read as 公开 only).
+        let visible: String = self.out.glyphs[first..]
+            .iter()
+            .filter(|glyph| !glyph.unmapped)
+            .map(|glyph| self.out.glyph_text(glyph))
+            .collect();
+        if !visible.trim().is_empty() && !same_text(&visible, &text) {
+            self.alternate_text(SHOWN_UNDER_ACTUAL_TEXT, visible);
+        }
+        if self.out.text.len() + text.len() < MAX_TEXT_PER_PAGE {
             // The replacement text goes to the first glyph of the span; the
             // others keep their place but lose their text.
             let start = self.out.text.len() as u32;
@@ -1321,6 +1421,38 @@ impl<'c, 'a> Interpreter<'c, 'a> {
             }
         }
     }
+}
+
+/// The key under which the text a span's glyphs show, when its
+/// `/ActualText` says something else, is kept in
+/// [`PageContent::alternate_texts`].
+pub const SHOWN_UNDER_ACTUAL_TEXT: &str = "shown under /ActualText";
+
+/// Whether the glyphs' text `shown` says what `replacement` says:
+/// compatibility forms (ligatures, full-width letters) and white space
+/// aside, and a CJK radical standing for an ideograph (fonts map 民 to ⺠,
+/// and the replacement corrects it).
+fn same_text(shown: &str, replacement: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let is_radical = |ch: char| matches!(ch as u32, 0x2E80..=0x2FDF);
+    // Radicals stay as they are (NFKC would turn ⼾ into 戶, not 户).
+    let fold = |text: &str| -> Vec<char> {
+        let mut out = Vec::new();
+        for ch in text.chars().filter(|ch| !ch.is_whitespace()) {
+            if is_radical(ch) {
+                out.push(ch);
+            } else {
+                out.extend(std::iter::once(ch).nfkc());
+            }
+        }
+        out
+    };
+    let (shown, replacement) = (fold(shown), fold(replacement));
+    shown.len() == replacement.len()
+        && shown
+            .iter()
+            .zip(&replacement)
+            .all(|(&a, &b)| a == b || (is_radical(a) && super::encodings::is_cjk_ideograph(b)))
 }
 
 /// The area of a polygon (shoelace formula), its points taken in order.
@@ -1550,6 +1682,29 @@ mod tests {
     }
 
     #[test]
+    fn actual_text_replaces_glyph_text_the_font_cannot_say() {
+        // /F2 maps no code to text (a symbolic font without /ToUnicode).
+        let mut doc_and_page = page_with(
+            b"BT /F2 10 Tf /Span << /ActualText (fi) >> BDC <0102> Tj EMC /F1 10 Tf (z) Tj ET",
+            dictionary! { "Font" => dictionary! {
+                "F1" => dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" },
+                "F2" => dictionary! { "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "X", "Encoding" => "Identity-H",
+                    "DescendantFonts" => vec![dictionary! { "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "X" }.into()] },
+            } },
+        );
+        let (doc, page) = (&mut doc_and_page.0, doc_and_page.1);
+        let content = interpret(doc, page);
+        let texts: Vec<&str> = content
+            .glyphs
+            .iter()
+            .map(|g| content.glyph_text(g))
+            .collect();
+        assert_eq!(texts[0], "fi", "{texts:?}");
+        assert_eq!(texts.last(), Some(&"z"));
+        assert!(content.alternate_texts.is_empty());
+    }
+
+    #[test]
     fn actual_text_replaces_glyph_text() {
         let (doc, page) = page_with(
             b"BT /F1 10 Tf /Span << /ActualText (fi) >> BDC (xy) Tj EMC (z) Tj ET",
@@ -1562,6 +1717,65 @@ mod tests {
             .map(|g| content.glyph_text(g))
             .collect();
         assert_eq!(texts, ["fi", "", "z"]);
+        // What the glyphs showed is kept beside the replacement.
+        assert_eq!(
+            content.alternate_texts,
+            [(SHOWN_UNDER_ACTUAL_TEXT, String::from("xy"))]
+        );
+    }
+
+    #[test]
+    fn actual_text_and_alt_no_glyph_shows_are_kept() {
+        let (doc, page) = page_with(
+            b"BT /F1 10 Tf /Span << /ActualText (fi) >> BDC (fi) Tj EMC ET \
+              /Figure << /Alt (a drawn stamp) >> BDC 0 0 10 10 re f EMC \
+              /Span << /ActualText (under paths) >> BDC 0 0 m 5 5 l 9 0 l h f EMC",
+            Dictionary::new(),
+        );
+        let content = interpret(&doc, page);
+        assert_eq!(
+            content.alternate_texts,
+            [
+                ("/Alt", String::from("a drawn stamp")),
+                ("/ActualText", String::from("under paths")),
+            ]
+        );
+        assert!(same_text("\u{2EA0}\u{FB01} \u{2F3E}", "民fi户"));
+        assert!(!same_text("机密", "公开"));
+    }
+
+    #[test]
+    fn a_missing_content_stream_or_one_with_no_operators_is_reported() {
+        let (mut doc, page) = page_with(b"BT /F1 10 Tf (A) Tj ET", Dictionary::new());
+        let contents = doc
+            .get_dictionary(page)
+            .unwrap()
+            .get(b"Contents")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        doc.objects.remove(&contents);
+        let content = interpret(&doc, page);
+        assert!(
+            content
+                .problems
+                .iter()
+                .any(|p| p.contains("is missing from the file")),
+            "{:?}",
+            content.problems
+        );
+        let (doc, page) = page_with(b"\x93\xfa\x01 garbage words only", Dictionary::new());
+        let content = interpret(&doc, page);
+        assert!(
+            content
+                .problems
+                .iter()
+                .any(|p| p.contains("no drawing operations")),
+            "{:?}",
+            content.problems
+        );
+        let (doc, page) = page_with(b"  \n ", Dictionary::new());
+        assert!(interpret(&doc, page).problems.is_empty());
     }
 
     #[test]

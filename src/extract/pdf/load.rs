@@ -26,6 +26,123 @@ pub struct Opened {
     pub protection: Protection,
     /// The password that opened it, for loading earlier revisions.
     pub password: Option<String>,
+    /// Bytes the object streams expanded to while loading, to count
+    /// against the document's budget.
+    pub inflated: u64,
+    /// Object streams that were not expanded, over a limit.
+    pub problems: Vec<String>,
+    /// Streams whose data lopdf did not load, read again from the file
+    /// ([`super::recover`]).
+    pub recovered: Vec<lopdf::ObjectId>,
+}
+
+/// An object stream found in the file before lopdf loads it.
+struct ObjectStreamData {
+    id: lopdf::ObjectId,
+    /// Where its data lies in the loaded bytes.
+    data: std::ops::Range<usize>,
+    /// What its data decodes to, or `None` when it is over `limit`.
+    decoded: Option<u64>,
+}
+
+/// The object streams of the file (`/Type /ObjStm`), each decoded once to
+/// learn its size, within `limit` bytes each.
+fn object_streams(source: &[u8], limit: u64) -> Vec<ObjectStreamData> {
+    let finder = match aho_corasick::AhoCorasick::new([b"/ObjStm"]) {
+        Ok(finder) => finder,
+        Err(_) => return Vec::new(),
+    };
+    let mut found: Vec<ObjectStreamData> = Vec::new();
+    for hit in finder.find_iter(source) {
+        if found.last().is_some_and(|last| hit.start() < last.data.end) {
+            continue;
+        }
+        let Some((offset, id)) = object_header_before(source, hit.start()) else {
+            continue;
+        };
+        let Some((dict, data, at)) = super::recover::stream_at(source, offset, id) else {
+            continue;
+        };
+        if !dict.has_type(b"ObjStm") {
+            continue;
+        }
+        let stream = lopdf::Stream::new(dict, data.to_vec());
+        let decoded = match stream.filters() {
+            Ok(filters) if !filters.is_empty() => stream
+                .decompressed_content_with_limit(usize::try_from(limit).unwrap_or(usize::MAX))
+                .ok()
+                .map(|bytes| bytes.len() as u64),
+            _ => Some(data.len() as u64),
+        };
+        found.push(ObjectStreamData {
+            id,
+            data: at..at + data.len(),
+            decoded,
+        });
+    }
+    found
+}
+
+/// The `N G obj` header of the object whose dictionary holds `position`.
+fn object_header_before(source: &[u8], position: usize) -> Option<(usize, lopdf::ObjectId)> {
+    let window = &source[position.saturating_sub(4096)..position];
+    let base = position - window.len();
+    let obj = window.windows(3).rposition(|w| w == b"obj")?;
+    let mut at = obj;
+    let mut numbers = [0u64; 2];
+    for slot in (0..2).rev() {
+        while at > 0 && window[at - 1].is_ascii_whitespace() {
+            at -= 1;
+        }
+        let end = at;
+        while at > 0 && window[at - 1].is_ascii_digit() {
+            at -= 1;
+        }
+        if at == end || end - at > 10 {
+            return None;
+        }
+        numbers[slot] = std::str::from_utf8(&window[at..end]).ok()?.parse().ok()?;
+    }
+    Some((
+        base + at,
+        (
+            u32::try_from(numbers[0]).ok()?,
+            u16::try_from(numbers[1]).ok()?,
+        ),
+    ))
+}
+
+/// Decides which object streams fit the budget. Returns the bytes those
+/// expand to, the problems for the others, and the file with the data of
+/// the others zeroed (so lopdf expands nothing from them), if any.
+fn budget_object_streams(bytes: &[u8], limits: &Limits) -> (u64, Vec<String>, Option<Vec<u8>>) {
+    let source = elided::loaded_bytes(bytes);
+    let skipped = bytes.len() - source.len();
+    let mut total = 0u64;
+    let mut problems = Vec::new();
+    let mut patched: Option<Vec<u8>> = None;
+    for found in object_streams(source, limits.max_part_bytes) {
+        let over = match found.decoded {
+            None => Some(format!(
+                "object stream {} {} R decodes to more than {} bytes (--max-part-size): the objects in it were not read",
+                found.id.0, found.id.1, limits.max_part_bytes
+            )),
+            Some(size) if total.saturating_add(size) > limits.max_document_bytes => Some(format!(
+                "object stream {} {} R would take the document's expanded data past {} bytes (--max-inflated): the objects in it were not read",
+                found.id.0, found.id.1, limits.max_document_bytes
+            )),
+            Some(size) => {
+                total += size;
+                None
+            }
+        };
+        if let Some(message) = over {
+            problems.push(message);
+            let copy = patched.get_or_insert_with(|| bytes.to_vec());
+            copy[skipped + found.data.start..skipped + found.data.end].fill(0);
+        }
+    }
+    (total, problems, patched)
 }
 
 fn options(limits: &Limits, password: Option<&str>) -> LoadOptions {
@@ -78,6 +195,11 @@ pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opene
     if objects > limits.max_pdf_objects {
         return Err(too_many_objects(objects, limits));
     }
+    // Object streams count against the document's budget like every other
+    // stream: the ones over it are not expanded (lopdf would expand each
+    // up to --max-part-size, whatever the document's total).
+    let (inflated, stream_problems, budgeted) = budget_object_streams(bytes, limits);
+    let bytes: &[u8] = budgeted.as_deref().unwrap_or(bytes);
     let mut doc = load(bytes, options(limits, None)).map_err(|error| {
         format!("not a readable PDF (truncated or damaged beyond repair): {error}")
     })?;
@@ -106,6 +228,9 @@ pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opene
                     doc,
                     protection: Protection::UserPassword,
                     password: Some(password.clone()),
+                    inflated,
+                    problems: stream_problems.clone(),
+                    recovered: Vec::new(),
                 });
                 break;
             }
@@ -134,18 +259,34 @@ pub fn open(bytes: &[u8], limits: &Limits, passwords: &[String]) -> Result<Opene
             doc,
             protection,
             password: None,
+            inflated,
+            problems: stream_problems,
+            recovered: Vec::new(),
         }
     };
     if opened.doc.objects.len() > limits.max_pdf_objects {
         return Err(too_many_objects(opened.doc.objects.len(), limits));
     }
+    let mut opened = opened;
+    opened.recovered = super::recover::streams(&mut opened.doc, elided::loaded_bytes(bytes));
     Ok(opened)
 }
 
 /// Loads an earlier revision (a prefix of the file) the same way.
 pub fn open_revision(bytes: &[u8], limits: &Limits, password: Option<&str>) -> Option<Document> {
-    let doc = load(bytes, options(limits, password)).ok()?;
-    (!still_encrypted(&doc) && doc.objects.len() <= limits.max_pdf_objects).then_some(doc)
+    let (_, problems, budgeted) = budget_object_streams(bytes, limits);
+    if !problems.is_empty() {
+        // The revision is over the budget the current version was read
+        // with: not read (the current version's problems already say so).
+        return None;
+    }
+    drop(budgeted);
+    let mut doc = load(bytes, options(limits, password)).ok()?;
+    if still_encrypted(&doc) || doc.objects.len() > limits.max_pdf_objects {
+        return None;
+    }
+    super::recover::streams(&mut doc, elided::loaded_bytes(bytes));
+    Some(doc)
 }
 
 /// Whether the document is encrypted and was not decrypted. lopdf removes
@@ -275,5 +416,61 @@ mod tests {
         let bytes = b"%PDF-1.4\n1 0 obj 1 endobj 2 0 obj 2 endobj 3 0 obj 3 endobj";
         let error = open(bytes, &limits, &[]).err().unwrap_or_default();
         assert!(error.contains("--max-pdf-objects"), "{error}");
+    }
+}
+
+#[cfg(test)]
+mod object_stream_tests {
+    use super::*;
+
+    fn fixture() -> Vec<u8> {
+        std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/malformed/pdf-objstm-over-budget.pdf"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn object_streams_are_found_and_sized() {
+        let bytes = fixture();
+        let found = object_streams(elided::loaded_bytes(&bytes), 10_000_000);
+        let sizes: Vec<(u32, Option<u64>)> = found.iter().map(|f| (f.id.0, f.decoded)).collect();
+        assert_eq!(sizes.len(), 3, "{sizes:?}");
+        assert!(
+            sizes
+                .iter()
+                .all(|(_, size)| size.is_some_and(|s| s > 2_000_000)),
+            "{sizes:?}"
+        );
+    }
+
+    #[test]
+    fn object_streams_over_the_budget_are_not_expanded() {
+        let bytes = fixture();
+        let limits = Limits {
+            max_document_bytes: 3_000_000,
+            ..Limits::default()
+        };
+        let opened = open(&bytes, &limits, &[]).unwrap();
+        assert!(opened.inflated > 2_000_000 && opened.inflated <= 3_000_000);
+        assert_eq!(opened.problems.len(), 2, "{:?}", opened.problems);
+        assert!(
+            opened.problems[0].contains("object stream 31 0 R"),
+            "{:?}",
+            opened.problems
+        );
+        assert!(opened.problems[1].contains("--max-inflated"));
+        assert!(
+            !opened.doc.objects.contains_key(&(14, 0)),
+            "page 2 was in the third"
+        );
+        let limits = Limits {
+            max_part_bytes: 1_000_000,
+            ..Limits::default()
+        };
+        let opened = open(&bytes, &limits, &[]).unwrap();
+        assert_eq!(opened.problems.len(), 3, "{:?}", opened.problems);
+        assert!(opened.problems[0].contains("--max-part-size"));
     }
 }

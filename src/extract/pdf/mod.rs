@@ -16,6 +16,7 @@
 //! deadline is checked between pages and inside the interpreter.
 
 mod annotations;
+mod appended;
 mod attachments;
 mod cmap;
 mod collections;
@@ -29,9 +30,11 @@ mod load;
 mod metadata;
 mod objects;
 mod quality;
+mod recover;
 mod redaction;
 mod revisions;
 mod streams;
+mod structure;
 mod truetype;
 
 use super::Request;
@@ -52,6 +55,32 @@ pub fn extract(request: &Request<'_>) -> Extraction {
     protection_notice(&opened.protection, &mut extraction);
 
     let budget = Budget::new(limits);
+    budget.charge(opened.inflated);
+    if !opened.recovered.is_empty() {
+        // Read as poppler reads them, but what a stream with no usable
+        // length holds is a guess: a person checks those pages.
+        let names: Vec<String> = opened
+            .recovered
+            .iter()
+            .take(10)
+            .map(|id| format!("{} {} R", id.0, id.1))
+            .collect();
+        let more = opened.recovered.len().saturating_sub(names.len());
+        extraction.problems.push(Problem::partial(
+            None,
+            format!(
+                "{} stream(s) have a missing or wrong /Length ({}{}): their data was read up to the endstream keyword, which may not be where the writer meant it to end — check the pages that use them",
+                opened.recovered.len(),
+                names.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            ),
+        ));
+    }
+    for problem in &opened.problems {
+        extraction
+            .problems
+            .push(Problem::partial(None, problem.clone()));
+    }
     let context =
         Context::new(doc, &budget, request.deadline, limits.max_depth).with_source(request.bytes);
     let pages = doc.get_pages();
@@ -64,8 +93,12 @@ pub fn extract(request: &Request<'_>) -> Extraction {
     let page_count = pages.len();
     let mut attachments = Vec::new();
     let mut annotation_count = 0;
+    // Consecutive pages without a text layer for the same reason, reported
+    // as one problem ("pages 2–13 have no text layer (scanned image)").
+    let mut no_text: Option<(u32, u32, &'static str)> = None;
     for (number, page_id) in pages {
         if request.deadline.passed() {
+            flush_no_text(&mut no_text, &mut extraction);
             extraction.problems.push(Problem::partial(
                 None,
                 format!(
@@ -75,7 +108,7 @@ pub fn extract(request: &Request<'_>) -> Extraction {
             ));
             break;
         }
-        let page_attachments = read_page(
+        let (page_attachments, missing_text) = read_page(
             &context,
             number,
             page_id,
@@ -83,7 +116,17 @@ pub fn extract(request: &Request<'_>) -> Extraction {
             &mut annotation_count,
         );
         attachments.extend(page_attachments);
+        match (&mut no_text, missing_text) {
+            (Some((_, last, reason)), Some(now)) if *reason == now && *last + 1 == number => {
+                *last = number;
+            }
+            (_, now) => {
+                flush_no_text(&mut no_text, &mut extraction);
+                no_text = now.map(|reason| (number, number, reason));
+            }
+        }
     }
+    flush_no_text(&mut no_text, &mut extraction);
 
     read_document_parts(&context, &mut extraction);
     if annotation_count > 0 {
@@ -101,6 +144,8 @@ pub fn extract(request: &Request<'_>) -> Extraction {
     }
     attachments.extend(annotations::embedded_files(doc));
     attachments::read(&attachments, request, &budget, &mut extraction);
+
+    appended::read(request, &budget, &mut extraction);
 
     let earlier = revisions::read(
         request,
@@ -160,15 +205,48 @@ fn protection_notice(protection: &Protection, extraction: &mut Extraction) {
     });
 }
 
+/// How a replacement or alternate text is labelled, by its key.
+pub(crate) fn alternate_label(key: &str) -> String {
+    let what = match key {
+        "/ActualText" => "replacement text (search and copy use it; not shown)",
+        "/Alt" => "alternate description (not shown)",
+        "/E" => "expansion of an abbreviation (not shown)",
+        content::SHOWN_UNDER_ACTUAL_TEXT => {
+            return String::from(
+                "shown on the page under an /ActualText replacement, which search and copy read instead",
+            );
+        }
+        _ => "text not shown",
+    };
+    format!("{key}: {what}")
+}
+
+/// The problem for a run of pages without a text layer.
+fn flush_no_text(run: &mut Option<(u32, u32, &'static str)>, extraction: &mut Extraction) {
+    let Some((first, last, reason)) = run.take() else {
+        return;
+    };
+    let message = if first == last {
+        format!("page {first} has {reason}: needs OCR or manual review")
+    } else {
+        format!("pages {first}–{last} have {reason}: needs OCR or manual review")
+    };
+    extraction.problems.push(Problem::partial(
+        Some(Part::Body.as_str().to_owned()),
+        message,
+    ));
+}
+
 /// Reads one page into segments, problems and notices; returns the files
-/// its annotations attach.
+/// its annotations attach, and what the page has instead of a text layer
+/// when it has none.
 fn read_page<'a>(
     context: &Context<'a>,
     number: u32,
     page_id: lopdf::ObjectId,
     extraction: &mut Extraction,
     annotation_count: &mut usize,
-) -> Vec<annotations::Attachment<'a>> {
+) -> (Vec<annotations::Attachment<'a>>, Option<&'static str>) {
     let content = content::interpret_page(context, page_id);
     let text = layout::page_text(&content, |_, glyph| !glyph.hidden_layer);
     let part = Some(Part::Body.as_str().to_owned());
@@ -179,16 +257,14 @@ fn read_page<'a>(
         ));
     }
     let counts = quality::count(&content, &text);
+    let mut missing_text = None;
     if let Some(reason) = quality::unreliable(&counts) {
         extraction.problems.push(Problem::partial(
             part.clone(),
             format!("page {number}: text layer could not be decoded reliably ({reason})"),
         ));
-    } else if let Some(reason) = quality::no_text_layer(&content, &text) {
-        extraction.problems.push(Problem::partial(
-            part.clone(),
-            format!("page {number} {reason}"),
-        ));
+    } else {
+        missing_text = quality::no_text_layer(&content, &text);
     }
     extraction.push(Segment::new(Part::Body, text).on_page(number));
 
@@ -206,6 +282,39 @@ fn read_page<'a>(
             text: hidden.chars().take(200).collect(),
         });
         extraction.push(Segment::new(Part::Hidden, hidden).on_page(number));
+    }
+
+    let not_shown = content
+        .alternate_texts
+        .iter()
+        .filter(|(key, _)| *key != content::SHOWN_UNDER_ACTUAL_TEXT)
+        .count();
+    if not_shown > 0 {
+        extraction.notices.push(Notice {
+            rule: String::from("hidden.pdf.alternate-text"),
+            category: Category::Hidden,
+            severity: Severity::Info,
+            message: format!(
+                "page {number} carries {not_shown} replacement or alternate text(s) (/ActualText, /Alt) that search and screen readers use but the page does not show"
+            ),
+            part: Part::Hidden,
+            page: Some(number),
+            text: String::new(),
+        });
+    }
+    for (key, text) in &content.alternate_texts {
+        // Glyphs a viewer shows are the page's text, whatever replaces them
+        // for search and copy; the rest is not shown.
+        let part = if *key == content::SHOWN_UNDER_ACTUAL_TEXT {
+            Part::Body
+        } else {
+            Part::Hidden
+        };
+        extraction.push(
+            Segment::new(part, text.clone())
+                .on_page(number)
+                .with_label(alternate_label(key)),
+        );
     }
 
     let page_annotations = annotations::page_annotations(context, page_id, number);
@@ -246,7 +355,7 @@ fn read_page<'a>(
     for segment in page_annotations.segments {
         extraction.push(segment);
     }
-    page_annotations.attachments
+    (page_annotations.attachments, missing_text)
 }
 
 /// Metadata, bookmarks and form fields.
@@ -261,6 +370,33 @@ fn read_document_parts(context: &Context<'_>, extraction: &mut Extraction) {
     }
     if !lines.is_empty() {
         extraction.push(Segment::new(Part::Metadata, lines.join("\n")));
+    }
+    let (alternates, cut) = structure::alternate_texts(doc);
+    if cut {
+        extraction.problems.push(Problem::partial(
+            Some(Part::Hidden.as_str().to_owned()),
+            "the structure tree (tags) has more elements than are read: the alternate texts (/Alt, /ActualText) of the rest were not read",
+        ));
+    }
+    if !alternates.is_empty() {
+        extraction.notices.push(Notice {
+            rule: String::from("hidden.pdf.alternate-text"),
+            category: Category::Hidden,
+            severity: Severity::Info,
+            message: format!(
+                "the structure tree (tags) carries {} alternate or replacement text(s) (/Alt, /ActualText, /E) that screen readers use but no page shows",
+                alternates.len()
+            ),
+            part: Part::Hidden,
+            page: None,
+            text: String::new(),
+        });
+    }
+    for alternate in alternates {
+        let mut segment = Segment::new(Part::Hidden, alternate.text)
+            .with_label(format!("tags {}", alternate_label(alternate.key)));
+        segment.page = alternate.page;
+        extraction.push(segment);
     }
     let titles = annotations::outline_titles(doc);
     if !titles.is_empty() {

@@ -27,8 +27,12 @@ const MIN_IDEOGRAPHS: usize = 8;
 /// Share of the page an image must cover for the page to count as scanned.
 const SCAN_AREA: f64 = 0.25;
 /// Filled paths on a page with no text and no image that suggest text drawn
-/// as outlines.
-const OUTLINE_FILLS: usize = 1000;
+/// as outlines (`gs -dNoOutputFonts`, 转曲): a few fills of curved, detailed
+/// shapes — one line of 18 outlined letters is 17 fills of some 370 points.
+/// A page with so much drawing and not one character is read by nobody
+/// but a person.
+const OUTLINE_FILLS: usize = 4;
+const OUTLINE_POINTS: usize = 100;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Counts {
@@ -107,7 +111,9 @@ pub fn unreliable(counts: &Counts) -> Option<String> {
     None
 }
 
-/// Why the page has no usable text layer, if it has none.
+/// What the page has instead of a usable text layer, if it has none, as a
+/// phrase after "page N has" ("no text layer (scanned image)"). The phrase
+/// names no counts, so that pages alike read as one problem.
 pub fn no_text_layer(content: &PageContent, text: &str) -> Option<&'static str> {
     let characters = text.chars().filter(|ch| !ch.is_whitespace()).count();
     if content.glyphs.iter().any(|glyph| glyph.unmapped) {
@@ -123,17 +129,21 @@ pub fn no_text_layer(content: &PageContent, text: &str) -> Option<&'static str> 
         0.0
     };
     if characters == 0 && content.image_count > 0 && covered >= SCAN_AREA {
-        return Some("has no text layer (scanned image): needs OCR or manual review");
+        return Some("no text layer (scanned image)");
+    }
+    if characters == 0 && content.image_count > 0 {
+        // A smaller picture (a photographed stamp, a pasted screenshot of
+        // a paragraph) may hold text just the same.
+        return Some("no text layer (only pictures)");
     }
     if characters < 10 && covered >= 0.6 {
-        return Some(
-            "has almost no text layer over a full-page image (scanned image): needs OCR or manual review",
-        );
+        return Some("almost no text layer over a full-page image (scanned image)");
     }
-    if characters == 0 && content.image_count == 0 && content.path_fills >= OUTLINE_FILLS {
-        return Some(
-            "has no text layer but many drawn shapes (text converted to outlines?): needs manual review",
-        );
+    if characters == 0
+        && content.path_fills >= OUTLINE_FILLS
+        && content.filled_points >= OUTLINE_POINTS
+    {
+        return Some("no text layer (only drawn shapes: text converted to outlines?)");
     }
     None
 }
@@ -316,6 +326,31 @@ mod tests {
         assert!(mojibake_chars(&utf16) >= 10, "{utf16}");
         assert_eq!(mojibake_chars("normal English text, nothing odd here"), 0);
         assert_eq!(mojibake_chars("Café crème brûlée à la française"), 0);
+    }
+
+    #[test]
+    fn pages_of_outlines_or_only_pictures_have_no_text_layer() {
+        use super::super::content::Rect;
+        let page = |fills, points, images, image_area| PageContent {
+            path_fills: fills,
+            filled_points: points,
+            image_count: images,
+            image_area,
+            page_box: Some(Rect::from_corners(0.0, 0.0, 100.0, 100.0)),
+            ..PageContent::default()
+        };
+        // One outlined line of text (what gs -dNoOutputFonts writes).
+        let outlined = page(17, 374, 0, 0.0);
+        assert!(no_text_layer(&outlined, "").unwrap().contains("outlines"));
+        assert_eq!(no_text_layer(&outlined, "Some real text"), None);
+        // A rule or a box is not text.
+        assert_eq!(no_text_layer(&page(2, 8, 0, 0.0), ""), None);
+        assert_eq!(no_text_layer(&page(0, 0, 0, 0.0), ""), None);
+        // A page with only a small picture.
+        let stamp = page(0, 0, 1, 400.0);
+        assert!(no_text_layer(&stamp, "").unwrap().contains("only pictures"));
+        let scan = page(0, 0, 1, 9000.0);
+        assert!(no_text_layer(&scan, "").unwrap().contains("scanned image"));
     }
 
     #[test]
