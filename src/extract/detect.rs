@@ -283,10 +283,14 @@ fn is_image(head: &[u8]) -> bool {
         || (head.len() >= 12 && &head[0..4] == b"RIFF" && &head[8..12] == b"WEBP")
 }
 
-/// Text has no NUL bytes (unless it is UTF-16 with a BOM) and few control
-/// characters.
+/// Text has no NUL bytes (unless it is UTF-16 or UTF-32, with a BOM or with
+/// the zero bytes where those put them) and few control characters.
 fn looks_like_text(head: &[u8]) -> bool {
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+    if head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+        || head.starts_with(&[0, 0, 0xFE, 0xFF])
+        || super::text::looks_wide(head)
+    {
         return true;
     }
     if head.is_empty() {
@@ -374,6 +378,21 @@ mod tests {
     fn truncated_zip_keeps_office_extension() {
         assert_eq!(detect(b"PK\x03\x04\x14\0\0\0", "cut.docx"), Format::Docx);
         assert_eq!(detect(b"PK\x03\x04\x14\0\0\0", "cut.zip"), Format::Zip);
+    }
+
+    #[test]
+    fn utf32_and_wide_text_are_text() {
+        let utf32: Vec<u8> = "机密★1年 notice"
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
+        assert_eq!(detect(&[&[0, 0, 0xFE, 0xFF][..], &utf32].concat(), "a.txt"), Format::Txt);
+        assert_eq!(detect(&utf32, "a.txt"), Format::Txt);
+        let utf16: Vec<u8> = "机密★1年 notice for all"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(detect(&utf16, "a.csv"), Format::Csv);
     }
 
     #[test]
