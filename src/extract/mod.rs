@@ -12,6 +12,7 @@ mod detect;
 pub mod docx;
 pub mod embedded;
 pub mod html;
+pub mod mime;
 pub mod odf;
 pub mod ofd;
 pub mod pdf;
@@ -53,6 +54,7 @@ pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
         Format::Pdf => pdf::extract(request),
         Format::Ofd => ofd::extract(request),
         Format::Html => html::extract(request),
+        Format::Mail => mime::extract(request),
         Format::Xlsx => xlsx::extract(request),
         Format::Pptx => pptx::extract(request),
         Format::Odt | Format::Ods | Format::Odp => odf::extract(request),

@@ -173,7 +173,12 @@ fn utf16_pattern(bytes: &[u8]) -> Option<bool> {
         return None;
     }
     let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     let little = if odd * 4 >= units && even * 8 <= odd {
         true
     } else if even * 4 >= units && odd * 8 <= even {
@@ -215,9 +220,9 @@ fn utf32_with_bom(bytes: &[u8]) -> Option<Decoded> {
     // FF FE 00 00 is also UTF-16LE text that starts with U+0000: UTF-32
     // unless its whole units are not UTF-32 (a cut last unit is truncation).
     if little
-        && body.chunks_exact(4).any(|c| {
-            char::from_u32(u32::from_le_bytes([c[0], c[1], c[2], c[3]])).is_none()
-        })
+        && body
+            .chunks_exact(4)
+            .any(|c| char::from_u32(u32::from_le_bytes([c[0], c[1], c[2], c[3]])).is_none())
     {
         return None;
     }
@@ -474,7 +479,12 @@ mod tests {
 
     #[test]
     fn short_gbk_and_big5_are_told_apart() {
-        for text in ["秘密", "秘密★5年", "機密文件", "本文件為秘密★5年，請各單位注意保存，不得外傳。"] {
+        for text in [
+            "秘密",
+            "秘密★5年",
+            "機密文件",
+            "本文件為秘密★5年，請各單位注意保存，不得外傳。",
+        ] {
             for encoding in [GBK, BIG5] {
                 let (bytes, _, unmappable) = encoding.encode(text);
                 assert!(!unmappable);
@@ -504,11 +514,20 @@ mod tests {
         let why = decoded.uncertain.clone().expect("uncertain");
         assert!(why.starts_with("decoded as EUC-KR, could be"), "{why}");
         let problems = decoded.problems("body");
-        assert!(problems[0].message.starts_with("encoding uncertain: decoded as EUC-KR"));
+        assert!(
+            problems[0]
+                .message
+                .starts_with("encoding uncertain: decoded as EUC-KR")
+        );
         // Latin-1 prose is read alone: no other encoding reads it the same
         // way cleanly except the Chinese ones, which fail on its bytes.
-        let latin = encoding_rs::WINDOWS_1252.encode("Café crème, déjà vu à la française.").0;
-        assert_eq!(decode_text(&latin).text, "Café crème, déjà vu à la française.");
+        let latin = encoding_rs::WINDOWS_1252
+            .encode("Café crème, déjà vu à la française.")
+            .0;
+        assert_eq!(
+            decode_text(&latin).text,
+            "Café crème, déjà vu à la française."
+        );
     }
 
     #[test]
@@ -521,8 +540,14 @@ mod tests {
     #[test]
     fn utf32_with_and_without_bom() {
         let text = "机密★1年 TOP SECRET";
-        let le: Vec<u8> = text.chars().flat_map(|c| (c as u32).to_le_bytes()).collect();
-        let be: Vec<u8> = text.chars().flat_map(|c| (c as u32).to_be_bytes()).collect();
+        let le: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        let be: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
         for (bom, body, name) in [
             (&[0xFF, 0xFE, 0, 0][..], &le, "UTF-32LE"),
             (&[0, 0, 0xFE, 0xFF][..], &be, "UTF-32BE"),

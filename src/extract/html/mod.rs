@@ -26,6 +26,8 @@ mod depth;
 mod flat;
 mod sources;
 
+pub(crate) use sources::base64_decode;
+
 use super::Request;
 use crate::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
 use encoding_rs::Encoding;
@@ -1203,7 +1205,8 @@ mod tests {
         let extraction = read(page.as_bytes());
         let text = body(&extraction);
         assert!(text.starts_with("正文"), "{text}");
-        for hidden in ["绝密★长期", "框内", "秘密★3年", "工作秘密", "内部资料"] {
+        for hidden in ["绝密★长期", "框内", "秘密★3年", "工作秘密", "内部资料"]
+        {
             assert!(!text.contains(hidden), "{hidden} in the body: {text}");
         }
         let hidden: Vec<(String, String)> = extraction
@@ -1229,7 +1232,11 @@ mod tests {
         // The broken data: URI makes the page partial, naming it.
         assert_eq!(extraction.status(), ExtractionStatus::Partial);
         assert_eq!(extraction.problems.len(), 1, "{:?}", extraction.problems);
-        assert!(extraction.problems[0].message.contains("a data: URI in a href could not be decoded"));
+        assert!(
+            extraction.problems[0]
+                .message
+                .contains("a data: URI in a href could not be decoded")
+        );
         let links = extraction
             .notices
             .iter()
@@ -1248,11 +1255,21 @@ mod tests {
     fn srcdoc_nesting_is_bounded() {
         let mut page = "<p>最深处：绝密</p>".to_owned();
         for _ in 0..6 {
-            page = format!("<iframe srcdoc=\"{}\"></iframe>", page.replace('&', "&amp;").replace('"', "&quot;"));
+            page = format!(
+                "<iframe srcdoc=\"{}\"></iframe>",
+                page.replace('&', "&amp;").replace('"', "&quot;")
+            );
         }
         let extraction = read(page.as_bytes());
         assert_eq!(extraction.status(), ExtractionStatus::Partial);
-        assert!(extraction.problems.iter().any(|p| p.message.contains("nested more than 3 pages deep")), "{:?}", extraction.problems);
+        assert!(
+            extraction
+                .problems
+                .iter()
+                .any(|p| p.message.contains("nested more than 3 pages deep")),
+            "{:?}",
+            extraction.problems
+        );
     }
 
     #[test]
@@ -1263,10 +1280,15 @@ mod tests {
         assert_eq!(extraction.encoding.as_deref(), Some("Big5"));
         assert!(body(&extraction).contains("秘密★5年"));
         assert_eq!(extraction.status(), ExtractionStatus::Complete);
-        let (korean, _, _) = encoding_rs::EUC_KR.encode("<p>비밀 문서입니다 이 문서는 내부 자료입니다</p>");
+        let (korean, _, _) =
+            encoding_rs::EUC_KR.encode("<p>비밀 문서입니다 이 문서는 내부 자료입니다</p>");
         let extraction = read(&korean);
         assert_eq!(extraction.status(), ExtractionStatus::Partial);
-        assert!(extraction.problems[0].message.starts_with("encoding uncertain"));
+        assert!(
+            extraction.problems[0]
+                .message
+                .starts_with("encoding uncertain")
+        );
     }
 
     #[test]

@@ -187,10 +187,17 @@ impl Reader<'_, '_> {
         } else if mime.starts_with("text/")
             || matches!(
                 mime,
-                "application/json" | "application/javascript" | "application/xml" | "application/ecmascript"
+                "application/json"
+                    | "application/javascript"
+                    | "application/xml"
+                    | "application/ecmascript"
             )
         {
-            let decoded = match data.charset.as_deref().and_then(|c| encoding_rs::Encoding::for_label(c.as_bytes())) {
+            let decoded = match data
+                .charset
+                .as_deref()
+                .and_then(|c| encoding_rs::Encoding::for_label(c.as_bytes()))
+            {
                 Some(encoding) => {
                     let (text, had_errors) = encoding.decode_without_bom_handling(&data.bytes);
                     super::super::text::Decoded {
@@ -389,7 +396,11 @@ fn css_strings(value: &str) -> Vec<String> {
                     chars.next();
                 }
                 let code = u32::from_str_radix(&hex, 16).unwrap_or(0xFFFD);
-                text.push(char::from_u32(code).filter(|&c| c != '\0').unwrap_or('\u{FFFD}'));
+                text.push(
+                    char::from_u32(code)
+                        .filter(|&c| c != '\0')
+                        .unwrap_or('\u{FFFD}'),
+                );
             }
         }
         strings.push(text);
@@ -501,7 +512,10 @@ pub(crate) fn base64_decode(bytes: &[u8]) -> Option<Vec<u8>> {
         .copied()
         .filter(|b| !b.is_ascii_whitespace())
         .collect();
-    let unpadded = symbols.strip_suffix(b"==").or(symbols.strip_suffix(b"=")).unwrap_or(&symbols);
+    let unpadded = symbols
+        .strip_suffix(b"==")
+        .or(symbols.strip_suffix(b"="))
+        .unwrap_or(&symbols);
     if unpadded.len() % 4 == 1 {
         return None;
     }
@@ -533,7 +547,8 @@ mod tests {
                 bytes: "机密".as_bytes().to_vec()
             }
         );
-        let uri = parse_data_uri("DATA:text/html;charset=utf-8;base64,PHA+57ud5a+GPC9wPg==").unwrap();
+        let uri =
+            parse_data_uri("DATA:text/html;charset=utf-8;base64,PHA+57ud5a+GPC9wPg==").unwrap();
         assert_eq!(uri.mime, "text/html");
         assert_eq!(uri.charset.as_deref(), Some("utf-8"));
         assert_eq!(uri.bytes, "<p>绝密</p>".as_bytes());
@@ -554,6 +569,9 @@ mod tests {
     fn css_content() {
         let css = r#"p::before { content: "\673A\5BC6 " "★1年"; color: red } .x:after{content:'a;b'} .y{--my-content: "no"} /* content: "注释" */"#;
         assert_eq!(content_strings(css), ["机密★1年", "a;b"]);
-        assert_eq!(imports("@import url(a.css); @import 'b.css' screen;"), ["url(a.css)", "'b.css' screen"]);
+        assert_eq!(
+            imports("@import url(a.css); @import 'b.css' screen;"),
+            ["url(a.css)", "'b.css' screen"]
+        );
     }
 }
