@@ -250,11 +250,17 @@ fn big5_and_utf32_are_decoded_right() {
     write(
         dir.path(),
         "docs/big5.html",
-        &encoding_rs::BIG5.encode(&format!("<html><body><p>{notice}</p></body></html>")).0,
+        &encoding_rs::BIG5
+            .encode(&format!("<html><body><p>{notice}</p></body></html>"))
+            .0,
     );
     let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
         .into_iter()
-        .chain("通知\n秘密★5年\n".chars().flat_map(|c| (c as u32).to_le_bytes()))
+        .chain(
+            "通知\n秘密★5年\n"
+                .chars()
+                .flat_map(|c| (c as u32).to_le_bytes()),
+        )
         .collect();
     write(dir.path(), "docs/utf32.txt", &utf32);
     let review = scan_json(dir.path(), &[]);
@@ -376,14 +382,22 @@ fn damaged_or_uncertain_inputs_never_pass_even_with_every_finding_waived() {
     for (name, _, why) in &inputs {
         let document = document(&before, &format!("docs/{name}"));
         assert_ne!(document["verdict"], "pass", "{name}: {document:#}");
-        assert_eq!(document["extraction"]["status"], "partial", "{name}: {document:#}");
+        assert_eq!(
+            document["extraction"]["status"], "partial",
+            "{name}: {document:#}"
+        );
         let problems = document["extraction"]["problems"].to_string();
         assert!(problems.contains(why), "{name}: {why} not in {problems}");
     }
     let waived = waive_everything(dir.path(), &before);
     assert!(waived >= inputs.len(), "something to waive in each input");
     let after = scan_json(dir.path(), &["--decisions", "decisions.yaml"]);
-    assert_eq!(after["summary"]["waived"].as_u64(), Some(waived as u64), "{:#}", after["summary"]);
+    assert_eq!(
+        after["summary"]["waived"].as_u64(),
+        Some(waived as u64),
+        "{:#}",
+        after["summary"]
+    );
     for (name, _, _) in &inputs {
         let document = document(&after, &format!("docs/{name}"));
         assert_eq!(document["verdict"], "review", "{name}: {document:#}");
@@ -421,7 +435,9 @@ fn corpus() -> Option<PathBuf> {
         .flatten()
         .find(|dir| dir.join("legacy/MANIFEST.tsv").is_file());
     if found.is_none() {
-        eprintln!("../shared/corpus not found (set PREPUB_CORPUS): skipping the mail corpus checks");
+        eprintln!(
+            "../shared/corpus not found (set PREPUB_CORPUS): skipping the mail corpus checks"
+        );
     }
     found
 }
@@ -437,12 +453,30 @@ fn real_mail_and_saved_pages_are_read_as_mime() {
     let expected: &[(&str, &[&str])] = &[
         ("kopano__big5.eml", &["養樂多線上訂購", "養樂多 <c@y>"]),
         ("kopano__gb2312_18030.eml", &["梁祐晟", "bodytext"]),
-        ("kopano__zcp-11713.eml", &["2013/08/01 10:18 に開封されました。"]),
+        (
+            "kopano__zcp-11713.eml",
+            &["2013/08/01 10:18 に開封されました。"],
+        ),
         ("magika__sample.eml", &["You've been sent a sample email!"]),
-        ("phpimap__embedded_email.eml", &["demo text", "this is content of test file"]),
-        ("phpmimemail__failure.eml", &["次の受信者またはグループへの配信に失敗しました"]),
-        ("tika__testRFC822_multipart_attachments.eml", &["This is Test TXTA File for parser", "This is the html body of the main msg."]),
-        ("formatcorpus__lorem-ipsum.mht", &["Lorem ipsum dolor sit amet, consectetur adipiscing elit."]),
+        (
+            "phpimap__embedded_email.eml",
+            &["demo text", "this is content of test file"],
+        ),
+        (
+            "phpmimemail__failure.eml",
+            &["次の受信者またはグループへの配信に失敗しました"],
+        ),
+        (
+            "tika__testRFC822_multipart_attachments.eml",
+            &[
+                "This is Test TXTA File for parser",
+                "This is the html body of the main msg.",
+            ],
+        ),
+        (
+            "formatcorpus__lorem-ipsum.mht",
+            &["Lorem ipsum dolor sit amet, consectetur adipiscing elit."],
+        ),
         ("tika__testMHTMLFirefox.mhtml", &["Aperture Framework"]),
     ];
     let limits = Limits::default();
@@ -478,7 +512,10 @@ fn real_mail_and_saved_pages_are_read_as_mime() {
             .collect::<Vec<_>>()
             .join("\n");
         // Nothing is left transfer-encoded.
-        assert!(!text.contains("=E3=81"), "{name}: quoted-printable left in the text");
+        assert!(
+            !text.contains("=E3=81"),
+            "{name}: quoted-printable left in the text"
+        );
         if let Some((_, wanted)) = expected.iter().find(|(n, _)| *n == name) {
             for want in *wanted {
                 assert!(text.contains(want), "{name}: {want} not read:\n{text}");

@@ -28,7 +28,9 @@ fn regression_files() -> Vec<PathBuf> {
         .filter(|p| {
             p.is_file()
                 && !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                    n == "README.md" || (n.starts_with("make") && n.ends_with(".py")) || n.ends_with(".sh")
+                    n == "README.md"
+                        || (n.starts_with("make") && n.ends_with(".py"))
+                        || n.ends_with(".sh")
                 })
         })
         .collect();

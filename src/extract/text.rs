@@ -203,9 +203,9 @@ fn utf16_pattern(bytes: &[u8]) -> Option<bool> {
 /// Not a control character other than white space, not a noncharacter.
 fn plausible_in_text(c: char) -> bool {
     let code = c as u32;
-    !(c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
-        && !(0xFDD0..=0xFDEF).contains(&code)
-        && code & 0xFFFE != 0xFFFE
+    let control = c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}');
+    let noncharacter = (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE;
+    !control && !noncharacter
 }
 
 fn utf32_with_bom(bytes: &[u8]) -> Option<Decoded> {
@@ -231,7 +231,7 @@ fn utf32_with_bom(bytes: &[u8]) -> Option<Decoded> {
 
 fn utf32(bytes: &[u8], little: bool) -> Decoded {
     let mut text = String::with_capacity(bytes.len());
-    let mut had_errors = bytes.len() % 4 != 0;
+    let mut had_errors = !bytes.len().is_multiple_of(4);
     for chunk in bytes.chunks_exact(4) {
         let array = [chunk[0], chunk[1], chunk[2], chunk[3]];
         let value = if little {
@@ -247,7 +247,7 @@ fn utf32(bytes: &[u8], little: bool) -> Decoded {
             }
         }
     }
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         text.push('\u{FFFD}');
     }
     Decoded {
@@ -288,9 +288,16 @@ struct Reading {
 }
 
 impl Reading {
-    fn of(encoding: &'static Encoding, bytes: &[u8]) -> Reading {
-        let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
-        let text = text.into_owned();
+    /// Reads the sample; `last` when it is the whole file (otherwise a
+    /// character cut at its end is not an error).
+    fn of(encoding: &'static Encoding, sample: &[u8], last: bool) -> Reading {
+        let mut decoder = encoding.new_decoder_without_bom_handling();
+        let mut text = String::with_capacity(
+            decoder
+                .max_utf8_buffer_length(sample.len())
+                .unwrap_or(sample.len() * 3),
+        );
+        let (_, _, had_errors) = decoder.decode_to_string(sample, &mut text, last);
         let plausibility = chinese_plausibility(&text);
         Reading {
             encoding,
@@ -326,16 +333,24 @@ fn legacy(bytes: &[u8]) -> Decoded {
         seen.push(*e);
         new
     });
-    let readings: Vec<Reading> = encodings.iter().map(|e| Reading::of(e, bytes)).collect();
+    // Candidates are judged on the sample; the one chosen reads the whole.
+    let last = sample.len() == bytes.len();
+    let readings: Vec<Reading> = encodings
+        .iter()
+        .map(|e| Reading::of(e, sample, last))
+        .collect();
+    let whole = |encoding: &'static Encoding| {
+        let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+        Decoded::of(text.into_owned(), encoding, had_errors)
+    };
     let clean: Vec<&Reading> = readings.iter().filter(|r| !r.had_errors).collect();
     if clean.is_empty() {
         // Nothing reads cleanly: the hinted guess, as before, with its
         // errors reported.
-        let reading = readings
-            .into_iter()
-            .find(|r| r.encoding == simplified)
-            .expect("the .cn guess is a candidate");
-        return Decoded::of(reading.text, reading.encoding, true);
+        return Decoded {
+            had_errors: true,
+            ..whole(simplified)
+        };
     }
     let score = |r: &Reading| r.plausibility.unwrap_or(0.0);
     // The most plausible clean Chinese reading.
@@ -360,7 +375,7 @@ fn legacy(bytes: &[u8]) -> Decoded {
         });
         return Decoded {
             uncertain,
-            ..Decoded::of(best.text.clone(), best.encoding, false)
+            ..whole(best.encoding)
         };
     }
     // No plausible Chinese reading: chardetng's own guess if it reads
@@ -386,7 +401,7 @@ fn legacy(bytes: &[u8]) -> Decoded {
     });
     Decoded {
         uncertain,
-        ..Decoded::of(chosen.text.clone(), chosen.encoding, false)
+        ..whole(chosen.encoding)
     }
 }
 
@@ -420,12 +435,26 @@ fn chinese_plausibility(text: &str) -> Option<f64> {
             || c == '\u{FFFD}';
         if counts {
             total += 1;
-            if COMMON_CHINESE.iter().any(|line| line.contains(c)) {
+            if common_chinese().binary_search(&c).is_ok() {
                 common += 1;
             }
         }
     }
     (total > 0).then(|| common as f64 / total as f64)
+}
+
+/// [`COMMON_CHINESE`] as a sorted list, for binary search.
+fn common_chinese() -> &'static [char] {
+    static SORTED: std::sync::LazyLock<Vec<char>> = std::sync::LazyLock::new(|| {
+        let mut chars: Vec<char> = COMMON_CHINESE
+            .iter()
+            .flat_map(|line| line.chars())
+            .collect();
+        chars.sort_unstable();
+        chars.dedup();
+        chars
+    });
+    &SORTED
 }
 
 /// About 700 of the most frequent characters of Chinese prose and official
@@ -528,6 +557,18 @@ mod tests {
             decode_text(&latin).text,
             "Café crème, déjà vu à la française."
         );
+    }
+
+    #[test]
+    fn bytes_past_the_detection_sample_are_still_checked() {
+        let line = "关于加强保密工作的通知：本文件为秘密★5年，内部资料注意保存。\n";
+        let mut bytes = GB18030.encode(&line.repeat(3_000)).0.into_owned();
+        assert!(bytes.len() > 64 * 1024);
+        bytes.extend([0x81, 0x20]);
+        let decoded = decode_text(&bytes);
+        assert_eq!(decoded.name, "gb18030");
+        assert!(decoded.had_errors, "the malformed tail is seen");
+        assert!(decoded.text.starts_with(line));
     }
 
     #[test]
