@@ -41,7 +41,14 @@ pub(super) fn read(document: &Html, request: &Request<'_>, out: &mut Extraction)
         count: 0,
         links: Vec::new(),
     };
-    for node in document.tree.nodes() {
+    for (visited, node) in document.tree.nodes().enumerate() {
+        if visited % 4096 == 4095 && request.deadline.passed() {
+            reader.partial(format!(
+                "time budget of {} s exceeded (--timeout) while reading scripts, style sheets, srcdoc pages and data: URIs: the rest of them is not read",
+                request.limits.time_budget.as_secs()
+            ));
+            break;
+        }
         let Node::Element(element) = node.value() else {
             continue;
         };
