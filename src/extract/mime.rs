@@ -19,7 +19,8 @@
 //!   reader as embedded documents (`attachment`, labelled `attachment
 //!   附件.docx`); what cannot be read makes the mail `partial`. Pictures
 //!   inside a saved page (`multipart/related`) are the page's pictures, like
-//!   `<img>` in HTML, and are counted in a notice.
+//!   `<img>` in HTML, and are counted in a notice; a message whose only
+//!   content is pictures is `partial` (no text layer, as for documents).
 //! - An attached message (`message/rfc822`) is read the same way, its
 //!   headers and text as `attachment`.
 //!
@@ -53,6 +54,20 @@ pub fn extract(request: &Request<'_>) -> Extraction {
     };
     reader.message(&message, 0, None, 0);
     let pictures = reader.pictures;
+    // As for documents whose only content is a picture: until OCR, a mail
+    // or saved page with pictures and no text of its own is not read.
+    let has_text = out
+        .segments
+        .iter()
+        .any(|s| s.part != Part::Metadata && !s.text.trim().is_empty());
+    if pictures > 0 && !has_text {
+        out.problems.push(Problem::partial(
+            Some(Part::Body.as_str().to_owned()),
+            format!(
+                "no text layer: the message holds {pictures} picture(s) and no text, which needs OCR or manual review"
+            ),
+        ));
+    }
     if pictures > 0 {
         out.notices.push(Notice {
             rule: "hidden.mail.pictures".into(),
@@ -875,6 +890,35 @@ mod tests {
         assert_eq!(
             encoded_words("=?x-unknown?B?AAAA?="),
             "=?x-unknown?B?AAAA?="
+        );
+    }
+
+    #[test]
+    fn pictures_and_no_text_are_partial() {
+        let page = |html: &str| {
+            format!(
+                "MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"P\"\r\n\r\n--P\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n--P\r\nContent-Type: image/png\r\nContent-ID: <i1>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--P--\r\n"
+            )
+        };
+        let only_picture = read(page("<img src=\"cid:i1\">").as_bytes());
+        assert_eq!(only_picture.status(), ExtractionStatus::Partial);
+        assert!(
+            only_picture.problems[0]
+                .message
+                .starts_with("no text layer")
+        );
+        let with_text = read(page("<p>正文</p><img src=\"cid:i1\">").as_bytes());
+        assert_eq!(
+            with_text.status(),
+            ExtractionStatus::Complete,
+            "{:?}",
+            with_text.problems
+        );
+        assert!(
+            with_text
+                .notices
+                .iter()
+                .any(|n| n.rule == "hidden.mail.pictures")
         );
     }
 
