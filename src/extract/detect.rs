@@ -20,6 +20,8 @@ pub enum Format {
     /// Any other file whose content is text.
     Text,
     Html,
+    /// A MIME message: `.eml` mail, `.mht`/`.mhtml` saved web pages.
+    Mail,
     Docx,
     Xlsx,
     Pptx,
@@ -53,6 +55,7 @@ impl Format {
             Format::Log => "log",
             Format::Text => "text",
             Format::Html => "html",
+            Format::Mail => "mail",
             Format::Docx => "docx",
             Format::Xlsx => "xlsx",
             Format::Pptx => "pptx",
@@ -159,6 +162,10 @@ pub fn detect(bytes: &[u8], name: &str) -> Format {
             "odp" => Format::Odp,
             _ => Format::Unknown,
         };
+    }
+    // Before HTML: a saved page (.mht) has `<html` in its first bytes too.
+    if matches!(extension.as_str(), "eml" | "mht" | "mhtml" | "mime") || looks_like_mail(head) {
+        return Format::Mail;
     }
     if matches!(extension.as_str(), "html" | "htm" | "xhtml" | "shtml") || looks_like_html(head) {
         return Format::Html;
@@ -314,10 +321,14 @@ fn is_image(head: &[u8]) -> bool {
         || (head.len() >= 12 && &head[0..4] == b"RIFF" && &head[8..12] == b"WEBP")
 }
 
-/// Text has no NUL bytes (unless it is UTF-16 with a BOM) and few control
-/// characters.
+/// Text has no NUL bytes (unless it is UTF-16 or UTF-32, with a BOM or with
+/// the zero bytes where those put them) and few control characters.
 fn looks_like_text(head: &[u8]) -> bool {
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+    if head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+        || head.starts_with(&[0, 0, 0xFE, 0xFF])
+        || super::text::looks_wide(head)
+    {
         return true;
     }
     if head.is_empty() {
@@ -331,6 +342,63 @@ fn looks_like_text(head: &[u8]) -> bool {
         .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C | 0x1B))
         .count();
     controls * 100 <= head.len()
+}
+
+/// An RFC 822 message: the file opens with a block of header fields
+/// (`Name: value`, continuation lines indented) and those fields are mail
+/// fields — `MIME-Version`, or a `Content-Type` with a mail field beside it,
+/// or three of the fields every mail has. A text that merely starts with
+/// `Subject:` is not mail.
+fn looks_like_mail(head: &[u8]) -> bool {
+    let mut names: Vec<String> = Vec::new();
+    let mut lines = head.split(|&b| b == b'\n').peekable();
+    // An mbox file starts with a `From ` separator line.
+    if lines.peek().is_some_and(|line| line.starts_with(b"From ")) {
+        lines.next();
+    }
+    let mut ended = false;
+    for line in lines {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            ended = true;
+            break;
+        }
+        if matches!(line[0], b' ' | b'\t') {
+            if names.is_empty() {
+                return false;
+            }
+            continue;
+        }
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            return false;
+        };
+        let name = &line[..colon];
+        if name.is_empty()
+            || !name
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return false;
+        }
+        names.push(String::from_utf8_lossy(name).to_ascii_lowercase());
+    }
+    if !ended && head.len() < 8192 {
+        // The whole file is a header block with nothing after it.
+        return false;
+    }
+    let has = |name: &str| names.iter().any(|n| n == name);
+    const MAIL: [&str; 8] = [
+        "from",
+        "to",
+        "cc",
+        "subject",
+        "date",
+        "message-id",
+        "received",
+        "return-path",
+    ];
+    let mail_fields = MAIL.iter().filter(|name| has(name)).count();
+    has("mime-version") || (has("content-type") && mail_fields >= 1) || mail_fields >= 3
 }
 
 fn looks_like_html(head: &[u8]) -> bool {
@@ -417,6 +485,47 @@ mod tests {
         assert_eq!(detect(b"", "a.odt"), Format::Odt);
         assert_eq!(detect(b"", "notes.txt"), Format::Txt);
         assert_eq!(detect(b"", "README"), Format::Text);
+    }
+
+    #[test]
+    fn utf32_and_wide_text_are_text() {
+        let utf32: Vec<u8> = "机密★1年 notice"
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
+        assert_eq!(
+            detect(&[&[0, 0, 0xFE, 0xFF][..], &utf32].concat(), "a.txt"),
+            Format::Txt
+        );
+        assert_eq!(detect(&utf32, "a.txt"), Format::Txt);
+        let utf16: Vec<u8> = "机密★1年 notice for all"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(detect(&utf16, "a.csv"), Format::Csv);
+    }
+
+    #[test]
+    fn mail_by_content_and_extension() {
+        let mail = b"Received: from x\r\nFrom: a@b\r\nTo: c@d\r\nSubject: hi\r\n\r\nbody";
+        assert_eq!(detect(mail, "message.txt"), Format::Mail);
+        let mht = b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n\r\n--x\r\nContent-Type: text/html\r\n\r\n<html><body>page</body></html>";
+        assert_eq!(detect(mht, "page.mht"), Format::Mail);
+        assert_eq!(detect(mht, "page"), Format::Mail);
+        assert_eq!(detect(b"<html>x</html>", "a.eml"), Format::Mail);
+        // A note that starts like a mail is still text.
+        assert_eq!(
+            detect("Subject: 通知\n\n正文".as_bytes(), "note.txt"),
+            Format::Txt
+        );
+        assert_eq!(
+            detect("注意: 机密\n正文".as_bytes(), "note.txt"),
+            Format::Txt
+        );
+        assert_eq!(
+            detect(b"From: a\nTo: b\nSubject: c", "note.txt"),
+            Format::Txt
+        );
     }
 
     #[test]

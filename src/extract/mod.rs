@@ -18,6 +18,7 @@ pub mod docx;
 pub mod embedded;
 pub mod html;
 pub mod limits;
+pub mod mime;
 pub mod odf;
 pub mod ofd;
 mod package;
@@ -73,6 +74,7 @@ fn dispatch(format: Format, request: &Request<'_>) -> Extraction {
         Format::Pdf => pdf::extract(request),
         Format::Ofd => ofd::extract(request),
         Format::Html => html::extract(request),
+        Format::Mail => mime::extract(request),
         Format::Xlsx => xlsx::extract(request),
         Format::Pptx => pptx::extract(request),
         Format::Odt | Format::Ods | Format::Odp => odf::extract(request),

@@ -10,16 +10,23 @@
 //! in a `<style>` block), the `hidden` attribute, `<template>`, `<noscript>`
 //! and hidden form inputs. `<title>` and `<meta>` go to `metadata`; `title`
 //! attributes (tooltips) to `body` with the label `title attribute`.
-//! Scripts and styles are not text.
+//! Script and style sheet text, CSS generated content, `<iframe srcdoc>`
+//! pages and `data:` URIs holding text or documents are read as `hidden`
+//! too (see [`sources`]); what the page only links to is listed, never
+//! fetched.
 //!
 //! Charset: a BOM decides, then a `<meta charset>` or `http-equiv` declaration
 //! in the first 4 KiB (the HTML prescan), then detection as for plain text
-//! (GBK pages are common and often undeclared). A declared charset the bytes
+//! (GBK pages are common and often undeclared; Big5 is told from GBK, and an
+//! uncertain guess makes the page `partial`). A declared charset the bytes
 //! do not fit is not trusted blindly: detection takes over and the
 //! extraction says so.
 
 mod depth;
 mod flat;
+mod sources;
+
+pub(crate) use sources::base64_decode;
 
 use super::Request;
 use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
@@ -30,10 +37,10 @@ use scraper::node::{Element, Node};
 pub fn extract(request: &Request<'_>) -> Extraction {
     let decoded = decode(request.bytes);
     let mut out = Extraction {
-        encoding: Some(decoded.encoding.name().to_owned()),
+        encoding: Some(decoded.encoding.to_owned()),
         ..Extraction::default()
     };
-    if let Some(note) = &decoded.problem {
+    for note in &decoded.problems {
         out.problems.push(Problem::partial(
             Some(Part::Body.as_str().to_owned()),
             note.clone(),
@@ -69,13 +76,14 @@ pub fn extract(request: &Request<'_>) -> Extraction {
     };
     walker.walk(&document);
     let titles = std::mem::take(&mut walker.titles);
-    let hidden_count = walker.hidden_count;
+    let mut hidden_count = walker.hidden_count;
     let body = walker
         .builders
         .pop()
         .map(|(_, lines)| lines.finish())
         .unwrap_or_default();
     out.push(Segment::new(Part::Body, body.join("\n")));
+    hidden_count += sources::read(&document, request, &mut out);
     if !titles.is_empty() {
         out.push(Segment::new(Part::Body, titles.join("\n")).with_label("title attribute"));
     }
@@ -171,18 +179,26 @@ fn parse(text: &str, deadline: crate::extract::limits::Deadline) -> (Html, bool)
 /// The page's text and how it was decoded.
 struct Decoded {
     text: String,
-    encoding: &'static Encoding,
-    problem: Option<String>,
+    encoding: &'static str,
+    problems: Vec<String>,
 }
 
 fn decode(bytes: &[u8]) -> Decoded {
-    if Encoding::for_bom(bytes).is_some() {
-        let (text, encoding, had_errors) = super::text::decode(bytes);
-        return Decoded {
-            text,
-            encoding,
-            problem: had_errors.then(|| malformed(encoding)),
-        };
+    let detected = |bytes: &[u8]| {
+        let decoded = super::text::decode_text(bytes);
+        let problems = decoded
+            .problems(Part::Body.as_str())
+            .into_iter()
+            .map(|p| p.message)
+            .collect();
+        Decoded {
+            text: decoded.text,
+            encoding: decoded.name,
+            problems,
+        }
+    };
+    if Encoding::for_bom(bytes).is_some() || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return detected(bytes);
     }
     if let Some(declared) = declared_charset(bytes) {
         // GB2312/GBK labels are decoded as GB18030, their superset: pages
@@ -196,39 +212,26 @@ fn decode(bytes: &[u8]) -> Decoded {
         if !had_errors {
             return Decoded {
                 text: text.into_owned(),
-                encoding,
-                problem: None,
+                encoding: encoding.name(),
+                problems: Vec::new(),
             };
         }
-        let (text, detected, detected_errors) = super::text::decode(bytes);
-        let problem = if detected_errors {
-            Some(format!(
-                "the page declares {} but its bytes are not valid in it, nor in the detected {}: some characters were replaced and the text around them may be misread",
-                declared.name(),
-                detected.name()
-            ))
-        } else {
-            None
-        };
-        return Decoded {
-            text,
-            encoding: detected,
-            problem,
-        };
+        let mut fallback = detected(bytes);
+        if !fallback.problems.is_empty() {
+            fallback.problems.insert(
+                0,
+                format!(
+                    "the page declares {} but its bytes are not valid in it; read as the detected {} instead",
+                    declared.name(),
+                    fallback.encoding
+                ),
+            );
+        }
+        return fallback;
     }
-    let (text, encoding, had_errors) = super::text::decode(bytes);
-    Decoded {
-        text,
-        encoding,
-        problem: had_errors.then(|| malformed(encoding)),
-    }
-}
-
-fn malformed(encoding: &'static Encoding) -> String {
-    format!(
-        "some bytes are not valid {}: they were replaced with U+FFFD and the text around them may be misread",
-        encoding.name()
-    )
+    // No BOM and no declaration: detected as plain text is, and as
+    // honestly (an uncertain guess makes the page partial).
+    detected(bytes)
 }
 
 /// The charset a `<meta>` tag in the first 4 KiB declares, found as the
@@ -1182,6 +1185,110 @@ mod tests {
         assert_eq!(undeclared.encoding.as_deref(), Some("gb18030"));
         assert!(body(&undeclared).contains("内部资料，注意保存"));
         assert_eq!(undeclared.status(), ExtractionStatus::Complete);
+    }
+
+    #[test]
+    fn text_outside_the_rendered_flow_is_hidden_content() {
+        let inner = "<p>框内：机密★2年</p><!-- 框内批注 -->";
+        let srcdoc = inner.replace('<', "&lt;").replace('"', "&quot;");
+        let page = format!(
+            r#"<html><head><style>p::before {{ content: "\79D8\5BC6★3年"; }} .a{{color:red}}</style>
+            <script>var level = "绝密★长期";</script><script src="https://cdn.example/app.js"></script>
+            <link rel="stylesheet" href="site.css"></head><body><p>正文</p>
+            <iframe srcdoc="{srcdoc}"></iframe><iframe src="other.html"></iframe>
+            <a href="data:text/plain;base64,{b64}">下载</a>
+            <object data="data:text/html,%3Cp%3E%E5%86%85%E9%83%A8%E8%B5%84%E6%96%99%3C%2Fp%3E"></object>
+            <img src="data:image/png;base64,iVBORw0KGgo=" alt="图">
+            <a href="data:text/plain;base64,@@@">坏链接</a></body></html>"#,
+            b64 = "5bel5L2c56eY5a+G"
+        );
+        let extraction = read(page.as_bytes());
+        let text = body(&extraction);
+        assert!(text.starts_with("正文"), "{text}");
+        for hidden in ["绝密★长期", "框内", "秘密★3年", "工作秘密", "内部资料"]
+        {
+            assert!(!text.contains(hidden), "{hidden} in the body: {text}");
+        }
+        let hidden: Vec<(String, String)> = extraction
+            .segments
+            .iter()
+            .filter(|s| s.part == Part::Hidden)
+            .map(|s| (s.label.clone().unwrap_or_default(), s.text.clone()))
+            .collect();
+        let has = |label: &str, text: &str| {
+            assert!(
+                hidden.iter().any(|(l, t)| l == label && t.contains(text)),
+                "no {text} as {label}: {hidden:?}"
+            )
+        };
+        has("script", "绝密★长期");
+        has("style sheet", ".a{color:red}");
+        has("CSS generated content", "秘密★3年");
+        has("iframe srcdoc: body", "框内：机密★2年");
+        has("iframe srcdoc: hidden HTML comment", "框内批注");
+        has("data: URI (text/plain) in a href", "工作秘密");
+        has("data: URI (text/html) in object data: body", "内部资料");
+        assert!(!hidden.iter().any(|(l, _)| l.contains("image/png")));
+        // The broken data: URI makes the page partial, naming it.
+        assert_eq!(extraction.status(), ExtractionStatus::Partial);
+        assert_eq!(extraction.problems.len(), 1, "{:?}", extraction.problems);
+        assert!(
+            extraction.problems[0]
+                .message
+                .contains("a data: URI in a href could not be decoded")
+        );
+        let links = extraction
+            .notices
+            .iter()
+            .find(|n| n.rule == "hidden.html.linked-resources")
+            .expect("links noted");
+        assert!(
+            links.message.contains("script https://cdn.example/app.js")
+                && links.message.contains("link site.css")
+                && links.message.contains("iframe other.html"),
+            "{}",
+            links.message
+        );
+    }
+
+    #[test]
+    fn srcdoc_nesting_is_bounded() {
+        let mut page = "<p>最深处：绝密</p>".to_owned();
+        for _ in 0..6 {
+            page = format!(
+                "<iframe srcdoc=\"{}\"></iframe>",
+                page.replace('&', "&amp;").replace('"', "&quot;")
+            );
+        }
+        let extraction = read(page.as_bytes());
+        assert_eq!(extraction.status(), ExtractionStatus::Partial);
+        assert!(
+            extraction
+                .problems
+                .iter()
+                .any(|p| p.message.contains("nested more than 3 pages deep")),
+            "{:?}",
+            extraction.problems
+        );
+    }
+
+    #[test]
+    fn big5_and_uncertain_pages() {
+        let text = "<html><body><p>臺灣省政府關於加強保密工作的通知：本文件屬於秘密★5年，請各單位注意保存。</p></body></html>";
+        let (big5, _, _) = encoding_rs::BIG5.encode(text);
+        let extraction = read(&big5);
+        assert_eq!(extraction.encoding.as_deref(), Some("Big5"));
+        assert!(body(&extraction).contains("秘密★5年"));
+        assert_eq!(extraction.status(), ExtractionStatus::Complete);
+        let (korean, _, _) =
+            encoding_rs::EUC_KR.encode("<p>비밀 문서입니다 이 문서는 내부 자료입니다</p>");
+        let extraction = read(&korean);
+        assert_eq!(extraction.status(), ExtractionStatus::Partial);
+        assert!(
+            extraction.problems[0]
+                .message
+                .starts_with("encoding uncertain")
+        );
     }
 
     #[test]
