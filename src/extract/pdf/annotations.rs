@@ -9,6 +9,7 @@
 
 use super::content::{self, Context, Rect};
 use super::encodings::decode_text_string;
+use super::geometry::{CoverArea, is_dark};
 use super::layout;
 use super::objects::{
     as_dict, get, get_array, get_dict, get_name, get_number, get_stream, numbers, reference_id,
@@ -20,15 +21,6 @@ use std::collections::HashSet;
 
 /// Annotations, fields or bookmarks followed before giving up.
 const MAX_ITEMS: usize = 100_000;
-
-/// An area an annotation covers that may hide text (an unapplied Redact
-/// annotation, a filled black box or highlight).
-#[derive(Debug, Clone)]
-pub struct CoverArea {
-    pub rect: Rect,
-    /// What kind of annotation, for the notice.
-    pub kind: &'static str,
-}
 
 /// An attached file found on a page or in the document's name tree.
 #[derive(Debug, Clone)]
@@ -237,24 +229,6 @@ fn rich_text(context: &Context<'_>, object: &Object) -> Option<String> {
 
 fn is_opaque(doc: &Document, annotation: &Dictionary) -> bool {
     get_number(doc, annotation, b"CA").is_none_or(|alpha| alpha >= 0.999)
-}
-
-/// A dark colour given as 1 (gray), 3 (RGB) or 4 (CMYK) components.
-fn is_dark(color: &[f64]) -> bool {
-    let luminance = match color {
-        [gray] => *gray,
-        [r, g, b] => 0.299 * r + 0.587 * g + 0.114 * b,
-        [c, m, y, k] => {
-            let (r, g, b) = (
-                (1.0 - c) * (1.0 - k),
-                (1.0 - m) * (1.0 - k),
-                (1.0 - y) * (1.0 - k),
-            );
-            0.299 * r + 0.587 * g + 0.114 * b
-        }
-        _ => return false,
-    };
-    luminance <= super::redaction::DARK
 }
 
 /// The areas an annotation marks: its quadrilaterals, else its rectangle.

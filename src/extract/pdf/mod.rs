@@ -24,6 +24,7 @@ mod content;
 mod elided;
 mod encodings;
 mod fonts;
+mod geometry;
 mod layout;
 mod lexer;
 mod load;

@@ -15,15 +15,13 @@
 //! Unapplied Redact annotations and dark annotation boxes or highlights over
 //! text are reported the same way.
 
-use super::annotations::CoverArea;
 use super::content::{Context, Fill, FillKind, GlyphBox, PageContent, Rect};
+use super::geometry::{CoverArea, DARK};
 use super::layout;
 use super::objects::{get, get_number};
 use lopdf::Object;
 use std::collections::{HashMap, HashSet};
 
-/// Fills at or below this luminance (x-ray's 100 of 255) are dark.
-pub const DARK: f64 = 100.0 / 255.0;
 /// Share of a glyph's box a fill must cover to hide it (x-ray: 80%).
 const COVERED: f64 = 0.8;
 /// Share of a glyph's box an annotation must cover.
