@@ -6,6 +6,7 @@
 //! `RegexSet` prefilter with a per-rule `Regex` for positions.
 
 mod builtin;
+pub(crate) mod cjk_fold;
 mod compile;
 mod matcher;
 pub mod schema;
