@@ -26,11 +26,10 @@ fn regression_files() -> Vec<PathBuf> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
-            p.is_file()
-                && !matches!(
-                    p.file_name().and_then(|n| n.to_str()),
-                    Some("README.md" | "make.py")
-                )
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let script =
+                (name.starts_with("make") && name.ends_with(".py")) || name.ends_with(".sh");
+            p.is_file() && name != "README.md" && !script
         })
         .collect();
     files.sort();
