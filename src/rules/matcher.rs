@@ -348,9 +348,8 @@ fn accept(
     // A marking that is the whole of its line at the top of the document (or
     // in a header or footer) is the document's own marking, whatever quotes,
     // stars or brackets decorate it and whatever the line before says.
-    let header_line = !rule.downgrades.is_empty()
-        && rule.category == Category::Marking
-        && is_header_line(view, start, end);
+    let marking = rule.category == Category::Marking;
+    let header_line = !rule.downgrades.is_empty() && marking && is_header_line(view, start, end);
     for downgrade in &rule.downgrades {
         if downgrade.to >= severity {
             continue;
@@ -363,7 +362,7 @@ fn accept(
             continue;
         }
         let applies = match &downgrade.condition {
-            DowngradeCondition::Quoted => is_quoted(text, start, end),
+            DowngradeCondition::Quoted => is_quoted(text, start, end, marking),
             DowngradeCondition::Near(near) => near_term(near, view, start, end).is_some(),
             DowngradeCondition::NotNear(near) => near_term(near, view, start, end).is_none(),
             DowngradeCondition::Introduced(near) => {
@@ -584,11 +583,12 @@ fn char_offset_forward(text: &str, from: usize, count: usize) -> usize {
 
 /// Quoted or introduced as an example: `标注为“秘密★1年”`, `如：机密★10年`.
 ///
-/// Quote marks count only around a marking inside running text: a marking
-/// that is, decorations aside, the whole of its line is a marking however it
-/// is decorated (`“绝密★长期”` as a 版头 line). A cue counts only when it
-/// introduces the marking (see [`introduced_by`]).
-fn is_quoted(text: &str, start: usize, end: usize) -> bool {
+/// For a `marking` rule (`marking`), quote marks count only around a
+/// marking inside running text: a marking that is, decorations aside, the
+/// whole of its line is a marking however it is decorated (`“绝密★长期”` as
+/// a 版头 line). A cue counts only when it introduces the match (see
+/// [`introduced_by`]).
+fn is_quoted(text: &str, start: usize, end: usize, marking: bool) -> bool {
     let before: String = text[..start].chars().rev().take(2).collect();
     let after: String = text[end..].chars().take(2).collect();
     let opens = before
@@ -597,7 +597,7 @@ fn is_quoted(text: &str, start: usize, end: usize) -> bool {
     let closes = after
         .chars()
         .any(|c| matches!(c, '”' | '"' | '」' | '』' | '’' | '\'' | '》'));
-    if opens && closes && !is_standalone(text, start, end, false) {
+    if opens && closes && !(marking && is_standalone(text, start, end, false)) {
         return true;
     }
     const CUES: [&str; 12] = [
@@ -731,12 +731,12 @@ mod tests {
         let text = "标志标注为“秘密★1年”。";
         let start = text.find("秘").unwrap();
         let end = text.find("”").unwrap();
-        assert!(is_quoted(text, start, end));
+        assert!(is_quoted(text, start, end, true));
         let text = "如:机密★10年";
         let start = text.find("机").unwrap();
-        assert!(is_quoted(text, start, text.len()));
+        assert!(is_quoted(text, start, text.len(), true));
         let text = "机密★1年";
-        assert!(!is_quoted(text, 0, text.len()));
+        assert!(!is_quoted(text, 0, text.len(), true));
     }
 
     /// Quote marks around a marking that is the whole of its line do not
@@ -747,11 +747,13 @@ mod tests {
         let text = "标题\n“绝密★长期”\n正文";
         let start = text.find("绝").unwrap();
         let end = text.find("”").unwrap();
-        assert!(!is_quoted(text, start, end));
+        assert!(!is_quoted(text, start, end, true));
+        // Other rules keep quotes as quotation marks wherever they are.
+        assert!(is_quoted(text, start, end, false));
         let text = "文件右上角印有“绝密★长期”字样";
         let start = text.find("绝").unwrap();
         let end = text.find("”").unwrap();
-        assert!(is_quoted(text, start, end));
+        assert!(is_quoted(text, start, end, true));
     }
 
     #[test]
@@ -769,9 +771,9 @@ mod tests {
         assert_eq!(introduced_by(text, at(text, "机"), &cues, 24), None);
         let text = "例如本单位的文件:\n机密★1年";
         assert_eq!(introduced_by(text, at(text, "机"), &cues, 24), None);
-        assert!(!is_quoted(text, at(text, "机"), text.len()));
+        assert!(!is_quoted(text, at(text, "机"), text.len(), true));
         let text = "现将有关事项通知如下:\n机密★1年";
-        assert!(!is_quoted(text, at(text, "机"), text.len()));
+        assert!(!is_quoted(text, at(text, "机"), text.len(), true));
     }
 }
 

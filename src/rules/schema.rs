@@ -115,7 +115,8 @@ fn default_near_distance() -> usize {
 pub struct DowngradeSpec {
     /// The severity to use instead.
     pub to: String,
-    /// `quoted` (inside quotes in running text, or introduced by 如/例如/
+    /// `quoted` (inside quotes — for a `marking` rule only in running text,
+    /// not around a marking that is its whole line — or introduced by 如/例如/
     /// 标注为 …), `near` (one of `terms` is near), `not_near` (none of
     /// `terms` is near) or `introduced` (one of `terms` stands before the
     /// match, within `within`, with only separators or other markings of a
