@@ -5,7 +5,7 @@ use super::schema::{PackSpec, RuleSpec};
 use super::validators::Validator;
 use crate::extract::document::{Category, Part, Severity};
 use crate::review::{PackInfo, RulesInfo};
-use crate::rules::normalize::normalize_term;
+use crate::rules::normalize::{fold_pattern, normalize_term};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use sha2::{Digest, Sha256};
@@ -492,7 +492,7 @@ fn compile_rule(
         let downgrade_side = side(downgrade.side.as_deref(), &mut errors);
         let condition = match downgrade.when.as_str() {
             "quoted" => DowngradeCondition::Quoted,
-            "near" | "not_near" if downgrade.terms.is_empty() => {
+            "near" | "not_near" | "introduced" if downgrade.terms.is_empty() => {
                 errors.push(format!(
                     "`downgrade: when: {}` needs `terms`",
                     downgrade.when
@@ -509,9 +509,22 @@ fn compile_rule(
                 downgrade.within,
                 downgrade_side,
             )),
+            "introduced" => {
+                if downgrade.within == 0 {
+                    errors.push(
+                        "`downgrade: when: introduced` needs a distance (`within:` above 0)".into(),
+                    );
+                    continue;
+                }
+                DowngradeCondition::Introduced(Near::new(
+                    &downgrade.terms,
+                    downgrade.within,
+                    Side::Before,
+                ))
+            }
             other => {
                 errors.push(format!(
-                    "`downgrade: when: {other}` is not known; use quoted, near or not_near"
+                    "`downgrade: when: {other}` is not known; use quoted, near, not_near or introduced"
                 ));
                 continue;
             }
@@ -520,6 +533,7 @@ fn compile_rule(
             to,
             condition,
             reason: downgrade.reason.clone(),
+            on_header_line: downgrade.on_header_line,
         });
     }
     let mut escalations = Vec::new();
@@ -614,7 +628,9 @@ fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<Regex, String>
             "pattern `{pattern}` uses `\\b`, which is Unicode-aware and finds no boundary between a Chinese character and a digit; use `(?-u:\\b)` or the rule's `boundary:` option"
         ));
     }
-    RegexBuilder::new(pattern)
+    // Document text is folded (機密 → 机密, ☆ → ★) before matching; fold the
+    // pattern's own characters the same way so it still meets them.
+    RegexBuilder::new(&fold_pattern(pattern))
         .case_insensitive(!case_sensitive)
         .size_limit(32 * 1024 * 1024)
         .dfa_size_limit(32 * 1024 * 1024)
@@ -935,6 +951,52 @@ mod tests {
         }]);
         let errors = result.expect_err("an unknown severity is an error");
         assert!(errors[0].message.contains("`blok`"), "{errors:?}");
+    }
+
+    /// No downgrade of a marking rule applies to a match that is the whole
+    /// of its line in the header position; below it, and inside running
+    /// text, the downgrades still apply; `on_header_line` lifts the guard.
+    #[test]
+    fn downgrades_never_apply_to_a_header_line() {
+        let yaml = format!(
+            "{HEAD}  - id: marking.x\n    severity: block\n    message: m\n    terms: [绝密]\n    downgrade:\n      - {{to: info, when: quoted, reason: q}}\n      - {{to: review, when: near, terms: [说明], within: 0, reason: n}}\n    examples: {{match: [绝密]}}\n  - id: marking.y\n    severity: block\n    message: m\n    terms: [机密]\n    downgrade:\n      - {{to: info, when: near, terms: [PUBLIC], within: 0, on_header_line: true, reason: p}}\n    examples: {{match: [机密]}}\n"
+        );
+        let set = load_sources(&source(&yaml)).expect("pack loads");
+        let severity = |text: &str| {
+            crate::review::scan::findings_in_text(text, &set)
+                .into_iter()
+                .map(|f| (f.rule, f.severity))
+                .collect::<Vec<_>>()
+        };
+        let x = |s| vec![("marking.x".to_owned(), s)];
+        assert_eq!(severity("“绝密”\n说明"), x(Severity::Block));
+        assert_eq!(severity("★ 绝密 ★\n说明"), x(Severity::Block));
+        let deep = "正文\n".repeat(9);
+        assert_eq!(
+            severity(&format!("{deep}“绝密”\n说明")),
+            x(Severity::Review)
+        );
+        assert_eq!(severity("文件印有“绝密”字样"), x(Severity::Info));
+        assert_eq!(
+            severity("机密\nPUBLIC"),
+            vec![("marking.y".to_owned(), Severity::Info)]
+        );
+    }
+
+    #[test]
+    fn patterns_with_traditional_characters_meet_folded_text() {
+        let yaml = format!(
+            "{HEAD}  - id: term.x\n    severity: review\n    message: m\n    pattern: '機密文件'\n    examples: {{match: [機密文件, 机密文件]}}\n"
+        );
+        let set = load_sources(&source(&yaml)).expect("pack loads");
+        assert_eq!(
+            crate::review::scan::findings_in_text("機密文件", &set).len(),
+            1
+        );
+        assert_eq!(
+            crate::review::scan::findings_in_text("机密文件", &set).len(),
+            1
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! context conditions.
 
 use super::compile::{Rule, RuleSet};
-use crate::extract::document::{Part, Severity};
+use crate::extract::document::{Category, Part, Severity};
 use crate::rules::normalize::normalize_term;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -80,6 +80,12 @@ pub enum DowngradeCondition {
     /// None of the terms is near: context that would confirm the match is
     /// missing (a 62… number with no 卡号/账户 anywhere).
     NotNear(Near),
+    /// One of the terms (例如, 标注为, 分为 …) introduces the match: it stands
+    /// before it, within the distance, and only separators or other
+    /// markings of a list lie between (`例如：秘密★1年、机密★5年`). A cue
+    /// that is only nearby does not count: `通知如下：` ends in 如 and is
+    /// followed by the document's own marking on the next line.
+    Introduced(Near),
 }
 
 #[derive(Clone, Debug)]
@@ -87,7 +93,16 @@ pub struct Downgrade {
     pub to: Severity,
     pub condition: DowngradeCondition,
     pub reason: String,
+    /// Applies to a marking that is the whole of its line in the header
+    /// position too (see [`is_header_line`]); only for document-wide
+    /// stamps such as NATO's PUBLICLY DISCLOSED.
+    pub on_header_line: bool,
 }
+
+/// The first non-empty lines of a document that are its header position
+/// (GB/T 9704 版头: 份号, 密级和保密期限, 紧急程度, 发文机关标志 …; a banner at
+/// the top of an English document).
+pub const HEADER_LINES: usize = 8;
 
 /// One segment as the matcher sees it.
 pub struct SegmentView<'a> {
@@ -330,13 +345,31 @@ fn accept(
     }
     let mut severity = severity;
     let mut reasons = Vec::new();
+    // A marking that is the whole of its line at the top of the document (or
+    // in a header or footer) is the document's own marking, whatever quotes,
+    // stars or brackets decorate it and whatever the line before says.
+    let marking = rule.category == Category::Marking;
+    let header_line = !rule.downgrades.is_empty() && marking && is_header_line(view, start, end);
     for downgrade in &rule.downgrades {
+        if downgrade.to >= severity {
+            continue;
+        }
+        if header_line && !downgrade.on_header_line {
+            explain.push(format!(
+                "not downgraded to {} ({}): the marking is the whole of its line in the header position",
+                downgrade.to, downgrade.reason
+            ));
+            continue;
+        }
         let applies = match &downgrade.condition {
-            DowngradeCondition::Quoted => is_quoted(text, start, end),
+            DowngradeCondition::Quoted => is_quoted(text, start, end, marking),
             DowngradeCondition::Near(near) => near_term(near, view, start, end).is_some(),
             DowngradeCondition::NotNear(near) => near_term(near, view, start, end).is_none(),
+            DowngradeCondition::Introduced(near) => {
+                introduced_by(text, start, &near.terms, near.within).is_some()
+            }
         };
-        if applies && downgrade.to < severity {
+        if applies {
             severity = downgrade.to;
             reasons.push(downgrade.reason.clone());
             explain.push(format!(
@@ -431,10 +464,38 @@ fn is_standalone(text: &str, start: usize, end: usize, cells: bool) -> bool {
     true
 }
 
+/// True when the match is the whole of its line — decorations (quotes,
+/// brackets, stars, spaces) aside; a table cell does not count — and the
+/// line is in the header position: one of the first [`HEADER_LINES`]
+/// non-empty lines of the body, or in a header or footer.
+pub fn is_header_line(view: &SegmentView<'_>, start: usize, end: usize) -> bool {
+    if !is_standalone(view.text, start, end, false) {
+        return false;
+    }
+    if view.part.is_header_or_footer() {
+        return true;
+    }
+    view.part == Part::Body
+        && view.body_lines_before + view.top_lines.count_through(view.text, start, HEADER_LINES)
+            <= HEADER_LINES
+}
+
 fn is_decoration(c: char) -> bool {
     matches!(
         c,
         '【' | '】'
+            | '★'
+            | '‘'
+            | '’'
+            | '\''
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '〈'
+            | '〉'
+            | '{'
+            | '}'
             | '['
             | ']'
             | '('
@@ -521,7 +582,13 @@ fn char_offset_forward(text: &str, from: usize, count: usize) -> usize {
 }
 
 /// Quoted or introduced as an example: `标注为“秘密★1年”`, `如：机密★10年`.
-fn is_quoted(text: &str, start: usize, end: usize) -> bool {
+///
+/// For a `marking` rule (`marking`), quote marks count only around a
+/// marking inside running text: a marking that is, decorations aside, the
+/// whole of its line is a marking however it is decorated (`“绝密★长期”` as
+/// a 版头 line). A cue counts only when it introduces the match (see
+/// [`introduced_by`]).
+fn is_quoted(text: &str, start: usize, end: usize, marking: bool) -> bool {
     let before: String = text[..start].chars().rev().take(2).collect();
     let after: String = text[end..].chars().take(2).collect();
     let opens = before
@@ -530,13 +597,10 @@ fn is_quoted(text: &str, start: usize, end: usize) -> bool {
     let closes = after
         .chars()
         .any(|c| matches!(c, '”' | '"' | '」' | '』' | '’' | '\'' | '》'));
-    if opens && closes {
+    if opens && closes && !(marking && is_standalone(text, start, end, false)) {
         return true;
     }
-    let lead_start = char_offset_back(text, start, 8);
-    let lead = &text[lead_start..start];
-    [
-        "如:",
+    const CUES: [&str; 12] = [
         "如",
         "例如",
         "比如",
@@ -546,16 +610,82 @@ fn is_quoted(text: &str, start: usize, end: usize) -> bool {
         "形式为",
         "示例",
         "格式为",
+        "举例",
         "e.g.",
         "such as",
-    ]
-    .iter()
-    .any(|cue| {
-        lead.rfind(cue).is_some_and(|at| {
-            // The cue must be close: at most 6 characters before the match.
-            text[lead_start + at + cue.len()..start].chars().count() <= 6
-        })
+    ];
+    introduced_by(text, start, &CUES, 8).is_some()
+}
+
+/// The cue that introduces the match at `start`: one of `cues` ends within
+/// `within` characters before it and nothing but [`introduces`] characters
+/// — separators, opening quotes, and other markings of a list — lies
+/// between. `如:` and `例如` introduce `机密★1年`; `如下:` does not (下 is
+/// not a separator), nor does a cue with words between it and the marking.
+pub fn introduced_by<'c, S: AsRef<str>>(
+    text: &str,
+    start: usize,
+    cues: &'c [S],
+    within: usize,
+) -> Option<&'c str> {
+    let lead_start = char_offset_back(text, start, within.max(1));
+    let lead = &text[lead_start..start];
+    cues.iter().map(AsRef::as_ref).find(|cue| {
+        !cue.is_empty()
+            && lead
+                .match_indices(*cue)
+                .any(|(at, _)| lead[at + cue.len()..].chars().all(introduces))
     })
+}
+
+/// What may stand between an explaining cue and the marking it introduces:
+/// spaces and line breaks, separators, opening quotes and brackets, and the
+/// characters of other markings in the same list (`绝密★30年、机密★20年`).
+fn introduces(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            ':' | ','
+                | '、'
+                | ';'
+                | '“'
+                | '"'
+                | '‘'
+                | '\''
+                | '「'
+                | '『'
+                | '《'
+                | '('
+                | '['
+                | '【'
+                | '—'
+                | '-'
+                | '★'
+                | '绝'
+                | '机'
+                | '秘'
+                | '密'
+                | '年'
+                | '个'
+                | '月'
+                | '日'
+                | '长'
+                | '期'
+                | '和'
+                | '及'
+                | '或'
+                | '与'
+                | '”'
+                | '’'
+                | '」'
+                | '』'
+                | '》'
+                | ')'
+                | ']'
+                | '】'
+                | '.'
+        )
+        || c.is_ascii_digit()
 }
 
 #[cfg(test)]
@@ -588,6 +718,12 @@ mod tests {
         assert!(is_standalone("首行\nCUI\n正文", 7, 10, false));
         assert!(!is_standalone("防止机密泄露", 6, 12, true));
         assert!(is_standalone("【机密】", 3, 9, true));
+        let text = "★★★ 机密★1年 ★★★";
+        let start = text.find("机").unwrap();
+        assert!(is_standalone(text, start, start + "机密★1年".len(), false));
+        let text = "“绝密★长期”";
+        let start = text.find("绝").unwrap();
+        assert!(is_standalone(text, start, start + "绝密★长期".len(), false));
     }
 
     #[test]
@@ -595,12 +731,49 @@ mod tests {
         let text = "标志标注为“秘密★1年”。";
         let start = text.find("秘").unwrap();
         let end = text.find("”").unwrap();
-        assert!(is_quoted(text, start, end));
+        assert!(is_quoted(text, start, end, true));
         let text = "如:机密★10年";
         let start = text.find("机").unwrap();
-        assert!(is_quoted(text, start, text.len()));
+        assert!(is_quoted(text, start, text.len(), true));
         let text = "机密★1年";
-        assert!(!is_quoted(text, 0, text.len()));
+        assert!(!is_quoted(text, 0, text.len(), true));
+    }
+
+    /// Quote marks around a marking that is the whole of its line do not
+    /// make it a quotation (a 版头 line `“绝密★长期”`); inside running text
+    /// they do.
+    #[test]
+    fn quotes_count_only_in_running_text() {
+        let text = "标题\n“绝密★长期”\n正文";
+        let start = text.find("绝").unwrap();
+        let end = text.find("”").unwrap();
+        assert!(!is_quoted(text, start, end, true));
+        // Other rules keep quotes as quotation marks wherever they are.
+        assert!(is_quoted(text, start, end, false));
+        let text = "文件右上角印有“绝密★长期”字样";
+        let start = text.find("绝").unwrap();
+        let end = text.find("”").unwrap();
+        assert!(is_quoted(text, start, end, true));
+    }
+
+    #[test]
+    fn cues_must_introduce_the_marking() {
+        let cues = ["如", "例如", "如:", "分为"];
+        let at = |text: &str, needle: &str| text.find(needle).unwrap();
+        let text = "例如:机密★1年";
+        assert!(introduced_by(text, at(text, "机"), &cues, 24).is_some());
+        let text = "例如:秘密★1年、机密★5年";
+        assert!(introduced_by(text, at(text, "机"), &cues, 24).is_some());
+        let text = "分为:绝密\n★30年,机密★20年";
+        assert!(introduced_by(text, at(text, "机"), &cues, 24).is_some());
+        // 如下 is not 如; words between the cue and the marking break it.
+        let text = "现将有关事项通知如下:\n机密★1年";
+        assert_eq!(introduced_by(text, at(text, "机"), &cues, 24), None);
+        let text = "例如本单位的文件:\n机密★1年";
+        assert_eq!(introduced_by(text, at(text, "机"), &cues, 24), None);
+        assert!(!is_quoted(text, at(text, "机"), text.len(), true));
+        let text = "现将有关事项通知如下:\n机密★1年";
+        assert!(!is_quoted(text, at(text, "机"), text.len(), true));
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod apply;
 mod builtin;
+pub(crate) mod cjk_fold;
 mod compile;
 pub mod examples;
 mod matcher;

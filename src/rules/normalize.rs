@@ -7,15 +7,25 @@
 //!
 //! What changes:
 //! - NFKC per character: full-width letters, digits and punctuation become
-//!   ASCII, U+3000 becomes a space;
-//! - zero-width characters and soft hyphens are removed;
-//! - traditional forms of the words markings use are folded (機密 → 机密);
+//!   ASCII, U+3000 becomes a space, CJK compatibility ideographs become the
+//!   unified ones;
+//! - every Default_Ignorable_Code_Point (bidi controls, zero-width
+//!   characters, variation selectors, tag characters, soft hyphens …) is
+//!   removed, and blank look-alikes (U+2800, the Hangul fillers) read as
+//!   spaces;
+//! - traditional, shinjitai and TW/HK variant forms of Chinese characters
+//!   fold to simplified (機密, 絕密, 絶密 → 机密, 绝密, 绝密);
+//! - star look-alikes (☆ ✱ ⋆ 🟉 …) become ★;
 //! - horizontal whitespace between CJK characters (and between a CJK
 //!   character or ★ and a digit) is removed, because GB/T 9704-1999 spaces
-//!   `秘 密` and PDF/Word exports break `机密★ 1年` apart.
+//!   `秘 密` and PDF/Word exports break `机密★ 1年` apart; a tab only inside
+//!   a marking word (`机\t密`);
+//! - Greek/Cyrillic/Armenian look-alike letters in Latin words become Latin
+//!   (`SЕCRET` with a Cyrillic Е).
 //!
 //! Newlines and tabs are kept: lines and table cells are structure.
 
+use crate::rules::cjk_fold::{CJK_FOLD, FOLDS_IN_URO};
 use unicode_normalization::UnicodeNormalization;
 
 /// Normalised text and the map back to the original.
@@ -92,17 +102,19 @@ impl Normalized {
 
 /// Normalises one segment's text.
 ///
-/// Characters that map to themselves (ASCII other than spaces, and CJK
-/// ideographs that are not folded — nearly all of a Chinese document) are
-/// copied in runs, one `push` per run rather than per character: the
-/// per-character path was the largest cost of normalising in the matching
-/// profile.
+/// Characters that map to themselves (ASCII other than spaces, tabs and
+/// the rare ASCII line breaks, and CJK ideographs that are not folded —
+/// nearly all of a Chinese document) are copied in runs, one `push` per run
+/// rather than per character: the per-character path was the largest cost of
+/// normalising in the matching profile.
 pub fn normalize(original: &str) -> Normalized {
     let mut builder = Builder {
+        original,
         text: String::with_capacity(original.len()),
         pieces: Vec::new(),
         pending_space: None,
         last_char: None,
+        confusable_word: None,
     };
     let mut run_start: Option<usize> = None;
     for (offset, character) in original.char_indices() {
@@ -117,14 +129,13 @@ pub fn normalize(original: &str) -> Normalized {
             builder.push_run(&original[start..offset], start);
         }
         let length = character.len_utf8();
-        if is_removable(character) {
-            continue;
+        match class_of(character) {
+            Class::Ignorable => builder.skip(offset, length),
+            Class::Blank => builder.hold_space(offset, length, ' '),
+            Class::Tab => builder.hold_space(offset, length, '\t'),
+            Class::LineBreak => builder.line_break(offset, length),
+            Class::Other => builder.emit(offset, length, character),
         }
-        if is_horizontal_space(character) {
-            builder.hold_space(offset, length);
-            continue;
-        }
-        builder.emit(offset, length, character);
     }
     if let Some(start) = run_start {
         builder.push_run(&original[start..], start);
@@ -140,8 +151,10 @@ pub fn normalize(original: &str) -> Normalized {
 /// Characters normalisation leaves alone and that need no decision about
 /// the spaces around them beyond the first of a run.
 fn maps_to_itself(character: char) -> bool {
-    (character.is_ascii() && character != ' ')
-        || (('\u{4E00}'..='\u{9FFF}').contains(&character) && fold_traditional(character).is_none())
+    if character.is_ascii() {
+        return !matches!(character, ' ' | '\t' | '\x0B' | '\x0C');
+    }
+    ('\u{4E00}'..='\u{9FFF}').contains(&character) && !folds_in_uro(character)
 }
 
 /// Normalises a rule term the same way document text is normalised, so a
@@ -150,20 +163,138 @@ pub fn normalize_term(term: &str) -> String {
     normalize(term).text
 }
 
-struct Builder {
-    text: String,
-    pieces: Vec<Piece>,
-    /// A run of spaces waiting for the next character to decide whether it
-    /// sits between two CJK characters: (original start, original length,
-    /// normalised text of the run).
-    pending_space: Option<(usize, usize, String)>,
-    last_char: Option<char>,
+/// Folds the Han characters and stars of a regular expression the way
+/// document text is folded (`機密` → `机密`, `☆` → `★`), so a pattern
+/// written with traditional characters still matches the folded text.
+/// Nothing else of the pattern changes: Han characters and stars are never
+/// regex syntax. A character next to `-` (a range end in a class such as
+/// `[一-龥]`) and one after `\` is left as written.
+pub fn fold_pattern(pattern: &str) -> String {
+    let characters: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len());
+    for (i, &character) in characters.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| characters[j]);
+        let after = characters.get(i + 1).copied();
+        let protected = before == Some('\\') || before == Some('-') || after == Some('-');
+        let folded = if protected || character.is_ascii() {
+            None
+        } else {
+            fold_cjk(character).or_else(|| is_star(character).then_some('★'))
+        };
+        out.push(folded.unwrap_or(character));
+    }
+    out
 }
 
-impl Builder {
-    /// Every horizontal space folds to one ASCII space.
-    fn hold_space(&mut self, offset: usize, length: usize) {
-        let folded = ' ';
+/// What a character that does not map to itself is.
+enum Class {
+    /// A Default_Ignorable_Code_Point: removed.
+    Ignorable,
+    /// A space or something that shows as one: folds to a space (and goes
+    /// between CJK characters).
+    Blank,
+    /// A tab: a table-cell separator, except inside a marking word.
+    Tab,
+    /// A line break other than `\n`: folds to `\n`.
+    LineBreak,
+    Other,
+}
+
+fn class_of(character: char) -> Class {
+    if character == ' ' {
+        return Class::Blank;
+    }
+    if character == '\t' {
+        return Class::Tab;
+    }
+    if is_blank(character) {
+        return Class::Blank;
+    }
+    if is_default_ignorable(character) {
+        return Class::Ignorable;
+    }
+    if matches!(
+        character,
+        '\x0B' | '\x0C' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    ) {
+        return Class::LineBreak;
+    }
+    Class::Other
+}
+
+/// Horizontal spaces and the characters that look like one: the Braille
+/// blank and the Hangul fillers show as an empty cell (the fillers are
+/// also default-ignorable; they fold to a space, not to nothing, so
+/// `TOP\u{3164}SECRET` reads as the two words it shows).
+fn is_blank(character: char) -> bool {
+    matches!(
+        character,
+        ' ' | '\u{00A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{2800}'
+                | '\u{3000}'
+                | '\u{3164}'
+                | '\u{FFA0}'
+    )
+}
+
+/// Unicode `Default_Ignorable_Code_Point` (DerivedCoreProperties.txt,
+/// Unicode 16.0.0), as sorted inclusive ranges: characters a renderer shows
+/// as nothing (bidi controls such as U+200E LRM, zero-width spaces and
+/// joiners, invisible operators U+2061–2064, variation selectors, tag
+/// characters, the soft hyphen, the BOM, the Hangul fillers, Khmer
+/// inherent vowels, Mongolian free variation selectors …). A test checks
+/// the table against the `regex` crate's own Unicode tables.
+const DEFAULT_IGNORABLE: &[(u32, u32)] = &[
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+];
+
+fn is_default_ignorable(character: char) -> bool {
+    let code = character as u32;
+    if code < 0xAD {
+        return false;
+    }
+    let index = DEFAULT_IGNORABLE.partition_point(|&(_, last)| last < code);
+    DEFAULT_IGNORABLE
+        .get(index)
+        .is_some_and(|&(first, _)| first <= code)
+}
+
+struct Builder<'a> {
+    original: &'a str,
+    text: String,
+    pieces: Vec<Piece>,
+    /// A run of spaces (and tabs) waiting for the next character to decide
+    /// whether it sits between two CJK characters: (original start, original
+    /// length, normalised text of the run).
+    pending_space: Option<(usize, usize, String)>,
+    last_char: Option<char>,
+    /// The last word looked at for confusable letters: its original byte
+    /// range and whether its look-alike letters fold to Latin.
+    confusable_word: Option<(usize, usize, bool)>,
+}
+
+impl Builder<'_> {
+    /// Every horizontal space folds to one ASCII space; a tab stays a tab.
+    fn hold_space(&mut self, offset: usize, length: usize, folded: char) {
         match &mut self.pending_space {
             Some((start, run_length, text)) if *start + *run_length == offset => {
                 *run_length += length;
@@ -176,31 +307,57 @@ impl Builder {
         }
     }
 
+    /// A removed (default-ignorable) character. Inside a run of spaces it
+    /// joins the run, so `机 \u{200B} 密` is one gap between CJK characters.
+    fn skip(&mut self, offset: usize, length: usize) {
+        if let Some((start, run_length, _)) = &mut self.pending_space
+            && *start + *run_length == offset
+        {
+            *run_length += length;
+        }
+    }
+
     /// Emits held spaces, unless they sit between characters that CJK text
-    /// never separates.
+    /// never separates. A run holding a tab is kept (a cell boundary) unless
+    /// it splits a marking word (`机\t密`).
     fn flush_space_before(&mut self, next: Option<char>) {
         let Some((start, length, text)) = self.pending_space.take() else {
             return;
         };
+        let has_tab = text.contains('\t');
         let drop = match (self.last_char, next) {
+            (Some(before), Some(after)) if has_tab => tab_joins(before, after),
             (Some(before), Some(after)) => joins_without_space(before, after),
             _ => false,
         };
         if drop {
             return;
         }
-        let identical = &text == " " && length == 1;
+        let identical = self.original[start..start + length] == *text;
         self.push(start, length, &text, identical);
+        if has_tab {
+            self.last_char = None;
+        }
     }
 
     fn flush_space(&mut self) {
         self.flush_space_before(None);
     }
 
+    fn line_break(&mut self, offset: usize, length: usize) {
+        self.flush_space_before(Some('\n'));
+        self.push(offset, length, "\n", false);
+        self.last_char = None;
+    }
+
     fn emit(&mut self, offset: usize, length: usize, character: char) {
         // Characters that map to themselves never get here: `normalize`
         // copies them in runs.
-        if let Some(folded) = fold_quickly(character) {
+        let quick = match latin_look_alike(character) {
+            Some(latin) if self.folds_confusable_at(offset) => Some(latin),
+            _ => fold_quickly(character),
+        };
+        if let Some(folded) = quick {
             self.flush_space_before(Some(folded));
             let mut buffer = [0u8; 4];
             self.push(
@@ -222,11 +379,46 @@ impl Builder {
         }
     }
 
+    /// Whether the Greek/Cyrillic/Armenian look-alike letter at `offset`
+    /// folds to Latin: only inside a word that also has Latin letters
+    /// (`SЕCRET` with a Cyrillic Е), or in a word made only of look-alikes
+    /// next to a Latin word on the same line (`ТОР SECRET` with Cyrillic Т,
+    /// О, Р). Genuine Greek or Cyrillic text (`Секретно`, `ΝΑΤΟ` in a Greek
+    /// sentence) is left alone.
+    fn folds_confusable_at(&mut self, offset: usize) -> bool {
+        if let Some((start, end, folds)) = self.confusable_word
+            && (start..end).contains(&offset)
+        {
+            return folds;
+        }
+        let original = self.original;
+        let start = original[..offset]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_word_char(c))
+            .last()
+            .map_or(offset, |(i, _)| i);
+        let end = original[offset..]
+            .char_indices()
+            .find(|&(_, c)| !is_word_char(c))
+            .map_or(original.len(), |(i, _)| offset + i);
+        let word = &original[start..end];
+        let folds = word.chars().any(is_latin_letter)
+            || (word
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(|c| latin_look_alike(c).is_some())
+                && (neighbour_is_latin(original[..start].chars().rev())
+                    || neighbour_is_latin(original[end..].chars())));
+        self.confusable_word = Some((start, end, folds));
+        folds
+    }
+
     /// Copies a run of characters that map to themselves.
     fn push_run(&mut self, run: &str, original_start: usize) {
         self.push(original_start, run.len(), run, true);
         self.last_char = match run.chars().next_back() {
-            Some('\n' | '\t') | None => None,
+            Some('\n') | None => None,
             last => last,
         };
     }
@@ -258,18 +450,116 @@ impl Builder {
     }
 }
 
-fn is_removable(character: char) -> bool {
-    matches!(
-        character,
-        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
-    )
+/// Letters, combining marks and invisible characters make up a word.
+fn is_word_char(character: char) -> bool {
+    character.is_alphabetic()
+        || ('\u{0300}'..='\u{036F}').contains(&character)
+        || is_default_ignorable(character)
 }
 
-fn is_horizontal_space(character: char) -> bool {
-    matches!(
-        character,
-        ' ' | '\u{00A0}' | '\u{3000}' | '\u{2002}'..='\u{200A}' | '\u{202F}' | '\u{205F}'
-    )
+/// Latin-script letters: ASCII, Latin-1 and Latin Extended-A/B, full-width.
+fn is_latin_letter(character: char) -> bool {
+    character.is_ascii_alphabetic()
+        || (('\u{00C0}'..='\u{024F}').contains(&character) && character.is_alphabetic())
+        || ('\u{FF21}'..='\u{FF3A}').contains(&character)
+        || ('\u{FF41}'..='\u{FF5A}').contains(&character)
+}
+
+/// The word next to another one (on the same line, past at most a few
+/// spaces or punctuation marks) has a Latin letter.
+fn neighbour_is_latin(mut characters: impl Iterator<Item = char>) -> bool {
+    let mut gap = 0;
+    for character in characters.by_ref() {
+        if character == '\n' {
+            return false;
+        }
+        if is_word_char(character) {
+            return is_latin_letter(character)
+                || characters
+                    .take_while(|&c| is_word_char(c))
+                    .any(is_latin_letter);
+        }
+        gap += 1;
+        if gap > 3 {
+            return false;
+        }
+    }
+    false
+}
+
+/// Greek, Cyrillic and Armenian letters that look like a Latin one.
+fn latin_look_alike(character: char) -> Option<char> {
+    if !('\u{0370}'..='\u{058F}').contains(&character) {
+        return None;
+    }
+    Some(match character {
+        // Greek capitals and lunate sigma, and the look-alike small letters.
+        'Α' => 'A',
+        'Β' => 'B',
+        'Ε' => 'E',
+        'Ζ' => 'Z',
+        'Η' => 'H',
+        'Ι' => 'I',
+        'Κ' => 'K',
+        'Μ' => 'M',
+        'Ν' => 'N',
+        'Ο' => 'O',
+        'Ρ' => 'P',
+        'Τ' => 'T',
+        'Υ' => 'Y',
+        'Χ' => 'X',
+        'Ϲ' => 'C',
+        'Ϳ' => 'J',
+        'α' => 'a',
+        'ι' => 'i',
+        'ν' => 'v',
+        'ο' => 'o',
+        'ρ' => 'p',
+        'υ' => 'u',
+        'ϲ' => 'c',
+        // Cyrillic.
+        'А' => 'A',
+        'В' => 'B',
+        'Е' => 'E',
+        'К' => 'K',
+        'М' => 'M',
+        'Н' => 'H',
+        'О' => 'O',
+        'Р' => 'P',
+        'С' => 'C',
+        'Т' => 'T',
+        'У' => 'Y',
+        'Х' => 'X',
+        'Ѕ' => 'S',
+        'І' => 'I',
+        'Ј' => 'J',
+        'Ү' => 'Y',
+        'Ӏ' => 'I',
+        'Ԛ' => 'Q',
+        'Ԝ' => 'W',
+        'а' => 'a',
+        'е' => 'e',
+        'о' => 'o',
+        'р' => 'p',
+        'с' => 'c',
+        'у' => 'y',
+        'х' => 'x',
+        'ѕ' => 's',
+        'і' => 'i',
+        'ј' => 'j',
+        'һ' => 'h',
+        'ү' => 'y',
+        'ӏ' => 'l',
+        'ԁ' => 'd',
+        'ԛ' => 'q',
+        'ԝ' => 'w',
+        // Armenian.
+        'Օ' => 'O',
+        'Ս' => 'U',
+        'օ' => 'o',
+        'ս' => 'u',
+        _ => return None,
+    })
 }
 
 /// True for CJK ideographs and the star forms used in 国家秘密标志.
@@ -289,18 +579,85 @@ fn joins_without_space(before: char, after: char) -> bool {
         || (before.is_ascii_digit() && is_cjk(after))
 }
 
+/// A tab that splits a marking word is not a cell boundary: the two
+/// characters of a level word (`机\t密`), of 内部 / 密级 / the urgency words,
+/// or the ★ of a 国家秘密标志 from what is on either side of it
+/// (`机密\t★\t1年`). Anywhere else a tab separates table cells and stays.
+fn tab_joins(before: char, after: char) -> bool {
+    matches!(
+        (before, after),
+        ('绝' | '机' | '秘', '密')
+            | ('内', '部')
+            | ('密', '级')
+            | ('特' | '加' | '平', '急')
+            | ('特', '提')
+            | ('密', '★')
+    ) || (before == '★' && (after.is_ascii_digit() || is_cjk(after)))
+}
+
+/// Star look-alikes, all read as the ★ of a 国家秘密标志: ☆ ＊ ⭐ ✱ ✶ ✴ ⋆ ∗
+/// ✪ ⭑ 🟉 ✩ ✭ ✮ ✯ ✰, the dingbat stars and asterisks U+2722–273D, the
+/// geometric stars U+1F7C0–1F7D4 and their kin. The ASCII `*` is not among
+/// them (Markdown `**秘密**`, masked numbers); the patterns accept it where
+/// it can only be a star.
+fn is_star(character: char) -> bool {
+    matches!(
+        character,
+        '★' | '☆'
+            | '＊'
+            | '﹡'
+            | '∗'
+            | '⋆'
+            | '⁎'
+            | '⁑'
+            | '٭'
+            | '⍟'
+            | '⚝'
+            | '\u{2722}'..='\u{273D}'
+            | '\u{2B50}'..='\u{2B52}'
+            | '\u{2BE8}'..='\u{2BEB}'
+            | '🌟'
+            | '\u{1F7C0}'..='\u{1F7D4}'
+    )
+}
+
+fn folds_in_uro(character: char) -> bool {
+    let bit = character as usize - 0x4E00;
+    FOLDS_IN_URO[bit / 64] & (1 << (bit % 64)) != 0
+}
+
+/// The simplified form of a traditional, shinjitai or TW/HK variant
+/// character (generated from OpenCC's dictionaries, `rules/cjk_fold.rs`),
+/// and of the CJK radicals that look like a marking character (⻓ → 长).
+fn fold_cjk(character: char) -> Option<char> {
+    let search = || {
+        CJK_FOLD
+            .binary_search_by(|&(variant, _)| variant.cmp(&character))
+            .ok()
+            .map(|index| CJK_FOLD[index].1)
+    };
+    match character {
+        '\u{4E00}'..='\u{9FFF}' => folds_in_uro(character).then(search).flatten(),
+        '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}' => search(),
+        '\u{2ED1}'..='\u{2ED3}' => Some('长'),
+        '\u{2ED4}' => Some('门'),
+        _ => None,
+    }
+}
+
 /// [`fold_character`] for the characters Chinese text is full of, without
 /// running NFKC or allocating: full-width ASCII forms (`，：（１` → `,:(1`)
 /// and CJK punctuation that NFKC leaves alone (`、。《》〔〕“”—`). `None` for
 /// anything else. The NFKC path allocated a `String` per Chinese comma and
 /// was a visible share of the matching profile.
 fn fold_quickly(character: char) -> Option<char> {
-    if let Some(simplified) = fold_traditional(character) {
+    if let Some(simplified) = fold_cjk(character) {
         return Some(simplified);
     }
+    if is_star(character) {
+        return Some('★');
+    }
     match character {
-        // Star variants used for the 国家秘密标志 (as in `fold_character`).
-        '＊' | '⭐' | '✩' | '✭' | '✮' | '☆' => Some('★'),
         // Full-width forms of ASCII: NFKC maps U+FF01..U+FF5E to U+0021..U+007E.
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(character as u32 - 0xFEE0),
         // CJK symbols and punctuation without compatibility mappings
@@ -314,139 +671,28 @@ fn fold_quickly(character: char) -> Option<char> {
     }
 }
 
-/// Folds one character: traditional marking words, then NFKC.
+/// Folds one character: variant Han forms and stars, then NFKC (which maps
+/// the CJK compatibility ideographs U+F900–FAFF and U+2F800–2FA1F and the
+/// Kangxi radicals to unified ideographs), then the variant fold again on
+/// what NFKC gave (a compatibility ideograph of 祕 ends as 秘).
 fn fold_character(character: char) -> String {
     if character.is_ascii() {
         return character.to_string();
     }
-    if let Some(simplified) = fold_traditional(character) {
-        return simplified.to_string();
+    if let Some(folded) = fold_quickly(character) {
+        return folded.to_string();
     }
     if ('\u{4E00}'..='\u{9FFF}').contains(&character) {
         return character.to_string();
     }
-    match character {
-        // Star variants used for the 国家秘密标志.
-        '＊' | '⭐' | '✩' | '✭' | '✮' | '☆' => return "★".to_string(),
-        _ => {}
-    }
-    let folded: String = std::iter::once(character).nfkc().collect();
-    if folded == "*" {
-        // A full-width asterisk after a level word is a star; a masked ID
-        // keeps its ASCII asterisks, which never reach this branch.
-        return "*".to_string();
-    }
-    folded
-}
-
-/// Traditional → simplified for the characters markings, disclosure notes
-/// and personal-data context words are written with.
-fn fold_traditional(character: char) -> Option<char> {
-    Some(match character {
-        '機' => '机',
-        '絕' => '绝',
-        '祕' => '秘',
-        '內' => '内',
-        '資' => '资',
-        '級' => '级',
-        '開' => '开',
-        '發' => '发',
-        '佈' => '布',
-        '請' => '请',
-        '審' => '审',
-        '議' => '议',
-        '見' => '见',
-        '徵' => '征',
-        '關' => '关',
-        '於' => '于',
-        '與' => '与',
-        '證' => '证',
-        '號' => '号',
-        '碼' => '码',
-        '聯' => '联',
-        '電' => '电',
-        '話' => '话',
-        '銀' => '银',
-        '帳' => '账',
-        '專' => '专',
-        '項' => '项',
-        '會' => '会',
-        '傳' => '传',
-        '閱' => '阅',
-        '報' => '报',
-        '時' => '时',
-        '間' => '间',
-        '長' => '长',
-        '條' => '条',
-        '準' => '准',
-        '題' => '题',
-        '稱' => '称',
-        '國' => '国',
-        '務' => '务',
-        '須' => '须',
-        '應' => '应',
-        '嚴' => '严',
-        '網' => '网',
-        '參' => '参',
-        '僅' => '仅',
-        '護' => '护',
-        '個' => '个',
-        '經' => '经',
-        '紙' => '纸',
-        '檔' => '档',
-        '處' => '处',
-        '討' => '讨',
-        '論' => '论',
-        '訂' => '订',
-        '設' => '设',
-        '計' => '计',
-        '區' => '区',
-        '鄉' => '乡',
-        '鎮' => '镇',
-        '縣' => '县',
-        '門' => '门',
-        '戶' => '户',
-        '啟' => '启',
-        '動' => '动',
-        '繫' => '系',
-        '屬' => '属',
-        '領' => '领',
-        '導' => '导',
-        '轉' => '转',
-        '說' => '说',
-        '過' => '过',
-        '規' => '规',
-        '為' => '为',
-        '對' => '对',
-        '單' => '单',
-        '員' => '员',
-        '範' => '范',
-        '圍' => '围',
-        '據' => '据',
-        '擴' => '扩',
-        '複' => '复',
-        '製' => '制',
-        '標' => '标',
-        '誌' => '志',
-        '註' => '注',
-        '識' => '识',
-        '載' => '载',
-        '體' => '体',
-        '賬' => '账',
-        '郵' => '邮',
-        '臺' => '台',
-        '灣' => '湾',
-        '來' => '来',
-        '陸' => '陆',
-        '編' => '编',
-        '簽' => '签',
-        '權' => '权',
-        '緊' => '紧',
-        '靈' => '灵',
-        '廣' => '广',
-        '東' => '东',
-        _ => return None,
-    })
+    std::iter::once(character)
+        .nfkc()
+        .map(|c| {
+            fold_cjk(c)
+                .or_else(|| is_star(c).then_some('★'))
+                .unwrap_or(c)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -533,6 +779,178 @@ mod tests {
     #[test]
     fn lines_and_cells_survive() {
         assert_eq!(normalize("甲\n乙\t丙").text, "甲\n乙\t丙");
+    }
+
+    /// The range table is Unicode's Default_Ignorable_Code_Point exactly,
+    /// as the `regex` crate's Unicode tables have it.
+    #[test]
+    fn default_ignorable_table_is_the_unicode_property() {
+        let property = regex::Regex::new(r"^\p{Default_Ignorable_Code_Point}$").unwrap();
+        let mut buffer = [0u8; 4];
+        for code in 0..=0x10FFFF_u32 {
+            let Some(character) = char::from_u32(code) else {
+                continue;
+            };
+            assert_eq!(
+                is_default_ignorable(character),
+                property.is_match(character.encode_utf8(&mut buffer)),
+                "U+{code:04X}"
+            );
+        }
+        assert!(DEFAULT_IGNORABLE.windows(2).all(|w| w[0].1 < w[1].0));
+    }
+
+    /// Every default-ignorable character and every blank look-alike inside
+    /// a marking disappears from the normalised text, and the marking maps
+    /// back to the original characters, invisible ones included.
+    #[test]
+    fn invisible_and_blank_characters_inside_a_marking_fold_out() {
+        let mut inserted: Vec<char> = DEFAULT_IGNORABLE
+            .iter()
+            .flat_map(|&(first, last)| [first, (first + last) / 2, last])
+            .filter_map(char::from_u32)
+            .collect();
+        inserted.extend([
+            '\u{00A0}', '\u{1680}', '\u{2000}', '\u{2007}', '\u{200A}', '\u{202F}', '\u{205F}',
+            '\u{2800}', '\u{3000}', '\t',
+        ]);
+        for character in inserted {
+            let original = format!("正文\n机{character}密{character}★{character}1年\n正文");
+            let normalized = normalize(&original);
+            assert!(
+                normalized.text.contains("\n机密★1年\n"),
+                "U+{:04X}: {:?}",
+                character as u32,
+                normalized.text
+            );
+            assert_eq!(
+                original_of(&original, &normalized, "机密★1年"),
+                format!("机{character}密{character}★{character}1年"),
+                "U+{:04X}",
+                character as u32
+            );
+        }
+    }
+
+    #[test]
+    fn ignorables_inside_a_space_run_keep_it_one_gap() {
+        assert_eq!(normalize("机 \u{200B} 密").text, "机密");
+        assert_eq!(normalize("TOP\u{200B} SECRET").text, "TOP SECRET");
+        assert_eq!(normalize("SE\u{200B}CRET").text, "SECRET");
+        assert_eq!(normalize("TOP\u{3164}SECRET").text, "TOP SECRET");
+    }
+
+    #[test]
+    fn tabs_are_cells_except_inside_a_marking_word() {
+        assert_eq!(normalize("机\t密★1年").text, "机密★1年");
+        assert_eq!(normalize("机密\t★\t1年").text, "机密★1年");
+        assert_eq!(normalize("内\t部").text, "内部");
+        assert_eq!(normalize("密级\t机密").text, "密级\t机密");
+        assert_eq!(
+            normalize("培训类型\t内部\t外部").text,
+            "培训类型\t内部\t外部"
+        );
+        assert_eq!(normalize("甲 \t乙").text, "甲 \t乙");
+        assert_eq!(normalize("TOP\tSECRET").text, "TOP\tSECRET");
+        assert_eq!(normalize("评级\t★★★\t良好").text, "评级\t★★★良好");
+        let original = "标题\n机\t密★1年";
+        let normalized = normalize(original);
+        assert_eq!(original_of(original, &normalized, "机密★1年"), "机\t密★1年");
+    }
+
+    #[test]
+    fn other_line_breaks_become_newlines() {
+        assert_eq!(
+            normalize("机密★1年\u{2028}正文\u{0C}正文").text,
+            "机密★1年\n正文\n正文"
+        );
+    }
+
+    #[test]
+    fn star_look_alikes_fold_to_the_star() {
+        for star in "☆＊﹡⭐✱✶✴⋆∗✪⭑🟉✩✭✮✯✰✦✧✳✷⁎٭⚝⍟🌟⭒🟊".chars()
+        {
+            let original = format!("秘密{star}5年");
+            let normalized = normalize(&original);
+            assert_eq!(normalized.text, "秘密★5年", "U+{:04X}", star as u32);
+            assert_eq!(
+                original_of(&original, &normalized, "★5年"),
+                format!("{star}5年")
+            );
+        }
+        // The ASCII asterisk stays: Markdown and masked numbers use it.
+        assert_eq!(
+            normalize("**秘密** 110101********0014").text,
+            "**秘密**110101********0014"
+        );
+    }
+
+    #[test]
+    fn variant_han_forms_fold_to_simplified() {
+        let original = "絕密 絶密 祕密 機密 內部 級 啓用前 長期 傳閱 禁止轉發 公開 號";
+        assert_eq!(
+            normalize(original).text,
+            "绝密绝密秘密机密内部级启用前长期传阅禁止转发公开号"
+        );
+        // Compatibility ideographs (U+2F814 內, U+F9BE 料) and CJK radicals.
+        assert_eq!(normalize("\u{2F814}部资\u{F9BE}").text, "内部资料");
+        assert_eq!(normalize("绝密★\u{2ED3}期").text, "绝密★长期");
+        let original = "絶密★長期";
+        let normalized = normalize(original);
+        assert_eq!(original_of(original, &normalized, "绝密★长期"), original);
+    }
+
+    #[test]
+    fn fold_table_is_sorted_and_the_bitmap_agrees() {
+        assert!(CJK_FOLD.windows(2).all(|w| w[0].0 < w[1].0));
+        for code in 0x4E00..=0x9FFF_u32 {
+            let character = char::from_u32(code).unwrap();
+            let in_table = CJK_FOLD
+                .binary_search_by(|&(v, _)| v.cmp(&character))
+                .is_ok();
+            assert_eq!(folds_in_uro(character), in_table, "U+{code:04X}");
+        }
+        // A folded character never folds again.
+        for &(_, simplified) in CJK_FOLD {
+            assert_eq!(fold_cjk(simplified), None, "{simplified}");
+        }
+    }
+
+    #[test]
+    fn confusable_latin_folds_only_in_latin_words() {
+        let original = "SЕCRET";
+        let normalized = normalize(original);
+        assert_eq!(normalized.text, "SECRET");
+        assert_eq!(original_of(original, &normalized, "SECRET"), original);
+        assert_eq!(normalize("TΟP SECRET//NОFORN").text, "TOP SECRET//NOFORN");
+        assert_eq!(normalize("ТОР SECRET").text, "TOP SECRET");
+        assert_eq!(normalize("ϹΟΝFΙDΕΝΤΙΑL").text, "CONFIDENTIAL");
+        // Genuine Cyrillic and Greek text is left alone.
+        for genuine in [
+            "Секретно",
+            "ТОР — торговый отдел",
+            "ΝΑΤΟ σύνοδος",
+            "Сек\u{200B}рет",
+        ] {
+            let folded = normalize(genuine).text;
+            assert_eq!(folded, genuine.replace('\u{200B}', ""), "{genuine}");
+        }
+    }
+
+    #[test]
+    fn patterns_fold_their_han_characters_but_not_ranges() {
+        assert_eq!(fold_pattern("(機密|祕密)☆[一-龥]"), "(机密|秘密)★[一-龥]");
+        assert_eq!(fold_pattern(r"\d{6}SECRET"), r"\d{6}SECRET");
+    }
+
+    /// Plain simplified Chinese and ASCII keep the fast path: one piece for
+    /// the whole text, nothing allocated per character.
+    #[test]
+    fn unchanged_text_is_one_piece() {
+        let original = "各地区各部门要认真贯彻落实党中央国务院决策部署。\nThe committee reviewed the report.\n";
+        let normalized = normalize(original);
+        assert_eq!(normalized.text, original);
+        assert_eq!(normalized.pieces.len(), 1);
     }
 
     #[test]

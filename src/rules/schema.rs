@@ -115,17 +115,31 @@ fn default_near_distance() -> usize {
 pub struct DowngradeSpec {
     /// The severity to use instead.
     pub to: String,
-    /// `quoted` (inside quotes or after 如/例如/标注为 …), `near` (one of
-    /// `terms` is near) or `not_near` (none of `terms` is near).
+    /// `quoted` (inside quotes — for a `marking` rule only in running text,
+    /// not around a marking that is its whole line — or introduced by 如/例如/
+    /// 标注为 …), `near` (one of `terms` is near), `not_near` (none of
+    /// `terms` is near) or `introduced` (one of `terms` stands before the
+    /// match, within `within`, with only separators or other markings of a
+    /// list between: `例如：秘密★1年`, not `通知如下：\n秘密★1年`).
+    ///
+    /// No downgrade applies to a `marking` rule's match that is the whole of
+    /// its line (quotes, brackets, stars and spaces aside) in the first 8
+    /// non-empty lines or in a header or footer, unless `on_header_line`.
     pub when: String,
-    /// For `near` and `not_near`: the terms, distance (0 = anywhere in the
-    /// document) and side, as in [`NearSpec`].
+    /// For `near`, `not_near` and `introduced`: the terms, distance (0 =
+    /// anywhere in the document) and side, as in [`NearSpec`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub terms: Vec<String>,
     #[serde(default = "default_near_distance")]
     pub within: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub side: Option<String>,
+    /// Let the downgrade apply to a marking that is the whole of its line in
+    /// the header position too: only for a stamp that releases the whole
+    /// document (NATO's PUBLICLY DISCLOSED), never for a condition about the
+    /// marking's own surroundings.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_header_line: bool,
     /// Why, added to the finding's message.
     pub reason: String,
 }
