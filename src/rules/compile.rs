@@ -1,6 +1,6 @@
 //! Checking rule packs and compiling them into one matcher.
 
-use super::matcher::{Boundary, Downgrade, DowngradeCondition, LineShape, Near, Side};
+use super::conditions::{Boundary, Downgrade, DowngradeCondition, LineShape, Near, Side};
 use super::schema::{PackSpec, RuleSpec};
 use super::validators::Validator;
 use crate::extract::document::{Category, Part, Severity};

@@ -13,6 +13,7 @@ pub mod apply;
 mod builtin;
 pub(crate) mod cjk_fold;
 mod compile;
+mod conditions;
 pub mod examples;
 mod matcher;
 pub mod normalize;
