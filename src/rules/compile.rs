@@ -963,9 +963,9 @@ mod tests {
         );
         let set = load_sources(&source(&yaml)).expect("pack loads");
         let severity = |text: &str| {
-            crate::review::scan::findings_in_text(text, &set)
+            crate::rules::examples::matches_in_text(text, &set)
                 .into_iter()
-                .map(|f| (f.rule, f.severity))
+                .map(|m| (set.rules()[m.rule].id.clone(), m.severity))
                 .collect::<Vec<_>>()
         };
         let x = |s| vec![("marking.x".to_owned(), s)];
@@ -990,11 +990,11 @@ mod tests {
         );
         let set = load_sources(&source(&yaml)).expect("pack loads");
         assert_eq!(
-            crate::review::scan::findings_in_text("機密文件", &set).len(),
+            crate::rules::examples::matches_in_text("機密文件", &set).len(),
             1
         );
         assert_eq!(
-            crate::review::scan::findings_in_text("机密文件", &set).len(),
+            crate::rules::examples::matches_in_text("机密文件", &set).len(),
             1
         );
     }
