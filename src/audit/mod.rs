@@ -6,5 +6,5 @@
 
 pub mod decisions;
 pub mod interactive;
-pub mod shard;
+pub mod merge;
 pub mod verify;

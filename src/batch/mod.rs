@@ -15,6 +15,7 @@ pub mod cache;
 pub mod file;
 pub mod interrupt;
 pub mod read_budget;
+pub mod shard;
 pub mod spill;
 pub mod watchdog;
 
@@ -49,7 +50,7 @@ pub struct Selection {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     /// `--shard K/N`: keep only the files of this shard.
-    pub shard: Option<crate::audit::shard::Shard>,
+    pub shard: Option<crate::batch::shard::Shard>,
 }
 
 fn display_of(path: &Path) -> String {

@@ -2,7 +2,7 @@
 
 use crate::cli::args::{Failure, read_review, write_stdout};
 use clap::Args;
-use prepub::audit::shard;
+use prepub::audit::merge as shard;
 use prepub::report;
 use std::path::PathBuf;
 

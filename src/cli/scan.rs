@@ -9,8 +9,8 @@ use crate::cli::output::{
 };
 use clap::Args;
 use prepub::audit::decisions::{self, Decisions};
-use prepub::audit::shard::Shard;
 use prepub::batch::file::ScanOptions;
+use prepub::batch::shard::Shard;
 use prepub::batch::{self, BatchOptions, Selection};
 use prepub::report::{self, FailOn};
 use prepub::review::{DecisionsInfo, DocumentReview, Review};
