@@ -64,6 +64,11 @@ pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
         super::ppt::read(&ole, request, name, &mut out);
         return out;
     }
+    if ole.has_stream("PP40") {
+        return Extraction::failed(
+            "PowerPoint 4.0 presentation (PP40 stream): an older format prepub does not read — open it in PowerPoint, save as .pptx and rescan",
+        );
+    }
     let streams: Vec<&str> = ole
         .children("")
         .into_iter()

@@ -101,6 +101,7 @@ struct Parser<'r, 'a> {
     objects: Vec<Vec<u8>>,
     problems: Vec<Problem>,
     too_deep: bool,
+    high_surrogate: Option<u32>,
 }
 
 impl<'r, 'a> Parser<'r, 'a> {
@@ -140,6 +141,7 @@ impl<'r, 'a> Parser<'r, 'a> {
             objects: Vec::new(),
             problems: Vec::new(),
             too_deep: false,
+            high_surrogate: None,
         }
     }
 
@@ -304,6 +306,13 @@ impl<'r, 'a> Parser<'r, 'a> {
             return;
         };
         let inner = std::mem::replace(&mut self.state, outer);
+        // A revision-table entry ends at its group: one author per group.
+        if inner.dest == Dest::RevisionTable && self.state.dest == Dest::RevisionTable {
+            let author = std::mem::take(&mut self.capture);
+            self.revision_authors
+                .push(author.trim().trim_end_matches(';').trim().to_owned());
+            return;
+        }
         if inner.dest == self.state.dest {
             return;
         }
@@ -330,7 +339,7 @@ impl<'r, 'a> Parser<'r, 'a> {
                 self.annotation_author = (!author.is_empty()).then_some(author);
                 self.restore_capture();
             }
-            Dest::RevisionTable if self.state.dest != Dest::RevisionTable => {}
+            Dest::RevisionTable => self.capture.clear(),
             Dest::ObjectData => {
                 let object = std::mem::take(&mut self.object);
                 self.object_nibble = None;
@@ -352,12 +361,6 @@ impl<'r, 'a> Parser<'r, 'a> {
                 self.sink.end_paragraph_of(|p| p == part);
             }
             _ => {}
-        }
-        // A revision-table entry ends at its group: one author per group.
-        if inner.dest == Dest::RevisionTable && self.state.dest == Dest::RevisionTable {
-            let author = std::mem::take(&mut self.capture);
-            self.revision_authors
-                .push(author.trim().trim_end_matches(';').trim().to_owned());
         }
     }
 
@@ -597,10 +600,24 @@ impl<'r, 'a> Parser<'r, 'a> {
             "u" => {
                 if let Some(value) = param {
                     let code = if value < 0 { value + 65536 } else { value } as u32;
-                    let c = char::from_u32(code).unwrap_or('\u{FFFD}');
                     if self.state.dest == Dest::ObjectData {
                         return;
                     }
+                    // Characters beyond the BMP come as two \u, a surrogate
+                    // pair.
+                    let high = self.high_surrogate.take();
+                    if (0xD800..0xDC00).contains(&code) {
+                        self.high_surrogate = Some(code);
+                        self.skip_fallback = self.state.uc;
+                        return;
+                    }
+                    let c = match high {
+                        Some(high) if (0xDC00..0xE000).contains(&code) => {
+                            char::from_u32(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00))
+                        }
+                        _ => char::from_u32(code),
+                    }
+                    .unwrap_or('\u{FFFD}');
                     let mut buffer = [0u8; 4];
                     self.emit(c.encode_utf8(&mut buffer));
                     self.skip_fallback = self.state.uc;
@@ -772,6 +789,8 @@ mod tests {
             b"{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil\\fcharset134 SimSun;}}\\uc1 \\'bb\\'fa\\'c3\\'dc \\u20869?\\par}",
         );
         assert_eq!(out.segments[0].text, "机密 内");
+        let out = read(b"{\\rtf1 \\u-10240?\\u-8398?\\par}");
+        assert_eq!(out.segments[0].text, "\u{10332}");
         assert_eq!(out.segments[0].part, Part::Body);
     }
 
