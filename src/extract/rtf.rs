@@ -16,7 +16,7 @@
 //! | `\*\annotation` (author from `\*\atnauthor`) | `comment` |
 //! | `\shptxt` | `textbox` |
 //! | `\*\fldinst` with words or paths (HYPERLINK, INCLUDETEXT…) | `hidden` "field code" |
-//! | `\info` (`\title`, `\author`, `\operator`, `\company`…) | `metadata` |
+//! | `\info` (`\title`, `\author`, `\operator`, `\company`…, the Unicode `\*\ud` copies), `\*\userprops` | `metadata` |
 //! | `\*\objdata` (OLE1 objects) | `attachment`, read as a document of its own |
 //!
 //! Destinations that hold no text (`\fonttbl` — read for the charsets —,
@@ -55,6 +55,10 @@ enum Dest {
     AnnotationAuthor,
     RevisionTable,
     ObjectData,
+    /// `\*\userprops`: custom properties, `\propname` then `\staticval`.
+    UserProps,
+    PropName,
+    PropValue,
 }
 
 #[derive(Clone, Debug)]
@@ -102,6 +106,8 @@ struct Parser<'r, 'a> {
     problems: Vec<Problem>,
     too_deep: bool,
     high_surrogate: Option<u32>,
+    property_name: String,
+    custom: Vec<(String, String)>,
 }
 
 impl<'r, 'a> Parser<'r, 'a> {
@@ -142,6 +148,8 @@ impl<'r, 'a> Parser<'r, 'a> {
             problems: Vec::new(),
             too_deep: false,
             high_surrogate: None,
+            property_name: String::new(),
+            custom: Vec::new(),
         }
     }
 
@@ -286,9 +294,12 @@ impl<'r, 'a> Parser<'r, 'a> {
                 };
                 self.sink.push(part, label.as_deref(), text);
             }
-            Dest::Info(_) | Dest::FieldCode | Dest::AnnotationAuthor | Dest::RevisionTable => {
-                self.capture.push_str(text)
-            }
+            Dest::Info(_)
+            | Dest::FieldCode
+            | Dest::AnnotationAuthor
+            | Dest::RevisionTable
+            | Dest::PropName
+            | Dest::PropValue => self.capture.push_str(text),
             _ => {}
         }
     }
@@ -334,6 +345,18 @@ impl<'r, 'a> Parser<'r, 'a> {
                 }
                 self.restore_capture();
             }
+            Dest::PropName => {
+                let name = std::mem::take(&mut self.capture);
+                self.restore_capture();
+                self.property_name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            }
+            Dest::PropValue => {
+                let value = std::mem::take(&mut self.capture);
+                self.restore_capture();
+                let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+                let name = std::mem::take(&mut self.property_name);
+                self.custom.push((name, value));
+            }
             Dest::AnnotationAuthor => {
                 let author = std::mem::take(&mut self.capture).trim().to_owned();
                 self.annotation_author = (!author.is_empty()).then_some(author);
@@ -375,7 +398,11 @@ impl<'r, 'a> Parser<'r, 'a> {
     fn set_dest(&mut self, dest: Dest) {
         if matches!(
             dest,
-            Dest::Info(_) | Dest::FieldCode | Dest::AnnotationAuthor
+            Dest::Info(_)
+                | Dest::FieldCode
+                | Dest::AnnotationAuthor
+                | Dest::PropName
+                | Dest::PropValue
         ) {
             self.start_capture();
         }
@@ -411,11 +438,9 @@ impl<'r, 'a> Parser<'r, 'a> {
                         }
                     }
                 }
-                b'*' => {
-                    if first {
-                        self.state.starred = true;
-                        self.state.first = true;
-                    }
+                b'*' if first => {
+                    self.state.starred = true;
+                    self.state.first = true;
                 }
                 b'~' => {
                     self.flush();
@@ -496,12 +521,20 @@ impl<'r, 'a> Parser<'r, 'a> {
             | "themedata" | "colorschememapping" | "datastore" | "latentstyles" | "xmlnstbl"
             | "rsidtbl" | "generator" | "filetbl" | "pgdsctbl" | "mmathPr" | "bkmkstart"
             | "bkmkend" | "atnid" | "atnicn" | "atntime" | "atndate" | "atnref" | "template"
-            | "userprops" | "nonshppict" | "blipuid" | "fldtype" | "objclass" | "objname"
-            | "result" | "panose" | "falt" | "oldcprops" | "oldpprops" | "oldtprops"
-            | "oldsprops" | "xmlopen" | "xmlclose" | "wgrffmtfilter" | "mhtmltag" | "pnseclvl"
-            | "listtext" | "pntext" | "sp" | "sn" | "sv" | "shpinst" | "shprslt" | "private"
-            | "docvar" => Dest::Skip,
+            | "nonshppict" | "blipuid" | "fldtype" | "objclass" | "objname" | "result"
+            | "panose" | "falt" | "oldcprops" | "oldpprops" | "oldtprops" | "oldsprops"
+            | "xmlopen" | "xmlclose" | "wgrffmtfilter" | "mhtmltag" | "pnseclvl" | "listtext"
+            | "pntext" | "sp" | "sn" | "sv" | "shpinst" | "shprslt" | "private" | "docvar" => {
+                Dest::Skip
+            }
             "info" => Dest::InfoGroup,
+            // `\upr` holds an ANSI copy and, in `\*\ud`, the Unicode one.
+            "upr" => Dest::Skip,
+            "ud" => Dest::InfoGroup,
+            "userprops" => Dest::UserProps,
+            "propname" if self.state.dest == Dest::UserProps => Dest::PropName,
+            "staticval" if self.state.dest == Dest::UserProps => Dest::PropValue,
+            _ if self.state.dest == Dest::UserProps => Dest::Skip,
             "title" if self.state.dest == Dest::InfoGroup => Dest::Info("title"),
             "subject" if self.state.dest == Dest::InfoGroup => Dest::Info("subject"),
             "author" if self.state.dest == Dest::InfoGroup => Dest::Info("author"),
@@ -663,6 +696,9 @@ impl<'r, 'a> Parser<'r, 'a> {
         out.segments.extend(segments);
         for (label, value) in std::mem::take(&mut self.info) {
             super::properties::push_field(label, &value, "rtf", out);
+        }
+        for (name, value) in std::mem::take(&mut self.custom) {
+            super::properties::push_custom(&name, &value, out);
         }
         out.problems.append(&mut self.problems);
         for (index, object) in self.objects.iter().enumerate() {

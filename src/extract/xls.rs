@@ -34,6 +34,10 @@ struct SheetFacts {
     /// (row, column, author, text)
     comments: Vec<(u32, u32, String, String)>,
     text_boxes: Vec<String>,
+    /// Page header and footer (HEADER, FOOTER records).
+    header_footer: Vec<(Part, String)>,
+    /// (row, column, text) of formulas whose cached result is a string.
+    formula_strings: Vec<(u32, u32, String)>,
     /// Largest row and column holding a cell record.
     max_row: u32,
     max_column: u32,
@@ -166,17 +170,22 @@ pub(crate) fn read(ole: &Ole<'_>, request: &Request<'_>, format: &str, out: &mut
         let (row0, column0) = range.start().unwrap_or((0, 0));
         let mut hidden_rows = 0usize;
         let mut hidden_cells = 0usize;
+        let mut grid: BTreeMap<u32, BTreeMap<u32, String>> = BTreeMap::new();
         for (r, row) in range.rows().enumerate() {
-            let row_number = row0 + r as u32;
-            let mut cells = BTreeMap::new();
             for (c, value) in row.iter().enumerate() {
                 if let Some(text) = data_text(value) {
-                    cells.insert(column0 + c as u32, text);
+                    grid.entry(row0 + r as u32)
+                        .or_default()
+                        .insert(column0 + c as u32, text);
                 }
             }
-            if cells.is_empty() {
-                continue;
-            }
+        }
+        // String results of formulas (FORMULA + STRING records), which
+        // calamine leaves empty or reads as 0.
+        for (row, column, text) in facts.map(|f| f.formula_strings.as_slice()).unwrap_or(&[]) {
+            grid.entry(*row).or_default().insert(*column, text.clone());
+        }
+        for (row_number, cells) in grid {
             let row_hidden = facts.is_some_and(|f| f.hidden_rows.contains(&row_number));
             if hidden_sheet || row_hidden {
                 if !hidden_sheet {
@@ -235,6 +244,11 @@ pub(crate) fn read(ole: &Ole<'_>, request: &Request<'_>, format: &str, out: &mut
                 if !author.is_empty() {
                     segment = segment.with_label(author.clone());
                 }
+                out.push(segment);
+            }
+            for (part, text) in &facts.header_footer {
+                let mut segment = Segment::new(*part, text.clone());
+                segment.sheet = Some(name.clone());
                 out.push(segment);
             }
             for text in &facts.text_boxes {
@@ -410,20 +424,36 @@ fn scan_sheet(stream: &[u8], sheet: &mut SheetFacts, biff8: bool) -> Result<(), 
     let mut pending_txo: Option<(u16, usize)> = None;
     let mut notes = Vec::new();
     let mut depth = 0usize;
+    let mut pending_string: Option<(u32, u32)> = None;
     for record in iter {
         let (kind, _, data) = record?;
-        if let Some((object, cch)) = pending_txo.take() {
-            if kind == 0x003C {
-                let text = if biff8 {
-                    let high = data.first().copied().unwrap_or(0) & 1 == 1;
-                    let body = data.get(1..).unwrap_or(&[]);
-                    chars(body, high, cch)
-                } else {
-                    String::from_utf8_lossy(&data[..data.len().min(cch)]).into_owned()
-                };
-                texts.insert(object, text);
-                continue;
+        if let Some((row, column)) = pending_string.take()
+            && kind == 0x0207
+        {
+            let text = if biff8 {
+                unicode(data)
+            } else {
+                let len = u16_at(data, 0).unwrap_or(0) as usize;
+                String::from_utf8_lossy(data.get(2..2 + len).unwrap_or(&[])).into_owned()
+            };
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !text.is_empty() {
+                sheet.formula_strings.push((row, column, text));
             }
+            continue;
+        }
+        if let Some((object, cch)) = pending_txo.take()
+            && kind == 0x003C
+        {
+            let text = if biff8 {
+                let high = data.first().copied().unwrap_or(0) & 1 == 1;
+                let body = data.get(1..).unwrap_or(&[]);
+                chars(body, high, cch)
+            } else {
+                String::from_utf8_lossy(&data[..data.len().min(cch)]).into_owned()
+            };
+            texts.insert(object, text);
+            continue;
         }
         match kind {
             0x0809 => depth += 1,
@@ -434,6 +464,23 @@ fn scan_sheet(stream: &[u8], sheet: &mut SheetFacts, biff8: bool) -> Result<(), 
                 depth -= 1;
             }
             _ if depth > 0 => {}
+            0x0014 | 0x0015 if !data.is_empty() => {
+                let text = if biff8 {
+                    unicode(data)
+                } else {
+                    let len = data[0] as usize;
+                    String::from_utf8_lossy(data.get(1..1 + len).unwrap_or(&[])).into_owned()
+                };
+                let text = header_footer_text(&text);
+                if !text.is_empty() {
+                    let part = if kind == 0x0014 {
+                        Part::Header
+                    } else {
+                        Part::Footer
+                    };
+                    sheet.header_footer.push((part, text));
+                }
+            }
             0x0208 => {
                 let row = u16_at(data, 0).unwrap_or(0) as u32;
                 if u16_at(data, 12).unwrap_or(0) & 0x20 != 0 {
@@ -456,20 +503,23 @@ fn scan_sheet(stream: &[u8], sheet: &mut SheetFacts, biff8: bool) -> Result<(), 
                 if matches!(kind, 0x00BD | 0x00BE) && data.len() >= 6 {
                     column = column.max(u16_at(data, data.len() - 2).unwrap_or(0) as u32);
                 }
+                // A formula whose cached result is a string: the text is
+                // in the STRING record that follows.
+                if kind == 0x0006 && data.get(6) == Some(&0) && u16_at(data, 12) == Some(0xFFFF) {
+                    pending_string = Some((row, column));
+                }
                 if kind != 0x0201 && kind != 0x00BE {
                     sheet.cells = true;
                     sheet.max_row = sheet.max_row.max(row);
                     sheet.max_column = sheet.max_column.max(column);
                 }
             }
-            0x005D if biff8 => {
-                // ftCmo: ft, cb, ot, id.
-                if u16_at(data, 0) == Some(0x15) {
-                    let ot = u16_at(data, 4).unwrap_or(0);
-                    let id = u16_at(data, 6).unwrap_or(0);
-                    object_types.insert(id, ot);
-                    last_object = Some(id);
-                }
+            // OBJ, its ftCmo first: ft, cb, ot, id.
+            0x005D if biff8 && u16_at(data, 0) == Some(0x15) => {
+                let ot = u16_at(data, 4).unwrap_or(0);
+                let id = u16_at(data, 6).unwrap_or(0);
+                object_types.insert(id, ot);
+                last_object = Some(id);
             }
             0x01B6 => {
                 let cch = u16_at(data, 10).unwrap_or(0) as usize;
@@ -491,9 +541,14 @@ fn scan_sheet(stream: &[u8], sheet: &mut SheetFacts, biff8: bool) -> Result<(), 
         let text = texts.remove(&id).unwrap_or_default();
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if !text.is_empty() || !author.is_empty() {
-            sheet
-                .comments
-                .push((row, column, author.trim_end_matches('\0').to_owned(), text));
+            sheet.comments.push((
+                row,
+                column,
+                author
+                    .trim_matches(|c: char| c == '\0' || c.is_whitespace())
+                    .to_owned(),
+                text,
+            ));
         }
     }
     let mut rest: Vec<(u16, String)> = texts.into_iter().collect();
@@ -510,6 +565,37 @@ fn scan_sheet(stream: &[u8], sheet: &mut SheetFacts, biff8: bool) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// A page header or footer without its formatting codes (`&L`, `&"Arial"`,
+/// `&12`…); the sections are joined by spaces.
+fn header_footer_text(code: &str) -> String {
+    let mut out = String::new();
+    let mut chars = code.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '&' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('&') => out.push('&'),
+            Some('"') => {
+                for c in chars.by_ref() {
+                    if c == '"' {
+                        break;
+                    }
+                }
+            }
+            Some(d) if d.is_ascii_digit() => {
+                while chars.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    chars.next();
+                }
+            }
+            Some('L' | 'C' | 'R') => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `cch` characters, 8-bit (Latin-1 "compressed") or UTF-16.

@@ -101,6 +101,15 @@ pub(crate) fn read(ole: &Ole<'_>, request: &Request<'_>, format: &str, out: &mut
     };
     reader.read(request);
     let facts = reader.finish();
+    if facts.form_fields > 0 {
+        out.problems.push(Problem::partial(
+            Some(Part::Body.as_str().to_owned()),
+            format!(
+                "{} form field(s) (check boxes, drop-down lists): their chosen values are stored outside the text and are not read — check them by hand",
+                facts.form_fields
+            ),
+        ));
+    }
     check_macros(ole, format, out);
     super::ole_objects::read(ole, request, out);
     notices(&facts, format, out);
@@ -188,6 +197,12 @@ impl Reader<'_> {
                 }
             }
         };
+        if chars.is_empty() && total > 0 {
+            self.out.problems.push(Problem::failed(format!(
+                "Word document: none of its {total} characters could be read (the piece table points outside the text)"
+            )));
+            return;
+        }
         let runs = if self.fib.is_word97() {
             self.character_runs()
         } else {
@@ -723,6 +738,9 @@ impl StoryWriter<'_, '_> {
                 '\u{15}' => {
                     if let Some(field) = fields.pop() {
                         let code = field.code.split_whitespace().collect::<Vec<_>>().join(" ");
+                        if code.starts_with("FORMCHECKBOX") || code.starts_with("FORMDROPDOWN") {
+                            self.sink.facts.form_fields += 1;
+                        }
                         if sink::field_code_worth_reporting(&code) {
                             self.sink
                                 .line(Part::Hidden, Some("field code".into()), code);

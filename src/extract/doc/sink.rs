@@ -13,6 +13,8 @@ pub(crate) struct Facts {
     pub hidden_passages: usize,
     pub first_hidden: Option<String>,
     pub authors: Vec<String>,
+    /// Form fields (check boxes, drop-downs), whose values are not text.
+    pub form_fields: usize,
 }
 
 #[derive(Debug, Default)]

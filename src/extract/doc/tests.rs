@@ -54,7 +54,7 @@ impl TestDoc {
                 (text_at + 2 * cp) as u32
             }
         };
-        while word.len() % 512 != 0 {
+        while !word.len().is_multiple_of(512) {
             word.push(0);
         }
         let page_number = word.len() / 512;
