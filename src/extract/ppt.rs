@@ -20,7 +20,8 @@
 //! the stream; their text is read too (it travels with the file), identical
 //! repeats once. An encrypted presentation (`CryptSession10Container`,
 //! `EncryptedSummary`) is `failed`; a record longer than its container is
-//! `partial`. PowerPoint 4.0 (`PP40`) files are `failed`: not this format.
+//! `partial`, and so is one with embedded OLE objects (ExOleObjStg, not
+//! opened). PowerPoint 4.0 (`PP40`) files are `failed`: not this format.
 
 use super::Request;
 use super::ole::{Ole, u16_at, u32_at};
@@ -45,6 +46,7 @@ const CSTRING: u16 = 0x0FBA;
 const CRYPT_SESSION: u16 = 0x2F14;
 const BINARY_TAG_DATA: u16 = 0x138B;
 const EX_HYPERLINK: u16 = 0x0FD7;
+const EX_OLE_OBJ_STG: u16 = 0x1011;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Place {
@@ -63,6 +65,8 @@ struct Walker {
     damaged: Option<String>,
     records: u64,
     max_depth: usize,
+    /// Embedded OLE objects (ExOleObjStg), which are not opened.
+    objects: usize,
 }
 
 pub(crate) fn read(ole: &Ole<'_>, request: &Request<'_>, format: &str, out: &mut Extraction) {
@@ -92,6 +96,7 @@ pub(crate) fn read(ole: &Ole<'_>, request: &Request<'_>, format: &str, out: &mut
         damaged: None,
         records: 0,
         max_depth: request.limits.max_depth,
+        objects: 0,
     };
     walker.walk(&stream, Place::Slide, false, 0);
     if walker.encrypted {
@@ -111,6 +116,15 @@ pub(crate) fn read(ole: &Ole<'_>, request: &Request<'_>, format: &str, out: &mut
     }
     if walker.slides > 0 {
         out.pages = Some(walker.slides);
+    }
+    if walker.objects > 0 {
+        out.problems.push(Problem::partial(
+            Some(Part::Attachment.as_str().to_owned()),
+            format!(
+                "{} embedded OLE object(s) (ExOleObjStg) in the presentation are not opened: open the presentation and check them by hand",
+                walker.objects
+            ),
+        ));
     }
     let mut segments = std::mem::take(&mut walker.segments);
     segments.sort_by_key(|s| s.part);
@@ -216,6 +230,10 @@ impl Walker {
             if kind == CRYPT_SESSION {
                 self.encrypted = true;
                 return;
+            }
+            if kind == EX_OLE_OBJ_STG {
+                self.objects += 1;
+                continue;
             }
             if container {
                 match kind {
