@@ -33,6 +33,10 @@ seed pptx '*.pptx'
 seed odf '*.odt' '*.ods' '*.odp'
 seed docx '*.docx' '*.docm'
 seed pdf '*.pdf'
+seed ole '*.doc' '*.xls' '*.ppt' '*.wps' '*.et' '*.dps' '*.msg'
+seed doc '*.doc' '*.dot' '*.wps'
+seed ppt '*.ppt' '*.pps' '*.dps'
+seed rtf '*.rtf'
 # Part targets: the input is one XML part (first byte picks the package).
 for target in docx_part ofd_part xlsx_part pptx_part odf_part; do
     mkdir -p "corpus/$target"

@@ -354,15 +354,28 @@ fn corpus_html_reads_its_svg_text_line_by_line() {
 }
 
 #[test]
-fn legacy_word_is_reported_not_read() {
+fn legacy_word_is_read_and_its_macros_noted() {
     let Some(corpus) = corpus() else { return };
     let (format, extraction) = run(&corpus.join("clamavfuzz__Hello.Macro.Word97-2004.doc"));
     assert_eq!(format, Format::Doc);
-    assert_eq!(extraction.status(), ExtractionStatus::Failed);
-    let message = &extraction.problems[0].message;
+    assert_ne!(
+        extraction.status(),
+        ExtractionStatus::Failed,
+        "{:?}",
+        extraction.problems
+    );
     assert!(
-        message.contains(".doc") && message.contains("save as .docx"),
-        "{message}"
+        extraction.segments.iter().any(|s| s.part == Part::Body),
+        "{:?}",
+        extraction.segments
+    );
+    assert!(
+        extraction
+            .notices
+            .iter()
+            .any(|n| n.rule == "hidden.doc.macros"),
+        "{:?}",
+        extraction.notices
     );
 }
 

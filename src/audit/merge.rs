@@ -167,3 +167,24 @@ fn merge_shards(shards: &[Option<ShardInfo>]) -> Result<Option<ShardInfo>, Strin
         Ok(Some(ShardInfo { count, indexes }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_sets_merge_to_none_when_complete() {
+        let info = |indexes: Vec<u32>| Some(ShardInfo { count: 3, indexes });
+        assert_eq!(
+            merge_shards(&[info(vec![1]), info(vec![3]), info(vec![2])]).unwrap(),
+            None
+        );
+        assert_eq!(
+            merge_shards(&[info(vec![1]), info(vec![3])]).unwrap(),
+            info(vec![1, 3])
+        );
+        assert!(merge_shards(&[info(vec![1]), info(vec![1])]).is_err());
+        assert!(merge_shards(&[info(vec![1]), None]).is_err());
+        assert_eq!(merge_shards(&[None, None]).unwrap(), None);
+    }
+}

@@ -96,20 +96,4 @@ mod tests {
         // Roughly even: no shard gets less than half its share.
         assert!(sizes.iter().all(|&size| size > 100), "{sizes:?}");
     }
-
-    #[test]
-    fn shard_sets_merge_to_none_when_complete() {
-        let info = |indexes: Vec<u32>| Some(ShardInfo { count: 3, indexes });
-        assert_eq!(
-            merge_shards(&[info(vec![1]), info(vec![3]), info(vec![2])]).unwrap(),
-            None
-        );
-        assert_eq!(
-            merge_shards(&[info(vec![1]), info(vec![3])]).unwrap(),
-            info(vec![1, 3])
-        );
-        assert!(merge_shards(&[info(vec![1]), info(vec![1])]).is_err());
-        assert!(merge_shards(&[info(vec![1]), None]).is_err());
-        assert_eq!(merge_shards(&[None, None]).unwrap(), None);
-    }
 }

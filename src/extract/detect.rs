@@ -81,14 +81,22 @@ impl Format {
     /// that tell the clerk what to do.
     pub fn unsupported_reason(self) -> String {
         match self {
-            Format::Doc => "legacy binary Word format (.doc): save as .docx and rescan".into(),
-            Format::Xls => "legacy binary Excel format (.xls): save as .xlsx and rescan".into(),
-            Format::Ppt => {
-                "legacy binary PowerPoint format (.ppt): save as .pptx and rescan".into()
+            Format::Doc => {
+                "legacy binary Word document (.doc) prepub could not read: open it in Word, save as .docx and rescan".into()
             }
-            Format::Wps => "WPS Office binary format: save as .docx/.xlsx/.pptx and rescan".into(),
+            Format::Xls => {
+                "legacy binary Excel workbook (.xls) prepub could not read: open it in Excel, save as .xlsx and rescan".into()
+            }
+            Format::Ppt => {
+                "legacy binary PowerPoint presentation (.ppt) prepub could not read: open it in PowerPoint, save as .pptx and rescan".into()
+            }
+            Format::Wps => {
+                "unsupported WPS variant: open it in WPS Office, save as .docx/.xlsx/.pptx and rescan".into()
+            }
             Format::Encrypted => "encrypted: cannot be reviewed without the password".into(),
-            Format::Rtf => "RTF: save as .docx and rescan".into(),
+            Format::Rtf => {
+                "RTF file prepub could not read: open it in Word, save as .docx and rescan".into()
+            }
             Format::Image => "image: needs OCR or manual review".into(),
             Format::Archive => {
                 "archive format prepub cannot open (only .zip is read): unpack and rescan".into()
@@ -142,6 +150,14 @@ pub fn detect(bytes: &[u8], name: &str) -> Format {
     if is_image(head) {
         return Format::Image;
     }
+    // WPS Office files that are not OLE (DOS-era WPS, WPS 97/2000) are
+    // not read; as text they would seem to pass.
+    if matches!(
+        extension.as_str(),
+        "wps" | "et" | "dps" | "wpt" | "ett" | "dpt"
+    ) {
+        return Format::Wps;
+    }
     if head.starts_with(&[0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C])
         || head.starts_with(b"Rar!")
         || head.starts_with(&[0x1F, 0x8B])
@@ -162,6 +178,9 @@ pub fn detect(bytes: &[u8], name: &str) -> Format {
             "odp" => Format::Odp,
             _ => Format::Unknown,
         };
+    }
+    if let Some(format) = flat_odf(head) {
+        return format;
     }
     // Before HTML: a saved page (.mht) has `<html` in its first bytes too.
     if matches!(extension.as_str(), "eml" | "mht" | "mhtml" | "mime") || looks_like_mail(head) {
@@ -208,6 +227,25 @@ fn detect_zip_extension(extension: &str) -> Format {
         "odp" | "otp" => Format::Odp,
         "ofd" => Format::Ofd,
         _ => Format::Zip,
+    }
+}
+
+/// A flat OpenDocument (`.fodt`, `.fods`, `.fodp`): one XML file whose
+/// root `office:document` names its kind in `office:mimetype`.
+fn flat_odf(head: &[u8]) -> Option<Format> {
+    let start = &head[..head.len().min(4096)];
+    find(start, b"<office:document ")?;
+    let mime = b"office:mimetype=\"application/vnd.oasis.opendocument.";
+    let at = find(start, mime)? + mime.len();
+    let rest = &start[at..];
+    if rest.starts_with(b"text") {
+        Some(Format::Odt)
+    } else if rest.starts_with(b"spreadsheet") {
+        Some(Format::Ods)
+    } else if rest.starts_with(b"presentation") || rest.starts_with(b"graphics") {
+        Some(Format::Odp)
+    } else {
+        None
     }
 }
 
@@ -282,15 +320,36 @@ fn odf_mimetype(bytes: &[u8]) -> Option<String> {
 }
 
 fn detect_ole2(bytes: &[u8], extension: &str) -> Format {
-    // Stream names in the OLE2 directory are UTF-16LE.
+    let wps = matches!(extension, "wps" | "et" | "dps" | "wpt" | "ett" | "dpt");
+    // The streams at the root of the compound file decide; a stream of the
+    // same name inside an embedded object does not.
+    if let Some(names) = super::ole::root_names(bytes) {
+        let has = |wanted: &str| names.iter().any(|n| n.eq_ignore_ascii_case(wanted));
+        if has("EncryptedPackage") {
+            return Format::Encrypted;
+        }
+        if wps {
+            return Format::Wps;
+        }
+        if has("WordDocument") {
+            return Format::Doc;
+        }
+        if has("Workbook") || has("Book") {
+            return Format::Xls;
+        }
+        if has("PowerPoint Document") || has("PP40") {
+            return Format::Ppt;
+        }
+        return ole2_by_extension(extension);
+    }
+    // A directory prepub cannot walk (a damaged file): look for the names.
     let utf16 =
         |name: &str| -> Vec<u8> { name.encode_utf16().flat_map(u16::to_le_bytes).collect() };
     if find(bytes, &utf16("EncryptedPackage")).is_some() {
         return Format::Encrypted;
     }
-    match extension {
-        "wps" | "et" | "dps" | "wpt" | "ett" | "dpt" => return Format::Wps,
-        _ => {}
+    if wps {
+        return Format::Wps;
     }
     if find(bytes, &utf16("WordDocument")).is_some() {
         return Format::Doc;
@@ -301,8 +360,12 @@ fn detect_ole2(bytes: &[u8], extension: &str) -> Format {
     if find(bytes, &utf16("PowerPoint Document")).is_some() {
         return Format::Ppt;
     }
-    // Other OLE2 files (Outlook .msg, Visio, old installers…) are not Word
-    // documents: do not tell the clerk to save them as .docx.
+    ole2_by_extension(extension)
+}
+
+/// Other OLE2 files (Outlook .msg, Visio, old installers…) are not office
+/// documents: only the extension of one says what it claims to be.
+fn ole2_by_extension(extension: &str) -> Format {
     match extension {
         "doc" | "dot" => Format::Doc,
         "xls" | "xlt" => Format::Xls,
@@ -526,6 +589,27 @@ mod tests {
             detect(b"From: a\nTo: b\nSubject: c", "note.txt"),
             Format::Txt
         );
+    }
+
+    #[test]
+    fn legacy_formats_by_content() {
+        let doc = crate::extract::ole::tests::build(&[("WordDocument", b"x")]);
+        assert_eq!(detect(&doc, "renamed.docx"), Format::Doc);
+        assert_eq!(detect(&doc, "公文.wps"), Format::Wps);
+        let xls = crate::extract::ole::tests::build(&[("Workbook", b"x")]);
+        assert_eq!(detect(&xls, "book.doc"), Format::Xls);
+        // A Word document embedded in a workbook does not make it Word.
+        let host = crate::extract::ole::tests::build(&[
+            ("MBD0001/WordDocument", b"x"),
+            ("Workbook", b"x"),
+        ]);
+        assert_eq!(detect(&host, "book.xls"), Format::Xls);
+        assert_eq!(detect(b"{\\rtf1\\ansi hello}", "export.doc"), Format::Rtf);
+        assert_eq!(detect("WPS 文字".as_bytes(), "old.wps"), Format::Wps);
+        let flat = br#"<?xml version="1.0"?><office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:mimetype="application/vnd.oasis.opendocument.text">"#;
+        assert_eq!(detect(flat, "a.fodt"), Format::Odt);
+        let flat_ods = String::from_utf8_lossy(flat).replace(".text", ".spreadsheet");
+        assert_eq!(detect(flat_ods.as_bytes(), "a.fods"), Format::Ods);
     }
 
     #[test]

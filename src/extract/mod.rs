@@ -13,21 +13,29 @@
 pub mod archive;
 pub mod container;
 mod detect;
+pub mod doc;
 pub mod document;
 pub mod docx;
 pub mod embedded;
 pub mod html;
+pub mod legacy;
 pub mod limits;
 pub mod mime;
 pub mod odf;
 pub mod ofd;
+pub mod ole;
+pub mod ole_objects;
+pub mod ole_properties;
 mod package;
 pub mod pdf;
+pub mod ppt;
 pub mod pptx;
 pub mod properties;
+pub mod rtf;
 #[cfg(test)]
 mod testing;
 pub mod text;
+pub mod xls;
 pub mod xlsx;
 pub mod xml;
 
@@ -79,6 +87,12 @@ fn dispatch(format: Format, request: &Request<'_>) -> Extraction {
         Format::Pptx => pptx::extract(request),
         Format::Odt | Format::Ods | Format::Odp => odf::extract(request),
         Format::Docx => docx::extract(request),
+        Format::Doc | Format::Xls | Format::Ppt | Format::Wps => legacy::extract(format, request),
+        Format::Rtf => rtf::extract(request),
+        // An OLE compound file holding no office document says what it is.
+        Format::Unknown if request.bytes.starts_with(ole::MAGIC) => {
+            legacy::extract(format, request)
+        }
         other => Extraction::failed(other.unsupported_reason()),
     }
 }

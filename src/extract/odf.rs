@@ -32,6 +32,9 @@ const MAX_COLUMNS: u64 = 16_384;
 const MAX_ROWS: u64 = 1 << 20;
 
 pub fn extract(request: &Request<'_>) -> Extraction {
+    if is_flat(request.bytes) {
+        return extract_flat(request);
+    }
     let container = match Container::open(request.bytes, request.limits) {
         Ok(container) => container,
         Err(message) => return Extraction::failed(format!("OpenDocument: {message}")),
@@ -56,14 +59,68 @@ pub fn extract(request: &Request<'_>) -> Extraction {
         .read("styles.xml")
         .ok()
         .map(|bytes| xml::parse_bytes(&bytes, depth));
-    let mut styles = Styles::default();
-    if let Some(parsed) = &styles_part {
-        styles.add(parsed.document());
+    let format = read_content(
+        request,
+        content.document(),
+        styles_part.as_ref().map(|p| p.document()),
+        &mut out,
+    );
+    read_objects(request, &container, depth, &mut out);
+    properties::odf(&container, depth, format, &mut out);
+    out
+}
+
+/// Whether the bytes are a flat (single XML file) OpenDocument:
+/// `.fodt`, `.fods`, `.fodp`, whose root is `office:document`.
+pub(crate) fn is_flat(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"PK") {
+        return false;
     }
-    styles.add(content.document());
+    let head = &bytes[..bytes.len().min(4096)];
+    let head = String::from_utf8_lossy(head);
+    head.contains("<office:document ") || head.contains("<office:document>")
+}
+
+/// A flat OpenDocument: content, styles and meta in one XML document.
+fn extract_flat(request: &Request<'_>) -> Extraction {
+    let limits = request.limits;
+    if request.bytes.len() as u64 > limits.max_part_bytes {
+        return Extraction::failed(format!(
+            "flat OpenDocument of {} bytes is over the per-part limit of {} bytes (--max-part-size)",
+            request.bytes.len(),
+            limits.max_part_bytes
+        ));
+    }
+    let depth = limits.max_depth;
+    let parsed = xml::parse_bytes(request.bytes, depth);
+    let mut out = Extraction::default();
+    if let Some(error) = &parsed.error {
+        out.problems.push(Problem::partial(
+            Some(Part::Body.as_str().to_owned()),
+            format!("flat OpenDocument XML: {error}; text after that point is not read"),
+        ));
+    }
+    let document = parsed.document();
+    let format = read_content(request, document, Some(document), &mut out);
+    properties::odf_meta(document, format, &mut out);
+    out
+}
+
+/// Reads the body (from `content`) and master pages (from `styles`).
+fn read_content(
+    request: &Request<'_>,
+    content: &Element,
+    styles_part: Option<&Element>,
+    out: &mut Extraction,
+) -> &'static str {
+    let mut styles = Styles::default();
+    if let Some(parsed) = styles_part {
+        styles.add(parsed);
+    }
+    styles.add(content);
 
     let mut walker = Walker::new(&styles, request);
-    let body = content.document().child("body");
+    let body = content.child("body");
     let kind = body
         .and_then(|b| b.elements().next())
         .map(|e| e.name.clone())
@@ -92,13 +149,11 @@ pub fn extract(request: &Request<'_>) -> Extraction {
             "content.xml has no office:body: no text was found",
         ));
     }
-    if let Some(parsed) = &styles_part {
-        walker.master_pages(parsed.document());
+    if let Some(parsed) = styles_part {
+        walker.master_pages(parsed);
     }
-    walker.finish(&mut out, format);
-    read_objects(request, &container, depth, &mut out);
-    properties::odf(&container, depth, format, &mut out);
-    out
+    walker.finish(out, format);
+    format
 }
 
 /// What the styles say about visibility.

@@ -49,6 +49,15 @@ pub fn ooxml(container: &Container<'_>, max_depth: usize, format: &str, out: &mu
 
 /// Reads ODF `meta.xml`.
 pub fn odf(container: &Container<'_>, max_depth: usize, format: &str, out: &mut Extraction) {
+    let Some(meta) = read(container, "meta.xml", max_depth) else {
+        return;
+    };
+    odf_meta(meta.document(), format, out);
+}
+
+/// Reads the `office:meta` child of an ODF document (the root of
+/// `meta.xml`, or of a flat `.fodt`/`.fods`/`.fodp`).
+pub fn odf_meta(document: &Element, format: &str, out: &mut Extraction) {
     const FIELDS: [(&str, &str); 9] = [
         ("title", "title"),
         ("subject", "subject"),
@@ -60,10 +69,7 @@ pub fn odf(container: &Container<'_>, max_depth: usize, format: &str, out: &mut 
         ("creation-date", "created"),
         ("date", "modified"),
     ];
-    let Some(meta) = read(container, "meta.xml", max_depth) else {
-        return;
-    };
-    let Some(fields) = meta.document().child("meta") else {
+    let Some(fields) = document.child("meta") else {
         return;
     };
     push_fields(fields, &FIELDS, format, out);
@@ -91,25 +97,31 @@ fn push_fields(parent: &Element, fields: &[(&str, &str)], format: &str, out: &mu
             continue;
         }
         let value = values.join("\t");
-        if matches!(
-            *label,
-            "author" | "last modified by" | "printed by" | "manager"
-        ) {
-            out.notices.push(Notice {
-                rule: format!("metadata.{format}.author"),
-                category: Category::Metadata,
-                severity: Severity::Info,
-                message: format!("document properties name a person ({label}): {value}"),
-                part: Part::Metadata,
-                page: None,
-                text: value.clone(),
-            });
-        }
-        out.push(Segment::new(Part::Metadata, value).with_label(*label));
+        push_field(label, &value, format, out);
     }
 }
 
-fn push_custom(name: &str, value: &str, out: &mut Extraction) {
+/// One property as a `metadata` segment labelled with its name; names of
+/// people also become a `metadata.<format>.author` notice.
+pub(crate) fn push_field(label: &str, value: &str, format: &str, out: &mut Extraction) {
+    if matches!(
+        label,
+        "author" | "last modified by" | "printed by" | "manager"
+    ) {
+        out.notices.push(Notice {
+            rule: format!("metadata.{format}.author"),
+            category: Category::Metadata,
+            severity: Severity::Info,
+            message: format!("document properties name a person ({label}): {value}"),
+            part: Part::Metadata,
+            page: None,
+            text: value.to_owned(),
+        });
+    }
+    out.push(Segment::new(Part::Metadata, value).with_label(label));
+}
+
+pub(crate) fn push_custom(name: &str, value: &str, out: &mut Extraction) {
     if name.is_empty() && value.is_empty() {
         return;
     }

@@ -51,8 +51,9 @@ const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// Reads one Word document.
 pub fn extract(request: &Request<'_>) -> Extraction {
     let mut extraction = if request.bytes.starts_with(OLE2_MAGIC) {
-        // A legacy .doc or an encrypted package renamed .docx: say which.
-        Extraction::failed(super::detect(request.bytes, request.name).unsupported_reason())
+        // A legacy .doc or an encrypted package renamed .docx: read it as
+        // what it is (the encrypted one fails, saying so).
+        super::extract(super::detect(request.bytes, request.name), request)
     } else {
         read_package(request.bytes, request.limits, request.deadline, 0)
     };
