@@ -82,6 +82,20 @@ fn is_hidden_or_vcs(name: &std::ffi::OsStr) -> bool {
 /// shard) will review are kept, as their path strings. Sorting at the end
 /// keeps the review's order independent of the list's order.
 pub fn collect_files(selection: &Selection) -> Result<Vec<InputFile>, String> {
+    collect_files_following(selection, false)
+}
+
+/// [`collect_files`], choosing whether symbolic links met in a walk are
+/// followed (`--follow`, as ripgrep's `-L`). Followed, a link to a file is
+/// read as that file (shown under the link's name) and a link to a folder
+/// is walked; a link that leads back into a folder it is in (a loop) or
+/// points nowhere is listed as a document that was not read. Not followed
+/// (the default), every link met is listed so; a link named on the command
+/// line is followed either way.
+pub fn collect_files_following(
+    selection: &Selection,
+    follow: bool,
+) -> Result<Vec<InputFile>, String> {
     let include = glob_set(&selection.include, "--include")?;
     let exclude = glob_set(&selection.exclude, "--exclude")?;
     let wanted = |display: &str, path: &Path| {
@@ -126,7 +140,7 @@ pub fn collect_files(selection: &Selection) -> Result<Vec<InputFile>, String> {
             // ripgrep do); links met inside are not, and are listed as
             // documents that were not read (see `scan_file`).
             let walker = walkdir::WalkDir::new(&root)
-                .follow_links(false)
+                .follow_links(follow)
                 .sort_by_file_name()
                 .into_iter()
                 .filter_entry(|entry| entry.depth() == 0 || !is_hidden_or_vcs(entry.file_name()));
@@ -150,10 +164,15 @@ pub fn collect_files(selection: &Selection) -> Result<Vec<InputFile>, String> {
                 }
                 let display = display_of(entry.path());
                 if wanted(&display, entry.path()) {
-                    files.push(InputFile {
-                        display,
-                        path: entry.into_path(),
-                    });
+                    // A followed link is kept as its target's path:
+                    // `scan_file` never opens through a link.
+                    let path = if follow && entry.path_is_symlink() {
+                        std::fs::canonicalize(entry.path())
+                            .unwrap_or_else(|_| entry.path().to_path_buf())
+                    } else {
+                        entry.into_path()
+                    };
+                    files.push(InputFile { display, path });
                 }
             }
         } else {
@@ -285,9 +304,27 @@ fn why_not_read(path: &Path, metadata: &std::fs::Metadata) -> String {
         let target = std::fs::read_link(path)
             .map(|target| format!(" (to {})", display_of(&target)))
             .unwrap_or_default();
-        return format!(
-            "symbolic link not followed{target}: use --follow, or name the file it points to"
-        );
+        return match std::fs::metadata(path) {
+            Err(e) => format!(
+                "symbolic link{target} cannot be followed: {}; not read",
+                describe_io(&e)
+            ),
+            Ok(pointed)
+                if pointed.is_dir()
+                    && std::fs::canonicalize(path).is_ok_and(|folder| {
+                        path.parent()
+                            .and_then(|parent| std::fs::canonicalize(parent).ok())
+                            .is_some_and(|parent| parent.starts_with(&folder))
+                    }) =>
+            {
+                format!(
+                    "symbolic link not followed{target}: it leads back into a folder it is in (a loop); not read"
+                )
+            }
+            Ok(_) => format!(
+                "symbolic link not followed{target}: use --follow, or name the file it points to"
+            ),
+        };
     }
     if file_type.is_dir() {
         // Met as an entry the walk could not go into: say why.
@@ -690,7 +727,8 @@ mod tests {
         assert_eq!(names, ["a.txt", "dangling.txt", "link.txt"]);
         let rules = crate::rules::RuleSet::builtin().unwrap();
         let options = ScanOptions::default();
-        for file in &files[1..] {
+        let expected = ["cannot be followed: no such file", "not followed (to "];
+        for (file, says) in files[1..].iter().zip(expected) {
             let reviews = scan_file(file, &rules, &options);
             assert_eq!(reviews.len(), 1);
             assert_eq!(
@@ -700,10 +738,50 @@ mod tests {
             assert!(
                 reviews[0].extraction.problems[0]
                     .message
-                    .starts_with("symbolic link not followed"),
+                    .starts_with("symbolic link")
+                    && reviews[0].extraction.problems[0].message.contains(says),
                 "{:?}",
                 reviews[0].extraction.problems
             );
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn following_links_reads_targets_and_lists_loops() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.txt"), "s").unwrap();
+        std::fs::create_dir(outside.path().join("folder")).unwrap();
+        std::fs::write(outside.path().join("folder/inner.txt"), "i").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), root.join("f.txt")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("folder"), root.join("g")).unwrap();
+        std::fs::create_dir(root.join("h")).unwrap();
+        std::os::unix::fs::symlink(root, root.join("h/loop")).unwrap();
+        let selection = Selection {
+            paths: vec![root.to_path_buf()],
+            ..Selection::default()
+        };
+        let files = collect_files_following(&selection, true).unwrap();
+        let shown: Vec<String> = files
+            .iter()
+            .map(|f| f.display.rsplit('/').next().unwrap().to_owned())
+            .collect();
+        assert_eq!(shown, ["f.txt", "inner.txt", "loop"], "{files:?}");
+        assert_eq!(
+            files[0].path,
+            std::fs::canonicalize(outside.path().join("secret.txt")).unwrap()
+        );
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let options = ScanOptions::default();
+        let read = scan_file(&files[0], &rules, &options);
+        assert_eq!(read[0].bytes, 1);
+        let looped = scan_file(&files[2], &rules, &options);
+        let message = &looped[0].extraction.problems[0].message;
+        assert!(message.contains("(a loop)"), "{message}");
+        // Not followed, the same tree lists the links unread.
+        let unfollowed = collect_files(&selection).unwrap();
+        assert_eq!(unfollowed.len(), 3, "{unfollowed:?}");
     }
 }
