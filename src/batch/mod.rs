@@ -425,6 +425,41 @@ pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Ve
     scan_shared(&file.display, std::sync::Arc::new(bytes), rules, options)
 }
 
+/// Reads one input file whole, as [`scan_file`] does, for commands that
+/// take a single file (`prepub extract`): only a regular file is opened
+/// (a link named is followed to its target first), at most `limit` + 1
+/// bytes are read, and a file over `limit` or one that changed while it was
+/// read is an error saying so.
+pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    let path =
+        std::fs::canonicalize(path).map_err(|e| format!("cannot read: {}", describe_io(&e)))?;
+    let metadata = std::fs::symlink_metadata(&path)
+        .map_err(|e| format!("cannot read: {}", describe_io(&e)))?;
+    if !metadata.file_type().is_file() {
+        return Err(why_not_read(&path, &metadata));
+    }
+    let (opened, metadata) = open_regular(&path)?;
+    let size = metadata.len();
+    if size > limit {
+        return Err(format!(
+            "file is {size} bytes, over the limit of {limit} bytes (--max-file-size): not read"
+        ));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    opened
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {}", describe_io(&e)))?;
+    let read = bytes.len() as u64;
+    if read != size {
+        return Err(format!(
+            "file changed while it was read: {size} bytes when looked at, {read} bytes read \
+             (at most {limit} + 1 are read); not read"
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Test-only hook of debug builds: after a file whose path contains
 /// `PREPUB_TEST_GROW`'s value has been opened and its size taken, and
 /// before it is read, a line is appended to it, as a writer still writing
@@ -783,5 +818,18 @@ mod tests {
         // Not followed, the same tree lists the links unread.
         let unfollowed = collect_files(&selection).unwrap();
         assert_eq!(unfollowed.len(), 3, "{unfollowed:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn read_input_refuses_devices_and_reads_files_through_named_links() {
+        let error = read_input(Path::new("/dev/zero"), 1 << 20).unwrap_err();
+        assert_eq!(error, "not a regular file: a character device; not read");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "abc").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("a.txt"), dir.path().join("l.txt")).unwrap();
+        assert_eq!(read_input(&dir.path().join("l.txt"), 10).unwrap(), b"abc");
+        let over = read_input(&dir.path().join("a.txt"), 2).unwrap_err();
+        assert!(over.contains("over the limit of 2 bytes"), "{over}");
     }
 }
