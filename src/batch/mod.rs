@@ -87,6 +87,20 @@ fn is_hidden_or_vcs(name: &std::ffi::OsStr) -> bool {
 /// shard) will review are kept, as their path strings. Sorting at the end
 /// keeps the review's order independent of the list's order.
 pub fn collect_files(selection: &Selection) -> Result<Vec<InputFile>, String> {
+    collect_files_following(selection, false)
+}
+
+/// [`collect_files`], choosing whether symbolic links met in a walk are
+/// followed (`--follow`, as ripgrep's `-L`). Followed, a link to a file is
+/// read as that file (shown under the link's name) and a link to a folder
+/// is walked; a link that leads back into a folder it is in (a loop) or
+/// points nowhere is listed as a document that was not read. Not followed
+/// (the default), every link met is listed so; a link named on the command
+/// line is followed either way.
+pub fn collect_files_following(
+    selection: &Selection,
+    follow: bool,
+) -> Result<Vec<InputFile>, String> {
     let include = glob_set(&selection.include, "--include")?;
     let exclude = glob_set(&selection.exclude, "--exclude")?;
     let wanted = |display: &str, path: &Path| {
@@ -103,36 +117,83 @@ pub fn collect_files(selection: &Selection) -> Result<Vec<InputFile>, String> {
         let matches = |set: &GlobSet| set.is_match(display) || set.is_match(&name);
         include.as_ref().is_none_or(matches) && !exclude.as_ref().is_some_and(matches)
     };
-    let mut files = Vec::new();
+    // An unreadable entry is never a reason to stop: it goes on the list
+    // like a file, and `scan_file` finds again why it cannot be read and
+    // makes it a failed document saying so. Only the shard and `--exclude`
+    // apply to it: an unreadable folder may hold files `--include` wants.
+    let unreadable = |display: &str, path: &Path| {
+        if selection
+            .shard
+            .is_some_and(|shard| !shard.contains(display))
+        {
+            return false;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        !exclude
+            .as_ref()
+            .is_some_and(|set| set.is_match(display) || set.is_match(&name))
+    };
+    let mut files: Vec<InputFile> = Vec::new();
     let mut add_root = |root: PathBuf| -> Result<(), String> {
         let metadata = std::fs::metadata(&root)
             .map_err(|e| format!("{}: {}", root.display(), describe_io(&e)))?;
         if metadata.is_dir() {
+            // A symbolic link named as the root is followed (as find -H and
+            // ripgrep do); links met inside are not, and are listed as
+            // documents that were not read (see `scan_file`).
             let walker = walkdir::WalkDir::new(&root)
-                .follow_links(false)
+                .follow_links(follow)
                 .sort_by_file_name()
                 .into_iter()
                 .filter_entry(|entry| entry.depth() == 0 || !is_hidden_or_vcs(entry.file_name()));
             for entry in walker {
-                let entry = entry.map_err(|e| format!("{}: {e}", root.display()))?;
-                if !entry.file_type().is_file() {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(error) => {
+                        let path = error.path().unwrap_or(&root).to_path_buf();
+                        let display = display_of(&path);
+                        if unreadable(&display, &path) {
+                            files.push(InputFile { display, path });
+                        }
+                        continue;
+                    }
+                };
+                // Folders are walked; everything else (files, links,
+                // pipes, devices, sockets) is listed, and only regular
+                // files are ever opened.
+                if entry.file_type().is_dir() {
                     continue;
                 }
                 let display = display_of(entry.path());
                 if wanted(&display, entry.path()) {
-                    files.push(InputFile {
-                        display,
-                        path: entry.into_path(),
-                    });
+                    // A followed link is kept as its target's path:
+                    // `scan_file` never opens through a link.
+                    let path = if follow && entry.path_is_symlink() {
+                        std::fs::canonicalize(entry.path())
+                            .unwrap_or_else(|_| entry.path().to_path_buf())
+                    } else {
+                        entry.into_path()
+                    };
+                    files.push(InputFile { display, path });
                 }
             }
         } else {
             let display = display_of(&root);
             if wanted(&display, &root) {
-                files.push(InputFile {
-                    display,
-                    path: root,
-                });
+                // A named link is read as the file it points to; the path
+                // kept is the target's, so `scan_file` (which never follows
+                // a link) opens it.
+                let is_link =
+                    std::fs::symlink_metadata(&root).is_ok_and(|m| m.file_type().is_symlink());
+                let path = if is_link {
+                    std::fs::canonicalize(&root).unwrap_or(root)
+                } else {
+                    root
+                };
+                files.push(InputFile { display, path });
             }
         }
         Ok(())
@@ -182,8 +243,119 @@ fn describe_io(error: &std::io::Error) -> String {
     }
 }
 
+/// In words, what a file type is when it is not a regular file; `None`
+/// for a regular file.
+fn not_regular(file_type: std::fs::FileType) -> Option<&'static str> {
+    if file_type.is_file() {
+        return None;
+    }
+    if file_type.is_dir() {
+        return Some("a directory");
+    }
+    if file_type.is_symlink() {
+        return Some("a symbolic link");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+        if file_type.is_char_device() {
+            return Some("a character device");
+        }
+        if file_type.is_block_device() {
+            return Some("a block device");
+        }
+    }
+    Some("of an unknown kind")
+}
+
+/// Opens a path for reading only if it is a regular file, and proves it is
+/// one from the opened handle. On Unix the open neither follows a symbolic
+/// link nor waits (`O_NOFOLLOW | O_NONBLOCK`), so a pipe or device swapped
+/// in after the path was looked at cannot block the open; the handle's own
+/// metadata then refuses anything that is not a regular file before a byte
+/// is read.
+fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    let file = options
+        .open(path)
+        .map_err(|e| format!("cannot read: {}", describe_io(&e)))?;
+    let metadata = file
+        .metadata()
+        .map_err(|e| format!("cannot read: {}", describe_io(&e)))?;
+    if let Some(kind) = not_regular(metadata.file_type()) {
+        return Err(format!(
+            "not a regular file: {kind} (replaced while it was being opened); not read"
+        ));
+    }
+    Ok((file, metadata))
+}
+
+/// Why a path that is not a regular file was not read, in words.
+fn why_not_read(path: &Path, metadata: &std::fs::Metadata) -> String {
+    let file_type = metadata.file_type();
+    if file_type.is_symlink() {
+        let target = std::fs::read_link(path)
+            .map(|target| format!(" (to {})", display_of(&target)))
+            .unwrap_or_default();
+        return match std::fs::metadata(path) {
+            Err(e) => format!(
+                "symbolic link{target} cannot be followed: {}; not read",
+                describe_io(&e)
+            ),
+            Ok(pointed)
+                if pointed.is_dir()
+                    && std::fs::canonicalize(path).is_ok_and(|folder| {
+                        path.parent()
+                            .and_then(|parent| std::fs::canonicalize(parent).ok())
+                            .is_some_and(|parent| parent.starts_with(&folder))
+                    }) =>
+            {
+                format!(
+                    "symbolic link not followed{target}: it leads back into a folder it is in (a loop); not read"
+                )
+            }
+            Ok(_) => format!(
+                "symbolic link not followed{target}: use --follow, or name the file it points to"
+            ),
+        };
+    }
+    if file_type.is_dir() {
+        // Met as an entry the walk could not go into: say why.
+        return match std::fs::read_dir(path) {
+            Err(e) => format!(
+                "folder could not be read: {}; the files in it were not reviewed",
+                describe_io(&e)
+            ),
+            Ok(_) => "folder could not be read while the inputs were listed; \
+                      the files in it were not reviewed"
+                .into(),
+        };
+    }
+    let kind = not_regular(file_type).unwrap_or("a file");
+    format!("not a regular file: {kind}; not read")
+}
+
 /// Reviews one file from disk; never fails — a file that cannot be read is a
 /// document with a `failed` extraction that says why.
+///
+/// Only a regular file is opened, and never through a symbolic link (a link
+/// named on the command line was resolved when the inputs were listed). The
+/// read is bounded by the bytes actually read, not by what the metadata
+/// said: at most `--max-file-size` + 1 bytes are read, and a file whose
+/// size changed between looking and reading is failed, never reviewed
+/// truncated or half-new.
 pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Vec<DocumentReview> {
     let failed = |message: String, bytes: &[u8], size: u64| {
         let extraction = crate::extract::document::Extraction::failed(message);
@@ -198,37 +370,120 @@ pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Ve
         review.bytes = size;
         review
     };
-    let size = match std::fs::metadata(&file.path) {
-        Ok(metadata) => metadata.len(),
+    match std::fs::symlink_metadata(&file.path) {
+        Ok(metadata) if !metadata.file_type().is_file() => {
+            return vec![failed(why_not_read(&file.path, &metadata), &[], 0)];
+        }
+        Ok(_) => {}
         Err(e) => return vec![failed(format!("cannot read: {}", describe_io(&e)), &[], 0)],
+    }
+    let (opened, metadata) = match open_regular(&file.path) {
+        Ok(opened) => opened,
+        Err(message) => return vec![failed(message, &[], 0)],
     };
-    if size > options.limits.max_file_bytes {
+    let size = metadata.len();
+    let limit = options.limits.max_file_bytes;
+    if size > limit {
         let mut review = failed(
             format!(
-                "file is {size} bytes, over the limit of {} bytes (--max-file-size): not reviewed",
-                options.limits.max_file_bytes
+                "file is {size} bytes, over the limit of {limit} bytes (--max-file-size): not reviewed"
             ),
             &[],
             size,
         );
-        review.sha256 = hash_file(&file.path).unwrap_or_default();
+        review.sha256 = hash_reader(opened).unwrap_or_default();
         return vec![review];
     }
     // Held until this document is done: its bytes are in memory until then.
-    let _reservation = crate::batch::read_budget::reserve(size, options.limits.max_file_bytes);
-    match std::fs::read(&file.path) {
-        Ok(bytes) => scan_shared(&file.display, std::sync::Arc::new(bytes), rules, options),
-        Err(e) => vec![failed(
+    let _reservation = crate::batch::read_budget::reserve(size, limit);
+    #[cfg(debug_assertions)]
+    grow_hook(file);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    if let Err(e) = opened.take(limit.saturating_add(1)).read_to_end(&mut bytes) {
+        return vec![failed(
             format!("cannot read: {}", describe_io(&e)),
             &[],
             size,
-        )],
+        )];
+    }
+    let read = bytes.len() as u64;
+    if read > limit {
+        return vec![failed(
+            format!(
+                "file grew while it was read: {size} bytes when looked at, more than the limit of \
+                 {limit} bytes (--max-file-size) when read; not reviewed"
+            ),
+            &[],
+            read,
+        )];
+    }
+    if read != size {
+        return vec![failed(
+            format!(
+                "file changed while it was read: {size} bytes when looked at, {read} bytes read; \
+                 not reviewed (scan it again once it is no longer being written)"
+            ),
+            &bytes,
+            read,
+        )];
+    }
+    scan_shared(&file.display, std::sync::Arc::new(bytes), rules, options)
+}
+
+/// Reads one input file whole, as [`scan_file`] does, for commands that
+/// take a single file (`prepub extract`): only a regular file is opened
+/// (a link named is followed to its target first), at most `limit` + 1
+/// bytes are read, and a file over `limit` or one that changed while it was
+/// read is an error saying so.
+pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    let path =
+        std::fs::canonicalize(path).map_err(|e| format!("cannot read: {}", describe_io(&e)))?;
+    let metadata = std::fs::symlink_metadata(&path)
+        .map_err(|e| format!("cannot read: {}", describe_io(&e)))?;
+    if !metadata.file_type().is_file() {
+        return Err(why_not_read(&path, &metadata));
+    }
+    let (opened, metadata) = open_regular(&path)?;
+    let size = metadata.len();
+    if size > limit {
+        return Err(format!(
+            "file is {size} bytes, over the limit of {limit} bytes (--max-file-size): not read"
+        ));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    opened
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {}", describe_io(&e)))?;
+    let read = bytes.len() as u64;
+    if read != size {
+        return Err(format!(
+            "file changed while it was read: {size} bytes when looked at, {read} bytes read \
+             (at most {limit} + 1 are read); not read"
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Test-only hook of debug builds: after a file whose path contains
+/// `PREPUB_TEST_GROW`'s value has been opened and its size taken, and
+/// before it is read, a line is appended to it, as a writer still writing
+/// it would — so tests can make "changed while read" happen at a known
+/// point.
+#[cfg(debug_assertions)]
+fn grow_hook(file: &InputFile) {
+    if let Ok(trigger) = std::env::var("PREPUB_TEST_GROW")
+        && !trigger.is_empty()
+        && file.display.contains(&trigger)
+        && let Ok(mut grown) = std::fs::OpenOptions::new().append(true).open(&file.path)
+    {
+        let _ =
+            std::io::Write::write_all(&mut grown, "机密★1年 (appended while read)\n".as_bytes());
     }
 }
 
-fn hash_file(path: &Path) -> std::io::Result<String> {
+fn hash_reader(mut file: impl Read) -> std::io::Result<String> {
     use sha2::{Digest, Sha256};
-    let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 16];
     loop {
@@ -490,5 +745,96 @@ mod tests {
             error.contains("no/such/dir") && error.contains("no such file"),
             "{error}"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn lists_what_is_not_a_regular_file_instead_of_dropping_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.txt"), "a").unwrap();
+        std::os::unix::fs::symlink(root.join("a.txt"), root.join("link.txt")).unwrap();
+        std::os::unix::fs::symlink(root.join("gone"), root.join("dangling.txt")).unwrap();
+        let selection = Selection {
+            paths: vec![root.to_path_buf()],
+            ..Selection::default()
+        };
+        let files = collect_files(&selection).unwrap();
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a.txt", "dangling.txt", "link.txt"]);
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let options = ScanOptions::default();
+        let expected = ["cannot be followed: no such file", "not followed (to "];
+        for (file, says) in files[1..].iter().zip(expected) {
+            let reviews = scan_file(file, &rules, &options);
+            assert_eq!(reviews.len(), 1);
+            assert_eq!(
+                reviews[0].extraction.status,
+                crate::extract::document::ExtractionStatus::Failed
+            );
+            assert!(
+                reviews[0].extraction.problems[0]
+                    .message
+                    .starts_with("symbolic link")
+                    && reviews[0].extraction.problems[0].message.contains(says),
+                "{:?}",
+                reviews[0].extraction.problems
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn following_links_reads_targets_and_lists_loops() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.txt"), "s").unwrap();
+        std::fs::create_dir(outside.path().join("folder")).unwrap();
+        std::fs::write(outside.path().join("folder/inner.txt"), "i").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), root.join("f.txt")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("folder"), root.join("g")).unwrap();
+        std::fs::create_dir(root.join("h")).unwrap();
+        std::os::unix::fs::symlink(root, root.join("h/loop")).unwrap();
+        let selection = Selection {
+            paths: vec![root.to_path_buf()],
+            ..Selection::default()
+        };
+        let files = collect_files_following(&selection, true).unwrap();
+        let shown: Vec<String> = files
+            .iter()
+            .map(|f| f.display.rsplit('/').next().unwrap().to_owned())
+            .collect();
+        assert_eq!(shown, ["f.txt", "inner.txt", "loop"], "{files:?}");
+        assert_eq!(
+            files[0].path,
+            std::fs::canonicalize(outside.path().join("secret.txt")).unwrap()
+        );
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let options = ScanOptions::default();
+        let read = scan_file(&files[0], &rules, &options);
+        assert_eq!(read[0].bytes, 1);
+        let looped = scan_file(&files[2], &rules, &options);
+        let message = &looped[0].extraction.problems[0].message;
+        assert!(message.contains("(a loop)"), "{message}");
+        // Not followed, the same tree lists the links unread.
+        let unfollowed = collect_files(&selection).unwrap();
+        assert_eq!(unfollowed.len(), 3, "{unfollowed:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn read_input_refuses_devices_and_reads_files_through_named_links() {
+        let error = read_input(Path::new("/dev/zero"), 1 << 20).unwrap_err();
+        assert_eq!(error, "not a regular file: a character device; not read");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "abc").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("a.txt"), dir.path().join("l.txt")).unwrap();
+        assert_eq!(read_input(&dir.path().join("l.txt"), 10).unwrap(), b"abc");
+        let over = read_input(&dir.path().join("a.txt"), 2).unwrap_err();
+        assert!(over.contains("over the limit of 2 bytes"), "{over}");
     }
 }
