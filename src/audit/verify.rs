@@ -308,9 +308,11 @@ fn verify_file(
         result.differing_documents = recorded.len();
         return result;
     }
+    // A scan reads a link named on its command line as its target; so does
+    // the rerun (the walk's reader refuses to open through links).
     let input = InputFile {
         display: file.to_owned(),
-        path,
+        path: std::fs::canonicalize(&path).unwrap_or(path),
     };
     let mut fresh: BTreeMap<String, DocumentReview> = scan_file(&input, rules, scan)
         .into_iter()

@@ -30,12 +30,15 @@ pub enum ExtractFormat {
 }
 
 pub fn run(args: ExtractArgs) -> Result<i32, Failure> {
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| Failure::usage(format!("{}: cannot read: {e}", args.file.display())))?;
+    // The same bounded read of a regular file as a scan: a FIFO or a
+    // device is refused, never opened for reading.
+    let limits = args.limits.limits();
+    let bytes = prepub::batch::read_input(&args.file, limits.max_file_bytes)
+        .map_err(|why| Failure::usage(format!("{}: {why}", args.file.display())))?;
     let name = args.file.to_string_lossy().replace('\\', "/");
     let format = prepub::extract::detect(&bytes, &name);
     let options = ScanOptions {
-        limits: args.limits.limits(),
+        limits,
         passwords: args.password.clone(),
         ..ScanOptions::default()
     };

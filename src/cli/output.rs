@@ -6,7 +6,7 @@ use prepub::batch::spill::{DocumentSource, Spilled};
 use prepub::report;
 use prepub::review::Review;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Each `--output` file with its format: from the extension, else from an
 /// explicit `--format`, else a usage error naming the extensions known.
@@ -29,6 +29,83 @@ pub(crate) fn plan_outputs(
                 })
         })
         .collect()
+}
+
+/// Refuses, before anything is read, a report path that names something
+/// other than a regular file (a directory, a device, a FIFO, a socket: the
+/// rename that puts a report in place would replace it) or that is one of
+/// this run's inputs (the rename would replace the document under review).
+///
+/// Only the directory entry a report replaces matters: a hard link of an
+/// input under another name keeps the input's bytes, so an input is
+/// recognised by its name and its inode together.
+pub(crate) fn check_output_targets(
+    outputs: &[(PathBuf, OutputFormat)],
+    inputs: &[&Path],
+) -> Result<(), Failure> {
+    for (output, _) in outputs {
+        let Ok(metadata) = std::fs::symlink_metadata(output) else {
+            continue; // a new file
+        };
+        let kind = metadata.file_type();
+        if !kind.is_file() && !kind.is_symlink() {
+            return Err(Failure::usage(format!(
+                "{}: is {}; -o writes a report only to a regular file or a new path",
+                output.display(),
+                describe_file_type(&metadata)
+            )));
+        }
+        let Some(name) = output.file_name() else {
+            continue;
+        };
+        for input in inputs {
+            if input.file_name() == Some(name)
+                && std::fs::symlink_metadata(input).is_ok_and(|other| same_file(&metadata, &other))
+            {
+                return Err(Failure::usage(format!(
+                    "-o {} would replace the input {} of this run: write the report elsewhere",
+                    output.display(),
+                    input.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    a.len() == b.len() && a.modified().ok() == b.modified().ok()
+}
+
+fn describe_file_type(metadata: &std::fs::Metadata) -> &'static str {
+    let kind = metadata.file_type();
+    if kind.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+    }
+    "not a regular file"
 }
 
 /// A .docx is a zip: refuse to pour it onto a terminal.

@@ -2,8 +2,8 @@
 
 use crate::cli::args::{Failure, FormArgs, OutputFormat};
 use crate::cli::output::{
-    Reviewed, check_stdout_format, plan_outputs, render_to, stdout_colour, write_reports,
-    write_stdout_with,
+    Reviewed, check_output_targets, check_stdout_format, plan_outputs, render_to, stdout_colour,
+    write_reports, write_stdout_with,
 };
 use clap::Args;
 use prepub::report;
@@ -30,6 +30,7 @@ pub struct ReportArgs {
 /// `prepub report`: renders a saved review; never rescans.
 pub fn run(args: ReportArgs) -> Result<i32, Failure> {
     let outputs = plan_outputs(&args.output, args.format)?;
+    check_output_targets(&outputs, &[args.review.as_path()])?;
     let stdout_format = args.format.unwrap_or(OutputFormat::Text);
     if outputs.is_empty() {
         check_stdout_format(stdout_format)?;

@@ -25,6 +25,12 @@ pub struct ReviewArgs {
     /// Skip files whose path or name matches this glob; repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Follow symbolic links met in folders (as ripgrep's -L); loops and
+    /// dangling links are listed as documents not read. Without it every
+    /// link met in a folder is listed as not read (never skipped silently);
+    /// a link named on the command line is always read as its target.
+    #[arg(long, short = 'L')]
+    pub follow: bool,
     /// The decisions file to read and extend (default:
     /// prepub-decisions.yaml in the current directory; created if missing).
     #[arg(long, value_name = "FILE")]
@@ -98,7 +104,8 @@ pub fn run(args: ReviewArgs) -> Result<i32, Failure> {
             exclude: args.exclude.clone(),
             ..Selection::default()
         };
-        let files = batch::collect_files(&selection).map_err(Failure::usage)?;
+        let files =
+            batch::collect_files_following(&selection, args.follow).map_err(Failure::usage)?;
         let options = BatchOptions {
             jobs: args.jobs,
             progress: true,

@@ -4,8 +4,8 @@ use crate::cli::args::{
     FailOnArg, Failure, FormArgs, LimitArgs, OutputFormat, RuleArgs, load_rules,
 };
 use crate::cli::output::{
-    Reviewed, check_stdout_format, plan_outputs, render_to, stdout_colour, write_reports,
-    write_stdout_with,
+    Reviewed, check_output_targets, check_stdout_format, plan_outputs, render_to, stdout_colour,
+    write_reports, write_stdout_with,
 };
 use clap::Args;
 use prepub::audit::decisions::{self, Decisions};
@@ -59,6 +59,12 @@ pub struct ScanArgs {
     /// Do not draw the progress bar (it is only drawn on a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
+    /// Follow symbolic links met in folders (as ripgrep's -L); loops and
+    /// dangling links are listed as documents not read. Without it every
+    /// link met in a folder is listed as not read (never skipped silently);
+    /// a link named on the command line is always read as its target.
+    #[arg(long, short = 'L')]
+    pub follow: bool,
     /// Show personal data unmasked in reports (masked by default).
     #[arg(long)]
     pub show_match: bool,
@@ -112,7 +118,9 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
         exclude: args.exclude.clone(),
         shard: audit.shard(),
     };
-    let files = batch::collect_files(&selection).map_err(Failure::usage)?;
+    let files = batch::collect_files_following(&selection, args.follow).map_err(Failure::usage)?;
+    let inputs: Vec<&Path> = files.iter().map(|file| file.path.as_path()).collect();
+    check_output_targets(&outputs, &inputs)?;
     let cache = match &args.cache {
         Some(directory) => Some(std::sync::Arc::new(
             prepub::batch::cache::Cache::open(directory).map_err(Failure::usage)?,

@@ -148,11 +148,62 @@ impl Staged {
             temporary,
             _pending,
         } = self;
+        // Checked again here, not only when the run started: the rename
+        // would replace whatever stands at the path by then.
+        if let Ok(existing) = std::fs::symlink_metadata(&path)
+            && !existing.file_type().is_file()
+            && !existing.file_type().is_symlink()
+        {
+            return Err(format!(
+                "{}: is not a regular file (a directory, device or pipe): the report was not written over it",
+                path.display()
+            ));
+        }
+        set_report_permissions(&path, temporary.as_file())?;
         temporary
             .persist(&path)
             .map_err(|e| format!("{}: cannot replace: {}", path.display(), e.error))?;
         Ok(())
     }
+}
+
+/// A report gets the permissions a new file of the user's would (0666 less
+/// the umask), or those of the report it replaces — not the temporary
+/// file's 0600.
+#[cfg(unix)]
+fn set_report_permissions(path: &Path, file: &std::fs::File) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = match std::fs::metadata(path) {
+        Ok(existing) if existing.is_file() => existing.permissions().mode() & 0o7777,
+        _ => 0o666 & !current_umask(),
+    };
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+        .map_err(|e| format!("{}: cannot set permissions: {e}", path.display()))
+}
+
+#[cfg(not(unix))]
+fn set_report_permissions(_path: &Path, _file: &std::fs::File) -> Result<(), String> {
+    Ok(())
+}
+
+/// The process's umask. Linux reports it in /proc without changing it;
+/// elsewhere it is read by setting and restoring it, when the reports are
+/// written and no other thread creates files.
+#[cfg(unix)]
+fn current_umask() -> u32 {
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status")
+        && let Some(line) = status.lines().find(|l| l.starts_with("Umask:"))
+        && let Ok(mask) = u32::from_str_radix(line["Umask:".len()..].trim(), 8)
+    {
+        return mask;
+    }
+    // SAFETY: umask only swaps the process's file-creation mask; it is put
+    // back at once.
+    let mask = unsafe { libc::umask(0) };
+    unsafe { libc::umask(mask) };
+    // mode_t is u32 on Linux, u16 on some other systems.
+    #[allow(clippy::useless_conversion)]
+    u32::from(mask)
 }
 
 #[cfg(test)]
