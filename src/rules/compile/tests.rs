@@ -1,0 +1,249 @@
+use super::*;
+
+fn source(yaml: &str) -> Vec<PackSource> {
+    vec![PackSource {
+        origin: "test.yaml".into(),
+        yaml: yaml.into(),
+        ..PackSource::default()
+    }]
+}
+
+fn errors(yaml: &str) -> Vec<String> {
+    match load_sources(&source(yaml)) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+const HEAD: &str = "name: t\nversion: '1'\nrules:\n";
+
+#[test]
+fn yaml_errors_have_line_and_column() {
+    let found = errors("name: t\nversion: '1'\nrules:\n  - id: [unclosed\n");
+    assert_eq!(found.len(), 1);
+    assert!(found[0].starts_with("test.yaml:4:"), "{found:?}");
+}
+
+#[test]
+fn invalid_regex_names_pattern_and_position() {
+    let found = errors(&format!(
+        "{HEAD}  - id: term.x\n    severity: review\n    message: m\n    pattern: 'a(b'\n    examples: {{match: [ab]}}\n"
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("a(b") && found[0].contains("unclosed"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn duplicate_ids_unknown_validator_category_and_typos() {
+    let rule = "    severity: review\n    message: m\n    terms: [x]\n    examples: {match: [x]}\n";
+    let found = errors(&format!(
+        "{HEAD}  - id: term.a\n{rule}  - id: term.a\n{rule}"
+    ));
+    assert!(
+        found.iter().any(|e| e.contains("duplicate rule id")),
+        "{found:?}"
+    );
+    let found = errors(&format!(
+        "{HEAD}  - id: term.a\n{rule}    validator: nope\n"
+    ));
+    assert!(
+        found.iter().any(|e| e.contains("unknown validator `nope`")),
+        "{found:?}"
+    );
+    let found = errors(&format!("{HEAD}  - id: weird.a\n{rule}"));
+    assert!(
+        found.iter().any(|e| e.contains("unknown category `weird`")),
+        "{found:?}"
+    );
+    let found = errors(&format!(
+        "{HEAD}  - id: term.a\n{rule}    not_whithin: [y]\n"
+    ));
+    assert!(found.iter().any(|e| e.contains("not_whithin")), "{found:?}");
+}
+
+#[test]
+fn unicode_word_boundary_is_refused() {
+    let found = errors(&format!(
+        "{HEAD}  - id: personal.x\n    severity: review\n    message: m\n    pattern: '\\b1\\d{{10}}\\b'\n    examples: {{match: ['13800000000']}}\n"
+    ));
+    assert!(
+        found.iter().any(|e| e.contains("Unicode-aware")),
+        "{found:?}"
+    );
+    assert!(!contains_unicode_word_boundary("(?-u:\\b)x"));
+}
+
+#[test]
+fn missing_examples_and_matcher() {
+    let found = errors(&format!(
+        "{HEAD}  - id: term.a\n    severity: review\n    message: m\n"
+    ));
+    assert!(
+        found.iter().any(|e| e.contains("exactly one of")),
+        "{found:?}"
+    );
+    assert!(found.iter().any(|e| e.contains("examples")), "{found:?}");
+}
+
+#[test]
+fn new_options_are_checked() {
+    let rule = "    severity: review\n    message: m\n    terms: [x]\n    examples: {match: [x]}\n";
+    let found = errors(&format!(
+        "{HEAD}  - id: term.a\n{rule}    escalate:\n      - {{to: block, when_document_has: [term.nope], reason: r}}\n"
+    ));
+    assert!(found.iter().any(|e| e.contains("`term.nope`")), "{found:?}");
+    let found = errors(&format!(
+        "{HEAD}  - id: term.a\n{rule}    escalate:\n      - {{to: info, when_document_has: [term.a], reason: r}}\n"
+    ));
+    assert!(
+        found.iter().any(|e| e.contains("must be above")),
+        "{found:?}"
+    );
+    let found = errors(&format!(
+        "{HEAD}  - id: term.a\n{rule}    near: {{terms: [y], side: left}}\n"
+    ));
+    assert!(
+        found.iter().any(|e| e.contains("`side: left`")),
+        "{found:?}"
+    );
+    let found = errors(&format!(
+        "{HEAD}  - id: term.a\n{rule}    downgrade:\n      - {{to: info, when: not_near, reason: r}}\n"
+    ));
+    assert!(
+        found.iter().any(|e| e.contains("needs `terms`")),
+        "{found:?}"
+    );
+    let found = errors(&format!("{HEAD}  - id: term.a\n{rule}    line: whole\n"));
+    assert!(found.iter().any(|e| e.contains("own-line")), "{found:?}");
+    let found = errors(&format!(
+        "{HEAD}  - id: term.a\n    severity: review\n    message: m\n    terms: [x]\n    examples: {{high: [x]}}\n"
+    ));
+    assert!(found.iter().any(|e| e.contains("high")), "{found:?}");
+    let ok = errors(&format!(
+        "{HEAD}  - id: term.a\n{rule}    line: own-line\n    near: {{terms: [y], side: before}}\n    escalate:\n      - {{to: block, when_document_has: [term.a], reason: r}}\n"
+    ));
+    assert!(ok.is_empty(), "{ok:?}");
+}
+
+/// An organisation lexicon of 50,000 terms with per-term severities
+/// loads and matches. The time is printed for the record (`cargo test
+/// -- --nocapture`); the target (well under a second in a release build)
+/// belongs to benchmarks, not to a test that would flake on a busy machine.
+#[test]
+fn large_lexicon_loads_with_per_term_severity() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut lexicon = String::from("# generated\n");
+    for i in 0..50_000 {
+        let severity = match i % 3 {
+            0 => "\tblock",
+            1 => "\treview",
+            _ => "",
+        };
+        lexicon.push_str(&format!("项目代号{i:05}工程{severity}\n"));
+    }
+    std::fs::write(dir.path().join("terms.txt"), lexicon).expect("write lexicon");
+    let yaml = format!(
+        "{HEAD}  - id: term.org.lexicon\n    severity: info\n    message: m\n    terms_file: terms.txt\n"
+    );
+    let started = std::time::Instant::now();
+    let set = load_sources(&[PackSource {
+        origin: "org.yaml".into(),
+        yaml,
+        base_dir: Some(dir.path().to_path_buf()),
+        embedded_terms_files: Default::default(),
+    }])
+    .expect("lexicon pack loads");
+    println!(
+        "50,000-term lexicon: loaded and automaton built in {:?}",
+        started.elapsed()
+    );
+    let Matcher::Terms(terms) = &set.rules()[0].matcher else {
+        panic!("a terms rule");
+    };
+    assert_eq!(terms.len(), 50_000);
+    let severity_of = |text: &str| {
+        crate::rules::examples::matches_in_text(text, &set)
+            .into_iter()
+            .map(|m| m.severity)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        severity_of("关于项目代号12345工程的报告"),
+        [Severity::Block]
+    );
+    assert_eq!(severity_of("项目代号12346工程"), [Severity::Review]);
+    assert_eq!(severity_of("项目代号12347工程"), [Severity::Info]);
+    assert!(severity_of("项目代号99999号工程").is_empty());
+}
+
+#[test]
+fn lexicon_severity_typos_are_errors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("terms.txt"), "甲工程\tblok\n").expect("write");
+    let result = load_sources(&[PackSource {
+        origin: "org.yaml".into(),
+        yaml: format!(
+            "{HEAD}  - id: term.org.lexicon\n    severity: info\n    message: m\n    terms_file: terms.txt\n"
+        ),
+        base_dir: Some(dir.path().to_path_buf()),
+        embedded_terms_files: Default::default(),
+    }]);
+    let errors = result.expect_err("an unknown severity is an error");
+    assert!(errors[0].message.contains("`blok`"), "{errors:?}");
+}
+
+/// No downgrade of a marking rule applies to a match that is the whole
+/// of its line in the header position; below it, and inside running
+/// text, the downgrades still apply; `on_header_line` lifts the guard.
+#[test]
+fn downgrades_never_apply_to_a_header_line() {
+    let yaml = format!(
+        "{HEAD}  - id: marking.x\n    severity: block\n    message: m\n    terms: [绝密]\n    downgrade:\n      - {{to: info, when: quoted, reason: q}}\n      - {{to: review, when: near, terms: [说明], within: 0, reason: n}}\n    examples: {{match: [绝密]}}\n  - id: marking.y\n    severity: block\n    message: m\n    terms: [机密]\n    downgrade:\n      - {{to: info, when: near, terms: [PUBLIC], within: 0, on_header_line: true, reason: p}}\n    examples: {{match: [机密]}}\n"
+    );
+    let set = load_sources(&source(&yaml)).expect("pack loads");
+    let severity = |text: &str| {
+        crate::rules::examples::matches_in_text(text, &set)
+            .into_iter()
+            .map(|m| (set.rules()[m.rule].id.clone(), m.severity))
+            .collect::<Vec<_>>()
+    };
+    let x = |s| vec![("marking.x".to_owned(), s)];
+    assert_eq!(severity("“绝密”\n说明"), x(Severity::Block));
+    assert_eq!(severity("★ 绝密 ★\n说明"), x(Severity::Block));
+    let deep = "正文\n".repeat(9);
+    assert_eq!(
+        severity(&format!("{deep}“绝密”\n说明")),
+        x(Severity::Review)
+    );
+    assert_eq!(severity("文件印有“绝密”字样"), x(Severity::Info));
+    assert_eq!(
+        severity("机密\nPUBLIC"),
+        vec![("marking.y".to_owned(), Severity::Info)]
+    );
+}
+
+#[test]
+fn patterns_with_traditional_characters_meet_folded_text() {
+    let yaml = format!(
+        "{HEAD}  - id: term.x\n    severity: review\n    message: m\n    pattern: '機密文件'\n    examples: {{match: [機密文件, 机密文件]}}\n"
+    );
+    let set = load_sources(&source(&yaml)).expect("pack loads");
+    assert_eq!(
+        crate::rules::examples::matches_in_text("機密文件", &set).len(),
+        1
+    );
+    assert_eq!(
+        crate::rules::examples::matches_in_text("机密文件", &set).len(),
+        1
+    );
+}
+
+#[test]
+fn builtin_packs_compile() {
+    let set = RuleSet::builtin().expect("built-in packs compile");
+    assert!(set.rules().len() > 10);
+    assert!(set.info().digest.starts_with("sha256:"));
+}
