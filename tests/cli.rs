@@ -59,6 +59,11 @@ fn golden_review_of_text_fixtures() {
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/text-fixtures.json");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&golden, &actual).unwrap();
+        // Compared with itself it would pass: the rewriting run fails.
+        panic!(
+            "{} rewritten because UPDATE_GOLDEN is set: review the diff, then run again without it",
+            golden.display()
+        );
     }
     let expected =
         std::fs::read_to_string(&golden).expect("golden file (UPDATE_GOLDEN=1 to create)");

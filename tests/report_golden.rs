@@ -42,6 +42,15 @@ fn updating() -> bool {
     std::env::var_os("UPDATE_GOLDEN").is_some()
 }
 
+/// A rewritten golden file has been compared with nothing: the run that
+/// rewrote it fails, so an update can never pass as a check.
+fn rewritten(path: &std::path::Path) -> ! {
+    panic!(
+        "{} rewritten because UPDATE_GOLDEN is set: review the diff, then run again without it",
+        path.display()
+    )
+}
+
 /// Replaces the scan time and the dates printed from it.
 fn mask(text: &str, review: &Review) -> String {
     let started = &review.started_at;
@@ -56,7 +65,7 @@ fn check_text(name: &str, rendered: &[u8]) {
     let path = golden_dir().join(name);
     if updating() {
         std::fs::write(&path, rendered).expect("write golden");
-        return;
+        rewritten(&path);
     }
     let expected = std::fs::read(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1)", path.display()));
@@ -142,7 +151,7 @@ fn docx_golden() {
     let path = golden_dir().join("review.zh.docx");
     if updating() {
         std::fs::write(&path, &rendered).expect("write golden");
-        return;
+        rewritten(&path);
     }
     let expected = std::fs::read(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1)", path.display()));
