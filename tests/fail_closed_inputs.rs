@@ -240,3 +240,57 @@ fn an_over_long_path_in_a_walk_is_one_failed_line_and_the_batch_goes_on() {
     );
     assert_eq!(code, 3);
 }
+
+/// GBK file names from Windows zips and old shares are not UTF-8. Three
+/// files whose names differ only in such bytes (and so read the same once
+/// made lossy) are three documents, the marked one among them, and `verify`
+/// finds each again by the name recorded.
+#[test]
+fn names_that_are_not_utf8_stay_apart_and_verify_finds_them() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("share");
+    std::fs::create_dir(&folder).unwrap();
+    // GBK lead and trail bytes that are not UTF-8: each name becomes
+    // "��.txt" when made lossy.
+    let names: [&[u8]; 3] = [b"\xBE\xF8.txt", b"\xBE\xF9.txt", b"\xBE\xFA.txt"];
+    for (n, name) in names.iter().enumerate() {
+        let text = if n == 1 {
+            "绝密★长期\n正文\n"
+        } else {
+            "公开的通知\n"
+        };
+        std::fs::write(folder.join(std::ffi::OsStr::from_bytes(name)), text).unwrap();
+    }
+    let (review, code) = scan(&[], &[&folder]);
+    assert_eq!(code, 1, "{review:#}");
+    let documents = review["documents"].as_array().expect("documents");
+    assert_eq!(documents.len(), 3, "{review:#}");
+    let blocked: Vec<&str> = documents
+        .iter()
+        .filter(|d| d["verdict"] == "block")
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(blocked.len(), 1, "{review:#}");
+    assert!(
+        blocked[0].ends_with("/\\xBE\\xF9.txt"),
+        "{blocked:?}"
+    );
+
+    let saved = dir.path().join("review.json");
+    std::fs::write(&saved, serde_json::to_vec(&review).unwrap()).unwrap();
+    let output = Command::cargo_bin("prepub")
+        .unwrap()
+        .arg("verify")
+        .arg(&saved)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -267,9 +267,9 @@ fn file_of(path: &str) -> &str {
 }
 
 fn resolve(root: &Path, shown: &str) -> PathBuf {
-    let path = Path::new(shown);
+    let path = crate::batch::path_of_display(shown);
     if path.is_absolute() {
-        path.to_path_buf()
+        path
     } else {
         root.join(path)
     }

@@ -53,9 +53,68 @@ pub struct Selection {
     pub shard: Option<crate::batch::shard::Shard>,
 }
 
-fn display_of(path: &Path) -> String {
-    let shown = path.to_string_lossy().replace('\\', "/");
+/// A path as reports show it: `/`-separated, without a leading `./`.
+///
+/// Bytes of a file name that are not UTF-8 (GBK names from Windows zips and
+/// old shares) are written `\xNN`, never replaced by U+FFFD: two files whose
+/// names differ only in such bytes stay two documents, and
+/// [`path_of_display`] finds each again (`prepub verify`). A `\` of the name
+/// itself is shown as `/`, so `\x` can only come from this escaping.
+pub fn display_of(path: &Path) -> String {
+    let shown = escaped(path).replace('\\', "/");
+    let shown = shown.replace(ESCAPE_MARK, "\\x");
     shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
+}
+
+/// Stands for the `\` of a `\xNN` escape until backslashes of the name
+/// itself have become `/` (a private-use character no file name needs).
+const ESCAPE_MARK: &str = "\u{F8FF}x";
+
+#[cfg(unix)]
+fn escaped(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("{ESCAPE_MARK}{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(not(unix))]
+fn escaped(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// The path a displayed name stands for: the inverse of [`display_of`]'s
+/// `\xNN` escapes (a relative display is relative to where prepub runs).
+#[cfg(unix)]
+pub fn path_of_display(display: &str) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    let bytes = display.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\'
+            && bytes.get(i + 1) == Some(&b'x')
+            && let Some(hex) = display.get(i + 2..i + 4)
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+        {
+            out.push(byte);
+            i += 4;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    PathBuf::from(std::ffi::OsString::from_vec(out))
+}
+
+#[cfg(not(unix))]
+pub fn path_of_display(display: &str) -> PathBuf {
+    PathBuf::from(display)
 }
 
 fn glob_set(patterns: &[String], flag: &str) -> Result<Option<GlobSet>, String> {
