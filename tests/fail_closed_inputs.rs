@@ -272,10 +272,7 @@ fn names_that_are_not_utf8_stay_apart_and_verify_finds_them() {
         .map(|d| d["path"].as_str().unwrap())
         .collect();
     assert_eq!(blocked.len(), 1, "{review:#}");
-    assert!(
-        blocked[0].ends_with("/\\xBE\\xF9.txt"),
-        "{blocked:?}"
-    );
+    assert!(blocked[0].ends_with("/\\xBE\\xF9.txt"), "{blocked:?}");
 
     let saved = dir.path().join("review.json");
     std::fs::write(&saved, serde_json::to_vec(&review).unwrap()).unwrap();

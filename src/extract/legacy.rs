@@ -8,19 +8,9 @@
 //! holding none of those (an Outlook message, a DOS-era or WPS 2000 file)
 //! is `failed` with what it is, never `pass`.
 
-use super::{Format, Request, doc, ole, ole::Ole};
+use super::ole::{self, Ole, what};
+use super::{Format, Request, doc};
 use crate::extract::document::Extraction;
-
-/// What a format is called in messages.
-pub(crate) fn what(format: Format) -> &'static str {
-    match format {
-        Format::Doc => "legacy binary Word format (.doc)",
-        Format::Xls => "legacy binary Excel format (.xls)",
-        Format::Ppt => "legacy binary PowerPoint format (.ppt)",
-        Format::Wps => "WPS Office file (.wps/.et/.dps)",
-        _ => "OLE compound file",
-    }
-}
 
 /// Reads a legacy office document whose format detection said `format`.
 pub fn extract(format: Format, request: &Request<'_>) -> Extraction {

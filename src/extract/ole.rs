@@ -255,6 +255,45 @@ pub fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
+/// What a format is called in messages.
+pub(crate) fn what(format: super::Format) -> &'static str {
+    match format {
+        super::Format::Doc => "legacy binary Word format (.doc)",
+        super::Format::Xls => "legacy binary Excel format (.xls)",
+        super::Format::Ppt => "legacy binary PowerPoint format (.ppt)",
+        super::Format::Wps => "WPS Office file (.wps/.et/.dps)",
+        _ => "OLE compound file",
+    }
+}
+
+/// A `Macros` storage (Word) or `_VBA_PROJECT_CUR` (Excel) holds VBA.
+pub(crate) fn check_macros(
+    ole: &Ole<'_>,
+    format: &str,
+    out: &mut crate::extract::document::Extraction,
+) {
+    use crate::extract::document::{Category, Notice, Part, Severity};
+    let storages: Vec<&str> = ["Macros", "_VBA_PROJECT_CUR", "VBA", "_VBA_PROJECT"]
+        .into_iter()
+        .filter(|name| ole.has_storage(name))
+        .collect();
+    if storages.is_empty() {
+        return;
+    }
+    out.notices.push(Notice {
+        rule: format!("hidden.{format}.macros"),
+        category: Category::Hidden,
+        severity: Severity::Info,
+        message: format!(
+            "the document contains VBA macros ({}): macros are not reviewed and should be removed before publishing",
+            storages.join(", ")
+        ),
+        part: Part::Attachment,
+        page: None,
+        text: storages.join(", "),
+    });
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -28,10 +28,6 @@ use super::ole::{Ole, u16_at, u32_at};
 use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
 use std::collections::HashSet;
 
-pub fn extract(request: &Request<'_>) -> Extraction {
-    super::legacy::extract(super::Format::Ppt, request)
-}
-
 const SLIDE: u16 = 0x03EE;
 const NOTES: u16 = 0x03F0;
 const MAIN_MASTER: u16 = 0x03F8;
@@ -170,7 +166,7 @@ pub(crate) fn read(ole: &Ole<'_>, request: &Request<'_>, format: &str, out: &mut
             text: authors.join(", "),
         });
     }
-    super::doc::check_macros(ole, format, out);
+    super::ole::check_macros(ole, format, out);
 }
 
 impl Walker {
@@ -402,7 +398,7 @@ mod tests {
     fn read(stream: &[u8]) -> Extraction {
         let bytes = build(&[("PowerPoint Document", stream)]);
         run(
-            extract,
+            |request| crate::extract::legacy::extract(crate::extract::Format::Ppt, request),
             "a.ppt",
             &bytes,
             &Limits::default(),

@@ -44,10 +44,6 @@ struct SheetFacts {
     cells: bool,
 }
 
-pub fn extract(request: &Request<'_>) -> Extraction {
-    super::legacy::extract(super::Format::Xls, request)
-}
-
 pub(crate) fn read(ole: &Ole<'_>, request: &Request<'_>, format: &str, out: &mut Extraction) {
     ole.check_length(out);
     super::ole_properties::read(ole, format, out);
@@ -294,7 +290,7 @@ pub(crate) fn read(ole: &Ole<'_>, request: &Request<'_>, format: &str, out: &mut
             Segment::new(Part::Metadata, format!("{name}\t{formula}")).with_label("defined name"),
         );
     }
-    super::doc::check_macros(ole, format, out);
+    super::ole::check_macros(ole, format, out);
     super::ole_objects::read(ole, request, out);
 }
 

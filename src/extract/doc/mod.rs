@@ -38,7 +38,7 @@ pub fn extract(request: &Request<'_>) -> Extraction {
         Err(error) => {
             return Extraction::failed(format!(
                 "{}: {error}",
-                super::legacy::what(super::Format::Doc)
+                super::ole::what(super::Format::Doc)
             ));
         }
     };
@@ -110,7 +110,7 @@ pub(crate) fn read(ole: &Ole<'_>, request: &Request<'_>, format: &str, out: &mut
             ),
         ));
     }
-    check_macros(ole, format, out);
+    super::ole::check_macros(ole, format, out);
     super::ole_objects::read(ole, request, out);
     notices(&facts, format, out);
 }
@@ -881,29 +881,6 @@ fn cp1252(byte: u8) -> char {
 
 fn codepage_is_double_byte(codepage: u16) -> bool {
     matches!(codepage, 932 | 936 | 949 | 950)
-}
-
-/// A `Macros` storage (Word) or `_VBA_PROJECT_CUR` (Excel) holds VBA.
-pub(crate) fn check_macros(ole: &Ole<'_>, format: &str, out: &mut Extraction) {
-    let storages: Vec<&str> = ["Macros", "_VBA_PROJECT_CUR", "VBA", "_VBA_PROJECT"]
-        .into_iter()
-        .filter(|name| ole.has_storage(name))
-        .collect();
-    if storages.is_empty() {
-        return;
-    }
-    out.notices.push(Notice {
-        rule: format!("hidden.{format}.macros"),
-        category: Category::Hidden,
-        severity: Severity::Info,
-        message: format!(
-            "the document contains VBA macros ({}): macros are not reviewed and should be removed before publishing",
-            storages.join(", ")
-        ),
-        part: Part::Attachment,
-        page: None,
-        text: storages.join(", "),
-    });
 }
 
 fn notices(facts: &sink::Facts, format: &str, out: &mut Extraction) {
