@@ -17,6 +17,7 @@ pub mod doc;
 pub mod document;
 pub mod docx;
 pub mod embedded;
+mod fields;
 pub mod html;
 pub mod legacy;
 pub mod limits;

@@ -130,72 +130,8 @@ fn clean_line(text: &str) -> String {
     line.trim_start_matches('\t').to_owned()
 }
 
-/// Field codes that only number or format (PAGE, TOC, REF …) are left out;
-/// the others (HYPERLINK targets, INCLUDETEXT paths, IF texts) are read as
-/// `hidden` with the label "field code", as in .docx.
+/// Field codes of the binary formats worth reading as `hidden` ("field
+/// code"), as in .docx; SHAPE and EMBED only mark pictures and objects here.
 pub(crate) fn field_code_worth_reporting(code: &str) -> bool {
-    const PLAIN: &[&str] = &[
-        "",
-        "PAGE",
-        "NUMPAGES",
-        "SECTIONPAGES",
-        "SECTION",
-        "TOC",
-        "TOA",
-        "PAGEREF",
-        "REF",
-        "NOTEREF",
-        "SEQ",
-        "STYLEREF",
-        "FORMTEXT",
-        "FORMCHECKBOX",
-        "FORMDROPDOWN",
-        "DATE",
-        "TIME",
-        "CREATEDATE",
-        "SAVEDATE",
-        "PRINTDATE",
-        "EDITTIME",
-        "NUMWORDS",
-        "NUMCHARS",
-        "FILESIZE",
-        "LISTNUM",
-        "AUTONUM",
-        "AUTONUMLGL",
-        "AUTONUMOUT",
-        "EQ",
-        "SYMBOL",
-        "ADVANCE",
-        "MERGEFIELD",
-        "MERGEREC",
-        "MERGESEQ",
-        "NEXT",
-        "INDEX",
-        "DOCPROPERTY",
-        "AUTHOR",
-        "TITLE",
-        "SUBJECT",
-        "KEYWORDS",
-        "COMMENTS",
-        "LASTSAVEDBY",
-        "FILENAME",
-        "USERNAME",
-        "USERINITIALS",
-        "USERADDRESS",
-        "BIDIOUTLINE",
-        "REVNUM",
-        "TEMPLATE",
-        "DOCVARIABLE",
-        "INFO",
-        "BIBLIOGRAPHY",
-        "CITATION",
-        "SHAPE",
-        "EMBED",
-    ];
-    let keyword = code
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_ascii_uppercase();
-    !PLAIN.contains(&keyword.as_str())
+    crate::extract::fields::worth_reporting(code, &["SHAPE", "EMBED"])
 }

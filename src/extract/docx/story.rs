@@ -1186,68 +1186,7 @@ impl StoryReader<'_> {
     /// that only format or number (PAGE, TOC, REF …) are left out.
     fn field_code(&mut self, instruction: &str) {
         let instruction = instruction.trim();
-        let keyword = instruction
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_ascii_uppercase();
-        const PLAIN: &[&str] = &[
-            "",
-            "PAGE",
-            "NUMPAGES",
-            "SECTIONPAGES",
-            "SECTION",
-            "TOC",
-            "TOA",
-            "PAGEREF",
-            "REF",
-            "NOTEREF",
-            "SEQ",
-            "STYLEREF",
-            "FORMTEXT",
-            "FORMCHECKBOX",
-            "FORMDROPDOWN",
-            "DATE",
-            "TIME",
-            "CREATEDATE",
-            "SAVEDATE",
-            "PRINTDATE",
-            "EDITTIME",
-            "NUMWORDS",
-            "NUMCHARS",
-            "FILESIZE",
-            "LISTNUM",
-            "AUTONUM",
-            "AUTONUMLGL",
-            "AUTONUMOUT",
-            "EQ",
-            "SYMBOL",
-            "ADVANCE",
-            "MERGEFIELD",
-            "MERGEREC",
-            "MERGESEQ",
-            "NEXT",
-            "INDEX",
-            "DOCPROPERTY",
-            "AUTHOR",
-            "TITLE",
-            "SUBJECT",
-            "KEYWORDS",
-            "COMMENTS",
-            "LASTSAVEDBY",
-            "FILENAME",
-            "USERNAME",
-            "USERINITIALS",
-            "USERADDRESS",
-            "BIDIOUTLINE",
-            "REVNUM",
-            "TEMPLATE",
-            "DOCVARIABLE",
-            "INFO",
-            "BIBLIOGRAPHY",
-            "CITATION",
-        ];
-        if PLAIN.contains(&keyword.as_str()) {
+        if !crate::extract::fields::worth_reporting(instruction, &[]) {
             return;
         }
         self.standalone(Part::Hidden, Some("field code".into()), instruction);
