@@ -271,7 +271,10 @@ fn accept(
         }
         let applies = match &downgrade.condition {
             DowngradeCondition::Quoted => is_quoted(text, start, end, marking),
-            DowngradeCondition::Near(near) => near_term(near, view, start, end).is_some(),
+            // What lowers a finding must be on the marking's own line: two
+            // markings on neighbouring lines are two markings, not a list
+            // of examples like “绝密★30年，机密★20年”.
+            DowngradeCondition::Near(near) => near_term_on_line(near, view, start, end).is_some(),
             DowngradeCondition::NotNear(near) => near_term(near, view, start, end).is_none(),
             DowngradeCondition::Introduced(near) => {
                 introduced_by(text, start, &near.terms, near.within).is_some()
@@ -466,6 +469,37 @@ fn near_term<'a>(
     };
     let after = match near.side {
         Side::Both | Side::After => &text[end..char_offset_forward(text, end, near.within)],
+        Side::Before => "",
+    };
+    near.terms
+        .iter()
+        .find(|term| before.contains(term.as_str()) || after.contains(term.as_str()))
+        .map(String::as_str)
+}
+
+/// [`near_term`], looking no further than the match's own line.
+fn near_term_on_line<'a>(
+    near: &'a Near,
+    view: &SegmentView<'_>,
+    start: usize,
+    end: usize,
+) -> Option<&'a str> {
+    if near.within == 0 {
+        return near_term(near, view, start, end);
+    }
+    let text = view.text;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let before = match near.side {
+        Side::Both | Side::Before => {
+            &text[char_offset_back(text, start, near.within).max(line_start)..start]
+        }
+        Side::After => "",
+    };
+    let after = match near.side {
+        Side::Both | Side::After => {
+            &text[end..char_offset_forward(text, end, near.within).min(line_end)]
+        }
         Side::Before => "",
     };
     near.terms
