@@ -28,11 +28,6 @@ fn read(path: &str) -> Extraction {
 /// reader knowingly puts elsewhere, with why.
 const EXCEPTIONS: &[(&str, &str, &str)] = &[
     (
-        "hidden.doc",
-        "样式隐藏：内部资料",
-        "hidden through a character style: the .doc reader does not resolve styles, so it is read as body",
-    ),
-    (
         "roster.xls",
         "公式结果",
         "LibreOffice's .xls export drops the formula's cached string",
@@ -145,7 +140,23 @@ fn converted_workbook_keeps_every_part() {
 }
 
 #[test]
-fn style_hidden_text_in_doc_is_still_read() {
+fn text_hidden_by_its_style_in_doc_is_hidden() {
+    // hidden.docx hides 样式隐藏：内部资料 through a character style; Word
+    // and LibreOffice show nothing, so the .doc reader must say `hidden`,
+    // not `body`.
     let converted = read("fixtures/legacy/hidden.doc");
-    assert!(texts_of(&converted, Part::Body).contains("样式隐藏：内部资料"));
+    assert!(texts_of(&converted, Part::Hidden).contains("样式隐藏：内部资料"));
+    assert!(!texts_of(&converted, Part::Body).contains("样式隐藏"));
+}
+
+#[test]
+fn text_hidden_by_a_character_or_paragraph_style_in_doc_is_hidden() {
+    let converted = read("fixtures/legacy/style-hidden.doc");
+    let hidden = texts_of(&converted, Part::Hidden);
+    let body = texts_of(&converted, Part::Body);
+    for planted in ["隐藏字符样式机密★5年", "隐藏段落样式绝密★长期"] {
+        assert!(hidden.contains(planted), "{planted} not hidden: {hidden:?}");
+        assert!(!body.contains(planted), "{planted} read as body: {body:?}");
+    }
+    assert!(body.contains("可见文字结束。"), "{body:?}");
 }

@@ -16,10 +16,12 @@ pub(super) const TEXTBOXES: usize = 6;
 pub(super) const HEADER_TEXTBOXES: usize = 7;
 
 /// Indexes into FibRgFcLcb97.
+pub(super) const STSHF: usize = 1;
 pub(super) const PLCF_AND_REF: usize = 4;
 pub(super) const PLCF_AND_TXT: usize = 5;
 pub(super) const PLCF_HDD: usize = 11;
 pub(super) const PLCF_BTE_CHPX: usize = 12;
+pub(super) const PLCF_BTE_PAPX: usize = 13;
 pub(super) const CLX: usize = 33;
 pub(super) const GRP_XST_ATN_OWNERS: usize = 36;
 pub(super) const STTBF_RMARK: usize = 51;

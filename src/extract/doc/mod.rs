@@ -22,6 +22,7 @@
 
 mod fib;
 pub(crate) mod sink;
+mod styles;
 
 use super::Request;
 use super::ole::{Ole, u16_at, u32_at};
@@ -136,7 +137,11 @@ struct Ch {
 /// Character formatting that decides the part.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Chp {
-    vanish: bool,
+    /// The run's own `sprmCFVanish` operand (a toggle: see
+    /// [`styles::apply_vanish`]); the styles decide when it is absent.
+    vanish: Option<u8>,
+    /// The character style applied to the run (`sprmCIstd`).
+    style: Option<u16>,
     deleted: bool,
     inserted: bool,
     author_ins: Option<u16>,
@@ -203,12 +208,21 @@ impl Reader<'_> {
             )));
             return;
         }
-        let runs = if self.fib.is_word97() {
-            self.character_runs()
+        let formatting = if self.fib.is_word97() {
+            Formatting {
+                runs: self.character_runs(),
+                paragraphs: self.paragraph_runs(),
+                styles: self.styles(),
+                piece_chp,
+            }
         } else {
-            Vec::new()
+            Formatting {
+                runs: Vec::new(),
+                paragraphs: Vec::new(),
+                styles: styles::Styles::default(),
+                piece_chp,
+            }
         };
-        let formatting = Formatting { runs, piece_chp };
         let authors = self.revision_authors();
         let mut start = 0usize;
         let mut ranges = [(0usize, 0usize); fib::STORIES];
@@ -515,6 +529,50 @@ impl Reader<'_> {
         runs
     }
 
+    /// The style sheet, for text hidden by its style.
+    fn styles(&mut self) -> styles::Styles {
+        let Some((fc, lcb)) = self.fib.fc_lcb(fib::STSHF) else {
+            return styles::Styles::default();
+        };
+        let Some(bytes) = self.table.get(fc..fc.saturating_add(lcb)) else {
+            self.partial(
+                Some(Part::Hidden),
+                "the style sheet points outside the table stream: text hidden by its style may be read as body text".into(),
+            );
+            return styles::Styles::default();
+        };
+        let (styles, error) = styles::Styles::read(bytes);
+        if let Some(error) = error {
+            self.partial(
+                Some(Part::Hidden),
+                format!("{error}: text hidden by its style may be read as body text"),
+            );
+        }
+        styles
+    }
+
+    /// Each paragraph's style (PlcBtePapx), for text hidden by its style.
+    fn paragraph_runs(&mut self) -> Vec<styles::ParagraphRun> {
+        let Some((fc, lcb)) = self.fib.fc_lcb(fib::PLCF_BTE_PAPX) else {
+            return Vec::new();
+        };
+        let Some(plc) = self.table.get(fc..fc.saturating_add(lcb)) else {
+            self.partial(
+                Some(Part::Hidden),
+                "the paragraph formatting table points outside the table stream: text hidden by its paragraph style may be read as body text".into(),
+            );
+            return Vec::new();
+        };
+        let (runs, bad_pages) = styles::paragraph_runs(plc, self.word);
+        if bad_pages > 0 {
+            self.partial(
+                Some(Part::Hidden),
+                format!("{bad_pages} paragraph formatting pages point outside the WordDocument stream: text hidden by its paragraph style there may be read as body text"),
+            );
+        }
+        runs
+    }
+
     /// Authors of tracked changes (SttbfRMark).
     fn revision_authors(&self) -> Vec<String> {
         self.fib
@@ -669,6 +727,9 @@ impl Reader<'_> {
 
 struct Formatting {
     runs: Vec<Run>,
+    /// Each paragraph's style, by WordDocument offset.
+    paragraphs: Vec<styles::ParagraphRun>,
+    styles: styles::Styles,
     /// Formatting applied by each piece's Prm (a Prc of the CLX), by piece
     /// index.
     piece_chp: Vec<Chp>,
@@ -687,10 +748,26 @@ impl Formatting {
         }
         chp
     }
+
+    /// Whether a character is hidden: by its own formatting, or else by its
+    /// character style or its paragraph's style.
+    fn hidden(&self, ch: &Ch, chp: &Chp) -> bool {
+        let index = self.paragraphs.partition_point(|run| run.start <= ch.fc);
+        let paragraph_style = (index > 0 && self.paragraphs[index - 1].end > ch.fc)
+            .then(|| self.paragraphs[index - 1].style);
+        let by_style = paragraph_style.is_some_and(|istd| self.styles.hides(istd))
+            || chp.style.is_some_and(|istd| self.styles.hides(istd));
+        styles::apply_vanish(chp.vanish, by_style)
+    }
 }
 
 fn merge(into: &mut Chp, from: &Chp) {
-    into.vanish |= from.vanish;
+    // The piece's formatting is applied last; a piece that says "hidden"
+    // wins over a run that says nothing.
+    if from.vanish.is_some() {
+        into.vanish = from.vanish;
+    }
+    into.style = from.style.or(into.style);
     into.deleted |= from.deleted;
     into.inserted |= from.inserted;
     into.author_del = into.author_del.or(from.author_del);
@@ -770,7 +847,7 @@ impl StoryWriter<'_, '_> {
                         .map(String::as_str)
                         .filter(|a| !a.is_empty()),
                 )
-            } else if chp.vanish {
+            } else if self.formatting.hidden(ch, &chp) {
                 (Part::Hidden, None)
             } else if chp.inserted {
                 (
@@ -807,6 +884,22 @@ impl StoryWriter<'_, '_> {
 
 /// Reads the sprms that decide the part of a run.
 fn apply_sprms(grpprl: &[u8], chp: &mut Chp) {
+    let toggle = |operand: &[u8]| matches!(operand.first(), Some(1) | Some(0x81));
+    each_sprm(grpprl, |sprm, operand| match sprm {
+        0x0800 => chp.deleted = toggle(operand),
+        0x0801 => chp.inserted = toggle(operand),
+        0x083C => chp.vanish = operand.first().copied(),
+        0x0855 => chp.special = toggle(operand),
+        0x4804 => chp.author_ins = u16_at(operand, 0),
+        0x4863 => chp.author_del = u16_at(operand, 0),
+        0x4A30 => chp.style = u16_at(operand, 0),
+        _ => {}
+    });
+}
+
+/// Calls `each` with every sprm of a grpprl and its operand bytes (cut
+/// short at the end of the grpprl).
+fn each_sprm(grpprl: &[u8], mut each: impl FnMut(u16, &[u8])) {
     let mut at = 0usize;
     while at + 2 <= grpprl.len() {
         let sprm = u16::from_le_bytes([grpprl[at], grpprl[at + 1]]);
@@ -824,19 +917,11 @@ fn apply_sprms(grpprl: &[u8], chp: &mut Chp) {
                 }
             }
         };
-        let toggle = |value: Option<&u8>| matches!(value, Some(1) | Some(0x81));
-        match sprm {
-            0x0800 => chp.deleted = toggle(grpprl.get(operand)),
-            0x0801 => chp.inserted = toggle(grpprl.get(operand)),
-            0x083C => chp.vanish = toggle(grpprl.get(operand)),
-            0x0855 => chp.special = toggle(grpprl.get(operand)),
-            0x4804 => chp.author_ins = u16_at(grpprl, operand),
-            0x4863 => chp.author_del = u16_at(grpprl, operand),
-            _ => {}
-        }
         if size == usize::MAX {
             break;
         }
+        let end = operand.saturating_add(size).min(grpprl.len());
+        each(sprm, grpprl.get(operand..end).unwrap_or(&[]));
         at = operand.saturating_add(size);
     }
 }
