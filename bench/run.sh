@@ -86,6 +86,7 @@ bench/matching.sh 1000 50000 | tee "$work/measure/matching.txt"
 echo "== (c) extraction per format"
 bench/docx.sh | tee "$work/measure/docx.txt"
 bench/pdf.sh "${PDF_COUNT:-100}" | tee "$work/measure/pdf.txt"
+bench/legacy.sh | tee "$work/measure/legacy.txt"
 
 echo "== writing $results"
 {
@@ -136,6 +137,12 @@ echo "== writing $results"
     echo
     echo '```'
     cat "$work/measure/pdf.txt"
+    echo '```'
+    echo
+    echo "### legacy .doc/.xls/.ppt/.rtf vs soffice --cat (bench/legacy.sh)"
+    echo
+    echo '```'
+    cat "$work/measure/legacy.txt"
     echo '```'
     echo
     echo "## (d) Memory"
