@@ -84,7 +84,7 @@ pub fn review_extraction(
         }
     };
     let status = extraction.status();
-    let (verdict, reasons) = verdict_for(&findings, status, &extraction);
+    let (verdict, reasons) = verdict_for(&findings, &extraction);
     DocumentReview {
         path: path.to_owned(),
         sha256: identity.sha256,
