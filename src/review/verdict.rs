@@ -1,32 +1,26 @@
 //! The verdict rule: one verdict per document from its findings and how
 //! fully it was read.
 
-use crate::extract::document::{Extraction, ExtractionStatus, Severity};
-use crate::review::{DocumentReview, Finding, Verdict};
+use crate::extract::document::{ExtractionStatus, Severity};
+use crate::review::{DocumentReview, ExtractionReport, Finding, Verdict};
 
 /// The verdict rule: block if any block finding; review if any review
-/// finding or the document was not fully read; pass otherwise. How fully
-/// it was read comes from the extraction's own problems, so a status and
-/// its problems cannot disagree.
-pub fn verdict_for(findings: &[Finding], extraction: &Extraction) -> (Verdict, Vec<String>) {
+/// finding or the document was not fully read; pass otherwise — from the
+/// findings and the extraction as reported (its status and its problems,
+/// masked, which the reasons quote).
+pub fn verdict_for(findings: &[Finding], extraction: &ExtractionReport) -> (Verdict, Vec<String>) {
     let problems: Vec<&str> = extraction
         .problems
         .iter()
         .map(|p| p.message.as_str())
         .collect();
-    verdict_from(findings, extraction.status(), &problems)
+    verdict_from(findings, extraction.status, &problems)
 }
 
 /// Recomputes a document's verdict and reasons from its findings as they
 /// stand now (after reviewer decisions were applied).
 pub fn verdict_of(document: &DocumentReview) -> (Verdict, Vec<String>) {
-    let problems: Vec<&str> = document
-        .extraction
-        .problems
-        .iter()
-        .map(|p| p.message.as_str())
-        .collect();
-    verdict_from(&document.findings, document.extraction.status, &problems)
+    verdict_for(&document.findings, &document.extraction)
 }
 
 /// The verdict rule of the contract: `block` if any unwaived block finding;
@@ -120,10 +114,8 @@ fn verdict_from(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::document::{Category, Part, Problem};
-    use crate::review::{
-        AppliedDecision, DecisionKind, ExtractionReport, Location, ProblemReport, Verdict, Waiver,
-    };
+    use crate::extract::document::{Category, Extraction, Part, Problem};
+    use crate::review::{AppliedDecision, DecisionKind, Location, ProblemReport, Verdict, Waiver};
 
     fn finding(severity: Severity) -> Finding {
         Finding {
@@ -221,6 +213,21 @@ mod tests {
         ]
     }
 
+    fn report(extraction: &Extraction) -> ExtractionReport {
+        ExtractionReport {
+            status: extraction.status(),
+            encoding: None,
+            problems: extraction
+                .problems
+                .iter()
+                .map(|p| ProblemReport {
+                    part: p.part.clone(),
+                    message: p.message.clone(),
+                })
+                .collect(),
+        }
+    }
+
     fn document(findings: Vec<Finding>, extraction: &Extraction) -> DocumentReview {
         DocumentReview {
             path: "a.pptx".into(),
@@ -230,18 +237,7 @@ mod tests {
             pages: None,
             verdict: Verdict::Pass,
             reasons: Vec::new(),
-            extraction: ExtractionReport {
-                status: extraction.status(),
-                encoding: None,
-                problems: extraction
-                    .problems
-                    .iter()
-                    .map(|p| ProblemReport {
-                        part: p.part.clone(),
-                        message: p.message.clone(),
-                    })
-                    .collect(),
-            },
+            extraction: report(extraction),
             findings,
             resolved: Vec::new(),
             stale_decisions: Vec::new(),
@@ -253,7 +249,7 @@ mod tests {
         for (how, extraction) in unread() {
             for (what, findings) in finding_sets() {
                 // At review time and again after decisions are applied.
-                let at_review = verdict_for(&findings, &extraction);
+                let at_review = verdict_for(&findings, &report(&extraction));
                 let decided = verdict_of(&document(findings.clone(), &extraction));
                 for (when, (verdict, reasons)) in [("reviewed", at_review), ("decided", decided)] {
                     assert_ne!(verdict, Verdict::Pass, "{how}, {what}, {when}");
@@ -284,7 +280,7 @@ mod tests {
                 let open_block = findings
                     .iter()
                     .any(|f| f.waived.is_none() && f.severity == Severity::Block);
-                let (verdict, _) = verdict_for(&findings, &extraction);
+                let (verdict, _) = verdict_for(&findings, &report(&extraction));
                 let expected = if open_block {
                     Verdict::Block
                 } else {
@@ -300,7 +296,7 @@ mod tests {
     #[test]
     fn a_document_read_in_full_with_every_finding_waived_passes() {
         let findings = vec![waived(Severity::Block), waived(Severity::Review)];
-        let (verdict, reasons) = verdict_for(&findings, &Extraction::default());
+        let (verdict, reasons) = verdict_for(&findings, &report(&Extraction::default()));
         assert_eq!(verdict, Verdict::Pass);
         assert!(
             reasons
