@@ -73,6 +73,16 @@ pub(crate) fn review_texts(
     let applied = apply(&extraction.segments, &normalized, rules);
     let index = DocumentIndex::new(normalized.iter().map(|n| n.text.as_str()).collect());
     let text_mask = TextMask::new(rules, &index, options.show_match);
+    // Labels and sheet names repeat on every row or comment of a sheet or
+    // an author: each distinct one is masked once, and only for segments
+    // with a finding to show it in.
+    let mut names: HashMap<(String, Part), String> = HashMap::new();
+    let mut mask_name = |name: &str, part: Part| -> String {
+        names
+            .entry((name.to_owned(), part))
+            .or_insert_with(|| text_mask.apply(name, part))
+            .clone()
+    };
     let mut lines_before: HashMap<Part, u32> = HashMap::new();
     let mut located = Vec::new();
     for ((segment, normal), found) in extraction.segments.iter().zip(&normalized).zip(applied) {
@@ -95,11 +105,13 @@ pub(crate) fn review_texts(
             label: segment
                 .label
                 .as_deref()
-                .map(|label| text_mask.apply(label, segment.part)),
+                .filter(|_| !found.matches.is_empty())
+                .map(|label| mask_name(label, segment.part)),
             sheet: segment
                 .sheet
                 .as_deref()
-                .map(|sheet| text_mask.apply(sheet, segment.part)),
+                .filter(|_| !found.matches.is_empty())
+                .map(|sheet| mask_name(sheet, segment.part)),
         };
         for raw in &found.matches {
             located.push(locate(raw, &place, rules, options));
