@@ -201,7 +201,7 @@ fn exit_3_not_0_when_every_finding_of_an_unread_document_is_waived() {
         format!("schema: prepub.decisions/1\ndecisions:\n{entries}"),
     )
     .unwrap();
-    let mut decided = |files: &[&str]| {
+    let decided = |files: &[&str]| {
         let output = prepub(dir.path())
             .args(["scan", "--no-progress", "--decisions", "keep.yaml"])
             .args(files)
