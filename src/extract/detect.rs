@@ -47,6 +47,35 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, so a test can ask that each has its guard.
+    pub const ALL: [Format; 25] = [
+        Format::Txt,
+        Format::Md,
+        Format::Csv,
+        Format::Log,
+        Format::Text,
+        Format::Html,
+        Format::Mail,
+        Format::Docx,
+        Format::Xlsx,
+        Format::Pptx,
+        Format::Odt,
+        Format::Ods,
+        Format::Odp,
+        Format::Pdf,
+        Format::Ofd,
+        Format::Zip,
+        Format::Doc,
+        Format::Xls,
+        Format::Ppt,
+        Format::Wps,
+        Format::Encrypted,
+        Format::Rtf,
+        Format::Image,
+        Format::Archive,
+        Format::Unknown,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Txt => "txt",
@@ -488,6 +517,45 @@ pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Format::ALL` lists every variant once: the match below stops
+    /// compiling when a variant is added, until it is numbered here (and
+    /// then the assertion asks for it in `ALL`).
+    #[test]
+    fn all_lists_every_format_once() {
+        fn number(format: Format) -> usize {
+            match format {
+                Format::Txt => 0,
+                Format::Md => 1,
+                Format::Csv => 2,
+                Format::Log => 3,
+                Format::Text => 4,
+                Format::Html => 5,
+                Format::Mail => 6,
+                Format::Docx => 7,
+                Format::Xlsx => 8,
+                Format::Pptx => 9,
+                Format::Odt => 10,
+                Format::Ods => 11,
+                Format::Odp => 12,
+                Format::Pdf => 13,
+                Format::Ofd => 14,
+                Format::Zip => 15,
+                Format::Doc => 16,
+                Format::Xls => 17,
+                Format::Ppt => 18,
+                Format::Wps => 19,
+                Format::Encrypted => 20,
+                Format::Rtf => 21,
+                Format::Image => 22,
+                Format::Archive => 23,
+                Format::Unknown => 24,
+            }
+        }
+        for (index, format) in Format::ALL.into_iter().enumerate() {
+            assert_eq!(number(format), index, "{format}");
+        }
+    }
 
     #[test]
     fn pdf_wins_over_extension() {

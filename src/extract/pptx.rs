@@ -142,22 +142,26 @@ struct Collected {
 }
 
 impl Reader<'_> {
-    fn parse(&mut self, name: &str) -> Option<xml::Parsed> {
+    /// Reads and parses a part. A part that cannot be read, or whose XML
+    /// breaks off, is a problem naming what it is (`slide 2`, `the notes of
+    /// slide 2` …) and the part, reported against `part`: the text after
+    /// the break is not read, so the presentation is never `complete`.
+    fn parse(&mut self, name: &str, what: &str, part: Part) -> Option<xml::Parsed> {
         match self.container.read(name) {
             Ok(bytes) => {
                 let parsed = xml::parse_bytes(&bytes, self.depth);
                 if let Some(error) = &parsed.error {
                     self.out.problems.push(Problem::partial(
-                        Some(Part::Body.as_str().to_owned()),
-                        format!("PPTX part {name}: {error}; text after that point is not read"),
+                        Some(part.as_str().to_owned()),
+                        format!("PPTX {what} ({name}): {error}; text after that point is not read"),
                     ));
                 }
                 Some(parsed)
             }
             Err(error) => {
                 self.out.problems.push(Problem::partial(
-                    Some(Part::Body.as_str().to_owned()),
-                    format!("PPTX part {name} cannot be read: {error}"),
+                    Some(part.as_str().to_owned()),
+                    format!("PPTX {what} ({name}) cannot be read: {error}"),
                 ));
                 None
             }
@@ -215,7 +219,7 @@ impl Reader<'_> {
     fn slide_order(&mut self, presentation: &str) -> Vec<String> {
         let rels = self.relationships(presentation);
         let mut slides = Vec::new();
-        if let Some(parsed) = self.parse(presentation)
+        if let Some(parsed) = self.parse(presentation, "presentation part", Part::Body)
             && let Some(list) = parsed.document().child("sldIdLst")
         {
             for slide in list.children_named("sldId") {
@@ -241,7 +245,7 @@ impl Reader<'_> {
     /// Reads one slide; returns whether it is hidden.
     fn read_slide(&mut self, slide: &str, number: u32, layouts: &mut BTreeSet<String>) -> bool {
         let rels = self.relationships(slide);
-        let Some(parsed) = self.parse(slide) else {
+        let Some(parsed) = self.parse(slide, &format!("slide {number}"), Part::Body) else {
             return false;
         };
         let root = parsed.document();
@@ -380,7 +384,7 @@ impl Reader<'_> {
             && let Some(rel) = diagram.attr("dm").and_then(|id| rels.get(id))
         {
             let target = rel.target.clone();
-            if let Some(parsed) = self.parse(&target) {
+            if let Some(parsed) = self.parse(&target, "SmartArt diagram", Part::Body) {
                 for point in parsed.document().descendants_named("pt") {
                     if let Some(text) = point.child("t") {
                         lines.extend(paragraphs(text));
@@ -392,7 +396,8 @@ impl Reader<'_> {
     }
 
     fn read_notes(&mut self, notes: &str, number: u32) {
-        let Some(parsed) = self.parse(notes) else {
+        let what = format!("notes of slide {number}");
+        let Some(parsed) = self.parse(notes, &what, Part::Notes) else {
             return;
         };
         let mut collected = Collected::default();
@@ -412,7 +417,8 @@ impl Reader<'_> {
     }
 
     fn read_comments(&mut self, part: &str, number: u32) {
-        let Some(parsed) = self.parse(part) else {
+        let what = format!("comments of slide {number}");
+        let Some(parsed) = self.parse(part, &what, Part::Comment) else {
             return;
         };
         let document = parsed.document();
@@ -504,7 +510,7 @@ impl Reader<'_> {
             .chain(masters.into_iter().map(|m| (m, "slide master")))
             .collect();
         for (part, label) in parts {
-            let Some(parsed) = self.parse(&part) else {
+            let Some(parsed) = self.parse(&part, label, Part::Header) else {
                 continue;
             };
             let Some(tree) = parsed
@@ -542,7 +548,11 @@ impl Reader<'_> {
             .cloned()
             .collect();
         for orphan in orphans {
-            let Some(parsed) = self.parse(&orphan) else {
+            let Some(parsed) = self.parse(
+                &orphan,
+                "slide the presentation does not list",
+                Part::Hidden,
+            ) else {
                 continue;
             };
             let mut collected = Collected::default();
@@ -792,6 +802,66 @@ mod tests {
         assert_eq!(read(b"nonsense").status(), ExtractionStatus::Failed);
         let bytes = include_bytes!("../../fixtures/pptx/slides.pptx");
         crate::extract::testing::assert_damage_never_passes(read, bytes, 211, 53);
+    }
+
+    /// slides.pptx with one part replaced by its first half.
+    fn with_part_cut(name: &str) -> Vec<u8> {
+        use std::io::Read;
+        let bytes = include_bytes!("../../fixtures/pptx/slides.pptx");
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
+        let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+        for index in 0..archive.len() {
+            let mut entry = archive.by_index(index).unwrap();
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data).unwrap();
+            let entry_name = entry.name().unwrap().into_owned();
+            if entry_name == name {
+                data.truncate(data.len() / 2);
+            }
+            entries.push((entry_name, data));
+        }
+        assert!(entries.iter().any(|(n, _)| n == name), "no {name}");
+        let mut buffer = std::io::Cursor::new(Vec::new());
+        let mut writer = zip::ZipWriter::new(&mut buffer);
+        for (entry, data) in entries {
+            writer
+                .start_file(entry, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            writer.write_all(&data).unwrap();
+        }
+        writer.finish().unwrap();
+        buffer.into_inner()
+    }
+
+    #[test]
+    fn a_truncated_slide_is_partial_naming_the_slide() {
+        let extraction = read(&with_part_cut("ppt/slides/slide3.xml"));
+        assert_eq!(extraction.status(), ExtractionStatus::Partial);
+        let messages: Vec<&str> = extraction
+            .problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("PPTX slide 3 (ppt/slides/slide3.xml): ")
+                    && m.ends_with("text after that point is not read")),
+            "{messages:?}"
+        );
+        // The slides before it are read in full.
+        assert_eq!(find(&extraction, Part::Body, "秘密★1年").page, Some(1));
+        // Notes and comments name their slide too.
+        let extraction = read(&with_part_cut("ppt/notesSlides/notesSlide1.xml"));
+        assert_eq!(extraction.status(), ExtractionStatus::Partial);
+        assert!(
+            extraction.problems.iter().any(|p| p
+                .message
+                .starts_with("PPTX notes of slide 1 (ppt/notesSlides/notesSlide1.xml)")
+                && p.part.as_deref() == Some("notes")),
+            "{:?}",
+            extraction.problems
+        );
     }
 
     #[test]

@@ -8,7 +8,11 @@
 //! 2. Valid UTF-8 is UTF-8.
 //! 3. UTF-32 and UTF-16 without a BOM, told by where their zero bytes are
 //!    (every fourth byte, or every other byte, of ASCII-heavy text).
-//! 4. Otherwise a legacy encoding. chardetng gives one guess and no
+//! 4. UTF-8 with a few damaged bytes (most non-ASCII bytes form valid UTF-8
+//!    sequences) is UTF-8, its bad bytes reported: a single-byte encoding
+//!    such as windows-1252 reads every byte "cleanly", so a UTF-8 notice with
+//!    one bad byte was read as mojibake, reported complete, and passed.
+//! 5. Otherwise a legacy encoding. chardetng gives one guess and no
 //!    confidence, and its guess follows the top-level-domain hint it is
 //!    given (with `.cn` Big5 text comes back GBK, with `.tw` GBK comes back
 //!    Big5, and with none a short GBK `秘密` is EUC-KR). So the guesses with
@@ -120,7 +124,45 @@ pub fn decode_text(bytes: &[u8]) -> Decoded {
     if let Some(decoded) = wide_without_bom(bytes) {
         return decoded;
     }
+    if let Some(decoded) = damaged_utf8(bytes) {
+        return decoded;
+    }
     legacy(bytes)
+}
+
+/// Valid UTF-8 sequences needed (non-ASCII bytes in them), and how many
+/// times the damaged bytes they must outnumber, to read bytes as damaged
+/// UTF-8. Text in GBK or Big5 forms a valid multi-byte UTF-8 sequence only
+/// by chance, and rarely twice in a row; three CJK characters are nine.
+const UTF8_BYTES_NEEDED: usize = 9;
+const UTF8_AHEAD: usize = 4;
+
+/// Bytes that are UTF-8 apart from a few malformed sequences, decoded as
+/// UTF-8 with the errors flagged (so the extraction is partial).
+fn damaged_utf8(bytes: &[u8]) -> Option<Decoded> {
+    let mut valid = 0usize;
+    let mut invalid = 0usize;
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(good) => {
+                valid += good.bytes().filter(|b| !b.is_ascii()).count();
+                break;
+            }
+            Err(error) => {
+                let (good, after) = rest.split_at(error.valid_up_to());
+                valid += good.iter().filter(|b| !b.is_ascii()).count();
+                let bad = error.error_len().unwrap_or(after.len());
+                invalid += bad;
+                rest = &after[bad..];
+            }
+        }
+    }
+    if valid < UTF8_BYTES_NEEDED || valid < invalid.saturating_mul(UTF8_AHEAD) {
+        return None;
+    }
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    Some(Decoded::of(text, UTF_8, true))
 }
 
 /// Whether the bytes look like UTF-32 or UTF-16 without a BOM: a pattern of
@@ -622,6 +664,21 @@ mod tests {
         assert_eq!(decode_text(&be).text, text);
         assert!(looks_wide(&le) && looks_wide(&be));
         assert!(!looks_wide(b"plain ascii text here"));
+    }
+
+    #[test]
+    fn utf8_with_a_damaged_byte_is_utf8_with_errors() {
+        // windows-1252 reads every byte: this was mojibake, complete.
+        let mut bytes = "关于做好防汛工作的通知\n机密★1年\n".as_bytes().to_vec();
+        bytes.splice(6..6, [0xFF, 0xFE]);
+        let decoded = decode_text(&bytes);
+        assert_eq!(decoded.name, "UTF-8");
+        assert!(decoded.had_errors);
+        assert!(decoded.text.contains("机密★1年"), "{}", decoded.text);
+        // GBK text is not taken for damaged UTF-8.
+        let (gbk, _, _) =
+            GB18030.encode("关于加强保密工作的通知：本文件为秘密★5年，内部资料注意保存。");
+        assert_eq!(decode_text(&gbk).name, "gb18030");
     }
 
     #[test]

@@ -38,6 +38,9 @@ struct SheetFacts {
     header_footer: Vec<(Part, String)>,
     /// (row, column, text) of formulas whose cached result is a string.
     formula_strings: Vec<(u32, u32, String)>,
+    /// (row, column) of LABELSST cells whose string index is outside the
+    /// shared-string table (calamine leaves such a cell out in silence).
+    unresolved_strings: Vec<(u32, u32)>,
     /// Largest row and column holding a cell record.
     max_row: u32,
     max_column: u32,
@@ -234,6 +237,16 @@ pub(crate) fn read(ole: &Ole<'_>, request: &Request<'_>, format: &str, out: &mut
             }
         }
         if let Some(facts) = facts {
+            if let Some(&(row, column)) = facts.unresolved_strings.first() {
+                out.problems.push(Problem::partial(
+                    Some(Part::Body.as_str().to_owned()),
+                    format!(
+                        "sheet {name}: {} cell(s) (the first {}) refer to strings the workbook's shared-string table does not have: their text is not read",
+                        facts.unresolved_strings.len(),
+                        cell_reference(row, column)
+                    ),
+                ));
+            }
             for (row, column, author, text) in &facts.comments {
                 let mut segment = Segment::new(Part::Comment, text.clone())
                     .in_cell(name.clone(), cell_reference(*row, *column));
@@ -326,6 +339,8 @@ fn data_text(value: &Data) -> Option<String> {
 struct Biff {
     biff8: bool,
     encrypted: bool,
+    /// Strings in the shared-string table (SST `cstUnique`), if it has one.
+    shared_strings: Option<u32>,
     sheets: Vec<SheetFacts>,
 }
 
@@ -385,6 +400,7 @@ fn scan(stream: &[u8]) -> Result<Biff, String> {
                     });
                 }
             }
+            0x00FC => biff.shared_strings = u32_at(data, 4),
             0x000A => break,
             _ => {}
         }
@@ -393,13 +409,19 @@ fn scan(stream: &[u8]) -> Result<Biff, String> {
         return Ok(biff);
     }
     let biff8 = biff.biff8;
+    let shared = biff.shared_strings;
     for sheet in &mut biff.sheets {
-        scan_sheet(stream, sheet, biff8)?;
+        scan_sheet(stream, sheet, biff8, shared)?;
     }
     Ok(biff)
 }
 
-fn scan_sheet(stream: &[u8], sheet: &mut SheetFacts, biff8: bool) -> Result<(), String> {
+fn scan_sheet(
+    stream: &[u8],
+    sheet: &mut SheetFacts,
+    biff8: bool,
+    shared_strings: Option<u32>,
+) -> Result<(), String> {
     if sheet.offset >= stream.len() {
         return Err(format!(
             "sheet {} starts at offset {}, outside the Workbook stream",
@@ -503,6 +525,12 @@ fn scan_sheet(stream: &[u8], sheet: &mut SheetFacts, biff8: bool) -> Result<(), 
                 // in the STRING record that follows.
                 if kind == 0x0006 && data.get(6) == Some(&0) && u16_at(data, 12) == Some(0xFFFF) {
                     pending_string = Some((row, column));
+                }
+                if kind == 0x00FD
+                    && u32_at(data, 6)
+                        .is_none_or(|index| shared_strings.is_none_or(|count| index >= count))
+                {
+                    sheet.unresolved_strings.push((row, column));
                 }
                 if kind != 0x0201 && kind != 0x00BE {
                     sheet.cells = true;

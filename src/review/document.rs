@@ -2,9 +2,11 @@
 
 use crate::extract::Format;
 use crate::extract::document::{Extraction, Part, Segment};
-use crate::review::findings::find_all;
+use crate::review::findings::{Reviewed, mask_problems, review_texts};
+use crate::review::mask::TextMask;
 use crate::review::verdict::verdict_for;
-use crate::review::{DocumentReview, ExtractionReport, ProblemReport, ReviewOptions};
+use crate::review::{DocumentReview, ExtractionReport, ReviewOptions};
+use crate::rules::DocumentIndex;
 use crate::rules::RuleSet;
 use sha2::{Digest, Sha256};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -70,9 +72,11 @@ pub fn review_extraction(
             .segments
             .push(Segment::new(Part::Filename, file_name));
     }
-    let findings = catch_unwind(AssertUnwindSafe(|| find_all(&extraction, rules, options)));
-    let findings = match findings {
-        Ok(findings) => findings,
+    let reviewed = catch_unwind(AssertUnwindSafe(|| {
+        review_texts(&extraction, rules, options)
+    }));
+    let Reviewed { findings, problems } = match reviewed {
+        Ok(reviewed) => reviewed,
         Err(payload) => {
             extraction
                 .problems
@@ -80,11 +84,18 @@ pub fn review_extraction(
                     "internal error while matching rules ({}); the document was not reviewed",
                     panic_message(&payload)
                 )));
-            Vec::new()
+            Reviewed {
+                findings: Vec::new(),
+                problems: problems_without_matching(&extraction, rules, options),
+            }
         }
     };
-    let status = extraction.status();
-    let (verdict, reasons) = verdict_for(&findings, status, &extraction);
+    let report = ExtractionReport {
+        status: extraction.status(),
+        encoding: extraction.encoding.clone(),
+        problems,
+    };
+    let (verdict, reasons) = verdict_for(&findings, &report);
     DocumentReview {
         path: path.to_owned(),
         sha256: identity.sha256,
@@ -93,20 +104,31 @@ pub fn review_extraction(
         pages: extraction.pages,
         verdict,
         reasons,
-        extraction: ExtractionReport {
-            status,
-            encoding: extraction.encoding.clone(),
-            problems: extraction
-                .problems
-                .iter()
-                .map(|problem| ProblemReport {
-                    part: problem.part.clone(),
-                    message: problem.message.clone(),
-                })
-                .collect(),
-        },
+        extraction: report,
         findings,
         resolved: Vec::new(),
         stale_decisions: Vec::new(),
     }
+}
+
+/// The problems of a document whose matching panicked, masked as well as
+/// can be without the document's text: if masking panics too, a message is
+/// not shown rather than shown unmasked.
+fn problems_without_matching(
+    extraction: &Extraction,
+    rules: &RuleSet,
+    options: &ReviewOptions,
+) -> Vec<crate::review::ProblemReport> {
+    let index = DocumentIndex::default();
+    let text_mask = TextMask::new(rules, &index, options.show_match);
+    catch_unwind(AssertUnwindSafe(|| mask_problems(extraction, &text_mask))).unwrap_or_else(|_| {
+        extraction
+            .problems
+            .iter()
+            .map(|problem| crate::review::ProblemReport {
+                part: problem.part.clone(),
+                message: "(message not shown: personal data in it could not be masked)".into(),
+            })
+            .collect()
+    })
 }

@@ -2,11 +2,11 @@
 //! context (personal data masked), escalations and stable ids.
 
 use crate::extract::document::{Extraction, Part, Segment};
-use crate::review::mask::{MaskedSpans, mask};
-use crate::review::{Finding, Location, ReviewOptions};
+use crate::review::mask::{MaskedSpans, TextMask, mask, mask_within};
+use crate::review::{Finding, Location, ProblemReport, ReviewOptions};
 use crate::rules::apply::apply;
 use crate::rules::normalize::{Normalized, normalize};
-use crate::rules::{RawMatch, RuleSet};
+use crate::rules::{DocumentIndex, RawMatch, RuleSet};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
@@ -48,12 +48,41 @@ struct Located {
 /// Runs the rules over every segment and turns matches and notices into
 /// findings with stable ids, in part/position order.
 pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ReviewOptions) -> Vec<Finding> {
+    review_texts(extraction, rules, options).findings
+}
+
+/// Everything of one document a report shows that came from the document
+/// itself, with personal data masked (unless `--show-match`).
+pub(crate) struct Reviewed {
+    pub findings: Vec<Finding>,
+    /// The extraction's problems, their messages masked.
+    pub problems: Vec<ProblemReport>,
+}
+
+/// [`find_all`], and the extraction's problems masked the same way.
+pub(crate) fn review_texts(
+    extraction: &Extraction,
+    rules: &RuleSet,
+    options: &ReviewOptions,
+) -> Reviewed {
     let normalized: Vec<Normalized> = extraction
         .segments
         .iter()
         .map(|s| normalize(&s.text))
         .collect();
     let applied = apply(&extraction.segments, &normalized, rules);
+    let index = DocumentIndex::new(normalized.iter().map(|n| n.text.as_str()).collect());
+    let text_mask = TextMask::new(rules, &index, options.show_match);
+    // Labels and sheet names repeat on every row or comment of a sheet or
+    // an author: each distinct one is masked once, and only for segments
+    // with a finding to show it in.
+    let mut names: HashMap<(String, Part), String> = HashMap::new();
+    let mut mask_name = |name: &str, part: Part| -> String {
+        names
+            .entry((name.to_owned(), part))
+            .or_insert_with(|| text_mask.apply(name, part))
+            .clone()
+    };
     let mut lines_before: HashMap<Part, u32> = HashMap::new();
     let mut located = Vec::new();
     for ((segment, normal), found) in extraction.segments.iter().zip(&normalized).zip(applied) {
@@ -73,6 +102,16 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ReviewOption
             normal,
             part_lines_before: part_lines,
             masked: MaskedSpans::new(masked),
+            label: segment
+                .label
+                .as_deref()
+                .filter(|_| !found.matches.is_empty())
+                .map(|label| mask_name(label, segment.part)),
+            sheet: segment
+                .sheet
+                .as_deref()
+                .filter(|_| !found.matches.is_empty())
+                .map(|sheet| mask_name(sheet, segment.part)),
         };
         for raw in &found.matches {
             located.push(locate(raw, &place, rules, options));
@@ -90,6 +129,7 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ReviewOption
             hasher.update(piece.as_bytes());
             hasher.update([0]);
         }
+        let text = text_mask.apply(&notice.text, notice.part);
         located.push(Located {
             fingerprint_base: hasher.finalize().into(),
             order: (notice.part, notice.page.unwrap_or(0), 0, 0),
@@ -98,9 +138,9 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ReviewOption
                 rule: notice.rule.clone(),
                 category: notice.category,
                 severity: notice.severity,
-                message: notice.message.clone(),
-                text: notice.text.clone(),
-                context: notice.text.clone(),
+                message: text_mask.apply(&notice.message, notice.part),
+                context: text.clone(),
+                text,
                 location: Location {
                     part: notice.part,
                     page: notice.page,
@@ -122,7 +162,7 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ReviewOption
             .then_with(|| a.finding.text.cmp(&b.finding.text))
     });
     let mut occurrences: HashMap<[u8; 32], u32> = HashMap::new();
-    located
+    let findings = located
         .into_iter()
         .map(|mut item| {
             let occurrence = occurrences.entry(item.fingerprint_base).or_insert(0);
@@ -132,6 +172,33 @@ pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ReviewOption
             hasher.update(occurrence.to_le_bytes());
             item.finding.id = hex::encode(&hasher.finalize()[..10]);
             item.finding
+        })
+        .collect();
+    Reviewed {
+        findings,
+        problems: mask_problems(extraction, &text_mask),
+    }
+}
+
+/// The extraction's problems as reported, each message masked as text of
+/// the part it names (the body when it names none).
+pub(crate) fn mask_problems(
+    extraction: &Extraction,
+    text_mask: &TextMask<'_>,
+) -> Vec<ProblemReport> {
+    extraction
+        .problems
+        .iter()
+        .map(|problem| {
+            let part = problem
+                .part
+                .as_deref()
+                .and_then(Part::parse)
+                .unwrap_or(Part::Body);
+            ProblemReport {
+                part: problem.part.clone(),
+                message: text_mask.apply(&problem.message, part),
+            }
         })
         .collect()
 }
@@ -145,6 +212,11 @@ struct Place<'a> {
     part_lines_before: u32,
     /// Original byte ranges of every match to mask in this segment.
     masked: MaskedSpans,
+    /// The segment's label (who wrote a comment …), masked.
+    label: Option<String>,
+    /// The segment's sheet name, masked (a sheet can be named after a
+    /// person).
+    sheet: Option<String>,
 }
 
 fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOptions) -> Located {
@@ -154,6 +226,8 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
         normal,
         part_lines_before,
         masked,
+        label,
+        sheet,
     } = place;
     let rule = &rules.rules()[raw.rule];
     let original = &segment.text;
@@ -164,14 +238,16 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
     let line = part_lines_before + line_in_segment + 1;
     let column = original[line_start..start].chars().count() as u32 + 1;
     let matched = &original[start..end];
-    let masking = rule.mask && !options.show_match;
-    let text = if masking {
+    // A masking rule's match is masked whole; any other rule's match has
+    // the masking rules' matches inside it masked (a term that takes in an
+    // ID number shows it masked as the ID's own finding does).
+    let text = if rule.mask && !options.show_match {
         mask(matched)
     } else {
-        matched.to_owned()
+        mask_within(original, start, end, masked)
     };
     let mut context = context_around(original, start, end, masked);
-    if let Some(label) = &segment.label {
+    if let Some(label) = label {
         context = format!("[{label}] {context}");
     }
     let normalized_match = &normal.text[raw.start..raw.end];
@@ -209,7 +285,7 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
                 page,
                 line,
                 column,
-                sheet: segment.sheet.clone(),
+                sheet: sheet.clone(),
                 cell: segment.cell.clone(),
             },
             explain: if options.explain {
@@ -239,22 +315,11 @@ fn context_around(original: &str, start: usize, end: usize, masked: &MaskedSpans
         .char_indices()
         .nth(CONTEXT_CHARS)
         .map_or(line_end, |(i, _)| end + i);
-    let spans: Vec<(usize, usize)> = masked.overlapping(from, to).collect();
     let mut out = String::new();
     if from > line_start {
         out.push('…');
     }
-    let mut cursor = from;
-    for (a, b) in spans {
-        let a = a.max(cursor);
-        if a >= b.min(to) {
-            continue;
-        }
-        out.push_str(&original[cursor..a]);
-        out.push_str(&mask(&original[a..b.min(to)]));
-        cursor = b.min(to);
-    }
-    out.push_str(&original[cursor..to]);
+    out.push_str(&mask_within(original, from, to, masked));
     if to < line_end {
         out.push('…');
     }
@@ -398,6 +463,108 @@ mod tests {
                 finding.context
             );
         }
+    }
+
+    /// An extraction with personal data in every place that is not a
+    /// segment's own text: a notice's text and message, a comment's label,
+    /// a sheet name, a reader's problem.
+    fn personal_data_around_the_text() -> Extraction {
+        use crate::extract::document::{Category, Notice, Problem};
+        Extraction {
+            segments: vec![
+                Segment::new(Part::Comment, "机密★1年").with_label("王五13712345678, 2026-01-01"),
+                Segment::new(Part::Body, "机密★1年").in_cell("王五13712345678", "A1"),
+            ],
+            problems: vec![Problem::partial(
+                Some("body".to_owned()),
+                "sheet 王五13712345678 cannot be read",
+            )],
+            notices: vec![Notice {
+                rule: "redaction.pdf.text-under-box".into(),
+                category: Category::Redaction,
+                severity: Severity::Block,
+                message: "text under a black box; author 13712345678".into(),
+                part: Part::Body,
+                page: Some(1),
+                text: "11010519491231002X".into(),
+            }],
+            ..Extraction::default()
+        }
+    }
+
+    #[test]
+    fn personal_data_is_masked_wherever_it_is_shown() {
+        let rules = builtin();
+        let reviewed = review_texts(
+            &personal_data_around_the_text(),
+            &rules,
+            &ReviewOptions::default(),
+        );
+        let notice = reviewed
+            .findings
+            .iter()
+            .find(|f| f.rule == "redaction.pdf.text-under-box")
+            .unwrap();
+        assert_eq!(notice.text, "1101**********002X");
+        assert_eq!(notice.context, "1101**********002X");
+        assert_eq!(notice.message, "text under a black box; author 137****5678");
+        let in_comment = reviewed
+            .findings
+            .iter()
+            .find(|f| f.location.part == Part::Comment)
+            .unwrap();
+        assert_eq!(in_comment.context, "[王五137****5678, 2026-01-01] 机密★1年");
+        let in_sheet = reviewed
+            .findings
+            .iter()
+            .find(|f| f.location.part == Part::Body)
+            .unwrap();
+        assert_eq!(in_sheet.location.sheet.as_deref(), Some("王五137****5678"));
+        assert_eq!(
+            reviewed.problems[0].message,
+            "sheet 王五137****5678 cannot be read"
+        );
+        // --show-match shows it all, with the same ids.
+        let shown = review_texts(
+            &personal_data_around_the_text(),
+            &rules,
+            &ReviewOptions {
+                show_match: true,
+                ..ReviewOptions::default()
+            },
+        );
+        let text = format!("{:?} {:?}", shown.findings, shown.problems);
+        assert!(text.contains("11010519491231002X") && text.contains("王五13712345678"));
+        let ids = |findings: &[Finding]| findings.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&reviewed.findings), ids(&shown.findings));
+    }
+
+    #[test]
+    fn any_rule_s_match_shows_the_personal_data_in_it_masked() {
+        let rules = pack(
+            "  - id: term.applicant
+    severity: review
+    message: m
+    pattern: '申请人[0-9]{6}'
+    examples: {match: ['申请人123456'], no_match: [x]}
+  - id: personal.number
+    severity: review
+    message: m
+    pattern: '[0-9]{6}'
+    examples: {match: ['123456'], no_match: [x]}
+",
+        );
+        let findings = findings_in_text("申请人123456", &rules);
+        let term = findings
+            .iter()
+            .find(|f| f.rule == "term.applicant")
+            .unwrap();
+        assert_eq!(term.text, "申请人1***56");
+        let personal = findings
+            .iter()
+            .find(|f| f.rule == "personal.number")
+            .unwrap();
+        assert_eq!(personal.text, "1***56");
     }
 
     #[test]

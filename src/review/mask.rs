@@ -1,6 +1,15 @@
 //! Masking of personal data in finding texts and contexts.
+//!
+//! Masking is decided by the text, not by the rule that reported it: a
+//! failed-redaction notice whose text is the ID number under the black box,
+//! a comment's author label, a reader's problem naming a sheet — anything
+//! the masking rules of the loaded packs (`mask: true`, the personal rules
+//! by default) would match is masked wherever it is shown, whichever rule
+//! or reader put it there. `--show-match` shows it all.
 
-use crate::extract::document::Category;
+use crate::extract::document::{Category, Part};
+use crate::rules::normalize::normalize;
+use crate::rules::{DocumentIndex, RuleSet, SegmentView};
 
 /// Original-text ranges to mask in contexts, sorted by start, so each
 /// context looks only at the spans near it (a roster segment can hold
@@ -15,6 +24,10 @@ impl MaskedSpans {
         spans.sort_unstable();
         let longest = spans.iter().map(|(a, b)| b - a).max().unwrap_or(0);
         MaskedSpans { spans, longest }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.spans.is_empty()
     }
 
     /// The spans that overlap `from..to`.
@@ -32,6 +45,78 @@ impl MaskedSpans {
             .iter()
             .copied()
             .filter(move |&(a, b)| a < to && b > from)
+    }
+}
+
+/// `original[from..to]` with every span of `masked` in it masked.
+pub(crate) fn mask_within(original: &str, from: usize, to: usize, masked: &MaskedSpans) -> String {
+    let mut out = String::with_capacity(to - from);
+    let mut cursor = from;
+    for (a, b) in masked.overlapping(from, to) {
+        let a = a.max(cursor);
+        let b = b.min(to);
+        if a >= b {
+            continue;
+        }
+        out.push_str(&original[cursor..a]);
+        out.push_str(&mask(&original[a..b]));
+        cursor = b;
+    }
+    out.push_str(&original[cursor..to]);
+    out
+}
+
+/// Masks what the loaded packs' masking rules match in text that is not
+/// itself one of the document's segments — extractor notices, reader
+/// problems, comment labels — as the rules would see it in the document
+/// (`within: 0` conditions look at the whole document).
+pub(crate) struct TextMask<'a> {
+    rules: &'a RuleSet,
+    document: &'a DocumentIndex<'a>,
+    show: bool,
+}
+
+impl<'a> TextMask<'a> {
+    /// `show` (`--show-match`) leaves every text as it is.
+    pub(crate) fn new(rules: &'a RuleSet, document: &'a DocumentIndex<'a>, show: bool) -> Self {
+        TextMask {
+            rules,
+            document,
+            show,
+        }
+    }
+
+    /// The original-text spans of `text`, read as a piece of `part`, that a
+    /// masking rule matches.
+    pub(crate) fn spans(&self, text: &str, part: Part) -> MaskedSpans {
+        if self.show || text.is_empty() || !self.rules.rules().iter().any(|r| r.mask) {
+            return MaskedSpans::new(Vec::new());
+        }
+        let normal = normalize(text);
+        let view = SegmentView {
+            part,
+            text: &normal.text,
+            body_lines_before: 0,
+            top_lines: Default::default(),
+            document: self.document,
+        };
+        let spans = self
+            .rules
+            .find(&view)
+            .into_iter()
+            .filter(|m| self.rules.rules()[m.rule].mask)
+            .map(|m| normal.original_range(m.start, m.end))
+            .collect();
+        MaskedSpans::new(spans)
+    }
+
+    /// `text` with what a masking rule matches in it masked.
+    pub(crate) fn apply(&self, text: &str, part: Part) -> String {
+        let spans = self.spans(text, part);
+        if spans.is_empty() {
+            return text.to_owned();
+        }
+        mask_within(text, 0, text.len(), &spans)
     }
 }
 

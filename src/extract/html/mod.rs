@@ -217,7 +217,9 @@ fn decode(bytes: &[u8]) -> Decoded {
             };
         }
         let mut fallback = detected(bytes);
-        if !fallback.problems.is_empty() {
+        // Detection that lands on the declared encoding (damaged UTF-8)
+        // already says which bytes are bad.
+        if !fallback.problems.is_empty() && fallback.encoding != encoding.name() {
             fallback.problems.insert(
                 0,
                 format!(
