@@ -293,7 +293,7 @@ pub(crate) fn render_to(
             let options = report::text::TextOptions { colour, quiet };
             report::text::write(head, documents, &options, out)
         }
-        OutputFormat::Csv => report::csv::write(documents, form, out),
+        OutputFormat::Csv => report::csv::write(head, documents, form, out),
         OutputFormat::Junit => report::junit::write(head, documents, form, out),
         OutputFormat::Html => report::html::write(head, documents, form, out),
         OutputFormat::Markdown => report::markdown::write(head, documents, form, out),
