@@ -1,8 +1,10 @@
 //! The batch: walk the inputs, review documents in parallel, keep order.
 //!
-//! Takes paths, rules and options; gives the batch's `Review`. One file
+//! Takes paths, rules and options; gives the batch's `Review`. The
+//! [`walk`] lists the files to read and what it skips, and why; one file
 //! goes through extract → review in [`mod@file`], under the [`watchdog`] and
-//! the limits; finished reviews wait in the [`spill`].
+//! the limits (unless it is one of prepub's own files, see [`scan_input`]);
+//! finished reviews wait in the [`spill`].
 //!
 //! Documents are reviewed independently on a rayon pool. Each finished
 //! review goes at once to a [`Spill`] (a temporary file), never the
@@ -262,7 +264,7 @@ pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Ve
             bytes,
             _reservation,
         }) => scan_shared(&file.display, std::sync::Arc::new(bytes), rules, options),
-        Err(failed) => vec![failed],
+        Err(failed) => vec![*failed],
     }
 }
 
@@ -275,7 +277,7 @@ pub fn scan_input(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> S
         _reservation,
     } = match read_file(file, rules, options) {
         Ok(read) => read,
-        Err(failed) => return Scanned::Documents(vec![failed]),
+        Err(failed) => return Scanned::Documents(vec![*failed]),
     };
     if let Some(own) = signature::recognise(&bytes) {
         return Scanned::Skipped(SkippedInput::new(
@@ -317,7 +319,7 @@ fn read_file(
     file: &InputFile,
     rules: &RuleSet,
     options: &ScanOptions,
-) -> Result<FileBytes, DocumentReview> {
+) -> Result<FileBytes, Box<DocumentReview>> {
     let failed = |message: String, bytes: &[u8], size: u64| {
         let extraction = crate::extract::document::Extraction::failed(message);
         let mut review = review_document(
@@ -329,7 +331,7 @@ fn read_file(
             &options.review(),
         );
         review.bytes = size;
-        review
+        Box::new(review)
     };
     match std::fs::symlink_metadata(&file.path) {
         Ok(metadata) if !metadata.file_type().is_file() => {

@@ -132,7 +132,7 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
         .iter()
         .map(|file| file.path.as_path())
         .collect();
-    check_output_targets(&outputs, &paths)?;
+    check_output_targets(&outputs, &paths, true)?;
     drop(paths);
     let cache = match &args.cache {
         Some(directory) => Some(std::sync::Arc::new(

@@ -277,13 +277,22 @@ mod tests {
             "hidden".into(),
             false,
         );
-        assert_eq!(exit_code_of(&clean, &[walked.clone()], FailOn::Review), 0);
+        assert_eq!(
+            exit_code_of(&clean, std::slice::from_ref(&walked), FailOn::Review),
+            0
+        );
         let named = SkippedInput {
             named: true,
             ..walked
         };
-        assert_eq!(exit_code_of(&clean, &[named.clone()], FailOn::Review), 3);
-        assert_eq!(exit_code_of(&clean, &[named.clone()], FailOn::Block), 3);
+        assert_eq!(
+            exit_code_of(&clean, std::slice::from_ref(&named), FailOn::Review),
+            3
+        );
+        assert_eq!(
+            exit_code_of(&clean, std::slice::from_ref(&named), FailOn::Block),
+            3
+        );
         assert_eq!(exit_code_of(&clean, &[named], FailOn::Never), 0);
     }
 

@@ -307,18 +307,21 @@ fn is_decisions(text: &str) -> bool {
 /// The terminal report saved to a file (`-o report.txt`, `prepub scan >
 /// out.txt`): its whole shape, not one line, is the mark.
 fn is_text_report(text: &str) -> bool {
-    let mut lines: Vec<&str> = text.lines().filter(|line| !line.is_empty()).collect();
-    let Some(last) = lines.pop() else {
-        return false;
-    };
-    if !is_summary_line(last) {
-        return false;
+    // Line by line, never a list of the lines: a file of millions of short
+    // lines must not cost more than the file itself.
+    let mut last: Option<&str> = None;
+    for line in text.lines().filter(|line| !line.is_empty()) {
+        if let Some(previous) = last {
+            let verdict_or_indented = ["PASS ", "REVIEW ", "BLOCK ", "SKIPPED ", "  "]
+                .iter()
+                .any(|start| previous.starts_with(start));
+            if !verdict_or_indented {
+                return false;
+            }
+        }
+        last = Some(line);
     }
-    lines.iter().all(|line| {
-        ["PASS ", "REVIEW ", "BLOCK ", "SKIPPED ", "  "]
-            .iter()
-            .any(|start| line.starts_with(start))
-    })
+    last.is_some_and(is_summary_line)
 }
 
 /// `N documents: N pass, N review, N block; N findings` and what may follow.
