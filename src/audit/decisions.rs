@@ -33,7 +33,7 @@ use std::path::Path;
 pub const DEFAULT_FILE: &str = "prepub-decisions.yaml";
 
 /// The `schema` line of a decisions file.
-pub const SCHEMA: &str = "prepub.decisions/1";
+pub const SCHEMA: &str = crate::review::DECISIONS_SCHEMA;
 
 const HEADER: &str = "\
 # prepub decisions: one entry per decided finding, keyed by path and finding id.
@@ -793,6 +793,7 @@ mod tests {
             started_at: "2026-11-28T00:00:00Z".into(),
             rules: RuleSet::builtin().unwrap().info(),
             summary: Summary::default(),
+            skipped: Vec::new(),
             documents: vec![first, second],
             options: None,
             decisions: None,

@@ -496,6 +496,7 @@ mod tests {
             started_at: "2026-11-28T00:00:00Z".into(),
             rules: rules.info(),
             summary: crate::review::Summary::of(&documents),
+            skipped: Vec::new(),
             documents,
             options: None,
             decisions: None,

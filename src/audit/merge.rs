@@ -15,8 +15,9 @@ pub struct Part {
 /// Refuses — with a message naming the files — reviews made by different
 /// prepub versions, with different rule sets, with different options or
 /// decisions, shards of different partitions, and a document present in
-/// two inputs. The result keeps documents sorted by path, recomputes the
-/// summary, takes the earliest start time, and records which shards it
+/// two inputs (or skipped in one and reviewed in another). The result keeps
+/// documents sorted by path, unites the lists of skipped inputs (sorted by
+/// path), recomputes the summary, takes the earliest start time, and records which shards it
 /// covers (none when every shard of the partition is present, so a full
 /// merge equals the unsharded review).
 pub fn merge(parts: Vec<Part>) -> Result<Review, String> {
@@ -30,6 +31,14 @@ pub fn merge(parts: Vec<Part>) -> Result<Review, String> {
     for document in &merged.documents {
         if let Some(previous) = owner.insert(document.path.clone(), base_name.clone()) {
             return Err(duplicate(&document.path, &previous, &base_name));
+        }
+    }
+    // Skipped inputs are partitioned by path like documents: each is
+    // listed by one part only.
+    let mut skipped_by: BTreeMap<String, String> = BTreeMap::new();
+    for input in &merged.skipped {
+        if let Some(previous) = skipped_by.insert(input.path.clone(), base_name.clone()) {
+            return Err(duplicate(&input.path, &previous, &base_name));
         }
     }
     let mut shards: Vec<Option<ShardInfo>> = vec![shard_of(&merged)];
@@ -67,6 +76,12 @@ pub fn merge(parts: Vec<Part>) -> Result<Review, String> {
             }
             merged.documents.push(document);
         }
+        for input in review.skipped {
+            if let Some(previous) = skipped_by.insert(input.path.clone(), name.clone()) {
+                return Err(duplicate(&input.path, &previous, &name));
+            }
+            merged.skipped.push(input);
+        }
         if review.started_at < merged.started_at {
             merged.started_at = review.started_at;
         }
@@ -75,7 +90,15 @@ pub fn merge(parts: Vec<Part>) -> Result<Review, String> {
     if let Some(options) = &mut merged.options {
         options.shard = shard;
     }
+    for (path, part) in &skipped_by {
+        if let Some(other) = owner.get(path) {
+            return Err(format!(
+                "{path} is skipped in {part} but reviewed in {other}: the inputs overlap"
+            ));
+        }
+    }
     merged.documents.sort_by(|a, b| a.path.cmp(&b.path));
+    merged.skipped.sort();
     merged.summary = Summary::of(&merged.documents);
     Ok(merged)
 }
@@ -171,6 +194,61 @@ fn merge_shards(shards: &[Option<ShardInfo>]) -> Result<Option<ShardInfo>, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::review::{SkipReason, SkippedInput};
+
+    fn part(name: &str, skipped: &[&str], documents: &[&str]) -> Part {
+        let mut review = crate::report::fixture::review();
+        review
+            .documents
+            .retain(|d| documents.contains(&d.path.as_str()));
+        review.skipped = skipped
+            .iter()
+            .map(|path| SkippedInput::new((*path).into(), SkipReason::Hidden, "h".into(), false))
+            .collect();
+        review.decisions = None;
+        for document in &mut review.documents {
+            for finding in &mut document.findings {
+                finding.decision = None;
+                finding.waived = None;
+            }
+            document.resolved.clear();
+            document.stale_decisions.clear();
+        }
+        Part {
+            name: name.into(),
+            review,
+        }
+    }
+
+    #[test]
+    fn merging_unites_the_skipped_inputs_and_refuses_overlaps() {
+        let merged = merge(vec![
+            part("a.json", &["z/.b", "m/.a"], &["notices/公告.txt"]),
+            part("b.json", &["c/.c"], &["data/名单 (final).xlsx"]),
+        ])
+        .unwrap();
+        let paths: Vec<&str> = merged.skipped.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(paths, ["c/.c", "m/.a", "z/.b"]);
+        let twice = merge(vec![
+            part("a.json", &["x/.a"], &[]),
+            part("b.json", &["x/.a"], &[]),
+        ])
+        .unwrap_err();
+        assert!(
+            twice.contains("x/.a is in both a.json and b.json"),
+            "{twice}"
+        );
+        let read_and_skipped = merge(vec![
+            part("a.json", &["notices/公告.txt"], &[]),
+            part("b.json", &[], &["notices/公告.txt"]),
+        ])
+        .unwrap_err();
+        assert!(
+            read_and_skipped
+                .contains("notices/公告.txt is skipped in a.json but reviewed in b.json"),
+            "{read_and_skipped}"
+        );
+    }
 
     #[test]
     fn shard_sets_merge_to_none_when_complete() {

@@ -1,4 +1,5 @@
-//! Audit: decisions, interactive review, verify, shard and merge.
+//! Audit: decisions, interactive review, verify (with the inputs a review
+//! skipped), shard and merge.
 //!
 //! Takes reviews (and the decisions file); gives decided, verified or merged
 //! reviews. Everything here works on the review model, rescanning through
@@ -7,4 +8,5 @@
 pub mod decisions;
 pub mod interactive;
 pub mod merge;
+pub mod skipped;
 pub mod verify;

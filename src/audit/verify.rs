@@ -10,7 +10,7 @@
 
 use crate::audit::decisions;
 use crate::batch::file::ScanOptions;
-use crate::batch::{InputFile, scan_file};
+use crate::batch::{InputFile, Scanned, scan_input};
 use crate::review::{DocumentReview, Finding, Review, RunOptions};
 use crate::rules::{PackSource, RuleSet, load_sources};
 use rayon::prelude::*;
@@ -258,6 +258,11 @@ pub fn verify(recorded: &Review, options: &VerifyOptions) -> Result<Outcome, Str
         outcome.differing_documents += result.differing_documents;
         outcome.differences.extend(result.differences);
     }
+    outcome.differences.extend(crate::audit::skipped::compare(
+        &recorded.skipped,
+        &options.root,
+        &scan.limits,
+    ));
     Ok(outcome)
 }
 
@@ -266,7 +271,7 @@ fn file_of(path: &str) -> &str {
     path.split_once("!/").map_or(path, |(outer, _)| outer)
 }
 
-fn resolve(root: &Path, shown: &str) -> PathBuf {
+pub(crate) fn resolve(root: &Path, shown: &str) -> PathBuf {
     let path = crate::batch::path_of_display(shown);
     if path.is_absolute() {
         path
@@ -313,8 +318,23 @@ fn verify_file(
     let input = InputFile {
         display: file.to_owned(),
         path: std::fs::canonicalize(&path).unwrap_or(path),
+        named: false,
     };
-    let mut fresh: BTreeMap<String, DocumentReview> = scan_file(&input, rules, scan)
+    let fresh = match scan_input(&input, rules, scan) {
+        Scanned::Documents(documents) => documents,
+        Scanned::Skipped(skipped) => {
+            for document in recorded {
+                result.differences.push(Difference {
+                    path: document.path.clone(),
+                    finding: None,
+                    what: format!("reviewed then, skipped now: {}", skipped.message),
+                });
+            }
+            result.differing_documents = recorded.len();
+            return result;
+        }
+    };
+    let mut fresh: BTreeMap<String, DocumentReview> = fresh
         .into_iter()
         .map(|document| (document.path.clone(), document))
         .collect();
@@ -618,6 +638,7 @@ mod tests {
             started_at: String::new(),
             rules: rules.info(),
             summary: Default::default(),
+            skipped: Vec::new(),
             documents: Vec::new(),
             options: None,
             decisions: None,

@@ -1,8 +1,10 @@
 //! The batch: walk the inputs, review documents in parallel, keep order.
 //!
-//! Takes paths, rules and options; gives the batch's `Review`. One file
+//! Takes paths, rules and options; gives the batch's `Review`. The
+//! [`walk`] lists the files to read and what it skips, and why; one file
 //! goes through extract → review in [`mod@file`], under the [`watchdog`] and
-//! the limits; finished reviews wait in the [`spill`].
+//! the limits (unless it is one of prepub's own files, see [`scan_input`]);
+//! finished reviews wait in the [`spill`].
 //!
 //! Documents are reviewed independently on a rayon pool. Each finished
 //! review goes at once to a [`Spill`] (a temporary file), never the
@@ -17,17 +19,21 @@ pub mod interrupt;
 pub mod read_budget;
 pub mod shard;
 pub mod spill;
+pub mod walk;
 pub mod watchdog;
+
+pub use walk::{Inputs, collect_files, collect_files_following};
 
 use crate::batch::file::{ScanOptions, scan_shared};
 use crate::batch::spill::{Spill, Spilled};
 use crate::extract::Format;
 use crate::review::review_document;
-use crate::review::{DocumentReview, LimitsInfo, Review, RunOptions, SCHEMA, ToolInfo};
+use crate::review::{
+    DocumentReview, LimitsInfo, Review, RunOptions, SCHEMA, SkippedInput, ToolInfo, signature,
+};
 use crate::rules::RuleSet;
-use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
-use std::io::{BufRead, IsTerminal, Read};
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -39,6 +45,9 @@ pub struct InputFile {
     /// is not valid UTF-8.
     pub display: String,
     pub path: PathBuf,
+    /// Named by the user (on the command line or in `--files-from`), not
+    /// met in a walk: skipping it keeps the scan from exiting 0.
+    pub named: bool,
 }
 
 /// Which files a batch covers.
@@ -51,6 +60,9 @@ pub struct Selection {
     pub exclude: Vec<String>,
     /// `--shard K/N`: keep only the files of this shard.
     pub shard: Option<crate::batch::shard::Shard>,
+    /// `--hidden`: walk into hidden files and folders too (version-control
+    /// folders are still skipped).
+    pub hidden: bool,
 }
 
 /// A path as reports show it: `/`-separated, without a leading `./`.
@@ -117,184 +129,7 @@ pub fn path_of_display(display: &str) -> PathBuf {
     PathBuf::from(display)
 }
 
-fn glob_set(patterns: &[String], flag: &str) -> Result<Option<GlobSet>, String> {
-    if patterns.is_empty() {
-        return Ok(None);
-    }
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        let glob = Glob::new(pattern).map_err(|e| format!("{flag} {pattern}: {e}"))?;
-        builder.add(glob);
-    }
-    builder
-        .build()
-        .map(Some)
-        .map_err(|e| format!("{flag}: {e}"))
-}
-
-fn is_hidden_or_vcs(name: &std::ffi::OsStr) -> bool {
-    let name = name.to_string_lossy();
-    name.starts_with('.') || matches!(name.as_ref(), "CVS" | "_darcs")
-}
-
-/// Expands directories, applies include/exclude and the shard, and sorts by
-/// display path. A path that does not exist is an error naming it.
-///
-/// `--files-from` is read as a stream, one path at a time: each listed path
-/// is checked, walked and filtered as it is read, so a list of millions of
-/// paths never sits in memory as a whole — only the files this run (this
-/// shard) will review are kept, as their path strings. Sorting at the end
-/// keeps the review's order independent of the list's order.
-pub fn collect_files(selection: &Selection) -> Result<Vec<InputFile>, String> {
-    collect_files_following(selection, false)
-}
-
-/// [`collect_files`], choosing whether symbolic links met in a walk are
-/// followed (`--follow`, as ripgrep's `-L`). Followed, a link to a file is
-/// read as that file (shown under the link's name) and a link to a folder
-/// is walked; a link that leads back into a folder it is in (a loop) or
-/// points nowhere is listed as a document that was not read. Not followed
-/// (the default), every link met is listed so; a link named on the command
-/// line is followed either way.
-pub fn collect_files_following(
-    selection: &Selection,
-    follow: bool,
-) -> Result<Vec<InputFile>, String> {
-    let include = glob_set(&selection.include, "--include")?;
-    let exclude = glob_set(&selection.exclude, "--exclude")?;
-    let wanted = |display: &str, path: &Path| {
-        if selection
-            .shard
-            .is_some_and(|shard| !shard.contains(display))
-        {
-            return false;
-        }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let matches = |set: &GlobSet| set.is_match(display) || set.is_match(&name);
-        include.as_ref().is_none_or(matches) && !exclude.as_ref().is_some_and(matches)
-    };
-    // An unreadable entry is never a reason to stop: it goes on the list
-    // like a file, and `scan_file` finds again why it cannot be read and
-    // makes it a failed document saying so. Only the shard and `--exclude`
-    // apply to it: an unreadable folder may hold files `--include` wants.
-    let unreadable = |display: &str, path: &Path| {
-        if selection
-            .shard
-            .is_some_and(|shard| !shard.contains(display))
-        {
-            return false;
-        }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        !exclude
-            .as_ref()
-            .is_some_and(|set| set.is_match(display) || set.is_match(&name))
-    };
-    let mut files: Vec<InputFile> = Vec::new();
-    let mut add_root = |root: PathBuf| -> Result<(), String> {
-        let metadata = std::fs::metadata(&root)
-            .map_err(|e| format!("{}: {}", root.display(), describe_io(&e)))?;
-        if metadata.is_dir() {
-            // A symbolic link named as the root is followed (as find -H and
-            // ripgrep do); links met inside are not, and are listed as
-            // documents that were not read (see `scan_file`).
-            let walker = walkdir::WalkDir::new(&root)
-                .follow_links(follow)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|entry| entry.depth() == 0 || !is_hidden_or_vcs(entry.file_name()));
-            for entry in walker {
-                let entry = match entry {
-                    Ok(entry) => entry,
-                    Err(error) => {
-                        let path = error.path().unwrap_or(&root).to_path_buf();
-                        let display = display_of(&path);
-                        if unreadable(&display, &path) {
-                            files.push(InputFile { display, path });
-                        }
-                        continue;
-                    }
-                };
-                // Folders are walked; everything else (files, links,
-                // pipes, devices, sockets) is listed, and only regular
-                // files are ever opened.
-                if entry.file_type().is_dir() {
-                    continue;
-                }
-                let display = display_of(entry.path());
-                if wanted(&display, entry.path()) {
-                    // A followed link is kept as its target's path:
-                    // `scan_file` never opens through a link.
-                    let path = if follow && entry.path_is_symlink() {
-                        std::fs::canonicalize(entry.path())
-                            .unwrap_or_else(|_| entry.path().to_path_buf())
-                    } else {
-                        entry.into_path()
-                    };
-                    files.push(InputFile { display, path });
-                }
-            }
-        } else {
-            let display = display_of(&root);
-            if wanted(&display, &root) {
-                // A named link is read as the file it points to; the path
-                // kept is the target's, so `scan_file` (which never follows
-                // a link) opens it.
-                let is_link =
-                    std::fs::symlink_metadata(&root).is_ok_and(|m| m.file_type().is_symlink());
-                let path = if is_link {
-                    std::fs::canonicalize(&root).unwrap_or(root)
-                } else {
-                    root
-                };
-                files.push(InputFile { display, path });
-            }
-        }
-        Ok(())
-    };
-    for root in &selection.paths {
-        add_root(root.clone())?;
-    }
-    if let Some(list) = &selection.files_from {
-        for_each_listed_path(list, &mut add_root)?;
-    }
-    files.sort_by(|a, b| a.display.cmp(&b.display));
-    files.dedup_by(|a, b| a.display == b.display);
-    // The list lives as long as the batch: give back the room its growth
-    // left over.
-    files.shrink_to_fit();
-    Ok(files)
-}
-
-/// Calls `each` for every non-empty line of a `--files-from` list, reading
-/// the list as a stream.
-fn for_each_listed_path(
-    list: &Path,
-    each: &mut dyn FnMut(PathBuf) -> Result<(), String>,
-) -> Result<(), String> {
-    let reader: Box<dyn BufRead> = if list.as_os_str() == "-" {
-        Box::new(std::io::BufReader::new(std::io::stdin()))
-    } else {
-        let file = std::fs::File::open(list)
-            .map_err(|e| format!("--files-from {}: {}", list.display(), describe_io(&e)))?;
-        Box::new(std::io::BufReader::new(file))
-    };
-    for line in reader.lines() {
-        let line = line.map_err(|e| format!("--files-from {}: {e}", list.display()))?;
-        let line = line.trim_end_matches('\r');
-        if !line.trim().is_empty() {
-            each(PathBuf::from(line))?;
-        }
-    }
-    Ok(())
-}
-
-fn describe_io(error: &std::io::Error) -> String {
+pub(crate) fn describe_io(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -406,8 +241,73 @@ fn why_not_read(path: &Path, metadata: &std::fs::Metadata) -> String {
     format!("not a regular file: {kind}; not read")
 }
 
+/// What became of one input of a batch: its documents, or why it was not
+/// reviewed.
+#[derive(Debug)]
+pub enum Scanned {
+    /// One review per document: one for an ordinary file (also one that
+    /// could not be read, as a `failed` document), one per member for a zip
+    /// archive.
+    Documents(Vec<DocumentReview>),
+    /// A file prepub wrote itself (a report, the decisions file): not a
+    /// draft, and reviewing it would only find its quotations of the drafts.
+    Skipped(SkippedInput),
+}
+
 /// Reviews one file from disk; never fails — a file that cannot be read is a
 /// document with a `failed` extraction that says why.
+///
+/// Unlike [`scan_input`], reviews the file even if prepub wrote it.
+pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Vec<DocumentReview> {
+    match read_file(file, rules, options) {
+        Ok(FileBytes {
+            bytes,
+            _reservation,
+        }) => scan_shared(&file.display, std::sync::Arc::new(bytes), rules, options),
+        Err(failed) => vec![*failed],
+    }
+}
+
+/// Reads one input of a batch and reviews it — unless its content shows it
+/// is one of prepub's own files ([`signature::recognise`]), which is
+/// skipped, with the reason, instead of being reviewed as a draft.
+pub fn scan_input(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Scanned {
+    let FileBytes {
+        bytes,
+        _reservation,
+    } = match read_file(file, rules, options) {
+        Ok(read) => read,
+        Err(failed) => return Scanned::Documents(vec![*failed]),
+    };
+    if let Some(own) = signature::recognise(&bytes) {
+        return Scanned::Skipped(SkippedInput::new(
+            file.display.clone(),
+            own.reason(),
+            format!(
+                "{}, recognised by its content: not reviewed as a document (it quotes \
+                 the documents it is about)",
+                own.describe()
+            ),
+            file.named,
+        ));
+    }
+    Scanned::Documents(scan_shared(
+        &file.display,
+        std::sync::Arc::new(bytes),
+        rules,
+        options,
+    ))
+}
+
+/// A file's bytes, and the room they take in the read budget until the
+/// document is done.
+struct FileBytes {
+    bytes: Vec<u8>,
+    _reservation: crate::batch::read_budget::Reservation,
+}
+
+/// Reads one input file whole, or says why it cannot be reviewed as a
+/// failed document.
 ///
 /// Only a regular file is opened, and never through a symbolic link (a link
 /// named on the command line was resolved when the inputs were listed). The
@@ -415,7 +315,11 @@ fn why_not_read(path: &Path, metadata: &std::fs::Metadata) -> String {
 /// said: at most `--max-file-size` + 1 bytes are read, and a file whose
 /// size changed between looking and reading is failed, never reviewed
 /// truncated or half-new.
-pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Vec<DocumentReview> {
+fn read_file(
+    file: &InputFile,
+    rules: &RuleSet,
+    options: &ScanOptions,
+) -> Result<FileBytes, Box<DocumentReview>> {
     let failed = |message: String, bytes: &[u8], size: u64| {
         let extraction = crate::extract::document::Extraction::failed(message);
         let mut review = review_document(
@@ -427,18 +331,18 @@ pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Ve
             &options.review(),
         );
         review.bytes = size;
-        review
+        Box::new(review)
     };
     match std::fs::symlink_metadata(&file.path) {
         Ok(metadata) if !metadata.file_type().is_file() => {
-            return vec![failed(why_not_read(&file.path, &metadata), &[], 0)];
+            return Err(failed(why_not_read(&file.path, &metadata), &[], 0));
         }
         Ok(_) => {}
-        Err(e) => return vec![failed(format!("cannot read: {}", describe_io(&e)), &[], 0)],
+        Err(e) => return Err(failed(format!("cannot read: {}", describe_io(&e)), &[], 0)),
     }
     let (opened, metadata) = match open_regular(&file.path) {
         Ok(opened) => opened,
-        Err(message) => return vec![failed(message, &[], 0)],
+        Err(message) => return Err(failed(message, &[], 0)),
     };
     let size = metadata.len();
     let limit = options.limits.max_file_bytes;
@@ -451,42 +355,45 @@ pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Ve
             size,
         );
         review.sha256 = hash_reader(opened).unwrap_or_default();
-        return vec![review];
+        return Err(review);
     }
     // Held until this document is done: its bytes are in memory until then.
-    let _reservation = crate::batch::read_budget::reserve(size, limit);
+    let reservation = crate::batch::read_budget::reserve(size, limit);
     #[cfg(debug_assertions)]
     grow_hook(file);
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     if let Err(e) = opened.take(limit.saturating_add(1)).read_to_end(&mut bytes) {
-        return vec![failed(
+        return Err(failed(
             format!("cannot read: {}", describe_io(&e)),
             &[],
             size,
-        )];
+        ));
     }
     let read = bytes.len() as u64;
     if read > limit {
-        return vec![failed(
+        return Err(failed(
             format!(
                 "file grew while it was read: {size} bytes when looked at, more than the limit of \
                  {limit} bytes (--max-file-size) when read; not reviewed"
             ),
             &[],
             read,
-        )];
+        ));
     }
     if read != size {
-        return vec![failed(
+        return Err(failed(
             format!(
                 "file changed while it was read: {size} bytes when looked at, {read} bytes read; \
                  not reviewed (scan it again once it is no longer being written)"
             ),
             &bytes,
             read,
-        )];
+        ));
     }
-    scan_shared(&file.display, std::sync::Arc::new(bytes), rules, options)
+    Ok(FileBytes {
+        bytes,
+        _reservation: reservation,
+    })
 }
 
 /// Reads one input file whole, as [`scan_file`] does, for commands that
@@ -609,12 +516,8 @@ impl BatchReview {
 }
 
 /// Reviews every file and assembles the batch review in memory.
-pub fn run(
-    files: &[InputFile],
-    rules: &RuleSet,
-    options: &BatchOptions,
-) -> Result<Review, BatchError> {
-    run_spilled(files, rules, options, &|_| {})?.into_review()
+pub fn run(inputs: &Inputs, rules: &RuleSet, options: &BatchOptions) -> Result<Review, BatchError> {
+    run_spilled(inputs, rules, options, &|_| {})?.into_review()
 }
 
 /// Reviews every file; each finished review first goes through `each`
@@ -623,12 +526,16 @@ pub fn run(
 /// After Ctrl-C no new file is started and files being read are abandoned;
 /// the batch then returns [`BatchError::Interrupted`] rather than a review
 /// that would silently lack documents.
+///
+/// The review lists what the walk skipped and the files found to be
+/// prepub's own ([`scan_input`]), sorted by path.
 pub fn run_spilled(
-    files: &[InputFile],
+    inputs: &Inputs,
     rules: &RuleSet,
     options: &BatchOptions,
     each: &(dyn Fn(&mut DocumentReview) + Sync),
 ) -> Result<BatchReview, BatchError> {
+    let files = inputs.files.as_slice();
     let started_at = now_rfc3339();
     let bar = progress_bar(files.len(), options.progress);
     let findings_so_far = AtomicUsize::new(0);
@@ -642,6 +549,7 @@ pub fn run_spilled(
         .map_err(|e| BatchError::Setup(format!("cannot start worker threads: {e}")))?;
     let spill = Mutex::new(Spill::with_capacity(files.len()).map_err(BatchError::Storage)?);
     let storage_failure: Mutex<Option<String>> = Mutex::new(None);
+    let own_files: Mutex<Vec<SkippedInput>> = Mutex::new(Vec::new());
     // Once the spill has failed the batch cannot produce a review: stop
     // starting files rather than read them for nothing.
     let storage_failed = AtomicBool::new(false);
@@ -657,12 +565,25 @@ pub fn run_spilled(
             }
             #[cfg(debug_assertions)]
             interrupt_hook(file);
-            let mut reviews = scan_file(file, rules, &options.scan);
+            let scanned = scan_input(file, rules, &options.scan);
             if crate::batch::interrupt::requested() {
                 // Possibly abandoned half-way: not a review to keep.
                 return;
             }
             done.fetch_add(1, Ordering::Relaxed);
+            let mut reviews = match scanned {
+                Scanned::Documents(reviews) => reviews,
+                Scanned::Skipped(skipped) => {
+                    if let Some(bar) = &bar {
+                        bar.inc(1);
+                    }
+                    own_files
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(skipped);
+                    return;
+                }
+            };
             if let Some(bar) = &bar {
                 let found: usize = reviews.iter().map(|r| r.findings.len()).sum();
                 let total = findings_so_far.fetch_add(found, Ordering::Relaxed) + found;
@@ -704,12 +625,16 @@ pub fn run_spilled(
     let documents = spill
         .finish(|index| files.get(index).map_or("", |file| file.display.as_str()))
         .map_err(BatchError::Storage)?;
+    let mut skipped = inputs.skipped.clone();
+    skipped.extend(own_files.into_inner().unwrap_or_else(|e| e.into_inner()));
+    skipped.sort();
     let head = Review {
         schema: SCHEMA.to_owned(),
         tool: ToolInfo::current(),
         started_at,
         rules: rules.info(),
         summary: documents.tally().summary.clone(),
+        skipped,
         documents: Vec::new(),
         options: Some(RunOptions {
             show_match: options.scan.show_match,
@@ -766,34 +691,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn walks_sorted_skipping_hidden_and_applies_globs() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("b")).unwrap();
-        std::fs::create_dir_all(root.join(".git")).unwrap();
-        std::fs::write(root.join("b/z.txt"), "z").unwrap();
-        std::fs::write(root.join("a.md"), "a").unwrap();
-        std::fs::write(root.join(".hidden.txt"), "h").unwrap();
-        std::fs::write(root.join(".git/config"), "c").unwrap();
-        let mut selection = Selection {
-            paths: vec![root.to_path_buf()],
-            ..Selection::default()
-        };
-        let names = |files: Vec<InputFile>| -> Vec<String> {
-            files
-                .into_iter()
-                .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
-                .collect()
-        };
-        assert_eq!(names(collect_files(&selection).unwrap()), ["a.md", "z.txt"]);
-        selection.exclude = vec!["*.md".into()];
-        assert_eq!(names(collect_files(&selection).unwrap()), ["z.txt"]);
-        selection.exclude.clear();
-        selection.include = vec!["*.md".into()];
-        assert_eq!(names(collect_files(&selection).unwrap()), ["a.md"]);
-    }
-
-    #[test]
     fn missing_path_is_named() {
         let selection = Selection {
             paths: vec![PathBuf::from("no/such/dir")],
@@ -818,7 +715,7 @@ mod tests {
             paths: vec![root.to_path_buf()],
             ..Selection::default()
         };
-        let files = collect_files(&selection).unwrap();
+        let files = collect_files(&selection).unwrap().files;
         let names: Vec<String> = files
             .iter()
             .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
@@ -862,7 +759,7 @@ mod tests {
             paths: vec![root.to_path_buf()],
             ..Selection::default()
         };
-        let files = collect_files_following(&selection, true).unwrap();
+        let files = collect_files_following(&selection, true).unwrap().files;
         let shown: Vec<String> = files
             .iter()
             .map(|f| f.display.rsplit('/').next().unwrap().to_owned())
@@ -880,7 +777,7 @@ mod tests {
         let message = &looped[0].extraction.problems[0].message;
         assert!(message.contains("(a loop)"), "{message}");
         // Not followed, the same tree lists the links unread.
-        let unfollowed = collect_files(&selection).unwrap();
+        let unfollowed = collect_files(&selection).unwrap().files;
         assert_eq!(unfollowed.len(), 3, "{unfollowed:?}");
     }
 

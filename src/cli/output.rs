@@ -34,7 +34,9 @@ pub(crate) fn plan_outputs(
 /// Refuses, before anything is read, a report path that names something
 /// other than a regular file (a directory, a device, a FIFO, a socket: the
 /// rename that puts a report in place would replace it) or that is one of
-/// this run's inputs (the rename would replace the document under review).
+/// this run's inputs (the rename would replace the document under review)
+/// — unless `reports_skipped` (a scan, which skips prepub's own reports
+/// rather than reviewing them) and that input is a report prepub wrote.
 ///
 /// Only the directory entry a report replaces matters: a hard link of an
 /// input under another name keeps the input's bytes, so an input is
@@ -42,6 +44,7 @@ pub(crate) fn plan_outputs(
 pub(crate) fn check_output_targets(
     outputs: &[(PathBuf, OutputFormat)],
     inputs: &[&Path],
+    reports_skipped: bool,
 ) -> Result<(), Failure> {
     for (output, _) in outputs {
         let Ok(metadata) = std::fs::symlink_metadata(output) else {
@@ -61,6 +64,7 @@ pub(crate) fn check_output_targets(
         for input in inputs {
             if input.file_name() == Some(name)
                 && std::fs::symlink_metadata(input).is_ok_and(|other| same_file(&metadata, &other))
+                && !(reports_skipped && is_prepub_report(output))
             {
                 return Err(Failure::usage(format!(
                     "-o {} would replace the input {} of this run: write the report elsewhere",
@@ -71,6 +75,17 @@ pub(crate) fn check_output_targets(
         }
     }
     Ok(())
+}
+
+/// A report of an earlier run that the scan will skip, not review (see
+/// `prepub::review::signature`): writing this run's report over it is the
+/// everyday `scan drafts -o drafts/review.json`, not the loss of a draft.
+fn is_prepub_report(path: &Path) -> bool {
+    const CAP: u64 = 1 << 30;
+    prepub::batch::read_input(path, CAP)
+        .ok()
+        .and_then(|bytes| prepub::review::signature::recognise(&bytes))
+        .is_some_and(|own| own.reason() == prepub::review::SkipReason::PrepubReport)
 }
 
 #[cfg(unix)]
@@ -293,7 +308,7 @@ pub(crate) fn render_to(
             let options = report::text::TextOptions { colour, quiet };
             report::text::write(head, documents, &options, out)
         }
-        OutputFormat::Csv => report::csv::write(documents, form, out),
+        OutputFormat::Csv => report::csv::write(head, documents, form, out),
         OutputFormat::Junit => report::junit::write(head, documents, form, out),
         OutputFormat::Html => report::html::write(head, documents, form, out),
         OutputFormat::Markdown => report::markdown::write(head, documents, form, out),

@@ -30,7 +30,7 @@ pub struct ReportArgs {
 /// `prepub report`: renders a saved review; never rescans.
 pub fn run(args: ReportArgs) -> Result<i32, Failure> {
     let outputs = plan_outputs(&args.output, args.format)?;
-    check_output_targets(&outputs, &[args.review.as_path()])?;
+    check_output_targets(&outputs, &[args.review.as_path()], false)?;
     let stdout_format = args.format.unwrap_or(OutputFormat::Text);
     if outputs.is_empty() {
         check_stdout_format(stdout_format)?;

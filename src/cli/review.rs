@@ -25,6 +25,10 @@ pub struct ReviewArgs {
     /// Skip files whose path or name matches this glob; repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Walk into hidden files and folders too (names starting with `.`), as
+    /// ripgrep's --hidden. Version-control folders are still skipped.
+    #[arg(long)]
+    pub hidden: bool,
     /// Follow symbolic links met in folders (as ripgrep's -L); loops and
     /// dangling links are listed as documents not read. Without it every
     /// link met in a folder is listed as not read (never skipped silently);
@@ -102,9 +106,10 @@ pub fn run(args: ReviewArgs) -> Result<i32, Failure> {
             paths: args.paths.clone(),
             include: args.include.clone(),
             exclude: args.exclude.clone(),
+            hidden: args.hidden,
             ..Selection::default()
         };
-        let files =
+        let inputs =
             batch::collect_files_following(&selection, args.follow).map_err(Failure::usage)?;
         let options = BatchOptions {
             jobs: args.jobs,
@@ -117,7 +122,7 @@ pub fn run(args: ReviewArgs) -> Result<i32, Failure> {
                 ..ScanOptions::default()
             },
         };
-        batch::run(&files, &rules, &options)?
+        batch::run(&inputs, &rules, &options)?
     };
     let stdin = std::io::stdin();
     let mut input = stdin.lock();

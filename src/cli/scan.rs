@@ -22,12 +22,14 @@ pub const EXIT_CODES: &str = "Exit codes (scan):
      (or, with --fail-on-stale, a decision is stale)
   2  usage or rule-set error (nothing was scanned)
   3  no such finding, but some document could not be fully read
-     (encrypted, scanned image, corrupt, over a limit); not with --fail-on never";
+     (encrypted, scanned image, corrupt, over a limit), or an input named
+     on the command line was skipped (filtered out, an empty folder, a
+     prepub report); not with --fail-on never";
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Files and directories to review (directories are walked recursively;
-    /// hidden files and VCS folders are skipped).
+    /// hidden files and VCS folders are skipped and listed as skipped).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
@@ -59,6 +61,11 @@ pub struct ScanArgs {
     /// Do not draw the progress bar (it is only drawn on a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
+    /// Walk into hidden files and folders too (names starting with `.`), as
+    /// ripgrep's --hidden. Version-control folders (.git, .svn, …) are still
+    /// skipped. Skipped paths are always listed in the reports.
+    #[arg(long)]
+    pub hidden: bool,
     /// Follow symbolic links met in folders (as ripgrep's -L); loops and
     /// dangling links are listed as documents not read. Without it every
     /// link met in a folder is listed as not read (never skipped silently);
@@ -117,10 +124,16 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
         include: args.include.clone(),
         exclude: args.exclude.clone(),
         shard: audit.shard(),
+        hidden: args.hidden,
     };
-    let files = batch::collect_files_following(&selection, args.follow).map_err(Failure::usage)?;
-    let inputs: Vec<&Path> = files.iter().map(|file| file.path.as_path()).collect();
-    check_output_targets(&outputs, &inputs)?;
+    let inputs = batch::collect_files_following(&selection, args.follow).map_err(Failure::usage)?;
+    let paths: Vec<&Path> = inputs
+        .files
+        .iter()
+        .map(|file| file.path.as_path())
+        .collect();
+    check_output_targets(&outputs, &paths, true)?;
+    drop(paths);
     let cache = match &args.cache {
         Some(directory) => Some(std::sync::Arc::new(
             prepub::batch::cache::Cache::open(directory).map_err(Failure::usage)?,
@@ -139,11 +152,11 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
             ..ScanOptions::default()
         },
     };
-    let mut batch = batch::run_spilled(&files, &rules, &options, &|document| {
+    let mut batch = batch::run_spilled(&inputs, &rules, &options, &|document| {
         audit.apply_to_document(document)
     })?;
     // The walk list is not needed any more; the reports may be long to write.
-    drop(files);
+    drop(inputs);
     if let (Some(cache), Some(directory)) = (&cache, &args.cache)
         && !args.quiet
     {
@@ -169,7 +182,7 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
         FailOnArg::Block => FailOn::Block,
         FailOnArg::Never => FailOn::Never,
     };
-    let code = report::exit_code_of(batch.documents.tally(), fail_on);
+    let code = report::exit_code_of(batch.documents.tally(), &batch.head.skipped, fail_on);
     Ok(audit.exit_code(code, &batch.head))
 }
 

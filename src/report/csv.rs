@@ -23,46 +23,35 @@
 //! `decision.stale`, no severity, the decided text, the decision's id, and
 //! the decided rule named in the message.
 //!
+//! An input that was not reviewed (hidden, filtered out, an empty folder, a
+//! report prepub wrote) gets a row too: no verdict, the rule
+//! `skipped.<reason>` (`skipped.hidden`, `skipped.prepub_report`, …) and
+//! the reason in words as the message.
+//!
 //! Cells that begin with `=`, `+`, `-`, `@`, tab or CR are prefixed with `'`:
 //! Excel and LibreOffice would otherwise run them as formulas, and the text
 //! comes from documents nobody has vetted yet (CSV injection).
 
 use super::RenderOptions;
 use crate::batch::spill::DocumentSource;
-use crate::review::{Decision, DocumentReview, Review};
+use crate::review::{Decision, DocumentReview, Review, SkippedInput};
 
-pub const HEADER: [&str; 19] = [
-    "document",
-    "verdict",
-    "rule",
-    "severity",
-    "part",
-    "page",
-    "line",
-    "column",
-    "text",
-    "context",
-    "sheet",
-    "cell",
-    "category",
-    "message",
-    "id",
-    "decision",
-    "reviewer",
-    "decision_date",
-    "waived",
-];
+/// The column names; the header row is also the mark by which a later scan
+/// knows the file for prepub's own ([`crate::review::signature`]).
+pub const HEADER: [&str; 19] = crate::review::signature::CSV_HEADER;
 
 const BOM: &str = "\u{FEFF}";
 
 pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
-    write(&review.documents, options, &mut out)?;
+    write(review, &review.documents, options, &mut out)?;
     Ok(out)
 }
 
-/// Writes the rows of `documents`, one document at a time.
+/// Writes the rows of `documents`, one document at a time, then a row for
+/// each input of `head` that was not reviewed.
 pub fn write(
+    head: &Review,
     documents: &dyn DocumentSource,
     _options: &RenderOptions,
     out: &mut dyn std::io::Write,
@@ -81,7 +70,21 @@ pub fn write(
     documents.try_for_each(&mut |document| {
         document_rows(&mut buffer, document);
         flush(&mut buffer)
-    })
+    })?;
+    for input in &head.skipped {
+        skipped_row(&mut buffer, input);
+    }
+    flush(&mut buffer)
+}
+
+/// An input that was not reviewed: no verdict, the rule
+/// `skipped.<reason>`, the reason in words as the message.
+fn skipped_row(out: &mut String, input: &SkippedInput) {
+    let mut fields = vec![String::new(); HEADER.len()];
+    fields[0] = input.path.clone();
+    fields[2] = format!("skipped.{}", input.reason.as_str());
+    fields[13] = input.message.clone();
+    row(out, fields);
 }
 
 /// A document's problem rows, finding rows and decision rows.
@@ -261,8 +264,21 @@ mod tests {
         assert_eq!(rows[0], HEADER);
         assert!(rows.iter().all(|r| r.len() == HEADER.len()));
         // 8 findings + 2 extraction problems (one failed, one partial) + 1
-        // resolved and 2 stale decisions.
-        assert_eq!(rows.len(), 1 + 8 + 2 + 3);
+        // resolved and 2 stale decisions + 4 inputs not reviewed.
+        assert_eq!(rows.len(), 1 + 8 + 2 + 3 + 4);
+        let skipped: Vec<(&str, &str)> = rows[rows.len() - 4..]
+            .iter()
+            .map(|r| (r[2].as_str(), r[1].as_str()))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("skipped.empty_folder", ""),
+                ("skipped.hidden", ""),
+                ("skipped.prepub_report", ""),
+                ("skipped.excluded_by_filter", "")
+            ]
+        );
         // The decision columns come last: the first fifteen keep their place.
         assert_eq!(
             HEADER[15..],

@@ -15,7 +15,7 @@ use super::RenderOptions;
 use super::labels::{self, BOX, Labels, Lang, TICKED};
 use super::present::{self, DecisionCell, Highlight, PastDecision};
 use crate::batch::spill::DocumentSource;
-use crate::review::{DocumentReview, Finding, Review, Summary, Verdict};
+use crate::review::{DocumentReview, Finding, Review, SkippedInput, Summary, Verdict};
 use std::fmt::Write as _;
 
 /// Renders the whole review as an HTML document.
@@ -256,6 +256,10 @@ impl Page {
             self.raw(" ");
             self.text(&line);
         }
+        if !review.skipped.is_empty() {
+            self.raw(" ");
+            self.text(&labels::skipped_count(self.lang, review.skipped.len()));
+        }
         self.raw("</p>\n");
 
         if documents.count() == 0 {
@@ -305,9 +309,39 @@ impl Page {
             })?;
             self.raw("</tbody>\n</table>\n");
         }
+        self.skipped(&review.skipped);
         self.element("p", "statement", l.statement);
         self.raw("\n</section>\n");
         present::flush(&mut self.html, out)
+    }
+
+    /// The cover's table of what was not reviewed, and why.
+    fn skipped(&mut self, skipped: &[SkippedInput]) {
+        if skipped.is_empty() {
+            return;
+        }
+        let l = self.labels;
+        self.element("h2", "", l.skipped_section);
+        self.raw("\n");
+        self.element("p", "", l.skipped_note);
+        self.raw("\n<table class=\"skipped\">\n<thead><tr>");
+        for header in [
+            l.number,
+            l.skipped_path,
+            l.skipped_reason,
+            l.skipped_details,
+        ] {
+            self.element("th", "", header);
+        }
+        self.raw("</tr></thead>\n<tbody>\n");
+        for (i, input) in skipped.iter().enumerate() {
+            let _ = write!(self.html, "<tr><td class=\"n\">{}</td>", i + 1);
+            self.element("td", "", &input.path);
+            self.element("td", "", labels::skip_reason(self.lang, input.reason));
+            self.element("td", "", &input.message);
+            self.raw("</tr>\n");
+        }
+        self.raw("</tbody>\n</table>\n");
     }
 
     fn verdict_cell(&mut self, verdict: Verdict) {
@@ -698,10 +732,13 @@ mod tests {
         };
         assert_eq!(count("script"), 0);
         assert_eq!(count("object"), 0);
-        // Cover: fields + summary. Per document: fields + review form, plus
-        // a findings table for the four documents with findings and a table
-        // of past decisions for the three that have them.
-        assert_eq!(count("table"), 2 + 5 * 2 + 4 + 3);
+        // Cover: fields + summary + inputs not reviewed. Per document:
+        // fields + review form, plus a findings table for the four
+        // documents with findings and a table of past decisions for the
+        // three that have them.
+        assert_eq!(count("table"), 3 + 5 * 2 + 4 + 3);
+        assert_eq!(count("table.skipped > tbody > tr"), 4);
+        assert_eq!(count("b"), 0, "a skipped path's tags stay text");
         assert_eq!(count("table.findings > tbody > tr"), 8);
         assert_eq!(count("table.findings > tbody > tr.waived"), 1);
         assert_eq!(count("table.past > tbody > tr"), 3);

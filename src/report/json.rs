@@ -8,7 +8,9 @@
 //! the same omissions).
 
 use crate::batch::spill::DocumentSource;
-use crate::review::{DecisionsInfo, Review, RulesInfo, RunOptions, Summary, ToolInfo};
+use crate::review::{
+    DecisionsInfo, Review, RulesInfo, RunOptions, SkippedInput, Summary, ToolInfo,
+};
 use serde::Serialize;
 use serde::ser::{Error as _, SerializeSeq, Serializer};
 use std::io::Write;
@@ -32,6 +34,7 @@ pub fn write(
         started_at: &head.started_at,
         rules: &head.rules,
         summary: &head.summary,
+        skipped: &head.skipped,
         documents: Documents(documents),
         options: head.options.as_ref(),
         decisions: head.decisions.as_ref(),
@@ -51,6 +54,8 @@ struct ReviewView<'a> {
     started_at: &'a str,
     rules: &'a RulesInfo,
     summary: &'a Summary,
+    #[serde(skip_serializing_if = "<[SkippedInput]>::is_empty")]
+    skipped: &'a [SkippedInput],
     documents: Documents<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     options: Option<&'a RunOptions>,

@@ -6,6 +6,9 @@
 //! `failed`) — so "could not check" stands apart from "checked and found
 //! something", as in a test run.
 //!
+//! An input that was not reviewed (hidden, filtered out, an empty folder,
+//! a report prepub wrote) is a `skipped` test case with the reason.
+//!
 //! Findings waived by a reviewer's `keep` decision do not count: a document
 //! whose only review/block findings are waived has the verdict `pass`, so
 //! its testcase passes. Its waived findings (with who, when and why), and
@@ -16,7 +19,7 @@ use super::labels::{self, Lang};
 use super::present;
 use crate::batch::spill::DocumentSource;
 use crate::extract::document::ExtractionStatus;
-use crate::review::{DocumentReview, Finding, Review, Verdict};
+use crate::review::{DocumentReview, Finding, Review, SkippedInput, Verdict};
 use std::fmt::Write as _;
 
 pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
@@ -49,9 +52,10 @@ pub fn write(
 
     let mut out = String::with_capacity(16 * 1024);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let skipped = review.skipped.len();
     let counts = format!(
-        "tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"0\"",
-        documents.count()
+        "tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\"",
+        documents.count() + skipped
     );
     let _ = writeln!(out, "<testsuites name=\"{}\" {counts}>", escape(&suite));
     let _ = writeln!(
@@ -101,6 +105,9 @@ pub fn write(
         testcase(&mut out, lang, document);
         flush(&mut out)
     })?;
+    for input in &review.skipped {
+        skipped_testcase(&mut out, lang, input);
+    }
     out.push_str("  </testsuite>\n</testsuites>\n");
     flush(&mut out)
 }
@@ -141,6 +148,25 @@ fn testcase(out: &mut String, lang: Lang, document: &DocumentReview) {
         out,
         "      <system-out>{}</system-out>\n    </testcase>",
         system_out.join("\n")
+    );
+}
+
+/// An input that was not reviewed: a skipped test case, its reason the
+/// skip's type.
+fn skipped_testcase(out: &mut String, lang: Lang, input: &SkippedInput) {
+    let message = present::labelled(
+        lang,
+        labels::skip_reason(lang, input.reason),
+        &input.message,
+    );
+    let _ = writeln!(
+        out,
+        "    <testcase name=\"{}\" classname=\"prepub.skipped\" file=\"{}\">\n      \
+         <skipped type=\"{}\" message=\"{}\"/>\n    </testcase>",
+        escape(&input.path),
+        escape(&input.path),
+        input.reason.as_str(),
+        escape(&message),
     );
 }
 
@@ -304,6 +330,11 @@ mod tests {
                         ..Case::default()
                     });
                 }
+                Event::Empty(e) if e.name().as_ref() == "skipped" => {
+                    let case = cases.last_mut().expect("skipped inside a testcase");
+                    case.outcome = Some("skipped".into());
+                    case.message = attribute(&e, "message");
+                }
                 Event::Start(e) if matches!(e.name().as_ref(), "failure" | "error") => {
                     let case = cases.last_mut().expect("outcome inside a testcase");
                     case.outcome = Some(e.name().as_ref().to_string());
@@ -358,13 +389,20 @@ mod tests {
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.as_str())
         };
-        assert_eq!(get("tests"), Some("5"));
+        // Five documents, then the four inputs that were not reviewed.
+        assert_eq!(get("tests"), Some("9"));
         assert_eq!(get("failures"), Some("3"));
         assert_eq!(get("errors"), Some("1"));
+        assert_eq!(get("skipped"), Some("4"));
         assert_eq!(get("timestamp"), Some("2024-03-01T08:30:05Z"));
         let review = fixture::review();
         let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
-        let paths: Vec<&str> = review.documents.iter().map(|d| d.path.as_str()).collect();
+        let paths: Vec<&str> = review
+            .documents
+            .iter()
+            .map(|d| d.path.as_str())
+            .chain(review.skipped.iter().map(|s| s.path.as_str()))
+            .collect();
         assert_eq!(names, paths);
     }
 
@@ -379,8 +417,20 @@ mod tests {
                 Some("error"),
                 Some("failure"),
                 Some("failure"),
-                None
+                None,
+                Some("skipped"),
+                Some("skipped"),
+                Some("skipped"),
+                Some("skipped"),
             ]
+        );
+        let excluded = &cases[8];
+        assert!(
+            excluded
+                .message
+                .starts_with("被 --exclude 排除：excluded by --exclude *.html"),
+            "{}",
+            excluded.message
         );
         assert!(cases[0].message.starts_with("不予公开·须修改："));
         assert!(

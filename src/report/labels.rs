@@ -7,7 +7,7 @@
 //! sentences they show to people.
 
 use crate::extract::document::{Category, ExtractionStatus, Part, Severity};
-use crate::review::{DecisionKind, Verdict};
+use crate::review::{DecisionKind, SkipReason, Verdict};
 
 /// The language of a report's fixed text. Document text is printed as found.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -71,6 +71,13 @@ pub struct Labels {
     pub documents_count: &'static str,
     pub findings_count: &'static str,
     pub no_documents: &'static str,
+    /// The cover's table of inputs that were not reviewed.
+    pub skipped_section: &'static str,
+    /// Under that heading: why the table matters.
+    pub skipped_note: &'static str,
+    pub skipped_path: &'static str,
+    pub skipped_reason: &'static str,
+    pub skipped_details: &'static str,
 
     // Per-document facts.
     pub number: &'static str,
@@ -177,6 +184,11 @@ pub static ZH: Labels = Labels {
     documents_count: "文件数",
     findings_count: "发现数",
     no_documents: "本批次没有文件。",
+    skipped_section: "未纳入审查的文件",
+    skipped_note: "以下文件和文件夹未经审查：请确认其中没有要公开的文件，或另行审查。",
+    skipped_path: "路径",
+    skipped_reason: "原因",
+    skipped_details: "说明",
 
     number: "序号",
     document: "文件",
@@ -261,6 +273,11 @@ pub static EN: Labels = Labels {
     documents_count: "Documents",
     findings_count: "Findings",
     no_documents: "This batch has no documents.",
+    skipped_section: "Not reviewed",
+    skipped_note: "These files and folders were not reviewed: make sure none of them is to be published, or review them separately.",
+    skipped_path: "Path",
+    skipped_reason: "Reason",
+    skipped_details: "Details",
 
     number: "No.",
     document: "Document",
@@ -467,6 +484,38 @@ pub fn verdict_counts(lang: Lang, pass: usize, review: usize, block: usize) -> S
             format!("{pass_name} {pass} 份，{review_name} {review} 份，{block_name} {block} 份。")
         }
         Lang::En => format!("{pass_name}: {pass}; {review_name}: {review}; {block_name}: {block}."),
+    }
+}
+
+/// The cover's line on inputs that were not reviewed, after the counts:
+/// "另有 2 项未纳入审查（见下表）。"
+pub fn skipped_count(lang: Lang, skipped: usize) -> String {
+    match lang {
+        Lang::Zh => format!("另有 {skipped} 项未纳入审查（见下表）。"),
+        Lang::En => format!(
+            "{skipped} input{} not reviewed (listed below).",
+            plural(skipped)
+        ),
+    }
+}
+
+/// Why an input was not reviewed, in a few words.
+pub fn skip_reason(lang: Lang, reason: SkipReason) -> &'static str {
+    match (lang, reason) {
+        (Lang::Zh, SkipReason::Hidden) => "隐藏文件或文件夹",
+        (Lang::Zh, SkipReason::VersionControl) => "版本库文件夹",
+        (Lang::Zh, SkipReason::ExcludedByFilter) => "被 --exclude 排除",
+        (Lang::Zh, SkipReason::NotIncludedByFilter) => "不符合 --include",
+        (Lang::Zh, SkipReason::EmptyFolder) => "空文件夹",
+        (Lang::Zh, SkipReason::PrepubReport) => "prepub 生成的报告",
+        (Lang::Zh, SkipReason::PrepubDecisions) => "prepub 决定记录文件",
+        (Lang::En, SkipReason::Hidden) => "hidden",
+        (Lang::En, SkipReason::VersionControl) => "version-control folder",
+        (Lang::En, SkipReason::ExcludedByFilter) => "excluded by --exclude",
+        (Lang::En, SkipReason::NotIncludedByFilter) => "not matched by --include",
+        (Lang::En, SkipReason::EmptyFolder) => "empty folder",
+        (Lang::En, SkipReason::PrepubReport) => "a report prepub wrote",
+        (Lang::En, SkipReason::PrepubDecisions) => "prepub's decisions file",
     }
 }
 

@@ -3,7 +3,9 @@
 //! Same content as the HTML form: the batch cover, then one section per
 //! document with its facts, findings table and the §5.10 review fields.
 //! Written for GitHub/GitLab-flavoured Markdown (pipe tables); the few raw
-//! HTML tags used (`<a id>`, `<br>`, `<mark>`) are ones those renderers keep.
+//! HTML tags used (`<a id>`, `<br>`, `<mark>`) are ones those renderers keep;
+//! the first line is an HTML comment naming prepub as the generator (the
+//! mark that keeps a later scan from reviewing the form as a draft).
 //!
 //! All review text is escaped so that it stays text: Markdown punctuation is
 //! backslash-escaped, `<`, `>` and `&` become entities (a draft's `<script>`
@@ -13,7 +15,7 @@ use super::RenderOptions;
 use super::labels::{self, BOX, Lang, TICKED};
 use super::present::{self, DecisionCell, Highlight, PastDecision};
 use crate::batch::spill::DocumentSource;
-use crate::review::{DecisionKind, DocumentReview, Finding, Review, Summary};
+use crate::review::{DecisionKind, DocumentReview, Finding, Review, SkippedInput, Summary};
 use std::fmt::Write as _;
 
 /// A line to write on.
@@ -88,6 +90,35 @@ fn item(out: &mut String, lang: Lang, label: &str, value: Option<&str>) {
     );
 }
 
+/// The cover's table of what was not reviewed, and why.
+fn skipped(out: &mut String, lang: Lang, skipped: &[SkippedInput]) {
+    if skipped.is_empty() {
+        return;
+    }
+    let l = lang.labels();
+    let _ = writeln!(
+        out,
+        "### {}\n\n{}\n\n| {} | {} | {} | {} |\n|---:|---|---|---|",
+        l.skipped_section,
+        l.skipped_note,
+        l.number,
+        l.skipped_path,
+        l.skipped_reason,
+        l.skipped_details
+    );
+    for (i, input) in skipped.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            i + 1,
+            escape(&input.path),
+            labels::skip_reason(lang, input.reason),
+            escape(&input.message)
+        );
+    }
+    out.push('\n');
+}
+
 fn cover(
     out: &mut String,
     review: &Review,
@@ -100,8 +131,10 @@ fn cover(
     let l = lang.labels();
     let _ = writeln!(
         out,
-        "<a id=\"top\"></a>\n\n# {}\n\n{}\n",
-        l.title, l.subtitle
+        "{}\n<a id=\"top\"></a>\n\n# {}\n\n{}\n",
+        crate::review::signature::markdown_mark(&review.tool),
+        l.title,
+        l.subtitle
     );
     item(
         out,
@@ -176,6 +209,10 @@ fn cover(
         out.push(' ');
         out.push_str(&escape(&line));
     }
+    if !review.skipped.is_empty() {
+        out.push(' ');
+        out.push_str(&escape(&labels::skipped_count(lang, review.skipped.len())));
+    }
     out.push_str("\n\n");
 
     if documents.count() == 0 {
@@ -209,6 +246,7 @@ fn cover(
         })?;
         out.push('\n');
     }
+    skipped(out, lang, &review.skipped);
     let _ = writeln!(out, "> **{}**\n", l.statement);
     present::flush(out, writer)
 }
@@ -489,7 +527,16 @@ mod tests {
     #[test]
     fn markdown_carries_the_same_form() {
         let md = render_zh();
-        assert!(md.starts_with("<a id=\"top\"></a>\n\n# 信息公开保密审查单\n"));
+        assert!(md.starts_with(
+            "<!-- generator: prepub 0.1.0 -->\n<a id=\"top\"></a>\n\n# 信息公开保密审查单\n"
+        ));
+        assert!(md.contains("另有 4 项未纳入审查（见下表）。"));
+        assert!(
+            md.contains(
+                "| 4 | web/&lt;b onclick=alert(1)&gt;旧版&lt;/b&gt;.html | 被 --exclude 排除 |"
+            ),
+            "{md}"
+        );
         assert!(md.contains("自动扫描仅为辅助，不替代人工保密审查"));
         assert!(md.contains("- **审查日期**：2024年3月1日"));
         assert!(md.contains("- **承办部门**：____________"));

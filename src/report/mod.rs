@@ -24,7 +24,7 @@ pub use options::RenderOptions;
 
 use crate::batch::spill::{DocumentSource, Tally};
 use crate::extract::document::Severity;
-use crate::review::Review;
+use crate::review::{Review, SkippedInput};
 use std::io::Write;
 use std::path::Path;
 
@@ -55,14 +55,15 @@ pub enum FailOn {
 /// Exit codes of `scan`, checked in this order: 2 is decided before any
 /// scanning (usage or rule-set error); 1 = an unwaived finding at or above
 /// the `--fail-on` level; 3 = no such finding but a document was not fully
-/// read; 0 otherwise.
+/// read, or an input the user named was skipped (a skip met in a walk is
+/// listed but does not change the code by itself); 0 otherwise.
 pub fn exit_code(review: &Review, fail_on: FailOn) -> i32 {
-    exit_code_of(&Tally::of(&review.documents), fail_on)
+    exit_code_of(&Tally::of(&review.documents), &review.skipped, fail_on)
 }
 
-/// [`exit_code`] from a batch's running [`Tally`], for a batch whose
-/// documents are no longer in memory.
-pub fn exit_code_of(tally: &Tally, fail_on: FailOn) -> i32 {
+/// [`exit_code`] from a batch's running [`Tally`] and its skipped inputs,
+/// for a batch whose documents are no longer in memory.
+pub fn exit_code_of(tally: &Tally, skipped: &[SkippedInput], fail_on: FailOn) -> i32 {
     let threshold = match fail_on {
         FailOn::Review => Some(Severity::Review),
         FailOn::Block => Some(Severity::Block),
@@ -74,7 +75,8 @@ pub fn exit_code_of(tally: &Tally, fail_on: FailOn) -> i32 {
     if tally.worst_open.is_some_and(|worst| worst >= threshold) {
         return 1;
     }
-    if tally.unread { 3 } else { 0 }
+    let named_skipped = skipped.iter().any(|input| input.named);
+    if tally.unread || named_skipped { 3 } else { 0 }
 }
 
 /// Writes a report so that readers never see half of it: the bytes go to a
@@ -260,13 +262,38 @@ mod tests {
         assert_eq!(exit_code(&review, FailOn::Block), expected(Severity::Block));
         assert_eq!(exit_code(&review, FailOn::Never), 0);
         let clean = Tally::default();
-        assert_eq!(exit_code_of(&clean, FailOn::Review), 0);
+        assert_eq!(exit_code_of(&clean, &[], FailOn::Review), 0);
         let unread = Tally {
             unread: true,
             ..Tally::default()
         };
-        assert_eq!(exit_code_of(&unread, FailOn::Block), 3);
-        assert_eq!(exit_code_of(&unread, FailOn::Never), 0);
+        assert_eq!(exit_code_of(&unread, &[], FailOn::Block), 3);
+        assert_eq!(exit_code_of(&unread, &[], FailOn::Never), 0);
+        // A skip met in a walk is listed but changes nothing; a named input
+        // skipped is never exit 0 (unless --fail-on never).
+        let walked = SkippedInput::new(
+            "a/.x".into(),
+            crate::review::SkipReason::Hidden,
+            "hidden".into(),
+            false,
+        );
+        assert_eq!(
+            exit_code_of(&clean, std::slice::from_ref(&walked), FailOn::Review),
+            0
+        );
+        let named = SkippedInput {
+            named: true,
+            ..walked
+        };
+        assert_eq!(
+            exit_code_of(&clean, std::slice::from_ref(&named), FailOn::Review),
+            3
+        );
+        assert_eq!(
+            exit_code_of(&clean, std::slice::from_ref(&named), FailOn::Block),
+            3
+        );
+        assert_eq!(exit_code_of(&clean, &[named], FailOn::Never), 0);
     }
 
     #[test]
@@ -308,7 +335,7 @@ mod tests {
             whole(text::render(&review, &text))
         );
         assert_eq!(
-            streamed(&|out| csv::write(&spilled, &form, out)),
+            streamed(&|out| csv::write(&head, &spilled, &form, out)),
             whole(csv::render(&review, &form).unwrap())
         );
         assert_eq!(
@@ -326,6 +353,56 @@ mod tests {
         assert_eq!(
             streamed(&|out| markdown::write(&head, &spilled, &form, out)),
             whole(markdown::render(&review, &form).unwrap())
+        );
+    }
+
+    /// Each renderer writes the mark by which a later scan knows the file
+    /// for prepub's own and skips it instead of reviewing its quotations.
+    #[test]
+    fn every_report_is_recognised_as_prepub_s_own() {
+        use crate::review::signature::{OwnFile, recognise};
+        let review = crate::report::fixture::review();
+        for lang in [Lang::Zh, Lang::En] {
+            let form = RenderOptions {
+                lang,
+                batch: Some("第一批 <b>".into()),
+                ..RenderOptions::default()
+            };
+            let text = text::TextOptions {
+                colour: false,
+                quiet: false,
+            };
+            let quiet = text::TextOptions {
+                colour: false,
+                quiet: true,
+            };
+            let rendered: [(OwnFile, Vec<u8>); 9] = [
+                (OwnFile::JsonReview, json::render(&review).unwrap()),
+                (OwnFile::Sarif, sarif::render(&review, &form).unwrap()),
+                (OwnFile::Junit, junit::render(&review, &form).unwrap()),
+                (OwnFile::Html, html::render(&review, &form).unwrap()),
+                (OwnFile::Markdown, markdown::render(&review, &form).unwrap()),
+                (OwnFile::Csv, csv::render(&review, &form).unwrap()),
+                (OwnFile::Docx, docx::render(&review, &form).unwrap()),
+                (OwnFile::Text, text::render(&review, &text)),
+                (OwnFile::Text, text::render(&review, &quiet)),
+            ];
+            for (kind, bytes) in rendered {
+                assert_eq!(recognise(&bytes), Some(kind), "{kind:?} in {lang:?}");
+            }
+        }
+        let mut empty = review.clone();
+        empty.documents.clear();
+        empty.skipped.clear();
+        empty.summary = crate::review::Summary::default();
+        let form = RenderOptions::default();
+        assert_eq!(
+            recognise(&csv::render(&empty, &form).unwrap()),
+            Some(OwnFile::Csv)
+        );
+        assert_eq!(
+            recognise(&junit::render(&empty, &form).unwrap()),
+            Some(OwnFile::Junit)
         );
     }
 

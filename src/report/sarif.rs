@@ -11,6 +11,10 @@
 //! - documents that could not be fully read become
 //!   `invocations[0].toolExecutionNotifications`, which the dashboards show
 //!   as tool warnings/errors — an unread document is never silently green;
+//! - inputs that were not reviewed (hidden, filtered out, empty folders,
+//!   reports prepub wrote) are `toolExecutionNotifications` too
+//!   (`input.skipped`: a note, a warning when the user named the input),
+//!   counted in `run.properties.skipped`;
 //! - every document is listed in `artifacts` with its SHA-256;
 //! - reviewer decisions: a finding waived by a `keep` decision is a result
 //!   with an accepted external `suppression` (who, when, why, until when),
@@ -31,7 +35,7 @@ use super::labels::{self, Lang};
 use super::present;
 use crate::batch::spill::DocumentSource;
 use crate::extract::document::{ExtractionStatus, Severity};
-use crate::review::{DocumentReview, Finding, Review};
+use crate::review::{DocumentReview, Finding, Review, SkippedInput};
 use serde::Serialize;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value, json};
@@ -113,8 +117,13 @@ pub fn write(
         run["automationDetails"] = json!({ "id": format!("{batch}/") });
     }
 
+    if !review.skipped.is_empty() {
+        run["properties"]["skipped"] = json!(review.skipped.len());
+    }
+
     let streams = Streams {
         documents,
+        skipped: &review.skipped,
         lang,
         rules: &rules,
         decisions: review.decisions.is_some(),
@@ -148,6 +157,8 @@ fn first_findings(documents: &dyn DocumentSource) -> Result<BTreeMap<String, Fin
 /// What the streamed lists are made from.
 struct Streams<'a> {
     documents: &'a dyn DocumentSource,
+    /// The inputs not reviewed: notifications after the documents'.
+    skipped: &'a [SkippedInput],
     lang: Lang,
     rules: &'a BTreeMap<&'a str, (usize, &'a Finding)>,
     decisions: bool,
@@ -194,7 +205,13 @@ impl Streams<'_> {
             }
             index += 1;
             Ok(())
-        })
+        })?;
+        if let List::Notifications = list {
+            for input in self.skipped {
+                emit(&skipped_notification(self.lang, input))?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -342,18 +359,22 @@ fn descriptor(lang: Lang, finding: &Finding) -> Value {
 
 /// The index of `decision.stale` in [`notification_descriptors`].
 const STALE_DESCRIPTOR: usize = 2;
+/// The index of `input.skipped` among the notification descriptors.
+const SKIPPED_DESCRIPTOR: usize = 3;
 
 fn notification_descriptors(lang: Lang) -> Value {
-    let (partial, failed, stale) = match lang {
+    let (partial, failed, stale, skipped) = match lang {
         Lang::Zh => (
             "文件部分内容未能读取，未读部分须人工审查。",
             "文件无法读取，须人工审查全文。",
             "决定记录中的决定已失效：对应的发现已不再出现。",
+            "该文件或文件夹未纳入审查（见原因）。",
         ),
         Lang::En => (
             "Part of the document could not be read; review the unread part by hand.",
             "The document could not be read; review all of it by hand.",
             "A recorded decision is stale: its finding no longer appears.",
+            "This file or folder was not reviewed (see the reason).",
         ),
     };
     json!([
@@ -363,6 +384,8 @@ fn notification_descriptors(lang: Lang) -> Value {
           "defaultConfiguration": { "level": "error" } },
         { "id": "decision.stale", "shortDescription": { "text": stale },
           "defaultConfiguration": { "level": "warning" } },
+        { "id": "input.skipped", "shortDescription": { "text": skipped },
+          "defaultConfiguration": { "level": "note" } },
     ])
 }
 
@@ -411,6 +434,26 @@ fn stale_notifications(lang: Lang, document: &DocumentReview, index: usize) -> V
             })
         })
         .collect()
+}
+
+/// An input that was not reviewed: a note (a warning when the user named
+/// it), located at its path — it is not among the artifacts, which are the
+/// documents reviewed.
+fn skipped_notification(lang: Lang, input: &SkippedInput) -> Value {
+    let mut location = Map::new();
+    let (uri, relative) = artifact_uri(&input.path);
+    location.insert("uri".into(), json!(uri));
+    if relative {
+        location.insert("uriBaseId".into(), json!(ROOT_BASE_ID));
+    }
+    let reason = labels::skip_reason(lang, input.reason);
+    json!({
+        "level": if input.named { "warning" } else { "note" },
+        "message": { "text": format!("{}: {}", input.path, present::labelled(lang, reason, &input.message)) },
+        "descriptor": { "id": "input.skipped", "index": SKIPPED_DESCRIPTOR },
+        "locations": [{ "physicalLocation": { "artifactLocation": Value::Object(location) } }],
+        "properties": { "reason": input.reason },
+    })
 }
 
 fn artifact_location(document: &DocumentReview, index: usize) -> Value {

@@ -5,7 +5,7 @@
 use crate::batch::spill::DocumentSource;
 use crate::extract::document::Severity;
 use crate::report::present::clean;
-use crate::review::{DocumentReview, Review, Verdict};
+use crate::review::{DocumentReview, Review, SkippedInput, Verdict};
 use std::fmt::Write;
 
 pub struct TextOptions {
@@ -67,6 +67,7 @@ pub fn write(
         document_lines(&mut buffer, document, options);
         flush(&mut buffer)
     })?;
+    skipped_lines(&mut buffer, &head.skipped, options.colour);
     summary_line(&mut buffer, head);
     flush(&mut buffer)
 }
@@ -141,6 +142,20 @@ fn document_lines(out: &mut String, document: &DocumentReview, options: &TextOpt
     }
 }
 
+/// What was not reviewed and why, one line each, after the documents (in
+/// `--quiet` too: a skip is never a `pass` to leave out).
+fn skipped_lines(out: &mut String, skipped: &[SkippedInput], colour: bool) {
+    for input in skipped {
+        let _ = writeln!(
+            out,
+            "{} {}: {}",
+            paint(colour, "33", "SKIPPED"),
+            clean(&input.path),
+            clean(&input.message)
+        );
+    }
+}
+
 /// The batch's counts, last.
 fn summary_line(out: &mut String, review: &Review) {
     let summary = &review.summary;
@@ -149,6 +164,9 @@ fn summary_line(out: &mut String, review: &Review) {
         "{} documents: {} pass, {} review, {} block; {} findings",
         summary.documents, summary.pass, summary.review, summary.block, summary.findings
     );
+    if !review.skipped.is_empty() {
+        let _ = write!(out, "; {} skipped", review.skipped.len());
+    }
     if let Some(decisions) = &review.decisions {
         let _ = write!(
             out,

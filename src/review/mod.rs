@@ -8,6 +8,7 @@ pub mod document;
 pub mod findings;
 pub mod mask;
 pub mod model;
+pub mod signature;
 pub mod verdict;
 
 pub use document::{Identity, panic_message, review_document, review_extraction, sha256_hex};

@@ -11,6 +11,13 @@ use std::collections::BTreeMap;
 
 pub const SCHEMA: &str = "prepub.review/1";
 
+/// The `schema` line of a decisions file (`prepub-decisions.yaml`).
+pub const DECISIONS_SCHEMA: &str = "prepub.decisions/1";
+
+/// The tool's name, as every report records it (and as
+/// [`crate::review::signature`] recognises prepub's own files by).
+pub const TOOL_NAME: &str = "prepub";
+
 /// A whole batch review.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Review {
@@ -20,6 +27,13 @@ pub struct Review {
     pub started_at: String,
     pub rules: RulesInfo,
     pub summary: Summary,
+    /// The inputs that were not reviewed, and why: hidden files and
+    /// version-control folders, files a filter left out, empty folders,
+    /// prepub's own reports and decisions file. Nothing leaves a batch in
+    /// silence. Sorted by path; absent when nothing was skipped (and in
+    /// reviews written before it was recorded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedInput>,
     pub documents: Vec<DocumentReview>,
     /// The options that change what a scan finds, so `prepub verify` can
     /// rerun it exactly. Absent in reviews written before it was recorded.
@@ -39,8 +53,76 @@ pub struct ToolInfo {
 impl ToolInfo {
     pub fn current() -> ToolInfo {
         ToolInfo {
-            name: "prepub".into(),
+            name: TOOL_NAME.into(),
             version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+/// An input the batch did not review, and why.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SkippedInput {
+    /// As documents' paths are shown: `/`-separated, as given.
+    pub path: String,
+    pub reason: SkipReason,
+    /// The reason in words, with what to do to have it reviewed.
+    pub message: String,
+    /// The user named this path (on the command line or in
+    /// `--files-from`): skipping it keeps the run from exiting 0.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub named: bool,
+}
+
+impl SkippedInput {
+    /// A skipped input; `message` says why, and a named one says as well
+    /// that the scan will not exit 0 for it.
+    pub fn new(path: String, reason: SkipReason, message: String, named: bool) -> SkippedInput {
+        let message = if named {
+            format!("{message}; it was named as an input, so the scan does not exit 0")
+        } else {
+            message
+        };
+        SkippedInput {
+            path,
+            reason,
+            message,
+            named,
+        }
+    }
+}
+
+/// Why an input was not reviewed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// A file or folder whose name starts with `.` (see `--hidden`).
+    Hidden,
+    /// A version-control folder (`.git`, `.svn`, `.hg`, …).
+    VersionControl,
+    /// Matched an `--exclude` glob.
+    ExcludedByFilter,
+    /// Matched none of the `--include` globs.
+    NotIncludedByFilter,
+    /// A folder with nothing in it.
+    EmptyFolder,
+    /// A report prepub wrote (JSON, SARIF, JUnit, HTML, Markdown, CSV,
+    /// DOCX or text), recognised by its content.
+    PrepubReport,
+    /// A prepub decisions file, recognised by its content.
+    PrepubDecisions,
+}
+
+impl SkipReason {
+    /// The identifier the JSON review uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Hidden => "hidden",
+            SkipReason::VersionControl => "version_control",
+            SkipReason::ExcludedByFilter => "excluded_by_filter",
+            SkipReason::NotIncludedByFilter => "not_included_by_filter",
+            SkipReason::EmptyFolder => "empty_folder",
+            SkipReason::PrepubReport => "prepub_report",
+            SkipReason::PrepubDecisions => "prepub_decisions",
         }
     }
 }

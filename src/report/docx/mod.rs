@@ -17,7 +17,7 @@
 use super::RenderOptions;
 use super::labels::{self, BOX, Labels, Lang, TICKED};
 use super::present::{self, DecisionCell, FormRow, Highlight, PastDecision};
-use crate::review::{DecisionKind, DocumentReview, Finding, Review};
+use crate::review::{DecisionKind, DocumentReview, Finding, Review, SkippedInput, ToolInfo};
 use docx_rs::{
     AlignmentType, Docx, Footer, Hyperlink, HyperlinkType, PageMargin, PageNum, Paragraph, Run,
     RunFonts, Shading, Table, TableCell, TableLayoutType, TableRow, WidthType,
@@ -96,7 +96,7 @@ pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, Strin
             docx = block.add_to(docx);
         }
     }
-    package(docx.build())
+    package(docx.build(), &review.tool)
 }
 
 /// A paragraph or a table, in document order.
@@ -309,6 +309,10 @@ fn cover(review: &Review, options: &RenderOptions) -> Vec<Block> {
         counts.push(' ');
         counts.push_str(&line);
     }
+    if !review.skipped.is_empty() {
+        counts.push(' ');
+        counts.push_str(&labels::skipped_count(lang, review.skipped.len()));
+    }
     blocks.push(Block::paragraph(paragraph(&counts)));
 
     if review.documents.is_empty() {
@@ -365,6 +369,8 @@ fn cover(review: &Review, options: &RenderOptions) -> Vec<Block> {
         blocks.push(Block::table(table(&widths, rows)));
     }
 
+    blocks.extend(skipped(lang, &review.skipped));
+
     // The statement in a box of its own so it cannot be missed.
     blocks.push(Block::paragraph(Paragraph::new()));
     blocks.push(Block::table(table(
@@ -375,6 +381,39 @@ fn cover(review: &Review, options: &RenderOptions) -> Vec<Block> {
         )])],
     )));
     blocks
+}
+
+/// The cover's table of what was not reviewed, and why.
+fn skipped(lang: Lang, skipped: &[SkippedInput]) -> Vec<Block> {
+    if skipped.is_empty() {
+        return Vec::new();
+    }
+    let l = lang.labels();
+    let [number, reason] = [640, 1900];
+    let rest = TEXT_WIDTH - number - reason;
+    let widths = [number, rest / 2, reason, rest - rest / 2];
+    let mut rows = vec![header_row(
+        &widths,
+        &[
+            l.number,
+            l.skipped_path,
+            l.skipped_reason,
+            l.skipped_details,
+        ],
+    )];
+    for (i, input) in skipped.iter().enumerate() {
+        rows.push(TableRow::new(vec![
+            text_cell(widths[0], &(i + 1).to_string()),
+            text_cell(widths[1], &input.path),
+            text_cell(widths[2], labels::skip_reason(lang, input.reason)),
+            text_cell(widths[3], &input.message),
+        ]));
+    }
+    vec![
+        Block::paragraph(heading(l.skipped_section, SUBHEADING_SIZE)),
+        Block::paragraph(paragraph(l.skipped_note)),
+        Block::table(table(&widths, rows)),
+    ]
 }
 
 fn section(
@@ -750,12 +789,17 @@ fn mark_header_rows(document: &[u8]) -> Result<Vec<u8>, String> {
 
 /// Writes the package: the parts `docx-rs` rendered, in a fixed order, with
 /// a fixed timestamp, deflated.
-fn package(xml: docx_rs::XMLDocx) -> Result<Vec<u8>, String> {
+///
+/// `docProps/app.xml` is prepub's own: it names prepub as the application
+/// that wrote the file, where Word and WPS name themselves — the mark that
+/// keeps a later scan from reviewing the form as a draft.
+fn package(xml: docx_rs::XMLDocx, tool: &ToolInfo) -> Result<Vec<u8>, String> {
     let document = mark_header_rows(&xml.document)?;
+    let app = crate::review::signature::docx_app_xml(tool);
     let mut parts: Vec<(String, &[u8])> = vec![
         ("[Content_Types].xml".into(), &xml.content_type),
         ("_rels/.rels".into(), &xml.rels),
-        ("docProps/app.xml".into(), &xml.doc_props.app),
+        ("docProps/app.xml".into(), app.as_bytes()),
         ("docProps/core.xml".into(), &xml.doc_props.core),
         ("docProps/custom.xml".into(), &xml.doc_props.custom),
         ("word/_rels/document.xml.rels".into(), &xml.document_rels),

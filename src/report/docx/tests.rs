@@ -80,13 +80,14 @@ fn the_written_file_reopens_with_tables_page_breaks_and_text() {
     let parsed = parse(&entry(&docx, "word/document.xml"));
     // One page break before each document's section.
     assert_eq!(parsed.page_breaks_before, review.documents.len());
-    // Cover: fields, summary, statement box. Per document: facts and
-    // the review form, plus a findings table where there are findings
-    // (four) and a table of past decisions where there are some (three).
-    assert_eq!(parsed.tables, 3 + 2 * 5 + 4 + 3);
-    // Header rows of the summary, findings and past-decision tables
-    // repeat.
-    assert_eq!(parsed.repeating_headers, 1 + 4 + 3);
+    // Cover: fields, summary, inputs not reviewed, statement box. Per
+    // document: facts and the review form, plus a findings table where
+    // there are findings (four) and a table of past decisions where there
+    // are some (three).
+    assert_eq!(parsed.tables, 4 + 2 * 5 + 4 + 3);
+    // Header rows of the summary, skipped, findings and past-decision
+    // tables repeat.
+    assert_eq!(parsed.repeating_headers, 1 + 1 + 4 + 3);
     let text = parsed.paragraphs.join("\n");
     for expected in [
         "信息公开保密审查单",
