@@ -15,45 +15,87 @@
 //!   not know, is detected as plain text is (an uncertain guess is
 //!   `partial`). `text/plain` and other text parts are `body`; `text/html`
 //!   parts go through the HTML reader (hidden page content stays `hidden`).
-//! - Attachments, and any other non-text part, are read with their own
-//!   reader as embedded documents (`attachment`, labelled `attachment
-//!   附件.docx`); what cannot be read makes the mail `partial`. Pictures
-//!   inside a saved page (`multipart/related`) are the page's pictures, like
-//!   `<img>` in HTML, and are counted in a notice; a message whose only
-//!   content is pictures is `partial` (no text layer, as for documents).
-//! - An attached message (`message/rfc822`) is read the same way, its
-//!   headers and text as `attachment`.
+//! - Attachments — a part with a file name that is not shown inline, any
+//!   part that is not text, an attached message (`message/rfc822`) — are
+//!   documents of their own. [`open`] hands them back as [`Attachment`]s,
+//!   transfer-decoded (strictly: damaged base64 is an attachment that cannot
+//!   be read, never half a file) and named as the mail client shows them
+//!   ([`name`]); the batch reviews each as a member document,
+//!   `mail.eml!/附件.docx`, the way it reviews the members of a zip archive.
+//!   [`extract`] — the reader for a mail met inside another document, and
+//!   for `prepub extract` — reads them instead as embedded documents
+//!   (`attachment`, labelled `attachment 附件.docx`).
+//! - Pictures inside a saved page (`multipart/related`) are the page's
+//!   pictures, like `<img>` in HTML, and are counted in a notice; a message
+//!   whose only content is pictures is `partial` (no text layer, as for
+//!   documents).
 //!
 //! Any part that cannot be decoded makes the extraction `partial`, naming
 //! the part.
+
+mod name;
 
 use super::Request;
 use super::text::{Decoded, decode_text};
 use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
 use encoding_rs::Encoding;
 use mail_parser::{
-    Encoding as TransferEncoding, HeaderName, HeaderValue, Message, MessageParser, MessagePart,
-    MimeHeaders, PartType,
+    HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
 };
 
-/// Multipart nesting followed at most this deep, attached messages at most
-/// this many levels.
+/// Multipart nesting followed at most this deep.
 const MAX_PART_DEPTH: usize = 32;
-const MAX_MESSAGE_DEPTH: usize = 3;
 
-pub fn extract(request: &Request<'_>) -> Extraction {
+/// A message read as a container: its own text, and its attachments.
+#[derive(Debug, Default)]
+pub struct Opened {
+    /// Headers, text parts, the problems met in them; nothing of the
+    /// attachments.
+    pub extraction: Extraction,
+    pub attachments: Vec<Attachment>,
+}
+
+/// One attachment of a message, to be reviewed as a document.
+#[derive(Debug)]
+pub struct Attachment {
+    /// Its file name, unique within the message: two attachments of one
+    /// name are told apart (`附件.docx (attachment 2 of 2 with this name)`);
+    /// an attached message's name ends in `.eml`.
+    pub name: String,
+    /// What messages call it: `attachment 附件.docx`, `attached message
+    /// 会议通知.eml`.
+    pub what: String,
+    /// Its bytes, transfer-decoded, or why they cannot be had (damaged
+    /// base64, an unknown transfer encoding, a damaged MIME part).
+    pub content: Result<Vec<u8>, String>,
+}
+
+/// Reads a message's headers and text, and hands back its attachments
+/// undecoded by format.
+pub fn open(request: &Request<'_>) -> Opened {
     let mut out = Extraction::default();
     let Some(message) = MessageParser::default().parse(request.bytes) else {
-        return Extraction::failed("not a readable MIME message: no headers or body were found");
+        return Opened {
+            extraction: Extraction::failed(
+                "not a readable MIME message: no headers or body were found",
+            ),
+            attachments: Vec::new(),
+        };
     };
     let mut reader = Reader {
         request,
+        raw: message.raw_message(),
         out: &mut out,
+        attachments: Vec::new(),
         pictures: 0,
         timed_out: false,
     };
-    reader.message(&message, 0, None, 0);
+    reader.headers(&message);
+    if !message.parts.is_empty() {
+        reader.part(&message, 0, false, 0);
+    }
     let pictures = reader.pictures;
+    let attachments = unique_names(std::mem::take(&mut reader.attachments));
     // As for documents whose only content is a picture: until OCR, a mail
     // or saved page with pictures and no text of its own is not read.
     let has_text = out
@@ -81,19 +123,54 @@ pub fn extract(request: &Request<'_>) -> Extraction {
             text: String::new(),
         });
     }
-    out
+    Opened {
+        extraction: out,
+        attachments,
+    }
+}
+
+/// Reads a message with its attachments as embedded documents
+/// (`attachment`): for a mail inside another document, where there is no
+/// batch to review the attachments as documents of their own.
+pub fn extract(request: &Request<'_>) -> Extraction {
+    let Opened {
+        mut extraction,
+        attachments,
+    } = open(request);
+    for attachment in attachments {
+        match attachment.content {
+            Ok(bytes) => super::embedded::read(
+                request,
+                &attachment.what,
+                &attachment.name,
+                &bytes,
+                &mut extraction,
+            ),
+            Err(why) => extraction.problems.push(Problem::partial(
+                Some(Part::Attachment.as_str().to_owned()),
+                format!("{} cannot be read: {why}", attachment.what),
+            )),
+        }
+    }
+    extraction
 }
 
 struct Reader<'a, 'r> {
     request: &'a Request<'r>,
+    /// The message's bytes, which its parts' offsets point into.
+    raw: &'a [u8],
     out: &'a mut Extraction,
+    attachments: Vec<Attachment>,
     pictures: usize,
     timed_out: bool,
 }
 
-/// Where the text of a message goes: the mail itself, or a message
-/// attached to it (everything as `attachment`, labelled with `context`).
-type Context<'c> = Option<&'c str>;
+/// What kind of attachment a part is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    File,
+    Message,
+}
 
 impl Reader<'_, '_> {
     fn problem(&mut self, part: Part, message: String) {
@@ -102,26 +179,7 @@ impl Reader<'_, '_> {
             .push(Problem::partial(Some(part.as_str().to_owned()), message));
     }
 
-    /// `origin` is where `message.raw_message()` starts in the coordinates
-    /// of its parts' offsets: mail-parser gives the parts of an attached
-    /// message that is not transfer-encoded offsets into the enclosing
-    /// message, but their own bytes as `raw_message`.
-    fn message(
-        &mut self,
-        message: &Message<'_>,
-        origin: usize,
-        context: Context<'_>,
-        depth: usize,
-    ) {
-        self.headers(message, origin, context);
-        if message.parts.is_empty() {
-            return;
-        }
-        self.part(message, origin, 0, false, context, depth, 0);
-    }
-
-    fn headers(&mut self, message: &Message<'_>, origin: usize, context: Context<'_>) {
-        let raw = message.raw_message();
+    fn headers(&mut self, message: &Message<'_>) {
         let charset = message
             .parts
             .first()
@@ -143,7 +201,7 @@ impl Reader<'_, '_> {
                 HeaderName::Date => "date",
                 _ => continue,
             };
-            let bytes = slice(raw, origin, header.offset_start, header.offset_end);
+            let bytes = slice(self.raw, header.offset_start, header.offset_end);
             let value = if bytes.is_ascii() || std::str::from_utf8(bytes).is_ok() {
                 render(&header.value).unwrap_or_else(|| one_line(&String::from_utf8_lossy(bytes)))
             } else {
@@ -176,7 +234,7 @@ impl Reader<'_, '_> {
                     ),
                 );
             }
-            if label == "from" && context.is_none() {
+            if label == "from" {
                 self.out.notices.push(Notice {
                     rule: "metadata.mail.sender".into(),
                     category: Category::Metadata,
@@ -187,27 +245,12 @@ impl Reader<'_, '_> {
                     text: value.clone(),
                 });
             }
-            let segment = match context {
-                None => Segment::new(Part::Metadata, value).with_label(label),
-                Some(context) => {
-                    Segment::new(Part::Attachment, value).with_label(format!("{context}: {label}"))
-                }
-            };
-            self.out.push(segment);
+            self.out
+                .push(Segment::new(Part::Metadata, value).with_label(label));
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn part(
-        &mut self,
-        message: &Message<'_>,
-        origin: usize,
-        id: usize,
-        in_related: bool,
-        context: Context<'_>,
-        message_depth: usize,
-        part_depth: usize,
-    ) {
+    fn part(&mut self, message: &Message<'_>, id: usize, in_related: bool, depth: usize) {
         if self.timed_out {
             return;
         }
@@ -231,95 +274,66 @@ impl Reader<'_, '_> {
             );
             return;
         };
-        if part.is_encoding_problem {
-            self.problem(
-                Part::Body,
-                format!(
-                    "MIME part {id} ({}) is damaged (bad transfer encoding or structure): it was read as far as possible",
-                    mime_type(part)
-                ),
+        if let PartType::Multipart(children) = &part.body {
+            if depth >= MAX_PART_DEPTH {
+                self.problem(
+                    Part::Body,
+                    format!("MIME parts nest more than {MAX_PART_DEPTH} deep: the parts inside part {id} are not read"),
+                );
+                return;
+            }
+            let related = mime_type(part) == "multipart/related";
+            for &child in children {
+                self.part(message, child as usize, related, depth + 1);
+            }
+            return;
+        }
+        // By the declared type, not by what mail-parser made of the part:
+        // it turns a part it cannot decode into text, and a damaged .docx
+        // is still an attachment.
+        let mime = mime_type(part);
+        if matches!(part.body, PartType::Message(_))
+            || mime == "message/rfc822"
+            || mime == "message/global"
+        {
+            return self.attachment(id, part, Kind::Message);
+        }
+        // A delivery or read report's status parts are the report's own
+        // text, not files it carries.
+        let text = mime.starts_with("text/")
+            || mime.starts_with("multipart/")
+            || matches!(
+                mime.as_str(),
+                "application/xhtml+xml"
+                    | "message/delivery-status"
+                    | "message/disposition-notification"
             );
+        let named = name::file_name(part, self.raw).is_some();
+        if text && !(named && !is_inline(part)) {
+            if part.is_encoding_problem {
+                self.problem(
+                    Part::Body,
+                    format!(
+                        "MIME part {id} ({mime}) is damaged (bad transfer encoding or structure): it was read as far as possible"
+                    ),
+                );
+            }
+            return self.text_part(id, part);
         }
-        match &part.body {
-            PartType::Multipart(children) => {
-                if part_depth >= MAX_PART_DEPTH {
-                    self.problem(
-                        Part::Body,
-                        format!("MIME parts nest more than {MAX_PART_DEPTH} deep: the parts inside part {id} are not read"),
-                    );
-                    return;
-                }
-                let related = mime_type(part) == "multipart/related";
-                for &child in children {
-                    self.part(
-                        message,
-                        origin,
-                        child as usize,
-                        related,
-                        context,
-                        message_depth,
-                        part_depth + 1,
-                    );
-                }
-            }
-            PartType::Text(_) | PartType::Html(_) => {
-                self.text_part(message, origin, id, part, context);
-            }
-            PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
-                self.binary_part(id, part, bytes, in_related, context);
-            }
-            PartType::Message(nested) => {
-                let name = part
-                    .attachment_name()
-                    .map(str::to_owned)
-                    .or_else(|| nested.subject().map(|s| format!("“{}”", one_line(s))))
-                    .unwrap_or_else(|| format!("part {id}"));
-                let what = match context {
-                    Some(outer) => format!("{outer}: attached message {name}"),
-                    None => format!("attached message {name}"),
-                };
-                if message_depth + 1 > MAX_MESSAGE_DEPTH {
-                    self.problem(
-                        Part::Attachment,
-                        format!("{what} is nested more than {MAX_MESSAGE_DEPTH} messages deep and is not read: save it and review it separately"),
-                    );
-                    return;
-                }
-                // Not transfer-encoded: parsed in place, offsets into the
-                // enclosing bytes; encoded: parsed from its decoded bytes.
-                let nested_origin = if part.encoding == TransferEncoding::None {
-                    part.offset_body as usize
-                } else {
-                    0
-                };
-                self.message(nested, nested_origin, Some(&what), message_depth + 1);
-            }
+        if !text && in_related && mime.starts_with("image/") && !named {
+            self.pictures += 1;
+            return;
         }
+        self.attachment(id, part, Kind::File);
     }
 
-    fn text_part(
-        &mut self,
-        message: &Message<'_>,
-        origin: usize,
-        id: usize,
-        part: &MessagePart<'_>,
-        context: Context<'_>,
-    ) {
+    fn text_part(&mut self, id: usize, part: &MessagePart<'_>) {
         let mime = mime_type(part);
-        let name = part.attachment_name().map(one_line);
-        let attachment = context.is_some() || name.is_some() && !is_inline(part);
-        let what = match (&name, context) {
-            (Some(name), None) => format!("attachment {name}"),
-            (Some(name), Some(outer)) => format!("{outer}: attachment {name}"),
-            (None, Some(outer)) => format!("{outer}: {mime} part"),
-            (None, None) => format!("{mime} part"),
+        let what = match name::file_name(part, self.raw) {
+            Some(name) => format!("{mime} part {name}"),
+            None => format!("{mime} part"),
         };
-        let raw = slice(
-            message.raw_message(),
-            origin,
-            part.offset_body,
-            part.offset_end,
-        );
+        let raw = slice(self.raw, part.offset_body, part.offset_end);
         if raw.is_empty() && !part.contents().is_empty() {
             // The offsets do not fit the bytes: mail-parser's own decoding,
             // which cannot say whether the charset fitted.
@@ -328,26 +342,26 @@ impl Reader<'_, '_> {
                 format!("{what} (MIME part {id}): its raw bytes could not be located, so its charset could not be checked"),
             );
         }
-        // The header, not `part.encoding`: mail-parser resets that to none
-        // when it finds the part damaged.
-        let transfer = part
-            .content_transfer_encoding()
-            .map(|t| t.trim().to_ascii_lowercase())
-            .unwrap_or_default();
-        let bytes = match transfer.as_str() {
-            _ if raw.is_empty() => part.contents().to_vec(),
-            "base64" => match super::html::base64_decode(raw) {
-                Some(bytes) => bytes,
-                None => {
+        let bytes = if raw.is_empty() {
+            part.contents().to_vec()
+        } else {
+            match transfer_decoded(raw, &transfer_encoding(part)) {
+                Ok(bytes) => bytes,
+                Err(Undecoded::Base64) => {
                     self.problem(
                         Part::Body,
                         format!("{what} (MIME part {id}): its base64 is damaged; only what could be decoded is read"),
                     );
                     part.contents().to_vec()
                 }
-            },
-            "quoted-printable" => quoted_printable(raw),
-            _ => raw.to_vec(),
+                Err(Undecoded::Unknown(transfer)) => {
+                    self.problem(
+                        Part::Body,
+                        format!("{what} (MIME part {id}) has the transfer encoding “{transfer}”, which prepub does not decode: it was read as it stands"),
+                    );
+                    raw.to_vec()
+                }
+            }
         };
         let html = mime == "text/html" || mime == "application/xhtml+xml";
         let declared = part.content_type().and_then(|ct| ct.attribute("charset"));
@@ -415,13 +429,8 @@ impl Reader<'_, '_> {
             },
             None => decode_text(&bytes),
         };
-        let where_problems = if attachment {
-            Part::Attachment
-        } else {
-            Part::Body
-        };
-        for problem in decoded.problems(where_problems.as_str()) {
-            self.problem(where_problems, format!("{what}: {}", problem.message));
+        for problem in decoded.problems(Part::Body.as_str()) {
+            self.problem(Part::Body, format!("{what}: {}", problem.message));
         }
         if html {
             // Decoded by the declared charset (as UTF-8 with a BOM), or —
@@ -434,7 +443,6 @@ impl Reader<'_, '_> {
             };
             let request = Request {
                 bytes: &page,
-                name: name.as_deref().unwrap_or(self.request.name),
                 ..*self.request
             };
             let inner = super::html::extract(&request);
@@ -443,13 +451,7 @@ impl Reader<'_, '_> {
                     Some(label) => format!("{what}: {label}"),
                     None => what.clone(),
                 };
-                let part = if attachment {
-                    Part::Attachment
-                } else {
-                    segment.part
-                };
                 self.out.push(Segment {
-                    part,
                     label: Some(label),
                     ..segment
                 });
@@ -459,62 +461,141 @@ impl Reader<'_, '_> {
                     .part
                     .as_deref()
                     .and_then(Part::parse)
-                    .unwrap_or(where_problems);
+                    .unwrap_or(Part::Body);
                 self.problem(part, format!("{what}: {}", problem.message));
             }
             self.out.notices.extend(inner.notices);
         } else {
-            let part = if attachment {
-                Part::Attachment
-            } else {
-                Part::Body
-            };
             self.out
-                .push(Segment::new(part, decoded.text).with_label(what));
+                .push(Segment::new(Part::Body, decoded.text).with_label(what));
         }
     }
 
-    fn binary_part(
-        &mut self,
-        id: usize,
-        part: &MessagePart<'_>,
-        bytes: &[u8],
-        in_related: bool,
-        context: Context<'_>,
-    ) {
+    /// An attachment: named as the mail client shows it, transfer-decoded
+    /// strictly, handed back for the batch (or [`extract`]) to read.
+    fn attachment(&mut self, id: usize, part: &MessagePart<'_>, kind: Kind) {
         let mime = mime_type(part);
-        if in_related && mime.starts_with("image/") && part.attachment_name().is_none() {
-            self.pictures += 1;
-            return;
-        }
-        let name = part
-            .attachment_name()
-            .map(one_line)
+        let name = name::file_name(part, self.raw)
+            .or_else(|| match (kind, &part.body) {
+                (Kind::Message, PartType::Message(nested)) => nested
+                    .subject()
+                    .map(one_line)
+                    .filter(|subject| !subject.is_empty()),
+                _ => None,
+            })
             .or_else(|| {
+                // A saved page's resources are named by their location.
                 part.content_location()
                     .and_then(|location| location.rsplit(['/', '\\']).next())
                     .map(one_line)
                     .filter(|n| !n.is_empty())
             })
-            .unwrap_or_else(|| format!("part {id} ({mime})"));
-        let what = match context {
-            Some(outer) => format!("{outer}: attachment {name}"),
-            None => format!("attachment {name}"),
+            .unwrap_or_else(|| match kind {
+                Kind::Message => format!("part {id}"),
+                Kind::File => format!("part {id} ({})", mime.replace('/', "-")),
+            });
+        // An attached message is a mail however its name ends.
+        let name = match kind {
+            Kind::Message if !name.to_ascii_lowercase().ends_with(".eml") => format!("{name}.eml"),
+            _ => name,
         };
-        super::embedded::read(self.request, &what, &name, bytes, self.out);
+        let what = match kind {
+            Kind::Message => format!("attached message {name}"),
+            Kind::File => format!("attachment {name}"),
+        };
+        let raw = slice(self.raw, part.offset_body, part.offset_end);
+        let decoded = if raw.is_empty() {
+            match (&part.body, part.contents().is_empty()) {
+                (_, true) => Ok(Vec::new()),
+                // Its bytes are the enclosing message's when it was parsed
+                // in place: not this message alone.
+                (PartType::Message(_), false) => Err(format!(
+                    "MIME part {id}: the attached message's bytes could not be located"
+                )),
+                (_, false) => Ok(part.contents().to_vec()),
+            }
+        } else {
+            transfer_decoded(raw, &transfer_encoding(part)).map_err(|undecoded| match undecoded {
+                Undecoded::Base64 => format!(
+                    "its base64 (MIME part {id}) is damaged: the file cannot be decoded"
+                ),
+                Undecoded::Unknown(transfer) => format!(
+                    "MIME part {id} has the transfer encoding “{transfer}”, which prepub does not decode"
+                ),
+            })
+        };
+        let content = match decoded {
+            Ok(_) if part.is_encoding_problem => Err(format!(
+                "MIME part {id} ({mime}) is damaged (bad transfer encoding or structure): its bytes cannot be trusted to be the file"
+            )),
+            decoded => decoded,
+        };
+        self.attachments.push(Attachment {
+            name,
+            what,
+            content,
+        });
     }
 }
 
-/// The bytes between two part offsets, in a message whose raw bytes start
-/// at `origin`; empty if they do not fit.
-fn slice(raw: &[u8], origin: usize, start: u32, end: u32) -> &[u8] {
-    let (Some(start), Some(end)) = (
-        (start as usize).checked_sub(origin),
-        (end as usize).checked_sub(origin),
-    ) else {
-        return &[];
-    };
-    raw.get(start..end).unwrap_or_default()
+/// Why a part's body could not be transfer-decoded.
+enum Undecoded {
+    Base64,
+    Unknown(String),
+}
+
+/// The part's `Content-Transfer-Encoding`, from the header: mail-parser
+/// resets its own record of it to none when it finds the part damaged.
+fn transfer_encoding(part: &MessagePart<'_>) -> String {
+    part.content_transfer_encoding()
+        .map(|t| t.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// A body as its transfer encoding gives it: base64 strictly, so damage is
+/// seen; quoted-printable leniently, as mail clients read it.
+fn transfer_decoded(raw: &[u8], transfer: &str) -> Result<Vec<u8>, Undecoded> {
+    match transfer {
+        "base64" => super::html::base64_decode(raw).ok_or(Undecoded::Base64),
+        "quoted-printable" => Ok(quoted_printable(raw)),
+        "" | "7bit" | "8bit" | "binary" => Ok(raw.to_vec()),
+        other => Err(Undecoded::Unknown(other.to_owned())),
+    }
+}
+
+/// Attachments sharing a name are different files: each keeps its own
+/// name, told apart as archive entries are.
+fn unique_names(attachments: Vec<Attachment>) -> Vec<Attachment> {
+    let mut counts = std::collections::HashMap::<String, usize>::new();
+    for attachment in &attachments {
+        *counts.entry(attachment.name.clone()).or_default() += 1;
+    }
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    attachments
+        .into_iter()
+        .map(|attachment| {
+            let count = counts.get(&attachment.name).copied().unwrap_or(1);
+            if count < 2 {
+                return attachment;
+            }
+            let index = seen.entry(attachment.name.clone()).or_default();
+            *index += 1;
+            let name = format!(
+                "{} (attachment {index} of {count} with this name)",
+                attachment.name
+            );
+            Attachment {
+                what: attachment.what.replacen(&attachment.name, &name, 1),
+                name,
+                ..attachment
+            }
+        })
+        .collect()
+}
+
+/// The bytes between two part offsets; empty if they do not fit.
+fn slice(raw: &[u8], start: u32, end: u32) -> &[u8] {
+    raw.get(start as usize..end as usize).unwrap_or_default()
 }
 
 /// Decodes RFC 2047 encoded words (`=?gb2312?B?…?=`) left in a header

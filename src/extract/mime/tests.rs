@@ -23,8 +23,7 @@ fn find<'e>(extraction: &'e Extraction, part: Part, text: &str) -> &'e Segment {
 }
 
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
         let b = [
@@ -129,7 +128,7 @@ fn alternative_html_quoted_printable_and_attachments() {
         find(&extraction, Part::Attachment, "秘密★5年")
             .label
             .as_deref(),
-        Some("attachment note.txt")
+        Some("attachment note.txt: body")
     );
     // The unknown binary attachment cannot be read: partial, named.
     assert_eq!(extraction.status(), ExtractionStatus::Partial);
@@ -209,11 +208,189 @@ fn raw_8bit_headers_and_attached_messages() {
             .label
             .as_deref()
             .unwrap()
-            .starts_with("attached message"),
+            .starts_with("attached message inner.eml"),
         "{:?}",
         inner.label
     );
     find(&extraction, Part::Attachment, "inner@x");
+    // Opened, the attached message is an attachment of its own, its bytes
+    // those of the message alone (it was parsed in place, not encoded).
+    let opened = open_mail(attached.as_bytes());
+    assert_eq!(names(&opened), ["inner.eml"]);
+    let bytes = opened.attachments[0].content.as_deref().unwrap();
+    assert!(
+        bytes.starts_with(b"From: inner@x\r\n") && bytes.ends_with("机密★1年".as_bytes()),
+        "{}",
+        String::from_utf8_lossy(bytes)
+    );
+    assert!(
+        opened
+            .extraction
+            .segments
+            .iter()
+            .all(|s| !s.text.contains("机密★1年"))
+    );
+}
+
+fn open_mail(bytes: &[u8]) -> Opened {
+    let limits = Limits::default();
+    let request = Request {
+        bytes,
+        name: "mail.eml",
+        limits: &limits,
+        deadline: Deadline::never(),
+        passwords: &[],
+    };
+    open(&request)
+}
+
+fn names(opened: &Opened) -> Vec<&str> {
+    opened.attachments.iter().map(|a| a.name.as_str()).collect()
+}
+
+fn multipart(parts: &[String]) -> Vec<u8> {
+    let mut mail = "From: a@b\r\nSubject: files\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n正文：见附件。\r\n".to_owned();
+    for part in parts {
+        mail.push_str("--B\r\n");
+        mail.push_str(part);
+        mail.push_str("\r\n");
+    }
+    mail.push_str("--B--\r\n");
+    mail.into_bytes()
+}
+
+#[test]
+fn attachments_are_handed_back_decoded_and_named() {
+    let docx = b"PK\x03\x04 pretend docx".to_vec();
+    let gbk = |text: &str| encoding_rs::GBK.encode(text).0.into_owned();
+    let percent: String = gbk("附件一.docx")
+        .iter()
+        .map(|b| format!("%{b:02X}"))
+        .collect();
+    let (first, second) = percent.split_at(15);
+    let mail = multipart(&[
+        format!(
+            "Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document; name=\"=?GBK?B?{}?=\"\r\nContent-Disposition: attachment; filename=\"=?GBK?B?{}?=\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}",
+            base64(&gbk("附件.docx")),
+            base64(&gbk("附件.docx")),
+            base64(&docx)
+        ),
+        format!(
+            "Content-Type: application/octet-stream\r\nContent-Disposition: attachment;\r\n filename*0*=gbk''{first};\r\n filename*1*={second}\r\nContent-Transfer-Encoding: base64\r\n\r\n{}",
+            base64(b"second")
+        ),
+        // A named text part is an attachment too, its bytes undecoded by
+        // charset (the reader of its own format decides).
+        format!(
+            "Content-Type: text/plain; charset=gbk; name=\"名单.txt\"\r\nContent-Disposition: attachment\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n{}",
+            gbk("赵一")
+                .iter()
+                .map(|b| format!("={b:02X}"))
+                .collect::<String>()
+        ),
+        // Two attachments of one name stay two.
+        "Content-Type: text/csv; name=\"a.csv\"\r\n\r\n1,2".to_owned(),
+        "Content-Type: text/csv; name=\"a.csv\"\r\n\r\n3,4".to_owned(),
+        // No name at all: the part number and type.
+        "Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0="
+            .to_owned(),
+    ]);
+    let opened = open_mail(&mail);
+    assert_eq!(
+        names(&opened),
+        [
+            "附件.docx",
+            "附件一.docx",
+            "名单.txt",
+            "a.csv (attachment 1 of 2 with this name)",
+            "a.csv (attachment 2 of 2 with this name)",
+            "part 7 (application-pdf)",
+        ]
+    );
+    let content = |i: usize| opened.attachments[i].content.as_deref().unwrap();
+    assert_eq!(content(0), docx.as_slice());
+    assert_eq!(content(1), b"second");
+    assert_eq!(content(2), gbk("赵一").as_slice());
+    assert_eq!(content(3), b"1,2");
+    assert_eq!(content(4), b"3,4");
+    assert_eq!(content(5), b"%PDF-");
+    assert_eq!(opened.attachments[0].what, "attachment 附件.docx");
+    assert_eq!(
+        opened.attachments[4].what,
+        "attachment a.csv (attachment 2 of 2 with this name)"
+    );
+    // The mail's own text is only its own.
+    assert_eq!(
+        opened.extraction.status(),
+        ExtractionStatus::Complete,
+        "{:?}",
+        opened.extraction.problems
+    );
+    assert!(
+        opened
+            .extraction
+            .segments
+            .iter()
+            .all(|s| s.part != Part::Attachment)
+    );
+    find(&opened.extraction, Part::Body, "正文：见附件。");
+}
+
+#[test]
+fn attachments_that_cannot_be_decoded_say_why() {
+    let mail = multipart(&[
+        "Content-Type: application/msword; name=\"a.doc\"\r\nContent-Transfer-Encoding: base64\r\n\r\n0M8R4KGx!!!*".to_owned(),
+        "Content-Type: application/msword; name=\"b.doc\"\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 b.doc".to_owned(),
+    ]);
+    let opened = open_mail(&mail);
+    assert_eq!(names(&opened), ["a.doc", "b.doc"]);
+    let error = |i: usize| opened.attachments[i].content.as_ref().unwrap_err();
+    assert!(error(0).contains("base64"), "{}", error(0));
+    assert!(error(1).contains("x-uuencode"), "{}", error(1));
+    // Read inline, each is a problem naming it.
+    let extraction = read(&mail);
+    assert_eq!(extraction.status(), ExtractionStatus::Partial);
+    for name in [
+        "attachment a.doc cannot be read",
+        "attachment b.doc cannot be read",
+    ] {
+        assert!(
+            extraction
+                .problems
+                .iter()
+                .any(|p| p.message.starts_with(name)),
+            "{name}: {:?}",
+            extraction.problems
+        );
+    }
+    // A text part in an unknown transfer encoding is not read as if it
+    // were decoded.
+    let body = b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: x-gzip64\r\n\r\nH4sIAAAA\r\n";
+    let extraction = read(body);
+    assert_eq!(extraction.status(), ExtractionStatus::Partial);
+    assert!(
+        extraction.problems[0].message.contains("x-gzip64"),
+        "{:?}",
+        extraction.problems
+    );
+}
+
+#[test]
+fn a_saved_page_keeps_its_pictures_and_hands_back_other_resources() {
+    let page = "MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"P\"\r\n\r\n\
+        --P\r\nContent-Type: text/html; charset=utf-8\r\nContent-Location: file:///C:/page.htm\r\n\r\n<p>正文</p><img src=\"page_files/image001.png\">\r\n\
+        --P\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\nContent-Location: file:///C:/page_files/image001.png\r\n\r\niVBORw0KGgo=\r\n\
+        --P\r\nContent-Type: application/x-shockwave-flash\r\nContent-Location: file:///C:/page_files/movie.swf\r\n\r\nFWS\r\n\
+        --P--\r\n";
+    let opened = open_mail(page.as_bytes());
+    assert_eq!(names(&opened), ["movie.swf"]);
+    assert!(
+        opened
+            .extraction
+            .notices
+            .iter()
+            .any(|n| n.rule == "hidden.mail.pictures" && n.message.starts_with("1 picture"))
+    );
 }
 
 #[test]
