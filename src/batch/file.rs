@@ -376,7 +376,9 @@ pub fn seconds(duration: std::time::Duration) -> String {
 /// Test-only hooks of debug builds, driven by environment variables naming
 /// part of a file name, so integration tests can prove containment:
 /// `PREPUB_TEST_PANIC` panics inside extraction; `PREPUB_TEST_HANG` never
-/// returns (ignoring the deadline, like a stuck parser would).
+/// returns (ignoring the deadline, like a stuck parser would), after
+/// creating the file `PREPUB_TEST_READY_FILE` names, if any — so a test
+/// acts once the batch is stuck, not after a sleep it hopes is long enough.
 #[cfg(debug_assertions)]
 fn test_hooks(path: &str) {
     let triggered = |variable: &str| {
@@ -386,6 +388,9 @@ fn test_hooks(path: &str) {
         panic!("test panic for {path}");
     }
     if triggered("PREPUB_TEST_HANG") {
+        if let Some(ready) = std::env::var_os("PREPUB_TEST_READY_FILE") {
+            let _ = std::fs::write(ready, path);
+        }
         loop {
             std::thread::sleep(std::time::Duration::from_secs(3600));
         }
