@@ -513,6 +513,20 @@ mod tests {
     }
 
     #[test]
+    fn a_mail_in_an_archive_is_opened_with_its_attachments() {
+        let inner = mail("正文", &[("a.txt", "text/plain", "机密★1年".as_bytes())]);
+        let archive = zip(&[("材料/m.eml", &inner)]);
+        let rules = RuleSet::builtin().unwrap();
+        let reviews = scan_bytes("batch.zip", &archive, &rules, &ScanOptions::default());
+        assert_eq!(
+            paths(&reviews),
+            ["batch.zip!/材料/m.eml", "batch.zip!/材料/m.eml!/a.txt"]
+        );
+        assert_eq!(reviews[1].verdict, crate::review::Verdict::Block);
+        assert_eq!(reviews[0].format, "mail");
+    }
+
+    #[test]
     fn containers_nest_at_most_max_nesting_deep() {
         let mut bytes = mail("最里层", &[("a.txt", "text/plain", "机密★1年".as_bytes())]);
         for level in 0..MAX_NESTING + 1 {
