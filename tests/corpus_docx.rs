@@ -84,10 +84,9 @@ fn run(path: &Path) -> (Format, Extraction) {
     });
     let elapsed = started.elapsed();
     let result = outcome.unwrap_or_else(|_| panic!("{name}: the extractor panicked"));
-    assert!(
-        elapsed < PER_DOCUMENT + Duration::from_secs(5),
-        "{name}: took {elapsed:?}"
-    );
+    // A hang guard: the reader is held to PER_DOCUMENT and returns soon
+    // after it; "soon" is as long again on a loaded machine.
+    assert!(elapsed < PER_DOCUMENT * 2, "{name}: took {elapsed:?}");
     result
 }
 

@@ -107,8 +107,11 @@ fn every_corpus_pdf_is_read_without_panic_or_hang() {
             extraction.status().as_str(),
             file_name(&path)
         );
+        // A hang guard, not a speed test: a reader held to its 60 s budget
+        // returns soon after it even on a loaded machine, and one that
+        // overran says so in its problems.
         assert!(
-            elapsed < Duration::from_secs(60),
+            elapsed < Duration::from_secs(120),
             "{}: took {elapsed:?}",
             path.display()
         );

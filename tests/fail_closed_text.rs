@@ -193,7 +193,7 @@ fn hidden_places() -> Vec<(&'static str, Vec<u8>, &'static str)> {
                 name = base64("附件.docx".as_bytes()),
             )
             .into_bytes(),
-            "attachment",
+            "body",
         ),
         (
             "saved-page.mht",
@@ -225,7 +225,12 @@ fn a_marking_hidden_in_each_new_place_is_found() {
     }
     let review = scan_json(dir.path(), &[]);
     for (name, _, part) in &places {
-        let document = document(&review, &format!("docs/{name}"));
+        // A mail's attachment is a document of its own.
+        let shown = match *name {
+            "attachment.eml" => "attachment.eml!/附件.docx".to_owned(),
+            name => name.to_owned(),
+        };
+        let document = document(&review, &format!("docs/{shown}"));
         let findings = document["findings"].as_array().unwrap();
         assert!(
             findings.iter().any(|f| f["rule"]
@@ -522,4 +527,47 @@ fn real_mail_and_saved_pages_are_read_as_mime() {
             }
         }
     }
+}
+
+/// A marking in a script's string literal is the page's, not an example:
+/// the quotes are the script's (fixture made by `make_text.py`). The same
+/// marking quoted in the page's text is an example and stays info.
+#[test]
+fn a_marking_in_a_script_string_is_not_explained_away_by_its_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/malformed/text-script-string.html");
+    write(
+        dir.path(),
+        "docs/page.html",
+        &std::fs::read(fixture).unwrap(),
+    );
+    let review = scan_json(dir.path(), &["--explain"]);
+    let page = document(&review, "docs/page.html");
+    assert_eq!(page["verdict"], "block", "{page:#}");
+    let severity_of = |text: &str, part: &str| -> Vec<String> {
+        page["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "marking.cn.level-star" && f["text"] == text)
+            .filter(|f| f["location"]["part"] == part)
+            .map(|f| f["severity"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // In the script: quoted, listed beside another marking — still block.
+    for marking in ["绝密★长期", "机密★1年", "秘密★5年"] {
+        assert_eq!(
+            severity_of(marking, "hidden"),
+            ["block"],
+            "{marking}: {page:#}"
+        );
+    }
+    // In the text: introduced and quoted as an example — info.
+    assert_eq!(severity_of("绝密★长期", "body"), ["info"], "{page:#}");
+    let explained = page["findings"].to_string();
+    assert!(
+        explained.contains("the match is in source code"),
+        "--explain says why no downgrade applied: {explained}"
+    );
 }

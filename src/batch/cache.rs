@@ -22,7 +22,7 @@
 
 use crate::extract::Format;
 use crate::extract::document::{
-    Category, Extraction, Impact, Notice, Part, Problem, Segment, Severity,
+    Category, Extraction, Impact, Notice, Part, Problem, Segment, Severity, TextKind,
 };
 use crate::extract::limits::Limits;
 use serde::{Deserialize, Serialize};
@@ -33,7 +33,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Changes whenever the entry layout below changes.
-const ENTRY_FORMAT: &str = "prepub-extraction-cache-1";
+const ENTRY_FORMAT: &str = "prepub-extraction-cache-2";
 
 /// An extraction cache in a directory.
 #[derive(Debug)]
@@ -248,6 +248,8 @@ struct StoredSegment {
     sheet: Option<String>,
     cell: Option<String>,
     label: Option<String>,
+    /// Source code rather than writing ([`TextKind::Code`]).
+    code: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -285,6 +287,7 @@ impl Stored {
                     sheet: s.sheet.clone(),
                     cell: s.cell.clone(),
                     label: s.label.clone(),
+                    code: s.kind == TextKind::Code,
                 })
                 .collect(),
             problems: extraction
@@ -326,6 +329,11 @@ impl Stored {
                     sheet: s.sheet,
                     cell: s.cell,
                     label: s.label,
+                    kind: if s.code {
+                        TextKind::Code
+                    } else {
+                        TextKind::Prose
+                    },
                 })
                 .collect(),
             problems: self

@@ -22,25 +22,12 @@
 //! them to [`Format::Archive`](super::Format::Archive), reported unread.
 
 use super::container::{Container, PartError};
+use super::members::Budget;
 use super::{Format, detect};
 use crate::extract::limits::Limits;
 use std::io::Cursor;
 
-/// Deepest archive-in-archive opened; deeper archives are members that
-/// could not be read.
-pub const MAX_NESTING: usize = 4;
-
-/// One member of an archive, ready to be reviewed as a document.
-#[derive(Debug)]
-pub struct Member {
-    /// Path inside the top archive, nested archives joined by `!/`
-    /// (`旧稿.zip!/正文.docx`). The caller prefixes the archive's own name.
-    pub name: String,
-    /// The member's bytes, or why it could not be read (encrypted, corrupt,
-    /// over a limit, nested too deep). A member that could not be read must
-    /// be reported as a document that failed, never dropped.
-    pub content: Result<Vec<u8>, String>,
-}
+pub use super::members::{MAX_NESTING, Member};
 
 /// Reads the members of a `.zip` archive, opening nested zip archives.
 ///
@@ -63,24 +50,25 @@ pub struct Member {
 /// }
 /// ```
 pub fn members(bytes: &[u8], limits: &Limits) -> Result<Vec<Member>, String> {
-    let mut budget = Budget {
-        inflated_left: limits.max_document_bytes,
-        members_left: limits.max_zip_entries,
-    };
+    members_within(bytes, limits, 0, &mut Budget::new(limits))
+}
+
+/// [`members`] of an archive found `depth` containers deep (0: the file
+/// given), spending `budget`, which the containers around it share.
+pub fn members_within(
+    bytes: &[u8],
+    limits: &Limits,
+    depth: usize,
+    budget: &mut Budget,
+) -> Result<Vec<Member>, String> {
     let mut out = Vec::new();
-    read_level(bytes, "", limits, 0, &mut budget, &mut out)?;
+    read_level(bytes, "", limits, depth, budget, &mut out)?;
     if out.is_empty() {
         // Nothing to review is suspicious in a publication batch, and a
         // damaged directory can list nothing while the data is there.
         return Err("the archive lists no files (empty, or its directory is damaged)".to_owned());
     }
     Ok(out)
-}
-
-/// What is left to spend across all nesting levels.
-struct Budget {
-    inflated_left: u64,
-    members_left: usize,
 }
 
 fn read_level(
@@ -115,6 +103,7 @@ fn read_level(
             if budget.members_left == 0 {
                 out.push(Member {
                     name: member_name,
+                    depth: depth + 1,
                     content: Err(format!(
                         "not read: the archive has more than {} members in all (--max-zip-entries)",
                         limits.max_zip_entries
@@ -133,6 +122,7 @@ fn read_level(
                     };
                     out.push(Member {
                         name: member_name,
+                        depth: depth + 1,
                         content: Err(reason),
                     });
                     continue;
@@ -142,6 +132,7 @@ fn read_level(
             if detect(&content, name) != Format::Zip {
                 out.push(Member {
                     name: member_name,
+                    depth: depth + 1,
                     content: Ok(content),
                 });
                 continue;
@@ -149,6 +140,7 @@ fn read_level(
             if depth + 1 >= MAX_NESTING {
                 out.push(Member {
                     name: member_name,
+                    depth: depth + 1,
                     content: Err(format!(
                         "not opened: archives nested more than {MAX_NESTING} deep; unpack it and review it separately"
                     )),
@@ -161,6 +153,7 @@ fn read_level(
                 out.truncate(before);
                 out.push(Member {
                     name: member_name,
+                    depth: depth + 1,
                     content: Err(format!("the archive inside cannot be opened: {why}")),
                 });
             }

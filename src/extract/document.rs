@@ -113,6 +113,24 @@ pub struct Segment {
     /// Who/when for comments and tracked changes ("张三, 2024-03-01"), shown
     /// in the finding's context so a reviewer knows whose note it was.
     pub label: Option<String>,
+    /// Writing, or source code the document carries.
+    pub kind: TextKind,
+}
+
+/// What a segment's text is, for the rule conditions that read the text
+/// around a match as writing: quote marks that quote an example, a cue
+/// such as 例如 that introduces one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum TextKind {
+    /// Text written to be read: the body, comments, hidden paragraphs.
+    #[default]
+    Prose,
+    /// Source code the document carries — a page's scripts and style
+    /// sheets, Word and RTF field codes, spreadsheet formulas. Its quote
+    /// marks delimit strings (`var s = "绝密★长期";`) and the words around a
+    /// match are code, so nothing around a marking in it explains the
+    /// marking away (see `rules::matcher`).
+    Code,
 }
 
 impl Segment {
@@ -131,6 +149,12 @@ impl Segment {
 
     pub fn with_label(mut self, label: impl Into<String>) -> Segment {
         self.label = Some(label.into());
+        self
+    }
+
+    /// Marks the text as source code ([`TextKind::Code`]).
+    pub fn as_code(mut self) -> Segment {
+        self.kind = TextKind::Code;
         self
     }
 

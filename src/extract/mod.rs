@@ -21,6 +21,7 @@ mod fields;
 pub mod html;
 pub mod legacy;
 pub mod limits;
+pub mod members;
 pub mod mime;
 pub mod odf;
 pub mod ofd;

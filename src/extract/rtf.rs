@@ -340,8 +340,7 @@ impl<'r, 'a> Parser<'r, 'a> {
                 let code = std::mem::take(&mut self.capture);
                 let code = code.split_whitespace().collect::<Vec<_>>().join(" ");
                 if field_code_worth_reporting(&code) {
-                    self.sink
-                        .line(Part::Hidden, Some("field code".into()), code);
+                    self.sink.field_code(code);
                 }
                 self.restore_capture();
             }
@@ -860,7 +859,13 @@ Body text{\\v secret hidden}{\\deleted\\revauthdel1 old words} and {\\revised\\r
         assert_eq!(comment.label.as_deref(), Some("Wang Wu"));
         segment_with(&out, Part::Footnote, "Footnote text");
         segment_with(&out, Part::Header, "Internal header");
-        segment_with(&out, Part::Hidden, "http://intranet/x");
+        let code = segment_with(&out, Part::Hidden, "http://intranet/x");
+        // Code, whose quotes delimit arguments; hidden text is writing.
+        assert_eq!(code.kind, crate::extract::document::TextKind::Code);
+        assert_eq!(
+            segment_with(&out, Part::Hidden, "secret hidden").kind,
+            crate::extract::document::TextKind::Prose
+        );
         segment_with(&out, Part::Metadata, "Li Si");
         assert!(!out.segments.iter().any(|s| s.text.contains("89504e47")));
         assert!(out.problems.is_empty(), "{:?}", out.problems);

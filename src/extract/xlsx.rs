@@ -189,9 +189,13 @@ pub fn extract(request: &Request<'_>) -> Extraction {
             // (the literals are all of its text), else the formula itself;
             // never both, or the formula's quoted pieces next to the
             // result read as a list of example markings.
-            let text = literal_value(formula).unwrap_or_else(|| formula.clone());
+            // The formula itself is code: its quotes delimit strings.
+            let segment = match literal_value(formula) {
+                Some(value) => Segment::new(Part::Hidden, value),
+                None => Segment::new(Part::Hidden, formula.clone()).as_code(),
+            };
             out.push(
-                Segment::new(Part::Hidden, text)
+                segment
                     .in_cell(sheet.name.clone(), cell.clone())
                     .with_label("formula (its cached value is absent or not its result)"),
             );
@@ -890,8 +894,12 @@ fn read_defined_names(parts: &HashMap<String, Vec<u8>>, depth: usize, out: &mut 
             || defined
                 .attr("hidden")
                 .is_some_and(|h| h == "1" || h.eq_ignore_ascii_case("true"));
-        let value = defined.text();
-        let value = literal_value(&value).unwrap_or(value);
+        let formula = defined.text();
+        // A value that is only literals reads as what it evaluates to; any
+        // other is a formula, code whose quotes delimit strings.
+        let literal = literal_value(&formula);
+        let code = literal.is_none();
+        let value = literal.unwrap_or(formula);
         let mut fields = vec![one_line(name), one_line(&value)];
         for key in ["comment", "description"] {
             if let Some(value) = defined.attr(key) {
@@ -902,15 +910,13 @@ fn read_defined_names(parts: &HashMap<String, Vec<u8>>, depth: usize, out: &mut 
         if line.trim().is_empty() {
             continue;
         }
-        out.push(
-            Segment::new(if hidden { Part::Hidden } else { Part::Metadata }, line).with_label(
-                if hidden {
-                    "hidden defined name"
-                } else {
-                    "defined name"
-                },
-            ),
-        );
+        let segment = Segment::new(if hidden { Part::Hidden } else { Part::Metadata }, line)
+            .with_label(if hidden {
+                "hidden defined name"
+            } else {
+                "defined name"
+            });
+        out.push(if code { segment.as_code() } else { segment });
     }
 }
 
@@ -1533,6 +1539,16 @@ mod tests {
         let formula = find(&out, Part::Hidden, "机密");
         assert_eq!(location(formula), (Some("S"), Some("A1")));
         assert_eq!(formula.text, "机密");
+        // Evaluated literals are what Excel shows; a formula kept as it
+        // stands is code (its quotes delimit strings).
+        assert_eq!(formula.kind, crate::extract::document::TextKind::Prose);
+        let coded = read(&workbook(
+            r#"<row r="1"><c r="A1" t="str"><f>IF(B1="机密★1年","是","")</f></c></row>"#,
+            "",
+            &[],
+        ));
+        let code = find(&coded, Part::Hidden, "机密★1年");
+        assert_eq!(code.kind, crate::extract::document::TextKind::Code);
         // A cached value that is not the formula's result: Excel shows
         // the result once it recalculates.
         find(&out, Part::Hidden, "秘密");

@@ -35,6 +35,7 @@ pub fn apply(
     for (segment, normal) in segments.iter().zip(normalized) {
         let view = SegmentView {
             part: segment.part,
+            kind: segment.kind,
             text: &normal.text,
             body_lines_before: body_nonempty_before,
             top_lines: Default::default(),
@@ -126,6 +127,65 @@ fn dedupe(matches: Vec<RawMatch>) -> Vec<RawMatch> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::document::TextKind;
+
+    /// Each finding's rule and severity in one segment of `kind`, with the
+    /// built-in packs.
+    fn findings(text: &str, kind: TextKind) -> Vec<(String, Severity)> {
+        let rules = RuleSet::builtin().unwrap();
+        let segment = Segment {
+            kind,
+            ..Segment::new(Part::Hidden, text)
+        };
+        let normalized = [crate::rules::normalize::normalize(text)];
+        apply(std::slice::from_ref(&segment), &normalized, &rules)
+            .remove(0)
+            .matches
+            .into_iter()
+            .map(|m| (rules.rules()[m.rule].id.clone(), m.severity))
+            .collect()
+    }
+
+    /// In a script, a field code or a formula, quote marks delimit strings
+    /// and the words around a match are code: a marking there is not an
+    /// example, however it is quoted, introduced or listed. The same text
+    /// written as prose keeps its downgrades.
+    #[test]
+    fn no_downgrade_reads_code_as_writing() {
+        for (text, marking) in [
+            (r#"var s = "绝密★长期";"#, "绝密★长期"),
+            (r#"var s = '例如：机密★1年';"#, "机密★1年"),
+            (r#"const levels = ["绝密★长期", "机密★1年"];"#, "绝密★长期"),
+            (r#"SET 密级 "秘密★5年""#, "秘密★5年"),
+            (r#"=IF(A1="机密★1年","x","")"#, "机密★1年"),
+        ] {
+            let code = findings(text, TextKind::Code);
+            assert!(
+                code.iter()
+                    .any(|(rule, severity)| rule == "marking.cn.level-star"
+                        && *severity == Severity::Block),
+                "{text} ({marking}) in code: {code:?}"
+            );
+            let prose = findings(text, TextKind::Prose);
+            assert!(
+                prose
+                    .iter()
+                    .filter(|(rule, _)| rule == "marking.cn.level-star")
+                    .any(|(_, severity)| *severity == Severity::Info),
+                "{text} as prose keeps a downgrade: {prose:?}"
+            );
+        }
+        // Any rule's quotation, not only a marking's.
+        let text = r#"var attribute = "（此件不予公开）";"#;
+        assert!(
+            findings(text, TextKind::Code)
+                .contains(&("disclosure.cn.not-public".to_owned(), Severity::Block))
+        );
+        assert!(
+            findings(text, TextKind::Prose)
+                .contains(&("disclosure.cn.not-public".to_owned(), Severity::Info))
+        );
+    }
 
     #[test]
     fn overlapping_matches_of_one_rule_are_reported_once() {

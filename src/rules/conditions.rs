@@ -92,7 +92,7 @@ pub struct Downgrade {
     pub condition: DowngradeCondition,
     pub reason: String,
     /// Applies to a marking that is the whole of its line in the header
-    /// position too (see `matcher::is_header_line`); only for document-wide
-    /// stamps such as NATO's PUBLICLY DISCLOSED.
+    /// position (see `matcher::is_header_line`), or in source code, too;
+    /// only for document-wide stamps such as NATO's PUBLICLY DISCLOSED.
     pub on_header_line: bool,
 }

@@ -3,7 +3,7 @@
 
 use super::compile::{Rule, RuleSet};
 use super::conditions::{Boundary, DowngradeCondition, LineShape, Near, Side};
-use crate::extract::document::{Category, Part, Severity};
+use crate::extract::document::{Category, Part, Severity, TextKind};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -15,6 +15,9 @@ pub const HEADER_LINES: usize = 8;
 /// One segment as the matcher sees it.
 pub struct SegmentView<'a> {
     pub part: Part,
+    /// Writing or source code: in code, no condition reads the text around
+    /// a match as writing.
+    pub kind: TextKind,
     /// Normalised text.
     pub text: &'a str,
     /// Non-empty lines of the document's body before this segment, for
@@ -258,6 +261,11 @@ fn accept(
     // stars or brackets decorate it and whatever the line before says.
     let marking = rule.category == Category::Marking;
     let header_line = !rule.downgrades.is_empty() && marking && is_header_line(view, start, end);
+    // In source code (a script's string, a field code's argument) quote
+    // marks delimit strings and the words around a match are code: nothing
+    // there quotes, introduces or lists a marking as an example, so only a
+    // stamp on the whole document lowers one.
+    let code = view.kind == TextKind::Code;
     for downgrade in &rule.downgrades {
         if downgrade.to >= severity {
             continue;
@@ -265,6 +273,17 @@ fn accept(
         if header_line && !downgrade.on_header_line {
             explain.push(format!(
                 "not downgraded to {} ({}): the marking is the whole of its line in the header position",
+                downgrade.to, downgrade.reason
+            ));
+            continue;
+        }
+        let reads_writing = matches!(
+            downgrade.condition,
+            DowngradeCondition::Quoted | DowngradeCondition::Introduced(_)
+        );
+        if code && (reads_writing || marking && !downgrade.on_header_line) {
+            explain.push(format!(
+                "not downgraded to {} ({}): the match is in source code, whose quotes and words are not writing",
                 downgrade.to, downgrade.reason
             ));
             continue;

@@ -124,7 +124,10 @@ pub struct DowngradeSpec {
     ///
     /// No downgrade applies to a `marking` rule's match that is the whole of
     /// its line (quotes, brackets, stars and spaces aside) in the first 8
-    /// non-empty lines or in a header or footer, unless `on_header_line`.
+    /// non-empty lines or in a header or footer, nor to one in source code
+    /// (a script, a field code, a formula), unless `on_header_line`. In
+    /// source code `quoted` and `introduced` never apply, for any rule:
+    /// there quote marks delimit strings and the words are code.
     pub when: String,
     /// For `near`, `not_near` and `introduced`: the terms, distance (0 =
     /// anywhere in the document) and side, as in [`NearSpec`].
@@ -135,9 +138,9 @@ pub struct DowngradeSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub side: Option<String>,
     /// Let the downgrade apply to a marking that is the whole of its line in
-    /// the header position too: only for a stamp that releases the whole
-    /// document (NATO's PUBLICLY DISCLOSED), never for a condition about the
-    /// marking's own surroundings.
+    /// the header position, or in source code, too: only for a stamp that
+    /// releases the whole document (NATO's PUBLICLY DISCLOSED), never for a
+    /// condition about the marking's own surroundings.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub on_header_line: bool,
     /// Why, added to the finding's message.

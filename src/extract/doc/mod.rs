@@ -819,8 +819,7 @@ impl StoryWriter<'_, '_> {
                             self.sink.facts.form_fields += 1;
                         }
                         if sink::field_code_worth_reporting(&code) {
-                            self.sink
-                                .line(Part::Hidden, Some("field code".into()), code);
+                            self.sink.field_code(code);
                         }
                     }
                     previous = c;

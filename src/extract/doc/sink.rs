@@ -3,7 +3,7 @@
 //! a paragraph's deleted, inserted and hidden words each on a line of their
 //! own part, like the .docx reader's lines.
 
-use crate::extract::document::{Part, Segment};
+use crate::extract::document::{Part, Segment, TextKind};
 
 /// What the reader learned about hidden content, for the notices.
 #[derive(Debug, Default)]
@@ -22,7 +22,7 @@ pub(crate) struct Sink {
     /// The paragraph being read: (part, label, text so far).
     open: Vec<(Part, Option<String>, String)>,
     /// Finished lines, grouped by (part, label) in order of first use.
-    groups: Vec<(Part, Option<String>, Vec<String>)>,
+    groups: Vec<(Part, Option<String>, TextKind, Vec<String>)>,
     pub facts: Facts,
 }
 
@@ -84,20 +84,35 @@ impl Sink {
         }
     }
 
-    /// A line of its own (a field code, a comment), outside the paragraph.
+    /// A line of its own (a comment), outside the paragraph.
     pub fn line(&mut self, part: Part, label: Option<String>, text: String) {
+        self.line_of(part, label, TextKind::Prose, text);
+    }
+
+    /// A field's instruction, `hidden` "field code": source code, whose
+    /// quotes delimit arguments (`SET 密级 "绝密★长期"`).
+    pub fn field_code(&mut self, code: String) {
+        self.line_of(
+            Part::Hidden,
+            Some("field code".into()),
+            TextKind::Code,
+            code,
+        );
+    }
+
+    fn line_of(&mut self, part: Part, label: Option<String>, kind: TextKind, text: String) {
         let text = clean_line(&text);
         if text.is_empty() {
             return;
         }
-        if let Some((_, _, lines)) = self
+        if let Some((_, _, _, lines)) = self
             .groups
             .iter_mut()
-            .find(|(p, l, _)| *p == part && *l == label)
+            .find(|(p, l, k, _)| *p == part && *l == label && *k == kind)
         {
             lines.push(text);
         } else {
-            self.groups.push((part, label, vec![text]));
+            self.groups.push((part, label, kind, vec![text]));
         }
     }
 
@@ -106,8 +121,11 @@ impl Sink {
         let mut segments: Vec<Segment> = self
             .groups
             .into_iter()
-            .map(|(part, label, lines)| {
-                let segment = Segment::new(part, lines.join("\n"));
+            .map(|(part, label, kind, lines)| {
+                let segment = Segment {
+                    kind,
+                    ..Segment::new(part, lines.join("\n"))
+                };
                 match label {
                     Some(label) => segment.with_label(label),
                     None => segment,

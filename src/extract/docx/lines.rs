@@ -7,7 +7,7 @@
 //! (part + label) for the paragraph — or the table row — being read, and
 //! [`Sink`] groups finished lines into [`Segment`]s by part, page and label.
 
-use crate::extract::document::{Part, Segment};
+use crate::extract::document::{Part, Segment, TextKind};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -22,6 +22,8 @@ pub(super) struct Line {
     pub page: Option<u32>,
     pub label: Label,
     pub text: String,
+    /// Field codes are source code, everything else writing.
+    pub kind: TextKind,
 }
 
 #[derive(Debug)]
@@ -100,6 +102,7 @@ impl LineBuilder {
                 page: buffer.page,
                 label: buffer.label,
                 text,
+                kind: TextKind::Prose,
             });
         }
         count
@@ -123,12 +126,12 @@ pub(super) fn clean(text: &str) -> String {
     out
 }
 
-/// Collects lines into segments, one per (part, page, label), in the order
-/// each first appears.
+/// Collects lines into segments, one per (part, page, label, kind), in the
+/// order each first appears.
 #[derive(Debug, Default)]
 pub(super) struct Sink {
     segments: Vec<Segment>,
-    index: HashMap<(Part, Option<u32>, Label), usize>,
+    index: HashMap<(Part, Option<u32>, Label, TextKind), usize>,
 }
 
 impl Sink {
@@ -136,7 +139,7 @@ impl Sink {
         if line.text.is_empty() {
             return;
         }
-        let key = (line.part, line.page, line.label);
+        let key = (line.part, line.page, line.label, line.kind);
         match self.index.get(&key) {
             Some(&position) => {
                 let segment = &mut self.segments[position];
@@ -147,6 +150,7 @@ impl Sink {
                 let mut segment = Segment::new(key.0, line.text);
                 segment.page = key.1;
                 segment.label = key.2.as_deref().map(str::to_owned);
+                segment.kind = key.3;
                 self.index.insert(key, self.segments.len());
                 self.segments.push(segment);
             }
@@ -200,6 +204,7 @@ mod tests {
                 page: Some(page),
                 label: None,
                 text: text.into(),
+                kind: TextKind::Prose,
             });
         }
         let segments = sink.into_segments();

@@ -36,7 +36,9 @@ mod xml;
 
 use super::Request;
 use super::container::{Container, PartError};
-use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use crate::extract::document::{
+    Category, Extraction, Notice, Part, Problem, Segment, Severity, TextKind,
+};
 use crate::extract::limits::{Deadline, Limits};
 use lines::{Label, Line, Sink};
 use package::{RelKind, Relationship};
@@ -563,6 +565,7 @@ impl PackageReader<'_> {
                     page: None,
                     label: Some(label.into()),
                     text: line,
+                    kind: TextKind::Prose,
                 });
             }
             match stop {
@@ -597,6 +600,7 @@ impl PackageReader<'_> {
                 page: None,
                 label: Some("link target".into()),
                 text: target,
+                kind: TextKind::Prose,
             });
         }
     }
@@ -759,6 +763,7 @@ impl PackageReader<'_> {
                             page: None,
                             label: label.clone(),
                             text: lines::clean(&text),
+                            kind: TextKind::Prose,
                         });
                     }
                 }
@@ -805,6 +810,7 @@ impl PackageReader<'_> {
                 page: None,
                 label: Some(label.into()),
                 text: segment.text,
+                kind: segment.kind,
             });
         }
         for problem in inner.problems {

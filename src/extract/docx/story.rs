@@ -33,7 +33,7 @@
 use super::lines::{Label, Line, LineBuilder, Sink};
 use super::styles::Styles;
 use super::xml::{self, MAX_XML_DEPTH, Ns, Stop, Ticker, attr, is_on, local};
-use crate::extract::document::Part;
+use crate::extract::document::{Part, TextKind};
 use crate::extract::limits::Deadline;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::{BTreeSet, HashMap};
@@ -419,7 +419,7 @@ impl StoryReader<'_> {
         for field in std::mem::take(&mut self.fields) {
             let instruction = field.instruction.trim();
             if !instruction.is_empty() {
-                self.standalone(Part::Hidden, Some("field code".into()), instruction);
+                self.code_line(instruction);
             }
         }
         while !self.frames.is_empty() {
@@ -1152,6 +1152,21 @@ impl StoryReader<'_> {
     /// A line of its own (alt text, WordArt, a field code) in the current
     /// frame, outside the paragraph being read.
     fn standalone(&mut self, part: Part, label: Label, text: &str) {
+        self.standalone_of(part, label, text, TextKind::Prose);
+    }
+
+    /// A field's instruction (`HYPERLINK "…"`, `SET 密级 "绝密★长期"`): code,
+    /// whose quotes delimit arguments.
+    fn code_line(&mut self, instruction: &str) {
+        self.standalone_of(
+            Part::Hidden,
+            Some("field code".into()),
+            instruction,
+            TextKind::Code,
+        );
+    }
+
+    fn standalone_of(&mut self, part: Part, label: Label, text: &str, kind: TextKind) {
         let text = super::lines::clean(&text.replace('\r', "\n"));
         if text.is_empty() {
             return;
@@ -1166,6 +1181,7 @@ impl StoryReader<'_> {
             page,
             label,
             text,
+            kind,
         });
         self.outcome.read_text = true;
     }
@@ -1189,7 +1205,7 @@ impl StoryReader<'_> {
         if !crate::extract::fields::worth_reporting(instruction, &[]) {
             return;
         }
-        self.standalone(Part::Hidden, Some("field code".into()), instruction);
+        self.code_line(instruction);
     }
 
     fn count_revision(&mut self, revision: Revision) {

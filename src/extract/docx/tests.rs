@@ -309,6 +309,11 @@ fn form_fields_field_codes_and_content_controls() {
         (Part::Hidden, Some("field code"))
     );
     assert!(code.text.contains(r"\\10.1.2.3\机要室\绝密文件.docx"));
+    assert_eq!(code.kind, crate::extract::document::TextKind::Code);
+    assert_eq!(
+        segment_with(&extraction, "公开属性表").kind,
+        crate::extract::document::TextKind::Prose
+    );
     assert!(parts_with(&extraction, "FORMCHECKBOX").is_empty());
     assert!(parts_with(&extraction, "别名不显示").is_empty());
     // Field codes are not hidden text for the hidden-text notice.

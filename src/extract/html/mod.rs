@@ -1225,6 +1225,15 @@ mod tests {
         };
         has("script", "绝密★长期");
         has("style sheet", ".a{color:red}");
+        // Scripts and style sheets are code; what the page shows is not.
+        for segment in &extraction.segments {
+            let code = matches!(segment.label.as_deref(), Some("script" | "style sheet"));
+            assert_eq!(
+                segment.kind == crate::extract::document::TextKind::Code,
+                code,
+                "{segment:?}"
+            );
+        }
         has("CSS generated content", "秘密★3年");
         has("iframe srcdoc: body", "框内：机密★2年");
         has("iframe srcdoc: hidden HTML comment", "框内批注");

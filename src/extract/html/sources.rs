@@ -61,7 +61,7 @@ pub(super) fn read(document: &Html, request: &Request<'_>, out: &mut Extraction)
         match name {
             "script" => {
                 let text = child_text();
-                reader.hidden("script", &text);
+                reader.code("script", &text);
                 reader.data_uris_in(&text, "a script");
             }
             "style" => {
@@ -123,17 +123,30 @@ struct Reader<'a, 'r> {
 
 impl Reader<'_, '_> {
     fn hidden(&mut self, label: &str, text: &str) {
+        if let Some(segment) = self.segment(label, text) {
+            self.out.push(segment);
+        }
+    }
+
+    /// Script or style sheet source: hidden, and code (its quotes delimit
+    /// strings, see [`crate::extract::document::TextKind::Code`]).
+    fn code(&mut self, label: &str, text: &str) {
+        if let Some(segment) = self.segment(label, text) {
+            self.out.push(segment.as_code());
+        }
+    }
+
+    fn segment(&mut self, label: &str, text: &str) -> Option<Segment> {
         let lines: Vec<String> = text
             .lines()
             .map(one_line)
             .filter(|l| !l.is_empty())
             .collect();
         if lines.is_empty() {
-            return;
+            return None;
         }
         self.count += 1;
-        self.out
-            .push(Segment::new(Part::Hidden, lines.join("\n")).with_label(label));
+        Some(Segment::new(Part::Hidden, lines.join("\n")).with_label(label))
     }
 
     fn partial(&mut self, message: String) {
@@ -145,7 +158,7 @@ impl Reader<'_, '_> {
 
     fn style_sheet(&mut self, css: &str, what: &str) {
         if !what.starts_with("the style attribute") {
-            self.hidden("style sheet", css);
+            self.code("style sheet", css);
         }
         let generated: Vec<String> = content_strings(css);
         if !generated.is_empty() {
