@@ -7,4 +7,5 @@
 pub mod decisions;
 pub mod interactive;
 pub mod merge;
+pub mod rewalk;
 pub mod verify;

@@ -23,7 +23,7 @@ use crate::batch::file::{ScanOptions, scan_shared};
 use crate::batch::spill::{Spill, Spilled};
 use crate::extract::Format;
 use crate::review::review_document;
-use crate::review::{DocumentReview, LimitsInfo, Review, RunOptions, SCHEMA, ToolInfo};
+use crate::review::{DocumentReview, InputsInfo, LimitsInfo, Review, RunOptions, SCHEMA, ToolInfo};
 use crate::rules::RuleSet;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -160,6 +160,20 @@ pub fn collect_files_following(
     selection: &Selection,
     follow: bool,
 ) -> Result<Vec<InputFile>, String> {
+    collect_files_under(selection, follow, Path::new(""))
+}
+
+/// [`collect_files_following`] for paths given relative to `base` rather
+/// than to the current directory: what `prepub verify --root DIR` walks
+/// again. Files are read under `base`; each is shown as the scan that named
+/// the path as given showed it, so the two lists compare name for name. A
+/// `--files-from` list is opened as given (the caller places it); the
+/// paths in it are relative to `base`.
+pub fn collect_files_under(
+    selection: &Selection,
+    follow: bool,
+    base: &Path,
+) -> Result<Vec<InputFile>, String> {
     let include = glob_set(&selection.include, "--include")?;
     let exclude = glob_set(&selection.exclude, "--exclude")?;
     let wanted = |display: &str, path: &Path| {
@@ -196,7 +210,9 @@ pub fn collect_files_following(
             .is_some_and(|set| set.is_match(display) || set.is_match(&name))
     };
     let mut files: Vec<InputFile> = Vec::new();
-    let mut add_root = |root: PathBuf| -> Result<(), String> {
+    let mut add_root = |given: PathBuf| -> Result<(), String> {
+        let root = base.join(&given);
+        let shown = |path: &Path| display_under(&given, &root, path);
         let metadata = std::fs::metadata(&root)
             .map_err(|e| format!("{}: {}", root.display(), describe_io(&e)))?;
         if metadata.is_dir() {
@@ -213,7 +229,7 @@ pub fn collect_files_following(
                     Ok(entry) => entry,
                     Err(error) => {
                         let path = error.path().unwrap_or(&root).to_path_buf();
-                        let display = display_of(&path);
+                        let display = shown(&path);
                         if unreadable(&display, &path) {
                             files.push(InputFile { display, path });
                         }
@@ -226,7 +242,7 @@ pub fn collect_files_following(
                 if entry.file_type().is_dir() {
                     continue;
                 }
-                let display = display_of(entry.path());
+                let display = shown(entry.path());
                 if wanted(&display, entry.path()) {
                     // A followed link is kept as its target's path:
                     // `scan_file` never opens through a link.
@@ -240,7 +256,7 @@ pub fn collect_files_following(
                 }
             }
         } else {
-            let display = display_of(&root);
+            let display = shown(&root);
             if wanted(&display, &root) {
                 // A named link is read as the file it points to; the path
                 // kept is the target's, so `scan_file` (which never follows
@@ -271,9 +287,76 @@ pub fn collect_files_following(
     Ok(files)
 }
 
+/// How a file met under `walked` — the input `given`, placed under a base
+/// directory — is shown: as a scan that named `given` itself shows it.
+fn display_under(given: &Path, walked: &Path, path: &Path) -> String {
+    if given == walked {
+        return display_of(path);
+    }
+    match path.strip_prefix(walked) {
+        Ok(rest) if rest.as_os_str().is_empty() => display_of(given),
+        Ok(rest) => display_of(&given.join(rest)),
+        Err(_) => display_of(path),
+    }
+}
+
+impl Selection {
+    /// The selection as a review records it (`options.inputs`), so that
+    /// `prepub verify` can walk the same inputs again. The shard is
+    /// recorded apart (`options.shard`).
+    pub fn inputs_info(&self, follow: bool) -> InputsInfo {
+        InputsInfo {
+            paths: self.paths.iter().map(|path| recorded_path(path)).collect(),
+            files_from: self.files_from.as_deref().map(recorded_path),
+            include: self.include.clone(),
+            exclude: self.exclude.clone(),
+            follow,
+        }
+    }
+
+    /// The selection a review records, without its shard and its
+    /// `--files-from` list (which the caller places: it may have been
+    /// standard input).
+    pub fn of_inputs(inputs: &InputsInfo) -> Selection {
+        Selection {
+            paths: inputs
+                .paths
+                .iter()
+                .map(|path| path_of_display(path))
+                .collect(),
+            files_from: None,
+            include: inputs.include.clone(),
+            exclude: inputs.exclude.clone(),
+            shard: None,
+        }
+    }
+}
+
+/// A path as given, written so that [`path_of_display`] gives back the
+/// very same path: unlike [`display_of`] nothing is dropped (`./`) or
+/// turned into `/` (a `\` is written `\x5C`, bytes that are not UTF-8
+/// `\xNN`).
+#[cfg(unix)]
+pub fn recorded_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\x5C"));
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(not(unix))]
+pub fn recorded_path(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
 /// Calls `each` for every non-empty line of a `--files-from` list, reading
 /// the list as a stream.
-fn for_each_listed_path(
+pub fn for_each_listed_path(
     list: &Path,
     each: &mut dyn FnMut(PathBuf) -> Result<(), String>,
 ) -> Result<(), String> {
@@ -717,6 +800,7 @@ pub fn run_spilled(
             limits: LimitsInfo::of(&options.scan.limits),
             passwords: options.scan.passwords.len(),
             shard: None,
+            inputs: None,
         }),
         decisions: None,
     };

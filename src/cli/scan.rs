@@ -149,6 +149,11 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
     {
         eprintln!("cache {}: {}", directory.display(), cache.stats());
     }
+    // So `prepub verify` can walk the same inputs again and tell a document
+    // left out of the review.
+    if let Some(options) = batch.head.options.as_mut() {
+        options.inputs = Some(selection.inputs_info(args.follow));
+    }
     audit.finish(&mut batch.head);
     let reviewed = Reviewed::spilled(&batch.head, &batch.documents);
     write_reports(&reviewed, &outputs, &form, args.quiet)?;
