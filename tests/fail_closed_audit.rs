@@ -359,3 +359,153 @@ fn a_pack_digest_edited_to_the_shipped_one_is_not_reproduced() {
         "{text}"
     );
 }
+
+/// `scan docs --cache cache --format json` (plus `extra`): the review, the
+/// exit code and standard error.
+fn cached_scan(dir: &Path, cache: &str, extra: &[&str]) -> (Value, i32, String) {
+    let output = prepub(dir)
+        .args([
+            "scan",
+            "docs",
+            "--format",
+            "json",
+            "--no-progress",
+            "--cache",
+            cache,
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let review = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stderr}"));
+    (review, output.status.code().unwrap_or(-1), stderr)
+}
+
+/// The cache's entries (not its secret).
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(entries(&path));
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The entry holding `text`: the marked document's.
+fn entry_with(cache: &Path, text: &str) -> PathBuf {
+    entries(cache)
+        .into_iter()
+        .find(|path| std::fs::read_to_string(path).unwrap().contains(text))
+        .unwrap_or_else(|| panic!("no entry holds {text}"))
+}
+
+fn verdict(review: &mut Value, path: &str) -> String {
+    document(review, path)["verdict"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn an_edited_cache_entry_is_read_again_and_the_document_still_blocks() {
+    let dir = batch();
+    let (mut review, code, _) = cached_scan(dir.path(), "cache", &[]);
+    assert_eq!(
+        (code, verdict(&mut review, "docs/a.txt").as_str()),
+        (1, "block")
+    );
+    // The marking taken out of the stored text, the layout kept: what
+    // made a marked document pass before entries were authenticated.
+    let entry = entry_with(&dir.path().join("cache"), "机密★1年");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    std::fs::write(&entry, text.replace("机密★1年", "公开发布")).unwrap();
+    let (mut review, code, stderr) = cached_scan(dir.path(), "cache", &["--verbose"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(verdict(&mut review, "docs/a.txt"), "block");
+    assert!(
+        stderr.contains(
+            "cache cache: 1 hit(s), 1 miss(es), 1 written, 1 unusable entr(ies) replaced"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "cache cache: entry for docs/a.txt rejected (integrity check failed (edited, or from another cache)); read again"
+        ),
+        "{stderr}"
+    );
+    // Rewritten: the next run hits again.
+    let (_, _, stderr) = cached_scan(dir.path(), "cache", &[]);
+    assert!(
+        stderr.contains("2 hit(s), 0 miss(es), 0 written"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_entry_copied_from_another_cache_is_a_miss() {
+    let dir = batch();
+    cached_scan(dir.path(), "theirs", &[]);
+    cached_scan(dir.path(), "ours", &[]);
+    let theirs = entry_with(&dir.path().join("theirs"), "机密★1年");
+    let ours = entry_with(&dir.path().join("ours"), "机密★1年");
+    // Another secret, another key: the file names differ too.
+    assert_ne!(theirs.file_name(), ours.file_name());
+    let copied = std::fs::read_to_string(&theirs)
+        .unwrap()
+        .replace("机密★1年", "公开发布");
+    // As copied, and with the header made to name our key.
+    let our_key = ours.file_stem().unwrap().to_string_lossy().into_owned();
+    let their_key = theirs.file_stem().unwrap().to_string_lossy().into_owned();
+    for forged in [copied.clone(), copied.replacen(&their_key, &our_key, 1)] {
+        std::fs::write(&ours, forged).unwrap();
+        let (mut review, code, stderr) = cached_scan(dir.path(), "ours", &["-v"]);
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(verdict(&mut review, "docs/a.txt"), "block");
+        assert!(stderr.contains("1 unusable entr(ies) replaced"), "{stderr}");
+        assert!(stderr.contains("entry for docs/a.txt rejected"), "{stderr}");
+    }
+}
+
+#[test]
+fn the_cache_secret_is_private_and_a_loose_one_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = batch();
+    cached_scan(dir.path(), "cache", &[]);
+    let cache = dir.path().join("cache");
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&cache.join("secret")), 0o600);
+    assert_eq!(mode(&cache), 0o700);
+    let before: Vec<(PathBuf, Vec<u8>)> = entries(&cache)
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap();
+            (path, bytes)
+        })
+        .collect();
+    std::fs::set_permissions(cache.join("secret"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (mut review, code, stderr) = cached_scan(dir.path(), "cache", &[]);
+    // Scanned without the cache, and said so: the marked document is read
+    // from the file.
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(verdict(&mut review, "docs/a.txt"), "block");
+    assert!(
+        stderr.contains("prepub: warning: --cache cache: the cache's secret cache/secret may be read or written by others (mode 0644)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the scan goes on without the cache"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hit(s)"), "no cache was used: {stderr}");
+    // Nothing in it was touched.
+    for (path, bytes) in before {
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    }
+}

@@ -422,7 +422,7 @@ fn not_regular(file_type: std::fs::FileType) -> Option<&'static str> {
 /// in after the path was looked at cannot block the open; the handle's own
 /// metadata then refuses anything that is not a regular file before a byte
 /// is read.
-fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), String> {
+pub(crate) fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), String> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
