@@ -59,8 +59,12 @@ fn write_review(dir: &Path, review: &Value) {
 /// Runs `verify review.json` (plus `extra`); returns the exit code and
 /// standard output.
 fn verify(dir: &Path, extra: &[&str]) -> (i32, String) {
+    verify_file(dir, "review.json", extra)
+}
+
+fn verify_file(dir: &Path, review: &str, extra: &[&str]) -> (i32, String) {
     let output = prepub(dir)
-        .args(["verify", "review.json"])
+        .args(["verify", review])
         .args(extra)
         .output()
         .unwrap();
@@ -126,6 +130,28 @@ fn an_untouched_review_is_reproduced() {
     );
     assert!(
         text.contains("note: the recorded inputs, walked again: paths [docs]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_review_saved_among_its_inputs_is_not_taken_for_a_document() {
+    // `scan . -o review.json`: the review lies in the folder it reviewed,
+    // written after the walk.
+    let dir = batch();
+    prepub(dir.path())
+        .args(["scan", "docs", "--no-progress", "--fail-on", "never"])
+        .args(["-o", "docs/review.json"])
+        .assert()
+        .code(0);
+    let (code, text) = verify_file(dir.path(), "docs/review.json", &[]);
+    assert_eq!(code, 0, "{text}");
+    // Any other new file there is one the review lacks.
+    std::fs::write(dir.path().join("docs/c.txt"), CLEAN).unwrap();
+    let (code, text) = verify_file(dir.path(), "docs/review.json", &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("docs/c.txt: missing from the review"),
         "{text}"
     );
 }
@@ -508,4 +534,25 @@ fn the_cache_secret_is_private_and_a_loose_one_is_refused() {
     for (path, bytes) in before {
         assert_eq!(std::fs::read(&path).unwrap(), bytes);
     }
+}
+
+#[test]
+fn a_shard_review_is_walked_as_its_shard() {
+    let dir = batch();
+    for n in 0..6 {
+        std::fs::write(dir.path().join(format!("docs/n{n}.txt")), CLEAN).unwrap();
+    }
+    let mut review = save_review(dir.path(), &["--shard", "1/2"]);
+    let held = review["documents"].as_array().unwrap().len();
+    assert!(held > 0 && held < 8, "{held}");
+    let (code, text) = verify(dir.path(), &[]);
+    assert_eq!(code, 0, "the other shard's files are not missing: {text}");
+    let gone = review["documents"][0]["path"].as_str().unwrap().to_owned();
+    review["documents"].as_array_mut().unwrap().remove(0);
+    recount(&mut review);
+    write_review(dir.path(), &review);
+    not_reproduced(
+        dir.path(),
+        &format!("{gone}: missing from the review: the recorded inputs hold it now"),
+    );
 }

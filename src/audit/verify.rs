@@ -42,6 +42,10 @@ pub struct VerifyOptions {
     /// The list of paths a review read from standard input
     /// (`scan --files-from -`), given again so its inputs can be walked.
     pub files_from: Option<PathBuf>,
+    /// The review's own file, when it lies among its inputs (`scan . -o
+    /// review.json`): written after the scan, so never one of its
+    /// documents, and not taken for one the review lacks.
+    pub review_file: Option<PathBuf>,
 }
 
 /// One way the rerun differs from the review.
@@ -267,7 +271,16 @@ pub fn verify(recorded: &Review, options: &VerifyOptions) -> Result<Outcome, Str
     // What the recorded inputs hold now: a file there that the review
     // lacks is rerun and reported, a document the review has that they no
     // longer reach is reported too.
-    let walked = rewalk::walk(recorded, &options.root, options.files_from.as_deref())?;
+    let mut walked = rewalk::walk(recorded, &options.root, options.files_from.as_deref())?;
+    if let Some(own) = options
+        .review_file
+        .as_deref()
+        .and_then(|file| std::fs::canonicalize(file).ok())
+    {
+        walked
+            .files
+            .retain(|_, file| std::fs::canonicalize(&file.path).ok().as_deref() != Some(&own));
+    }
     if let Some(described) = &walked.described {
         outcome
             .notes

@@ -72,6 +72,7 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
         passwords: args.password.clone(),
         jobs: args.jobs,
         files_from: args.files_from.clone(),
+        review_file: Some(args.review.clone()),
     };
     let outcome = prepub::audit::verify::verify(&recorded, &options).map_err(Failure::usage)?;
     write_stdout(outcome.render().as_bytes())?;
