@@ -1,6 +1,7 @@
 //! `--cache DIR`: a rerun reads unchanged files from the cache, gives the
 //! same review, and never trusts the path — changed bytes miss, a renamed
-//! file is still named by its new name, a corrupt entry is replaced.
+//! file is still named by its new name, a corrupt entry is replaced. (Edited
+//! entries and the cache's secret: `tests/fail_closed_audit.rs`.)
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -47,6 +48,7 @@ fn count_files(dir: &Path) -> usize {
     walk(dir).len()
 }
 
+/// The cache's entries (`XX/<key>.json`; not its secret).
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir) {
@@ -54,7 +56,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
             let path = entry.path();
             if path.is_dir() {
                 out.extend(walk(&path));
-            } else {
+            } else if path.extension().is_some_and(|e| e == "json") {
                 out.push(path);
             }
         }

@@ -59,7 +59,7 @@ pub fn merge(parts: Vec<Part>) -> Result<Review, String> {
         }
         if without_shard(&review) != without_shard(&merged) {
             return Err(format!(
-                "{name} and {base_name} were scanned with different options (--show-match, --explain, limits or passwords)"
+                "{name} and {base_name} were scanned with different options (inputs, --include/--exclude, --follow, --show-match, --explain, limits or passwords)"
             ));
         }
         if !same_decisions(&review, &merged) {

@@ -8,5 +8,6 @@
 pub mod decisions;
 pub mod interactive;
 pub mod merge;
+pub mod rewalk;
 pub mod skipped;
 pub mod verify;

@@ -2,21 +2,31 @@
 //!
 //! A JSON review carries everything needed to rerun it — the tool version,
 //! the full text of every rule pack (and term file) it used, the options
-//! that change findings, each document's SHA-256 and the decisions applied.
-//! Verifying re-hashes every document, reruns the review with the embedded
-//! packs (or with `--rules NEW`, to see what a new rule set would change on
-//! a past batch), re-applies the recorded decisions as of the recorded day,
-//! and compares document by document and finding by finding.
+//! that change findings, the inputs it was given, each document's SHA-256
+//! and the decisions applied. Verifying re-hashes every document, reruns
+//! the review with the embedded packs (or with `--rules NEW`, to see what a
+//! new rule set would change on a past batch), re-applies the recorded
+//! decisions as of the recorded day, and compares document by document and
+//! finding by finding.
+//!
+//! The review is a claim to check, not a record to trust: everything that
+//! can be recomputed is, and any disagreement is a difference (exit 1). So
+//! an edited summary, verdict or reason, a document deleted from the JSON
+//! (the recorded inputs are walked again, [`crate::audit::rewalk`]), an
+//! embedded pack whose text no longer gives its digest, or a weakened pack
+//! relabelled `builtin:` never read "reproduced".
 
 use crate::audit::decisions;
+use crate::audit::rewalk;
 use crate::batch::file::ScanOptions;
 use crate::batch::{InputFile, Scanned, scan_input};
-use crate::review::{DocumentReview, Finding, Review, RunOptions};
+use crate::review::{DocumentReview, Finding, Review, RunOptions, Summary};
 use crate::rules::{PackSource, RuleSet, load_sources};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// How to verify.
 #[derive(Clone, Debug, Default)]
@@ -29,6 +39,13 @@ pub struct VerifyOptions {
     pub passwords: Vec<String>,
     /// Worker threads; `None` = all cores.
     pub jobs: Option<usize>,
+    /// The list of paths a review read from standard input
+    /// (`scan --files-from -`), given again so its inputs can be walked.
+    pub files_from: Option<PathBuf>,
+    /// The review's own file, when it lies among its inputs (`scan . -o
+    /// review.json`): written after the scan, so never one of its
+    /// documents, and not taken for one the review lacks.
+    pub review_file: Option<PathBuf>,
 }
 
 /// One way the rerun differs from the review.
@@ -47,6 +64,7 @@ pub struct Outcome {
     /// Things worth knowing that are not differences (tool version, …).
     pub notes: Vec<String>,
     pub differences: Vec<Difference>,
+    /// The review's documents, and those the rerun found that it lacks.
     pub documents: usize,
     /// Recorded findings reproduced identically.
     pub identical_findings: usize,
@@ -177,6 +195,7 @@ pub fn verify(recorded: &Review, options: &VerifyOptions) -> Result<Outcome, Str
                     recorded.rules.digest
                 ));
             }
+            outcome.differences.extend(pack_differences(recorded, None));
             rules
         }
         None => {
@@ -198,9 +217,36 @@ pub fn verify(recorded: &Review, options: &VerifyOptions) -> Result<Outcome, Str
                     ),
                 });
             }
+            outcome
+                .differences
+                .extend(pack_differences(recorded, Some(&rules)));
             rules
         }
     };
+    let own: Vec<String> = recorded
+        .rules
+        .packs
+        .iter()
+        .filter(|pack| {
+            !pack
+                .origin
+                .as_deref()
+                .is_some_and(|origin| origin.starts_with("builtin:"))
+        })
+        .map(|pack| {
+            format!(
+                "{} ({})",
+                pack.name,
+                pack.origin.as_deref().unwrap_or("origin not recorded")
+            )
+        })
+        .collect();
+    if !own.is_empty() {
+        outcome.notes.push(format!(
+            "the review used rule packs that are not built in: {}",
+            own.join(", ")
+        ));
+    }
     if recorded.options.is_none() {
         outcome
             .notes
@@ -222,6 +268,31 @@ pub fn verify(recorded: &Review, options: &VerifyOptions) -> Result<Outcome, Str
         None => None,
     };
 
+    // What the recorded inputs hold now: a file there that the review
+    // lacks is rerun and reported, a document the review has that they no
+    // longer reach is reported too.
+    let mut walked = rewalk::walk(recorded, &options.root, options.files_from.as_deref())?;
+    if let Some(own) = options
+        .review_file
+        .as_deref()
+        .and_then(|file| std::fs::canonicalize(file).ok())
+    {
+        walked
+            .files
+            .retain(|_, file| std::fs::canonicalize(&file.path).ok().as_deref() != Some(&own));
+    }
+    if let Some(described) = &walked.described {
+        outcome
+            .notes
+            .push(format!("the recorded inputs, walked again: {described}"));
+    }
+    for problem in &walked.problems {
+        outcome.differences.push(Difference {
+            path: "(inputs)".into(),
+            finding: None,
+            what: problem.clone(),
+        });
+    }
     // One rerun per file on disk (an archive's members share it).
     let mut by_file: BTreeMap<&str, Vec<&DocumentReview>> = BTreeMap::new();
     for document in &recorded.documents {
@@ -230,6 +301,22 @@ pub fn verify(recorded: &Review, options: &VerifyOptions) -> Result<Outcome, Str
             .or_default()
             .push(document);
     }
+    let complete = walked.complete;
+    let mut reached = walked.files;
+    let mut work: Vec<Work> = by_file
+        .into_iter()
+        .map(|(file, documents)| Work {
+            input: reached.remove(file),
+            file: file.to_owned(),
+            recorded: documents,
+        })
+        .collect();
+    work.extend(reached.into_values().map(|input| Work {
+        file: input.display.clone(),
+        input: Some(input),
+        recorded: Vec::new(),
+    }));
+    work.sort_by(|a, b| a.file.cmp(&b.file));
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(jobs) = options.jobs {
         builder = builder.num_threads(jobs.max(1));
@@ -237,33 +324,155 @@ pub fn verify(recorded: &Review, options: &VerifyOptions) -> Result<Outcome, Str
     let pool = builder
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let files: Vec<(&str, Vec<&DocumentReview>)> = by_file.into_iter().collect();
+    let rerun = Mutex::new(Summary::default());
+    let context = Context {
+        root: &options.root,
+        complete,
+        rules: &rules,
+        scan: &scan,
+        decisions: decisions_as_of.as_ref(),
+        rerun: &rerun,
+    };
     let results: Vec<FileResult> = pool.install(|| {
-        files
-            .par_iter()
-            .map(|(file, documents)| {
-                verify_file(
-                    file,
-                    documents,
-                    &options.root,
-                    &rules,
-                    &scan,
-                    decisions_as_of.as_ref(),
-                )
-            })
+        work.par_iter()
+            .map(|one| verify_file(one, &context))
             .collect()
     });
     for result in results {
         outcome.identical_findings += result.identical_findings;
         outcome.differing_documents += result.differing_documents;
+        outcome.documents += result.unrecorded;
         outcome.differences.extend(result.differences);
     }
+    let rerun = rerun.into_inner().unwrap_or_else(|e| e.into_inner());
+    outcome.differences.extend(summary_differences(
+        &recorded.summary,
+        &Summary::of(&recorded.documents),
+        &rerun,
+    ));
     outcome.differences.extend(crate::audit::skipped::compare(
         &recorded.skipped,
         &options.root,
         &scan.limits,
     ));
     Ok(outcome)
+}
+
+/// The packs a review records, checked against what can be recomputed:
+/// each embedded text must give the digest, name and version recorded
+/// (`loaded`: the review's own packs, loaded), and a pack labelled
+/// `builtin:` must be one of the packs this prepub ships — a weakened pack
+/// relabelled `builtin:` would otherwise pass for the built-in rules.
+fn pack_differences(recorded: &Review, loaded: Option<&RuleSet>) -> Vec<Difference> {
+    let shipped = RuleSet::builtin()
+        .map(|rules| rules.info().packs)
+        .unwrap_or_default();
+    let version = env!("CARGO_PKG_VERSION");
+    let mut out = Vec::new();
+    let mut say = |what: String| {
+        out.push(Difference {
+            path: "(rules)".into(),
+            finding: None,
+            what,
+        })
+    };
+    for (index, pack) in recorded.rules.packs.iter().enumerate() {
+        let digest = match loaded.and_then(|rules| rules.packs().get(index)) {
+            Some(now) => {
+                let info = &now.info;
+                if (&info.name, &info.version, &info.sha256)
+                    != (&pack.name, &pack.version, &pack.sha256)
+                {
+                    say(format!(
+                        "pack `{}`: the review records {} {} sha256 {}, but its embedded text is {} {} sha256 {}: the review was edited",
+                        pack.name,
+                        pack.name,
+                        pack.version,
+                        pack.sha256,
+                        info.name,
+                        info.version,
+                        info.sha256
+                    ));
+                }
+                info.sha256.as_str()
+            }
+            None => pack.sha256.as_str(),
+        };
+        let Some(origin) = pack
+            .origin
+            .as_deref()
+            .filter(|origin| origin.starts_with("builtin:"))
+        else {
+            continue;
+        };
+        if shipped.iter().any(|ours| ours.sha256 == digest) {
+            continue;
+        }
+        let ships = match shipped
+            .iter()
+            .find(|ours| ours.origin.as_deref() == Some(origin))
+        {
+            Some(ours) => format!(
+                "prepub {version} ships {origin} with sha256 {}",
+                ours.sha256
+            ),
+            None => format!("prepub {version} ships no {origin}"),
+        };
+        let made_by = if recorded.tool.version == version {
+            String::new()
+        } else {
+            format!(
+                " (the review was made by prepub {}: verify it with that version)",
+                recorded.tool.version
+            )
+        };
+        say(format!(
+            "pack `{}` is labelled {origin} but is not a built-in pack of this prepub: its sha256 is {digest}; {ships}{made_by}",
+            pack.name
+        ));
+    }
+    out
+}
+
+/// The review's summary against the counts of its own documents (an edited
+/// summary) and against the rerun. Field by field, through the summary's
+/// JSON form so that a count added to [`Summary`] later is compared too.
+fn summary_differences(recorded: &Summary, counted: &Summary, rerun: &Summary) -> Vec<Difference> {
+    let fields = |summary: &Summary| -> BTreeMap<String, serde_json::Value> {
+        match serde_json::to_value(summary) {
+            Ok(serde_json::Value::Object(map)) => map.into_iter().collect(),
+            _ => BTreeMap::new(),
+        }
+    };
+    let (said, count, now) = (fields(recorded), fields(counted), fields(rerun));
+    let names: BTreeSet<&String> = said.keys().chain(count.keys()).chain(now.keys()).collect();
+    let zero = serde_json::Value::from(0);
+    let mut out = Vec::new();
+    for name in names {
+        let get =
+            |map: &BTreeMap<String, serde_json::Value>| map.get(name).unwrap_or(&zero).to_string();
+        let (said, count, now) = (get(&said), get(&count), get(&now));
+        let what = if said != count {
+            let rerun = if now == count {
+                String::new()
+            } else {
+                format!("; the rerun gives {now}")
+            };
+            format!(
+                "{name}: the review says {said} but its documents count {count} (the summary was edited){rerun}"
+            )
+        } else if said != now {
+            format!("{name} {said} → {now}")
+        } else {
+            continue;
+        };
+        out.push(Difference {
+            path: "(summary)".into(),
+            finding: None,
+            what,
+        });
+    }
+    out
 }
 
 /// The file a document path lives in: archive members are `outer!/inner`.
@@ -280,47 +489,78 @@ pub(crate) fn resolve(root: &Path, shown: &str) -> PathBuf {
     }
 }
 
+/// One file to rerun: in the review, among what its inputs hold now, or
+/// both.
+struct Work<'a> {
+    file: String,
+    /// As the walk of the recorded inputs found it; `None` when the walk
+    /// did not reach it.
+    input: Option<InputFile>,
+    /// Its documents in the review (none: the review lacks the file).
+    recorded: Vec<&'a DocumentReview>,
+}
+
+/// What every file's rerun shares.
+struct Context<'a> {
+    root: &'a Path,
+    /// The walk is all the recorded inputs hold: a file it did not reach is
+    /// not one of them.
+    complete: bool,
+    rules: &'a RuleSet,
+    scan: &'a ScanOptions,
+    decisions: Option<&'a (decisions::Decisions, time::Date)>,
+    /// The summary of every document the rerun produced.
+    rerun: &'a Mutex<Summary>,
+}
+
 #[derive(Default)]
 struct FileResult {
     differences: Vec<Difference>,
     identical_findings: usize,
     differing_documents: usize,
+    /// Documents the rerun produced that the review lacks.
+    unrecorded: usize,
 }
 
-fn verify_file(
-    file: &str,
-    recorded: &[&DocumentReview],
-    root: &Path,
-    rules: &RuleSet,
-    scan: &ScanOptions,
-    decisions: Option<&(decisions::Decisions, time::Date)>,
-) -> FileResult {
+fn verify_file(work: &Work, context: &Context) -> FileResult {
     let mut result = FileResult::default();
-    let path = resolve(root, file);
-    if let Err(error) = std::fs::metadata(&path) {
-        let why = if error.kind() == std::io::ErrorKind::NotFound {
-            "no such file".to_owned()
-        } else {
-            error.to_string()
-        };
-        for document in recorded {
-            result.differences.push(Difference {
-                path: document.path.clone(),
-                finding: None,
-                what: format!("missing: {why} ({})", path.display()),
-            });
+    let recorded = &work.recorded;
+    let input = match &work.input {
+        Some(input) => input.clone(),
+        None => {
+            let path = resolve(context.root, &work.file);
+            let missing = match std::fs::symlink_metadata(&path) {
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    Some(format!("missing: no such file ({})", path.display()))
+                }
+                Err(error) => Some(format!("missing: {error} ({})", path.display())),
+                Ok(_) if context.complete => Some(format!(
+                    "not among the review's inputs: a walk of the recorded inputs does not reach it ({})",
+                    path.display()
+                )),
+                Ok(_) => None,
+            };
+            if let Some(what) = missing {
+                for document in recorded {
+                    result.differences.push(Difference {
+                        path: document.path.clone(),
+                        finding: None,
+                        what: what.clone(),
+                    });
+                }
+                result.differing_documents = recorded.len();
+                return result;
+            }
+            // The inputs are not known (an older review): a link is read as
+            // its target, as a scan reads a link named on its command line.
+            InputFile {
+                display: work.file.clone(),
+                path: std::fs::canonicalize(&path).unwrap_or(path),
+                named: false,
+            }
         }
-        result.differing_documents = recorded.len();
-        return result;
-    }
-    // A scan reads a link named on its command line as its target; so does
-    // the rerun (the walk's reader refuses to open through links).
-    let input = InputFile {
-        display: file.to_owned(),
-        path: std::fs::canonicalize(&path).unwrap_or(path),
-        named: false,
     };
-    let fresh = match scan_input(&input, rules, scan) {
+    let fresh = match scan_input(&input, context.rules, context.scan) {
         Scanned::Documents(documents) => documents,
         Scanned::Skipped(skipped) => {
             for document in recorded {
@@ -338,16 +578,16 @@ fn verify_file(
         .into_iter()
         .map(|document| (document.path.clone(), document))
         .collect();
-    if let Some((decisions, as_of)) = decisions {
+    if let Some((decisions, as_of)) = context.decisions {
         for document in fresh.values_mut() {
             decisions::apply_to_document(document, decisions, *as_of);
         }
     }
     for old in recorded {
         let before = result.differences.len();
-        match fresh.remove(&old.path) {
+        match fresh.get(&old.path) {
             Some(new) => {
-                result.identical_findings += compare_document(old, &new, &mut result.differences);
+                result.identical_findings += compare_document(old, new, &mut result.differences);
             }
             None => result.differences.push(Difference {
                 path: old.path.clone(),
@@ -359,17 +599,31 @@ fn verify_file(
             result.differing_documents += 1;
         }
     }
-    for (path, new) in fresh {
+    let known: BTreeSet<&str> = recorded.iter().map(|d| d.path.as_str()).collect();
+    for (path, new) in &fresh {
+        if known.contains(path.as_str()) {
+            continue;
+        }
+        let what = if recorded.is_empty() {
+            "missing from the review: the recorded inputs hold it now"
+        } else {
+            "new document, not in the review"
+        };
         result.differences.push(Difference {
-            path,
+            path: path.clone(),
             finding: None,
             what: format!(
-                "new document, not in the review ({} findings, verdict {})",
+                "{what} ({} findings, verdict {})",
                 new.findings.len(),
                 new.verdict.as_str()
             ),
         });
         result.differing_documents += 1;
+        result.unrecorded += 1;
+    }
+    let mut rerun = context.rerun.lock().unwrap_or_else(|e| e.into_inner());
+    for document in fresh.values() {
+        rerun.add(document);
     }
     result
 }
@@ -443,6 +697,30 @@ fn compare_document(
                 old.verdict.as_str(),
                 new.verdict.as_str()
             ),
+        );
+    }
+    if old.reasons != new.reasons {
+        say(
+            None,
+            format!(
+                "reasons [{}] → [{}]",
+                old.reasons.join("; "),
+                new.reasons.join("; ")
+            ),
+        );
+    }
+    if old.pages != new.pages {
+        let pages = |p: Option<u32>| p.map_or("-".to_owned(), |p| p.to_string());
+        say(
+            None,
+            format!("pages {} → {}", pages(old.pages), pages(new.pages)),
+        );
+    }
+    if old.extraction.encoding != new.extraction.encoding {
+        let encoding = |d: &DocumentReview| d.extraction.encoding.clone().unwrap_or("-".into());
+        say(
+            None,
+            format!("encoding {} → {}", encoding(old), encoding(new)),
         );
     }
     let new_by_id: BTreeMap<&str, &Finding> =
@@ -651,3 +929,7 @@ mod tests {
         assert!(embedded_sources(&bare).unwrap_err().contains("--rules"));
     }
 }
+
+#[cfg(test)]
+#[path = "verify_tamper.rs"]
+mod tamper;

@@ -298,11 +298,11 @@ pub fn extract_safely(
     options: &ScanOptions,
 ) -> Extraction {
     let cached = options.cache.as_ref().map(|cache| {
-        let key = Cache::key(bytes, format, &options.limits, &options.passwords);
+        let key = cache.key(bytes, format, &options.limits, &options.passwords);
         (cache, key)
     });
     if let Some((cache, key)) = &cached
-        && let Some(extraction) = cache.get(key)
+        && let Some(extraction) = cache.get(key, path)
     {
         return extraction;
     }

@@ -22,14 +22,18 @@ pub mod spill;
 pub mod walk;
 pub mod watchdog;
 
-pub use walk::{Inputs, collect_files, collect_files_following};
+pub use walk::{
+    Inputs, collect_files, collect_files_following, collect_files_under, for_each_listed_path,
+    recorded_path,
+};
 
 use crate::batch::file::{ScanOptions, scan_shared};
 use crate::batch::spill::{Spill, Spilled};
 use crate::extract::Format;
 use crate::review::review_document;
 use crate::review::{
-    DocumentReview, LimitsInfo, Review, RunOptions, SCHEMA, SkippedInput, ToolInfo, signature,
+    DocumentReview, LimitsInfo, Review, RunOptions, SCHEMA, SkippedInput, ToolInfo,
+    signature,
 };
 use crate::rules::RuleSet;
 use rayon::prelude::*;
@@ -174,7 +178,7 @@ fn not_regular(file_type: std::fs::FileType) -> Option<&'static str> {
 /// in after the path was looked at cannot block the open; the handle's own
 /// metadata then refuses anything that is not a regular file before a byte
 /// is read.
-fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), String> {
+pub(crate) fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), String> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -642,6 +646,7 @@ pub fn run_spilled(
             limits: LimitsInfo::of(&options.scan.limits),
             passwords: options.scan.passwords.len(),
             shard: None,
+            inputs: None,
         }),
         decisions: None,
     };

@@ -12,7 +12,7 @@
 //! named, it is skipped with `named` set, and the scan does not exit 0.
 
 use crate::batch::{InputFile, Selection, describe_io, display_of};
-use crate::review::{SkipReason, SkippedInput};
+use crate::review::{InputsInfo, SkipReason, SkippedInput};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -142,10 +142,26 @@ pub fn collect_files(selection: &Selection) -> Result<Inputs, String> {
 /// (the default), every link met is listed so; a link named on the command
 /// line is followed either way.
 pub fn collect_files_following(selection: &Selection, follow: bool) -> Result<Inputs, String> {
+    collect_files_under(selection, follow, Path::new(""))
+}
+
+/// [`collect_files_following`] for paths given relative to `base` rather
+/// than to the current directory: what `prepub verify --root DIR` walks
+/// again. Files are read under `base`; each is shown as the scan that named
+/// the path as given showed it, so the two lists compare name for name. A
+/// `--files-from` list is opened as given (the caller places it); the
+/// paths in it are relative to `base`.
+pub fn collect_files_under(
+    selection: &Selection,
+    follow: bool,
+    base: &Path,
+) -> Result<Inputs, String> {
     let filter = Filter::new(selection)?;
     let in_shard = |display: &str| selection.shard.is_none_or(|shard| shard.contains(display));
     let mut inputs = Inputs::default();
-    let mut add_root = |root: PathBuf| -> Result<(), String> {
+    let mut add_root = |given: PathBuf| -> Result<(), String> {
+        let root = base.join(&given);
+        let shown = |path: &Path| display_under(&given, &root, path);
         let metadata = std::fs::metadata(&root)
             .map_err(|e| format!("{}: {}", root.display(), describe_io(&e)))?;
         if metadata.is_dir() {
@@ -154,11 +170,12 @@ pub fn collect_files_following(selection: &Selection, follow: bool) -> Result<In
                 hidden: selection.hidden,
                 filter: &filter,
                 in_shard: &in_shard,
+                shown: &shown,
             };
             walk.run(&root, &mut inputs);
             return Ok(());
         }
-        let display = display_of(&root);
+        let display = shown(&root);
         if !in_shard(&display) {
             return Ok(());
         }
@@ -191,6 +208,75 @@ pub fn collect_files_following(selection: &Selection, follow: bool) -> Result<In
         for_each_listed_path(list, &mut add_root)?;
     }
     Ok(inputs.settled())
+}
+
+/// How a file met under `walked` — the input `given`, placed under a base
+/// directory — is shown: as a scan that named `given` itself shows it.
+fn display_under(given: &Path, walked: &Path, path: &Path) -> String {
+    if given == walked {
+        return display_of(path);
+    }
+    match path.strip_prefix(walked) {
+        Ok(rest) if rest.as_os_str().is_empty() => display_of(given),
+        Ok(rest) => display_of(&given.join(rest)),
+        Err(_) => display_of(path),
+    }
+}
+
+impl Selection {
+    /// The selection as a review records it (`options.inputs`), so that
+    /// `prepub verify` can walk the same inputs again. The shard is
+    /// recorded apart (`options.shard`).
+    pub fn inputs_info(&self, follow: bool) -> InputsInfo {
+        InputsInfo {
+            paths: self.paths.iter().map(|path| recorded_path(path)).collect(),
+            files_from: self.files_from.as_deref().map(recorded_path),
+            include: self.include.clone(),
+            exclude: self.exclude.clone(),
+            follow,
+            hidden: self.hidden,
+        }
+    }
+
+    /// The selection a review records, without its shard and its
+    /// `--files-from` list (which the caller places: it may have been
+    /// standard input).
+    pub fn of_inputs(inputs: &InputsInfo) -> Selection {
+        Selection {
+            paths: inputs
+                .paths
+                .iter()
+                .map(|path| crate::batch::path_of_display(path))
+                .collect(),
+            files_from: None,
+            include: inputs.include.clone(),
+            exclude: inputs.exclude.clone(),
+            shard: None,
+            hidden: inputs.hidden,
+        }
+    }
+}
+
+/// A path as given, written so that [`crate::batch::path_of_display`] gives
+/// back the very same path: unlike [`display_of`] nothing is dropped (`./`)
+/// or turned into `/` (a `\` is written `\x5C`, bytes that are not UTF-8
+/// `\xNN`).
+#[cfg(unix)]
+pub fn recorded_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\x5C"));
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(not(unix))]
+pub fn recorded_path(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
 }
 
 impl Inputs {
@@ -228,6 +314,8 @@ struct Walk<'a> {
     hidden: bool,
     filter: &'a Filter,
     in_shard: &'a dyn Fn(&str) -> bool,
+    /// How a path met in the walk is shown (see [`display_under`]).
+    shown: &'a dyn Fn(&Path) -> String,
 }
 
 /// A folder the walk is in, and whether anything was met in it yet.
@@ -277,7 +365,7 @@ impl Walk<'_> {
             if entry.depth() > 0
                 && let Some(reason) = hidden_or_vcs(entry.file_name(), self.hidden)
             {
-                let display = display_of(entry.path());
+                let display = (self.shown)(entry.path());
                 if (self.in_shard)(&display) {
                     let message = hidden_message(reason, is_dir);
                     inputs
@@ -300,7 +388,7 @@ impl Walk<'_> {
                 });
                 continue;
             }
-            let display = display_of(entry.path());
+            let display = (self.shown)(entry.path());
             if !(self.in_shard)(&display) {
                 continue;
             }
@@ -334,7 +422,7 @@ impl Walk<'_> {
             if folder.met_something {
                 continue;
             }
-            let display = display_of(&folder.path);
+            let display = (self.shown)(&folder.path);
             if (self.in_shard)(&display) {
                 inputs.skipped.push(SkippedInput::new(
                     display,
@@ -352,7 +440,7 @@ impl Walk<'_> {
     /// apply to it: an unreadable folder may hold files `--include` wants.
     fn unreadable(&self, error: &walkdir::Error, root: &Path, inputs: &mut Inputs) {
         let path = error.path().unwrap_or(root).to_path_buf();
-        let display = display_of(&path);
+        let display = (self.shown)(&path);
         if !(self.in_shard)(&display) {
             return;
         }
@@ -375,7 +463,7 @@ impl Walk<'_> {
 
 /// Calls `each` for every non-empty line of a `--files-from` list, reading
 /// the list as a stream.
-fn for_each_listed_path(
+pub fn for_each_listed_path(
     list: &Path,
     each: &mut dyn FnMut(PathBuf) -> Result<(), String>,
 ) -> Result<(), String> {

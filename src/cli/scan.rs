@@ -9,6 +9,7 @@ use crate::cli::output::{
 };
 use clap::Args;
 use prepub::audit::decisions::{self, Decisions};
+use prepub::batch::cache::{Cache, CacheError};
 use prepub::batch::file::ScanOptions;
 use prepub::batch::shard::Shard;
 use prepub::batch::{self, BatchOptions, Selection};
@@ -86,9 +87,15 @@ pub struct ScanArgs {
     pub password: Vec<String>,
     /// Keep extracted text in DIR and reuse it for files whose bytes are
     /// unchanged (keyed by content hash, prepub build and limits — never by
-    /// path or date). Rules always run afresh.
+    /// path or date). Rules always run afresh. Entries are used only if
+    /// their MAC under the cache's secret (DIR/secret, mode 0600) verifies;
+    /// any other entry is read again.
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
+    /// Say more on standard error: with --cache, every cache entry that
+    /// was rejected (failed its integrity check, …) and why.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(flatten)]
@@ -135,9 +142,16 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
     check_output_targets(&outputs, &paths, true)?;
     drop(paths);
     let cache = match &args.cache {
-        Some(directory) => Some(std::sync::Arc::new(
-            prepub::batch::cache::Cache::open(directory).map_err(Failure::usage)?,
-        )),
+        Some(directory) => match Cache::open(directory) {
+            Ok(cache) => Some(std::sync::Arc::new(cache)),
+            // A secret that cannot be trusted: every entry would be
+            // suspect, so none is read or written. Said even with --quiet.
+            Err(CacheError::Secret(message)) => {
+                eprintln!("prepub: warning: {message}");
+                None
+            }
+            Err(error) => return Err(Failure::usage(error.to_string())),
+        },
         None => None,
     };
     let options = BatchOptions {
@@ -161,6 +175,16 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
         && !args.quiet
     {
         eprintln!("cache {}: {}", directory.display(), cache.stats());
+        if args.verbose {
+            for line in cache.rejections() {
+                eprintln!("cache {}: {line}", directory.display());
+            }
+        }
+    }
+    // So `prepub verify` can walk the same inputs again and tell a document
+    // left out of the review.
+    if let Some(options) = batch.head.options.as_mut() {
+        options.inputs = Some(selection.inputs_info(args.follow));
     }
     audit.finish(&mut batch.head);
     let reviewed = Reviewed::spilled(&batch.head, &batch.documents);

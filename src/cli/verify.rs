@@ -30,11 +30,21 @@ pub struct VerifyArgs {
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// For a review that read its paths from standard input
+    /// (`scan --files-from -`): the same list again, so the inputs can be
+    /// walked and a document left out of the review found (`-` = standard
+    /// input).
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
 }
 
 pub const VERIFY_EXIT_CODES: &str = "Exit codes (verify):
-  0  reproduced: every document and finding identical
-  1  differences (listed): changed or missing files, findings gone, new or changed
+  0  reproduced: every document, finding, reason and count identical, and the
+     recorded inputs hold exactly the review's documents
+  1  differences (listed): changed or missing files, documents the review lacks,
+     findings gone, new or changed, an edited summary or reason, packs whose
+     text does not give their digest or that are labelled builtin: but are not
+     this version's, inputs that cannot be walked again
   2  the review cannot be rerun (unreadable, no embedded packs, bad --rules)";
 
 pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
@@ -61,6 +71,8 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
         rules,
         passwords: args.password.clone(),
         jobs: args.jobs,
+        files_from: args.files_from.clone(),
+        review_file: Some(args.review.clone()),
     };
     let outcome = prepub::audit::verify::verify(&recorded, &options).map_err(Failure::usage)?;
     write_stdout(outcome.render().as_bytes())?;

@@ -95,6 +95,7 @@ impl<'a> TextMask<'a> {
         let normal = normalize(text);
         let view = SegmentView {
             part,
+            kind: crate::extract::document::TextKind::Prose,
             text: &normal.text,
             body_lines_before: 0,
             top_lines: Default::default(),

@@ -171,6 +171,36 @@ pub struct RunOptions {
     /// for a whole batch (and for a merge of every shard).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<ShardInfo>,
+    /// What the batch was asked to review, so `prepub verify` can walk the
+    /// same inputs again: a document they hold that the review lacks is a
+    /// difference. Absent in reviews written before it was recorded (verify
+    /// then says it cannot check that no document was left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<InputsInfo>,
+}
+
+/// The inputs of a batch, as given on the command line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputsInfo {
+    /// The paths named, in order, relative to where prepub ran. Written so
+    /// the very same path can be found again: a `\` and bytes that are not
+    /// UTF-8 as `\xNN`.
+    pub paths: Vec<String>,
+    /// `--files-from`: the list of paths read (`-` = standard input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files_from: Option<String>,
+    /// `--include` globs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// `--exclude` globs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    /// `--follow`: symbolic links met in folders were followed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub follow: bool,
+    /// `--hidden`: hidden files and folders met in folders were read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
 }
 
 /// The resource limits, in the units of their command-line flags.
