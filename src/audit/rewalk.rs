@@ -169,6 +169,7 @@ mod tests {
             started_at: String::new(),
             rules: crate::rules::RuleSet::builtin().unwrap().info(),
             summary: Default::default(),
+            skipped: Vec::new(),
             documents: Vec::new(),
             options: Some(RunOptions {
                 show_match: false,

@@ -4,7 +4,7 @@
 //! never "reproduced".
 
 use super::*;
-use crate::batch::{BatchOptions, Selection, collect_files};
+use crate::batch::{BatchOptions, Selection, collect_files, scan_file};
 
 const MARKED: &str = "关于做好防汛工作的通知\n机密★1年\n联系人手机13912345678\n";
 const CLEAN: &str = "关于开展全民健身活动的通知\n各区县：\n";
@@ -160,6 +160,7 @@ fn a_document_the_inputs_do_not_hold_is_a_difference() {
     let other = InputFile {
         display: crate::batch::display_of(&elsewhere.path().join("c.txt")),
         path: elsewhere.path().join("c.txt"),
+        named: false,
     };
     review
         .documents
