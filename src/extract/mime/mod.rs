@@ -309,7 +309,10 @@ impl Reader<'_, '_> {
                     | "message/disposition-notification"
             );
         let named = name::file_name(part, self.raw).is_some();
-        if text && !(named && !is_inline(part)) {
+        // A text part is the message's own text unless it is a named file
+        // not shown inline.
+        let attached_file = named && !is_inline(part);
+        if text && !attached_file {
             if part.is_encoding_problem {
                 self.problem(
                     Part::Body,
