@@ -32,8 +32,7 @@ use crate::batch::spill::{Spill, Spilled};
 use crate::extract::Format;
 use crate::review::review_document;
 use crate::review::{
-    DocumentReview, LimitsInfo, Review, RunOptions, SCHEMA, SkippedInput, ToolInfo,
-    signature,
+    DocumentReview, LimitsInfo, Review, RunOptions, SCHEMA, SkippedInput, ToolInfo, signature,
 };
 use crate::rules::RuleSet;
 use rayon::prelude::*;
