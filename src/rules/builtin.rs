@@ -40,8 +40,8 @@ pub fn builtin_sources() -> Vec<PackSource> {
 
 #[cfg(test)]
 mod tests {
-    use crate::extract::document::{Extraction, Part, Segment, Severity};
     use crate::extract::Format;
+    use crate::extract::document::{Extraction, Part, Segment, Severity};
     use crate::review::document::{Identity, review_extraction};
     use crate::review::{ReviewOptions, Verdict};
     use crate::rules::RuleSet;

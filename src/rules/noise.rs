@@ -108,7 +108,9 @@ impl Skeleton {
     /// spans a removed gap (a match that does not was found in the text
     /// itself already).
     pub fn original_range(&self, start: usize, end: usize) -> Option<(usize, usize)> {
-        let first_after_start = self.gaps.partition_point(|&(position, _)| position <= start);
+        let first_after_start = self
+            .gaps
+            .partition_point(|&(position, _)| position <= start);
         let spans = self
             .gaps
             .get(first_after_start)
@@ -209,10 +211,7 @@ mod tests {
         let start = skeleton.text.find("关于").expect("found");
         assert_eq!(skeleton.original_range(start, start + "关于".len()), None);
         let start = skeleton.text.find("的报告").expect("found");
-        assert_eq!(
-            skeleton.original_range(start, start + "的报告".len()),
-            None
-        );
+        assert_eq!(skeleton.original_range(start, start + "的报告".len()), None);
         // A match ending right before a gap ends before it.
         let text = "甲乙*丙";
         let skeleton = Skeleton::of(text).expect("gaps");

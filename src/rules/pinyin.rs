@@ -82,9 +82,16 @@ mod tests {
         assert!(chongqing.contains(&"zhongqing".to_owned()), "{chongqing:?}");
         // ü typed as v or u.
         let lv = full_spellings("绿");
-        assert!(lv.contains(&"lv".to_owned()) && lv.contains(&"lu".to_owned()), "{lv:?}");
+        assert!(
+            lv.contains(&"lv".to_owned()) && lv.contains(&"lu".to_owned()),
+            "{lv:?}"
+        );
         // Letters and digits of a term are kept.
-        assert!(full_spellings("A区3号").iter().any(|s| s.starts_with("aqu3hao")));
+        assert!(
+            full_spellings("A区3号")
+                .iter()
+                .any(|s| s.starts_with("aqu3hao"))
+        );
     }
 
     #[test]
