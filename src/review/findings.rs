@@ -275,7 +275,7 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
         finding: Finding {
             id: String::new(),
             rule: rule.id.clone(),
-            category: rule.category,
+            category: raw.category.unwrap_or(rule.category),
             severity: raw.severity,
             message,
             text,

@@ -194,6 +194,7 @@ mod tests {
             start,
             end,
             severity: Severity::Info,
+            category: None,
             reasons: Vec::new(),
             explain: Vec::new(),
         };

@@ -18,6 +18,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/cn-personal.yaml"),
     ),
     (
+        "cn-sensitive.yaml",
+        include_str!("../../rules/cn-sensitive.yaml"),
+    ),
+    (
         "en-markings.yaml",
         include_str!("../../rules/en-markings.yaml"),
     ),
@@ -32,4 +36,73 @@ pub fn builtin_sources() -> Vec<PackSource> {
             ..PackSource::default()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::Format;
+    use crate::extract::document::{Extraction, Part, Segment, Severity};
+    use crate::review::document::{Identity, review_extraction};
+    use crate::review::{ReviewOptions, Verdict};
+    use crate::rules::RuleSet;
+
+    /// "敏感信息" is not a legal category: a content keyword can ask for a
+    /// look, never stop a publication on its own. No rule of the pack may
+    /// block, by its own severity or by an escalation.
+    #[test]
+    fn the_sensitive_pack_never_blocks() {
+        let rules = RuleSet::builtin().expect("built-in packs");
+        let sensitive: Vec<_> = rules
+            .rules()
+            .iter()
+            .filter(|rule| rule.pack == "cn-sensitive")
+            .collect();
+        assert!(sensitive.len() >= 10, "{} rules", sensitive.len());
+        for rule in sensitive {
+            assert!(rule.severity <= Severity::Review, "{}", rule.id);
+            assert!(
+                rule.escalations.iter().all(|e| e.to <= Severity::Review),
+                "{}",
+                rule.id
+            );
+        }
+    }
+
+    /// A document whose only findings come from the sensitive pack — many of
+    /// them, of every rule — is `review`, not `block`.
+    #[test]
+    fn a_document_with_only_sensitive_findings_is_review() {
+        let rules = RuleSet::builtin().expect("built-in packs");
+        let text = "关于项目选址的说明\n项目距离军事禁区约2公里，协调61001部队做好保障。\n\
+                    附件为尚未公布的统计数据。本方案涉及企业商业秘密。\n\
+                    当日有群众约200人聚集，落实稳控措施。举报人：张××\n\
+                    （供内部讨论）报送内参3篇。雷达阵地位于东经116°23′17″。";
+        let extraction = Extraction {
+            segments: vec![Segment::new(Part::Body, text)],
+            ..Extraction::default()
+        };
+        let review = review_extraction(
+            "说明.txt",
+            Identity::of(text.as_bytes()),
+            Format::Txt,
+            extraction,
+            &rules,
+            &ReviewOptions::default(),
+        );
+        let sensitive = review
+            .findings
+            .iter()
+            .filter(|f| f.rule.starts_with("term.cn."))
+            .count();
+        assert!(sensitive >= 8, "{:#?}", review.findings);
+        assert!(
+            review
+                .findings
+                .iter()
+                .all(|f| f.rule.starts_with("term.cn.") || f.severity < Severity::Review),
+            "{:#?}",
+            review.findings
+        );
+        assert_eq!(review.verdict, Verdict::Review);
+    }
 }

@@ -1,8 +1,9 @@
 //! Finding rule matches in one normalised segment and checking each rule's
 //! context conditions.
 
-use super::compile::{Rule, RuleSet};
+use super::compile::{Rule, RuleSet, TermOwner};
 use super::conditions::{Boundary, DowngradeCondition, LineShape, Near, Side};
+use super::noise::Skeleton;
 use crate::extract::document::{Category, Part, Severity, TextKind};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -107,6 +108,8 @@ pub struct RawMatch {
     pub start: usize,
     pub end: usize,
     pub severity: Severity,
+    /// The category a lexicon gives the term, instead of the rule's.
+    pub category: Option<Category>,
     /// Downgrade reasons, appended to the message.
     pub reasons: Vec<String>,
     /// The conditions that were checked, for `--explain`.
@@ -121,12 +124,33 @@ impl RuleSet {
         for (automaton, owners) in &self.literal {
             for hit in automaton.find_iter(text) {
                 for owner in &owners[hit.pattern().as_usize()] {
-                    let rule = &self.rules[owner.rule];
-                    let severity = owner.severity.unwrap_or(rule.severity);
-                    if let Some(matched) =
-                        accept(owner.rule, rule, severity, view, hit.start(), hit.end())
-                    {
+                    if let Some(matched) = self.accept_term(owner, view, hit.start(), hit.end()) {
                         found.push(matched);
+                    }
+                }
+            }
+        }
+        // Terms with noise characters between their characters: a second
+        // pass over the text with the gaps taken out, only for segments that
+        // have gaps and only for the rules that ask for it.
+        if self.any_noise
+            && let Some(skeleton) = Skeleton::of(text)
+        {
+            for (automaton, owners) in &self.literal {
+                for hit in automaton.find_iter(&skeleton.text) {
+                    let Some((start, end)) = skeleton.original_range(hit.start(), hit.end()) else {
+                        continue;
+                    };
+                    for owner in &owners[hit.pattern().as_usize()] {
+                        if !self.rules[owner.rule].noise {
+                            continue;
+                        }
+                        if let Some(mut matched) = self.accept_term(owner, view, start, end) {
+                            matched
+                                .explain
+                                .push("found with noise characters between its characters".into());
+                            found.push(matched);
+                        }
                     }
                 }
             }
@@ -168,6 +192,27 @@ impl RuleSet {
         }
         found.sort_by_key(|m| (m.start, m.end, m.rule));
         found
+    }
+}
+
+impl RuleSet {
+    /// A literal term's match, with what its lexicon line says: its own
+    /// severity, category and reason (shown with the finding).
+    fn accept_term(
+        &self,
+        owner: &TermOwner,
+        view: &SegmentView<'_>,
+        start: usize,
+        end: usize,
+    ) -> Option<RawMatch> {
+        let rule = &self.rules[owner.rule];
+        let severity = owner.severity.unwrap_or(rule.severity);
+        let mut matched = accept(owner.rule, rule, severity, view, start, end)?;
+        if let Some(reason) = &owner.reason {
+            matched.reasons.insert(0, reason.to_string());
+        }
+        matched.category = owner.category;
+        Some(matched)
     }
 }
 
@@ -313,6 +358,7 @@ fn accept(
         start,
         end,
         severity,
+        category: None,
         reasons,
         explain,
     })

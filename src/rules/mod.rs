@@ -15,8 +15,11 @@ pub(crate) mod cjk_fold;
 mod compile;
 mod conditions;
 pub mod examples;
+pub mod lexicon;
 mod matcher;
+pub mod noise;
 pub mod normalize;
+mod pinyin;
 pub mod schema;
 pub mod validators;
 
@@ -46,4 +49,4 @@ pub fn init_pack(dir: &std::path::Path) -> Result<(), String> {
 }
 
 const STARTER_PACK: &str = include_str!("starter-pack.yaml");
-const STARTER_LEXICON: &str = "# One term per line; optional severity after a tab: term<TAB>block|review|info\n# Lines starting with # are comments.\n";
+const STARTER_LEXICON: &str = "# One term per line, then optional tab-separated fields:\n#   term<TAB>severity<TAB>reason<TAB>variants\n# severity: block | review | info (empty = the rule's); reason: shown to the clerk;\n# variants: pinyin, initials (also find the term written in pinyin or by its initials).\n# Terms are found through traditional/simplified, full/half width and one or two\n# noise characters between their characters (法*轮*功). Lines starting with # are comments.\n";

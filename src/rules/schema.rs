@@ -33,10 +33,16 @@ pub struct RuleSpec {
     /// Literal terms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms: Option<Vec<String>>,
-    /// A text file of terms, one per line, `#` comments, optional
-    /// `term<TAB>severity`; relative to the pack file.
+    /// A lexicon of terms, relative to the pack file: one per line
+    /// (`term<TAB>severity<TAB>reason<TAB>variants`, `#` comments) or a YAML
+    /// lexicon (`.yaml`/`.yml`); see [`crate::rules::lexicon`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_file: Option<String>,
+    /// Also find the terms with one or two noise characters between their
+    /// characters (`法*轮*功`, `法.轮.功`); default true for a `terms_file`
+    /// rule, false otherwise. See [`crate::rules::noise`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise: Option<bool>,
     /// A regular expression (Rust `regex` syntax, no look-around).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,

@@ -5,13 +5,18 @@ use super::schema::{PackSpec, RuleSpec};
 use super::validators::Validator;
 use crate::extract::document::{Category, Part, Severity};
 use crate::review::{PackInfo, RulesInfo};
+use crate::rules::lexicon::{LexiconEntry, parse_lexicon};
 use crate::rules::normalize::{fold_pattern, normalize_term};
+use crate::rules::pinyin::{full_spellings, initial_spellings};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Where a pack's YAML came from.
 #[derive(Clone, Debug, Default)]
@@ -54,16 +59,26 @@ pub struct LoadedPack {
 /// What a rule matches with.
 #[derive(Clone, Debug)]
 pub enum Matcher {
-    Terms(Vec<Term>),
+    /// Literal terms. Compiling a rule set moves them into its automata, so
+    /// a million-term lexicon is held once; `count` says how many there were.
+    Terms {
+        terms: Vec<Term>,
+        count: usize,
+    },
     Pattern(Regex),
 }
 
-/// A literal term (normalised) with its own severity, where a terms file
-/// gives one (`term<TAB>severity`).
+/// A literal term (normalised) with what a lexicon says about it: its own
+/// severity, category and reason (`term<TAB>severity<TAB>reason`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Term {
     pub text: String,
     pub severity: Option<Severity>,
+    pub category: Option<Category>,
+    pub reason: Option<Arc<str>>,
+    /// A pinyin spelling generated for a term that asked for it: matched
+    /// without regard to case, whatever the rule says.
+    pub spelled: bool,
 }
 
 /// A compiled rule.
@@ -89,6 +104,9 @@ pub struct Rule {
     pub mask: bool,
     pub examples_match: Vec<MatchExample>,
     pub examples_no_match: Vec<String>,
+    /// Also find the terms with noise characters between their characters
+    /// (`法*轮*功`; see [`crate::rules::noise`]).
+    pub noise: bool,
     /// The rule as written, for `rules show`.
     pub spec: RuleSpec,
 }
@@ -115,6 +133,8 @@ pub struct Escalation {
 pub(super) struct TermOwner {
     pub rule: usize,
     pub severity: Option<Severity>,
+    pub category: Option<Category>,
+    pub reason: Option<Arc<str>>,
 }
 
 /// All rules of a run, compiled.
@@ -127,6 +147,9 @@ pub struct RuleSet {
     pub(super) pattern_set: RegexSet,
     /// Rule index of each pattern in `pattern_set`.
     pub(super) pattern_rules: Vec<usize>,
+    /// Some rule looks through noise characters: segments with noise gaps
+    /// get a second pass over their skeleton.
+    pub(super) any_noise: bool,
 }
 
 impl fmt::Debug for RuleSet {
@@ -350,30 +373,22 @@ fn compile_rule(
     if matcher_count != 1 {
         errors.push("a rule needs exactly one of `terms`, `terms_file` or `pattern`".into());
     }
-    let mut term_severities: Vec<(String, Option<Severity>)> = Vec::new();
+    let mut entries: Vec<LexiconEntry> = Vec::new();
     if let Some(terms) = &spec.terms {
-        term_severities.extend(terms.iter().map(|t| (t.clone(), None)));
+        entries.extend(terms.iter().map(|t| LexiconEntry {
+            term: t.clone(),
+            ..LexiconEntry::default()
+        }));
     }
     if let Some(file) = &spec.terms_file {
         match read_terms_file(file, source) {
-            Ok((text, terms)) => {
+            Ok(text) => {
                 hasher.update(text.as_bytes());
-                terms_files.insert(file.clone(), text);
-                for (term, severity) in terms {
-                    let severity = match severity {
-                        Some(name) => {
-                            match Severity::parse(&name) {
-                                Some(severity) => Some(severity),
-                                None => {
-                                    errors.push(format!("terms file {file}: unknown severity `{name}` for term `{term}`"));
-                                    None
-                                }
-                            }
-                        }
-                        None => None,
-                    };
-                    term_severities.push((term, severity));
+                match parse_lexicon(file, &text) {
+                    Ok(read) => entries.extend(read),
+                    Err(messages) => errors.extend(messages),
                 }
+                terms_files.insert(file.clone(), text);
             }
             Err(message) => errors.push(message),
         }
@@ -387,18 +402,12 @@ fn compile_rule(
             }
         }
     } else {
-        let terms: Vec<Term> = term_severities
-            .iter()
-            .map(|(term, severity)| Term {
-                text: normalize_term(term.trim()),
-                severity: *severity,
-            })
-            .filter(|term| !term.text.is_empty())
-            .collect();
+        let terms = terms_of(entries);
         if terms.is_empty() && matcher_count == 1 && spec.terms_file.is_none() {
             errors.push("the term list is empty".into());
         }
-        Some(Matcher::Terms(terms))
+        let count = terms.len();
+        Some(Matcher::Terms { terms, count })
     };
     let validator = spec.validator.as_deref().and_then(|name| {
         let found = Validator::parse(name);
@@ -608,8 +617,46 @@ fn compile_rule(
         mask: spec.mask.unwrap_or(category == Category::Personal),
         examples_match,
         examples_no_match: examples.no_match,
+        noise: spec.noise.unwrap_or(spec.terms_file.is_some()),
         spec: spec.clone(),
     })
+}
+
+/// The normalised terms of a rule, each with the pinyin spellings it asked
+/// for. Normalising is the bulk of loading a large lexicon: it is done once
+/// per term, and a term that normalises to nothing is dropped.
+fn terms_of(entries: Vec<LexiconEntry>) -> Vec<Term> {
+    let mut terms = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let text = normalize_term(entry.term.trim());
+        if text.is_empty() {
+            continue;
+        }
+        let mut spellings = Vec::new();
+        if entry.pinyin {
+            spellings.extend(full_spellings(&text));
+        }
+        if entry.initials {
+            spellings.extend(initial_spellings(&text));
+        }
+        for spelling in spellings {
+            terms.push(Term {
+                text: spelling,
+                severity: entry.severity,
+                category: entry.category,
+                reason: entry.reason.clone(),
+                spelled: true,
+            });
+        }
+        terms.push(Term {
+            text,
+            severity: entry.severity,
+            category: entry.category,
+            reason: entry.reason,
+            spelled: false,
+        });
+    }
+    terms
 }
 
 fn parse_severity(name: &str, errors: &mut Vec<String>) -> Option<Severity> {
@@ -654,75 +701,78 @@ fn contains_unicode_word_boundary(pattern: &str) -> bool {
     false
 }
 
-/// A lexicon line: the term and its optional severity name.
-type LexiconLine = (String, Option<String>);
-
-/// Reads `term` or `term<TAB>severity` lines; `#` starts a comment line.
-fn read_terms_file(file: &str, source: &PackSource) -> Result<(String, Vec<LexiconLine>), String> {
-    let text = if let Some(text) = source.embedded_terms_files.get(file) {
-        text.clone()
-    } else {
-        let Some(base) = &source.base_dir else {
-            return Err(format!(
-                "terms_file `{file}` cannot be used in a built-in pack (or was not embedded in the review)"
-            ));
-        };
-        let path = base.join(file);
-        std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read terms_file {}: {e}", path.display()))?
+/// The text of a rule's `terms_file`: embedded in the review being
+/// verified, or read next to the pack.
+fn read_terms_file(file: &str, source: &PackSource) -> Result<String, String> {
+    if let Some(text) = source.embedded_terms_files.get(file) {
+        return Ok(text.clone());
+    }
+    let Some(base) = &source.base_dir else {
+        return Err(format!(
+            "terms_file `{file}` cannot be used in a built-in pack (or was not embedded in the review)"
+        ));
     };
-    let terms = text
-        .lines()
-        .map(|line| line.trim_end_matches('\r'))
-        .filter(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
-        .map(|line| match line.split_once('\t') {
-            Some((term, severity)) => (term.trim().to_owned(), Some(severity.trim().to_owned())),
-            None => (line.trim().to_owned(), None),
-        })
-        .collect();
-    Ok((text, terms))
+    let path = base.join(file);
+    let bytes = std::fs::read(&path)
+        .map_err(|e| format!("cannot read terms_file {}: {e}", path.display()))?;
+    String::from_utf8(bytes)
+        .map_err(|_| format!("terms_file {}: a lexicon must be UTF-8", path.display()))
 }
 
-fn build(rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String> {
+fn build(mut rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String> {
     let mut literal = Vec::new();
     for case_sensitive in [true, false] {
-        let mut terms: Vec<String> = Vec::new();
+        // Borrowed, not copied: a million-term lexicon would otherwise be
+        // held three times while the automaton is built.
+        let mut patterns: Vec<&str> = Vec::new();
         let mut owners: Vec<Vec<TermOwner>> = Vec::new();
-        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut index: HashMap<Cow<'_, str>, usize> = HashMap::new();
         for (rule_index, rule) in rules.iter().enumerate() {
-            let Matcher::Terms(rule_terms) = &rule.matcher else {
+            let Matcher::Terms { terms, .. } = &rule.matcher else {
                 continue;
             };
-            if rule.spec.case_sensitive.unwrap_or(true) != case_sensitive {
-                continue;
-            }
-            for term in rule_terms {
-                let key = if case_sensitive {
-                    term.text.clone()
+            let rule_case = rule.spec.case_sensitive.unwrap_or(true);
+            for term in terms {
+                // Pinyin spellings ignore case whatever the rule says.
+                if (rule_case && !term.spelled) != case_sensitive {
+                    continue;
+                }
+                let key = if case_sensitive || !term.text.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Borrowed(term.text.as_str())
                 } else {
-                    term.text.to_lowercase()
+                    Cow::Owned(term.text.to_ascii_lowercase())
                 };
                 let slot = *index.entry(key).or_insert_with(|| {
-                    terms.push(term.text.clone());
+                    patterns.push(term.text.as_str());
                     owners.push(Vec::new());
-                    terms.len() - 1
+                    patterns.len() - 1
                 });
                 owners[slot].push(TermOwner {
                     rule: rule_index,
                     severity: term.severity,
+                    category: term.category,
+                    reason: term.reason.clone(),
                 });
             }
         }
-        if terms.is_empty() {
+        drop(index);
+        if patterns.is_empty() {
             continue;
         }
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(!case_sensitive)
-            .build(&terms)
+            .build(&patterns)
             .map_err(|e| format!("cannot build the term automaton: {e}"))?;
         literal.push((automaton, owners));
     }
+    // The automata hold the terms now.
+    for rule in &mut rules {
+        if let Matcher::Terms { terms, .. } = &mut rule.matcher {
+            *terms = Vec::new();
+        }
+    }
+    let any_noise = rules.iter().any(|rule| rule.noise);
     let mut patterns = Vec::new();
     let mut pattern_rules = Vec::new();
     for (rule_index, rule) in rules.iter().enumerate() {
@@ -749,6 +799,7 @@ fn build(rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String> {
         literal,
         pattern_set,
         pattern_rules,
+        any_noise,
     })
 }
 

@@ -160,10 +160,10 @@ fn large_lexicon_loads_with_per_term_severity() {
         "50,000-term lexicon: loaded and automaton built in {:?}",
         started.elapsed()
     );
-    let Matcher::Terms(terms) = &set.rules()[0].matcher else {
+    let Matcher::Terms { count, .. } = &set.rules()[0].matcher else {
         panic!("a terms rule");
     };
-    assert_eq!(terms.len(), 50_000);
+    assert_eq!(*count, 50_000);
     let severity_of = |text: &str| {
         crate::rules::examples::matches_in_text(text, &set)
             .into_iter()
@@ -246,4 +246,131 @@ fn builtin_packs_compile() {
     let set = RuleSet::builtin().expect("built-in packs compile");
     assert!(set.rules().len() > 10);
     assert!(set.info().digest.starts_with("sha256:"));
+}
+
+/// A watch-list term is found however it is written: traditional or
+/// simplified, full or half width, any case for its pinyin, one or two noise
+/// characters between its characters; pinyin and initials only for the term
+/// that asks. Each finding carries the term's severity, category and reason.
+#[test]
+fn watch_list_terms_are_found_through_their_variants() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("terms.txt"),
+        "法轮功\treview\t邪教组织名称\tpinyin,initials\n蓝鲸工程\tblock\t本单位涉密项目代号\n三号库区\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("terms.yaml"),
+        "terms:\n  - term: 天河项目\n    severity: review\n    category: marking\n    reason: 项目代号\n",
+    )
+    .expect("write");
+    let yaml = format!(
+        "{HEAD}  - id: term.org.lexicon\n    severity: info\n    message: 本单位保密事项\n    terms_file: terms.txt\n  - id: term.org.yaml\n    severity: info\n    message: 项目\n    terms_file: terms.yaml\n  - id: term.org.inline\n    severity: review\n    message: 内联\n    terms: [白塔计划]\n    examples: {{match: [白塔计划], no_match: [白塔]}}\n"
+    );
+    let set = load_sources(&[PackSource {
+        origin: "org.yaml".into(),
+        yaml,
+        base_dir: Some(dir.path().to_path_buf()),
+        embedded_terms_files: Default::default(),
+    }])
+    .expect("pack loads");
+    let found = |text: &str| {
+        crate::review::findings_in_text(text, &set)
+            .into_iter()
+            .map(|f| (f.rule, f.severity, f.text))
+            .collect::<Vec<_>>()
+    };
+    let lexicon =
+        |severity, text: &str| vec![("term.org.lexicon".to_owned(), severity, text.to_owned())];
+    for written in [
+        "法轮功",
+        "法輪功",
+        "法*轮*功",
+        "法.轮.功",
+        "法_轮_功",
+        "法＊轮＊功",
+        "法·轮·功",
+        "法 * 轮 * 功",
+        "法--轮功",
+        "falungong",
+        "FaLunGong",
+        "ＦＡＬＵＮＧＯＮＧ",
+        "flg",
+        "FLG",
+    ] {
+        assert_eq!(
+            found(&format!("关于{written}的材料")),
+            lexicon(Severity::Review, written),
+            "{written}"
+        );
+    }
+    // Three noise characters, sentence punctuation, a line break, letters
+    // touching the spelling: not the term.
+    for other in [
+        "法***轮功",
+        "法、轮、功",
+        "法\n轮功",
+        "flgx",
+        "falungongs",
+        "法轮",
+    ] {
+        assert!(found(other).is_empty(), "{other}: {:?}", found(other));
+    }
+    assert_eq!(
+        found("蓝*鲸*工*程"),
+        lexicon(Severity::Block, "蓝*鲸*工*程")
+    );
+    // No pinyin unless the term asks for it.
+    assert!(found("lanjinggongcheng").is_empty());
+    assert!(found("sanhaokuqu").is_empty());
+    assert_eq!(found("三號庫區"), lexicon(Severity::Info, "三號庫區"));
+    // Inline `terms:` rules do not look through noise unless they say so.
+    assert!(found("白*塔*计*划").is_empty());
+    let findings = crate::review::findings_in_text("蓝鲸工程；天河項目", &set);
+    assert!(
+        findings[0].message.contains("本单位涉密项目代号"),
+        "{:?}",
+        findings[0]
+    );
+    assert_eq!(findings[1].rule, "term.org.yaml");
+    assert_eq!(findings[1].category, Category::Marking);
+    assert_eq!(findings[1].severity, Severity::Review);
+    assert!(findings[1].message.contains("项目代号"));
+}
+
+#[test]
+fn lexicon_errors_name_the_file_and_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("terms.txt"),
+        "甲\n乙\tblock\t理由\tpinyim\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("bad.txt"), [0xff, 0xfe, 0x00]).expect("write");
+    let result = load_sources(&[PackSource {
+        origin: "org.yaml".into(),
+        yaml: format!(
+            "{HEAD}  - id: term.org.a\n    severity: info\n    message: m\n    terms_file: terms.txt\n  - id: term.org.b\n    severity: info\n    message: m\n    terms_file: bad.txt\n"
+        ),
+        base_dir: Some(dir.path().to_path_buf()),
+        embedded_terms_files: Default::default(),
+    }]);
+    let errors: Vec<String> = result
+        .expect_err("errors")
+        .into_iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("terms.txt:2:") && e.contains("pinyim")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("bad.txt") && e.contains("UTF-8")),
+        "{errors:?}"
+    );
 }
