@@ -22,9 +22,10 @@
 
 use crate::extract::Format;
 use crate::extract::document::{
-    Category, Extraction, Impact, Notice, Part, Problem, Segment, Severity,
+    Category, Extraction, Impact, Notice, Part, PictureRecord, Problem, Segment, Severity,
 };
 use crate::extract::limits::Limits;
+use crate::extract::ocr::OcrSettings;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -33,7 +34,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Changes whenever the entry layout below changes.
-const ENTRY_FORMAT: &str = "prepub-extraction-cache-1";
+const ENTRY_FORMAT: &str = "prepub-extraction-cache-2";
 
 /// An extraction cache in a directory.
 #[derive(Debug)]
@@ -105,7 +106,13 @@ impl Cache {
     }
 
     /// The key of one document's extraction (hex SHA-256).
-    pub fn key(bytes: &[u8], format: Format, limits: &Limits, passwords: &[String]) -> String {
+    pub fn key(
+        bytes: &[u8],
+        format: Format,
+        limits: &Limits,
+        passwords: &[String],
+        ocr: &OcrSettings,
+    ) -> String {
         let mut hasher = Sha256::new();
         let mut field = |value: &[u8]| {
             hasher.update((value.len() as u64).to_le_bytes());
@@ -126,9 +133,12 @@ impl Cache {
             limits.max_zip_entries as u64,
             limits.max_pdf_objects as u64,
             limits.max_depth as u64,
+            limits.max_image_pixels,
         ] {
             field(&number.to_le_bytes());
         }
+        // Whether pictures were read, in which languages, by which engine.
+        field(ocr.key().as_bytes());
         for password in passwords {
             field(password.as_bytes());
         }
@@ -201,10 +211,11 @@ impl Cache {
 
 /// Whether an extraction depends only on the file (and so may be reused).
 fn cacheable(extraction: &Extraction) -> bool {
-    !extraction
-        .problems
-        .iter()
-        .any(|problem| problem.message.contains("time budget"))
+    // Cut short by the clock, or missing the OCR engine: both say more
+    // about this machine than about the file.
+    !extraction.problems.iter().any(|problem| {
+        problem.message.contains("time budget") || problem.message.contains("OCR unavailable")
+    })
 }
 
 /// Identifies the running build: a digest of prepub's own executable,
@@ -238,6 +249,8 @@ struct Stored {
     notices: Vec<StoredNotice>,
     encoding: Option<String>,
     pages: Option<u32>,
+    /// What OCR made of each picture (the pictures themselves are gone).
+    pictures_read: Vec<PictureRecord>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -311,6 +324,7 @@ impl Stored {
                 .collect(),
             encoding: extraction.encoding.clone(),
             pages: extraction.pages,
+            pictures_read: extraction.pictures_read.clone(),
         }
     }
 
@@ -356,6 +370,8 @@ impl Stored {
                 .collect(),
             encoding: self.encoding,
             pages: self.pages,
+            pictures: Vec::new(),
+            pictures_read: self.pictures_read,
         }
     }
 }
@@ -397,7 +413,13 @@ mod tests {
     fn round_trips_everything_but_the_name() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path()).unwrap();
-        let key = Cache::key(b"bytes", Format::Docx, &Limits::default(), &[]);
+        let key = Cache::key(
+            b"bytes",
+            Format::Docx,
+            &Limits::default(),
+            &[],
+            &OcrSettings::default(),
+        );
         assert!(cache.get(&key).is_none());
         let original = sample();
         cache.put(&key, "dir/a.docx", &original);
@@ -424,7 +446,7 @@ mod tests {
     fn key_follows_bytes_format_limits_and_passwords_not_names() {
         let limits = Limits::default();
         let key = |bytes: &[u8], format, limits: &Limits, passwords: &[String]| {
-            Cache::key(bytes, format, limits, passwords)
+            Cache::key(bytes, format, limits, passwords, &OcrSettings::default())
         };
         let base = key(b"x", Format::Pdf, &limits, &[]);
         assert_eq!(base, key(b"x", Format::Pdf, &limits, &[]));
@@ -447,13 +469,25 @@ mod tests {
     fn corrupt_or_foreign_entries_are_ignored_and_rewritten() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path()).unwrap();
-        let key = Cache::key(b"bytes", Format::Txt, &Limits::default(), &[]);
+        let key = Cache::key(
+            b"bytes",
+            Format::Txt,
+            &Limits::default(),
+            &[],
+            &OcrSettings::default(),
+        );
         cache.put(&key, "a.txt", &sample());
         let path = cache.entry_path(&key);
         let whole = std::fs::read(&path).unwrap();
         std::fs::write(&path, &whole[..whole.len() / 2]).unwrap();
         assert!(cache.get(&key).is_none(), "a truncated entry is not used");
-        let other = Cache::key(b"other", Format::Txt, &Limits::default(), &[]);
+        let other = Cache::key(
+            b"other",
+            Format::Txt,
+            &Limits::default(),
+            &[],
+            &OcrSettings::default(),
+        );
         std::fs::write(
             &path,
             String::from_utf8(whole).unwrap().replace(&key, &other),
@@ -472,7 +506,13 @@ mod tests {
     fn extractions_cut_short_by_the_budget_are_not_stored() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path()).unwrap();
-        let key = Cache::key(b"slow", Format::Pdf, &Limits::default(), &[]);
+        let key = Cache::key(
+            b"slow",
+            Format::Pdf,
+            &Limits::default(),
+            &[],
+            &OcrSettings::default(),
+        );
         let mut extraction = sample();
         extraction.problems.push(Problem::partial(
             None,

@@ -9,6 +9,7 @@ use crate::batch::interrupt;
 use crate::batch::watchdog::{self, Outcome, Watchdog};
 use crate::extract::document::Extraction;
 use crate::extract::limits::{Deadline, Limits};
+use crate::extract::ocr::{self, OcrSettings};
 use crate::extract::{self, Format, Request};
 use crate::review::{DocumentReview, Identity, ReviewOptions, review_document, review_extraction};
 use crate::rules::RuleSet;
@@ -29,6 +30,9 @@ pub struct ScanOptions {
     pub watchdog: Watchdog,
     /// Reuse extractions of identical bytes from earlier runs (`--cache`).
     pub cache: Option<Arc<Cache>>,
+    /// Whether and how pictures are read (`--no-ocr`, `--ocr-lang`,
+    /// `--ocr-max-pages`).
+    pub ocr: OcrSettings,
 }
 
 impl ScanOptions {
@@ -177,7 +181,13 @@ pub fn extract_safely(
     options: &ScanOptions,
 ) -> Extraction {
     let cached = options.cache.as_ref().map(|cache| {
-        let key = Cache::key(bytes, format, &options.limits, &options.passwords);
+        let key = Cache::key(
+            bytes,
+            format,
+            &options.limits,
+            &options.passwords,
+            &options.ocr,
+        );
         (cache, key)
     });
     if let Some((cache, key)) = &cached
@@ -190,17 +200,22 @@ pub fn extract_safely(
     let shared = Arc::clone(bytes);
     let limits = options.limits.clone();
     let passwords = options.passwords.clone();
+    let settings = options.ocr.clone();
     let work = move || {
         #[cfg(debug_assertions)]
         test_hooks(&name);
+        let deadline = Deadline::after(limits.time_budget);
         let request = Request {
             bytes: &shared,
             name: &name,
             limits: &limits,
-            deadline: Deadline::after(limits.time_budget),
+            deadline,
             passwords: &passwords,
         };
-        extract::extract(format, &request)
+        let mut extraction = extract::extract(format, &request);
+        // The pictures the reader met, under the same watchdog and budget.
+        ocr::recognise(&mut extraction, &settings, &limits, deadline);
+        extraction
     };
     let wait = budget.saturating_add(watchdog::grace(budget));
     match options.watchdog.run(wait, &interrupt::requested, work) {

@@ -717,6 +717,7 @@ pub fn run_spilled(
             limits: LimitsInfo::of(&options.scan.limits),
             passwords: options.scan.passwords.len(),
             shard: None,
+            ocr: Some(crate::review::OcrInfo::of(&options.scan.ocr)),
         }),
         decisions: None,
     };

@@ -19,8 +19,8 @@
 //!   reader as embedded documents (`attachment`, labelled `attachment
 //!   附件.docx`); what cannot be read makes the mail `partial`. Pictures
 //!   inside a saved page (`multipart/related`) are the page's pictures, like
-//!   `<img>` in HTML, and are counted in a notice; a message whose only
-//!   content is pictures is `partial` (no text layer, as for documents).
+//!   `<img>` in HTML, and go to the OCR stage; so do pictures attached to
+//!   the message (read as embedded picture files).
 //! - An attached message (`message/rfc822`) is read the same way, its
 //!   headers and text as `attachment`.
 //!
@@ -30,6 +30,7 @@
 use super::Request;
 use super::text::{Decoded, decode_text};
 use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use crate::extract::picture::{Picture, PicturePlace};
 use encoding_rs::Encoding;
 use mail_parser::{
     Encoding as TransferEncoding, HeaderName, HeaderValue, Message, MessageParser, MessagePart,
@@ -49,45 +50,15 @@ pub fn extract(request: &Request<'_>) -> Extraction {
     let mut reader = Reader {
         request,
         out: &mut out,
-        pictures: 0,
         timed_out: false,
     };
     reader.message(&message, 0, None, 0);
-    let pictures = reader.pictures;
-    // As for documents whose only content is a picture: until OCR, a mail
-    // or saved page with pictures and no text of its own is not read.
-    let has_text = out
-        .segments
-        .iter()
-        .any(|s| s.part != Part::Metadata && !s.text.trim().is_empty());
-    if pictures > 0 && !has_text {
-        out.problems.push(Problem::partial(
-            Some(Part::Body.as_str().to_owned()),
-            format!(
-                "no text layer: the message holds {pictures} picture(s) and no text, which needs OCR or manual review"
-            ),
-        ));
-    }
-    if pictures > 0 {
-        out.notices.push(Notice {
-            rule: "hidden.mail.pictures".into(),
-            category: Category::Hidden,
-            severity: Severity::Info,
-            message: format!(
-                "{pictures} picture(s) of the saved page were not read (no OCR): check them by hand"
-            ),
-            part: Part::Body,
-            page: None,
-            text: String::new(),
-        });
-    }
     out
 }
 
 struct Reader<'a, 'r> {
     request: &'a Request<'r>,
     out: &'a mut Extraction,
-    pictures: usize,
     timed_out: bool,
 }
 
@@ -463,6 +434,13 @@ impl Reader<'_, '_> {
                 self.problem(part, format!("{what}: {}", problem.message));
             }
             self.out.notices.extend(inner.notices);
+            for mut picture in inner.pictures {
+                if attachment {
+                    picture.place.part = Part::Attachment;
+                }
+                picture.place.name = format!("{what}: {}", picture.place.name);
+                self.out.push_picture(picture);
+            }
         } else {
             let part = if attachment {
                 Part::Attachment
@@ -484,7 +462,17 @@ impl Reader<'_, '_> {
     ) {
         let mime = mime_type(part);
         if in_related && mime.starts_with("image/") && part.attachment_name().is_none() {
-            self.pictures += 1;
+            // A picture of the saved page: read by the OCR stage.
+            let name = part
+                .content_location()
+                .map(one_line)
+                .or_else(|| part.content_id().map(|id| format!("cid:{}", one_line(id))))
+                .unwrap_or_else(|| format!("part {id} ({mime})"));
+            let place = match context {
+                Some(outer) => PicturePlace::new(Part::Attachment, format!("{outer}: {name}")),
+                None => PicturePlace::new(Part::Body, name),
+            };
+            self.out.push_picture(Picture::new(place, bytes.to_vec()));
             return;
         }
         let name = part
@@ -894,32 +882,25 @@ mod tests {
     }
 
     #[test]
-    fn pictures_and_no_text_are_partial() {
+    fn pictures_of_a_saved_page_go_to_ocr() {
         let page = |html: &str| {
             format!(
                 "MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"P\"\r\n\r\n--P\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n--P\r\nContent-Type: image/png\r\nContent-ID: <i1>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--P--\r\n"
             )
         };
         let only_picture = read(page("<img src=\"cid:i1\">").as_bytes());
-        assert_eq!(only_picture.status(), ExtractionStatus::Partial);
-        assert!(
-            only_picture.problems[0]
-                .message
-                .starts_with("no text layer")
-        );
-        let with_text = read(page("<p>正文</p><img src=\"cid:i1\">").as_bytes());
         assert_eq!(
-            with_text.status(),
-            ExtractionStatus::Complete,
+            only_picture.pictures.len(),
+            1,
             "{:?}",
-            with_text.problems
+            only_picture.pictures
         );
-        assert!(
-            with_text
-                .notices
-                .iter()
-                .any(|n| n.rule == "hidden.mail.pictures")
-        );
+        let picture = &only_picture.pictures[0];
+        assert_eq!(picture.place.part, Part::Body);
+        assert_eq!(picture.place.name, "cid:i1");
+        assert_eq!(picture.bytes, b"\x89PNG\r\n\x1a\n");
+        let with_text = read(page("<p>正文</p><img src=\"cid:i1\">").as_bytes());
+        assert_eq!(with_text.pictures.len(), 1);
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod html;
 pub mod legacy;
 pub mod limits;
 pub mod mime;
+pub mod ocr;
 pub mod odf;
 pub mod ofd;
 pub mod ole;
@@ -29,6 +30,7 @@ pub mod ole_objects;
 pub mod ole_properties;
 mod package;
 pub mod pdf;
+pub mod picture;
 pub mod ppt;
 pub mod pptx;
 pub mod properties;
@@ -90,6 +92,7 @@ fn dispatch(format: Format, request: &Request<'_>) -> Extraction {
         Format::Docx => docx::extract(request),
         Format::Doc | Format::Xls | Format::Ppt | Format::Wps => legacy::extract(format, request),
         Format::Rtf => rtf::extract(request),
+        Format::Image => picture::extract(request),
         // An OLE compound file holding no office document says what it is.
         Format::Unknown if request.bytes.starts_with(ole::MAGIC) => {
             legacy::extract(format, request)

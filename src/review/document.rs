@@ -104,6 +104,7 @@ pub fn review_extraction(
                     message: problem.message.clone(),
                 })
                 .collect(),
+            pictures: extraction.pictures_read.clone(),
         },
         findings,
         resolved: Vec::new(),

@@ -89,6 +89,8 @@ pub struct Rule {
     pub mask: bool,
     pub examples_match: Vec<MatchExample>,
     pub examples_no_match: Vec<String>,
+    /// The part the examples are read as.
+    pub examples_part: Part,
     /// The rule as written, for `rules show`.
     pub spec: RuleSpec,
 }
@@ -410,7 +412,7 @@ fn compile_rule(
         }
         found
     });
-    let parts = spec.parts.as_ref().map(|names| {
+    let parts: Option<Vec<Part>> = spec.parts.as_ref().map(|names| {
         names
             .iter()
             .filter_map(|name| {
@@ -560,6 +562,21 @@ fn compile_rule(
         });
     }
     let examples = spec.examples.clone().unwrap_or_default();
+    let examples_part = match examples.part.as_deref() {
+        Some(name) => Part::parse(name).unwrap_or_else(|| {
+            errors.push(format!(
+                "unknown part `{name}` in examples; known: {}",
+                Part::ALL.map(|p| p.as_str()).join(", ")
+            ));
+            Part::Body
+        }),
+        None => match &parts {
+            Some(parts) if !parts.contains(&Part::Body) => {
+                parts.first().copied().unwrap_or(Part::Body)
+            }
+            _ => Part::Body,
+        },
+    };
     let examples_match: Vec<MatchExample> = [
         (&examples.matching, None),
         (&examples.block, Some(Severity::Block)),
@@ -608,6 +625,7 @@ fn compile_rule(
         mask: spec.mask.unwrap_or(category == Category::Personal),
         examples_match,
         examples_no_match: examples.no_match,
+        examples_part,
         spec: spec.clone(),
     })
 }
