@@ -28,7 +28,9 @@ pub mod decode;
 pub mod engine;
 pub mod judge;
 
-use crate::extract::document::{Extraction, Part, PictureOutcome, PictureRecord, Problem, Segment};
+use crate::extract::document::{
+    Extraction, Impact, Part, PictureOutcome, PictureRecord, Problem, Segment,
+};
 use crate::extract::limits::{Deadline, Limits};
 use crate::extract::ocr::engine::{EngineError, Gray, Layout, Recognised};
 use crate::extract::picture::{Picture, PicturePlace};
@@ -150,6 +152,7 @@ pub fn recognise(
         numbering: HashMap::new(),
         unread: Vec::new(),
         banner_done: false,
+        whole_unread: false,
     };
     match settings {
         OcrSettings::Off => {
@@ -194,6 +197,16 @@ pub fn recognise(
         }
     }
     stage.summarise(pictures.len(), has_text);
+    let whole_unread = stage.whole_unread;
+    // A picture file whose picture was not read at all: nothing of the
+    // document was read.
+    if whole_unread {
+        for problem in &mut extraction.problems {
+            if problem.part.as_deref() == Some(Part::Image.as_str()) {
+                problem.impact = Impact::Failed;
+            }
+        }
+    }
     extraction.compact_problems();
 }
 
@@ -214,6 +227,8 @@ struct Stage<'a> {
     numbering: HashMap<(Part, Option<u32>, Option<String>), u32>,
     unread: Vec<Unread>,
     banner_done: bool,
+    /// A picture that is the whole document was left entirely unread.
+    whole_unread: bool,
 }
 
 /// Where a picture is, in words, and the page its text belongs to.
@@ -281,6 +296,9 @@ impl Stage<'_> {
     }
 
     fn not_read(&mut self, place: Place, reason: String, why: Unread) {
+        if place.whole_document && place.page.is_none() {
+            self.whole_unread = true;
+        }
         self.record(&place.words, PictureOutcome::NotRead { reason });
         self.unread.push(why);
     }
@@ -322,7 +340,7 @@ impl Stage<'_> {
         let decoded = match decode::decode(picture, limits.max_image_pixels, pages_left) {
             Ok(decoded) => decoded,
             Err(why) => {
-                let why = format!("not read: {why}");
+                let why = format!("not read by OCR: {why}; check it by hand");
                 self.problem(&place.words, why.clone());
                 self.not_read(place, why, Unread::Other);
                 return read;

@@ -151,7 +151,7 @@ fn pictures_not_decoded_say_so() {
     assert!(
         extraction.problems[1]
             .message
-            .starts_with("image 2, word/media/image2.png: not read: PNG"),
+            .starts_with("image 2, word/media/image2.png: not read by OCR: PNG"),
         "{:?}",
         extraction.problems
     );
