@@ -107,6 +107,14 @@ pub enum PictureFormat {
     Jbig2,
     Ico,
     Heic,
+    /// Already pixels: one byte of grey per pixel, rows without padding —
+    /// what a reader that renders (a PDF page drawn by a renderer) hands
+    /// over, so nothing is encoded only to be decoded again. Made with
+    /// [`Picture::gray`].
+    Gray {
+        width: u32,
+        height: u32,
+    },
     /// Nothing prepub recognises.
     Unknown,
 }
@@ -173,6 +181,7 @@ impl PictureFormat {
             PictureFormat::Jbig2 => "JBIG2",
             PictureFormat::Ico => "icon (ICO)",
             PictureFormat::Heic => "HEIF/AVIF",
+            PictureFormat::Gray { .. } => "grey pixels",
             PictureFormat::Unknown => "unrecognised picture format",
         }
     }
@@ -187,6 +196,7 @@ impl PictureFormat {
                 | PictureFormat::Bmp
                 | PictureFormat::Gif
                 | PictureFormat::WebP
+                | PictureFormat::Gray { .. }
         )
     }
 }
@@ -220,6 +230,18 @@ impl Picture {
             place,
             format,
             bytes,
+        }
+    }
+}
+
+impl Picture {
+    /// A picture that is already grey pixels (`width × height` bytes, one
+    /// per pixel, rows without padding), such as a rendered page.
+    pub fn gray(place: PicturePlace, width: u32, height: u32, pixels: Vec<u8>) -> Picture {
+        Picture {
+            place,
+            format: PictureFormat::Gray { width, height },
+            bytes: pixels,
         }
     }
 }

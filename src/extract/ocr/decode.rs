@@ -38,6 +38,23 @@ pub fn decode(picture: &Picture, max_pixels: u64, max_frames: usize) -> Result<D
         PictureFormat::Jpeg => single(&picture.bytes, ImageFormat::Jpeg, max_pixels),
         PictureFormat::Bmp => single(&picture.bytes, ImageFormat::Bmp, max_pixels),
         PictureFormat::WebP => single(&picture.bytes, ImageFormat::WebP, max_pixels),
+        PictureFormat::Gray { width, height } => {
+            let pixels = check_size(width, height, max_pixels)?;
+            if (picture.bytes.len() as u64) < pixels {
+                return Err(format!(
+                    "{width} × {height} grey pixels claimed, {} bytes given",
+                    picture.bytes.len()
+                ));
+            }
+            Ok(Decoded {
+                frames: vec![Gray {
+                    width,
+                    height,
+                    pixels: picture.bytes[..pixels as usize].to_vec(),
+                }],
+                ..Decoded::default()
+            })
+        }
         other => Err(format!("{other} pictures are not decoded for OCR")),
     }
 }
@@ -378,6 +395,15 @@ mod tests {
         assert_eq!(decoded.frames[1].pixels, vec![128; 4]);
         let capped = decode(&picture(bytes), 1_000, 2).unwrap();
         assert_eq!((capped.frames.len(), capped.frames_left), (2, 1));
+    }
+
+    #[test]
+    fn grey_pixels_pass_through_within_the_limit() {
+        let place = PicturePlace::new(Part::Body, "page 1 (rendered)");
+        let decoded = decode(&Picture::gray(place.clone(), 2, 2, vec![0, 1, 2, 3]), 10, 1).unwrap();
+        assert_eq!(decoded.frames[0].pixels, vec![0, 1, 2, 3]);
+        assert!(decode(&Picture::gray(place.clone(), 2, 2, vec![0; 3]), 10, 1).is_err());
+        assert!(decode(&Picture::gray(place, 20, 20, vec![0; 400]), 10, 1).is_err());
     }
 
     #[test]

@@ -399,7 +399,8 @@ impl Stage<'_> {
                 decoded.frames_left
             );
             self.problem(&place.words, why.clone());
-            self.not_read(place, why, Unread::Other);
+            // Some pages were read: the document is partial, not failed.
+            self.record(&place.words, PictureOutcome::NotRead { reason: why });
         }
         read
     }
