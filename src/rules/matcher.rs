@@ -216,9 +216,7 @@ fn accept(
         if view.part.is_header_or_footer() {
             explain.push(format!("in the {}", view.part));
         } else {
-            let Some(before) = view.top_lines_before() else {
-                return None;
-            };
+            let before = view.top_lines_before()?;
             let line = before + view.top_lines.count_through(text, start, limit);
             if line > limit {
                 return None;
