@@ -1,7 +1,12 @@
 # prepub — make targets. `make test` is exactly what CI runs.
 CARGO ?= cargo
 
-.PHONY: build test lint fmt bench eval corpus fixtures man clean-bench
+.PHONY: setup build test lint fmt bench eval corpus fixtures man clean-bench
+
+# System packages prepub links and reads (Tesseract 5, Leptonica, the
+# Chinese and English OCR models, clang): installs only what is missing.
+setup:
+	tools/setup.sh
 
 build:
 	$(CARGO) build --release --locked
@@ -55,6 +60,7 @@ fixtures:
 	fixtures/pptx/make.sh
 	python3 fixtures/docx/make.py
 	python3 fixtures/pdf/make.py
+	python3 fixtures/ocr/make.py
 
 man:
 	$(CARGO) run --quiet -- man > prepub.1

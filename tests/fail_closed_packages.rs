@@ -150,22 +150,22 @@ const NOT_READ_IN_FULL: &[(&str, &str, &str)] = &[
     (
         "malformed",
         "packages-docx-picture-only.docx",
-        "holds 1 picture and no text; needs OCR",
+        "word/media/image1.png: not read by OCR: PNG cannot be decoded",
     ),
     (
         "malformed",
         "packages-xlsx-picture-only.xlsx",
-        "holds 1 picture and no text",
+        "xl/media/image1.png: not read by OCR: PNG cannot be decoded",
     ),
     (
         "malformed",
         "packages-pptx-picture-only.pptx",
-        "holds 1 picture and no text",
+        "ppt/media/image1.png: not read by OCR: PNG cannot be decoded",
     ),
     (
         "malformed",
         "packages-odt-picture-only.odt",
-        "holds 1 picture and no text",
+        "Pictures/1.png: not read by OCR: PNG cannot be decoded",
     ),
     ("malformed", "packages-empty.docx", "empty file (0 bytes)"),
     ("malformed", "packages-empty.xlsx", "empty file"),

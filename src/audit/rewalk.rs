@@ -178,6 +178,7 @@ mod tests {
                 passwords: 0,
                 shard,
                 inputs,
+                ocr: None,
             }),
             decisions: None,
         }

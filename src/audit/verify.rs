@@ -157,6 +157,11 @@ fn scan_options(recorded: Option<&RunOptions>, passwords: &[String]) -> ScanOpti
             explain: options.explain,
             limits: options.limits.limits(),
             passwords: passwords.to_vec(),
+            ocr: options
+                .ocr
+                .as_ref()
+                .map(crate::review::OcrInfo::settings)
+                .unwrap_or_default(),
             ..defaults
         },
         None => ScanOptions {

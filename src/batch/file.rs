@@ -14,6 +14,7 @@ use crate::extract::document::{Extraction, ExtractionStatus, Part, Problem};
 use crate::extract::limits::{Deadline, Limits};
 use crate::extract::members::{Budget, MAX_NESTING};
 use crate::extract::mime::Opened;
+use crate::extract::ocr::{self, OcrSettings};
 use crate::extract::{self, Format, Request};
 use crate::review::{DocumentReview, Identity, ReviewOptions, review_document, review_extraction};
 use crate::rules::RuleSet;
@@ -34,6 +35,9 @@ pub struct ScanOptions {
     pub watchdog: Watchdog,
     /// Reuse extractions of identical bytes from earlier runs (`--cache`).
     pub cache: Option<Arc<Cache>>,
+    /// Whether and how pictures are read (`--no-ocr`, `--ocr-lang`,
+    /// `--ocr-max-pages`).
+    pub ocr: OcrSettings,
 }
 
 impl ScanOptions {
@@ -214,8 +218,17 @@ fn scan_mail(
     options: &ScanOptions,
 ) -> Vec<DocumentReview> {
     let identity = Identity::of(&bytes);
-    let opened = guarded(Format::Mail, path, bytes, options, |request| {
-        extract::mime::open(request)
+    let settings = options.ocr.clone();
+    let opened = guarded(Format::Mail, path, bytes, options, move |request| {
+        let mut opened = extract::mime::open(request);
+        // The saved page's pictures, as for any other document.
+        ocr::recognise(
+            &mut opened.extraction,
+            &settings,
+            request.limits,
+            request.deadline,
+        );
+        opened
     });
     let Opened {
         mut extraction,
@@ -298,7 +311,13 @@ pub fn extract_safely(
     options: &ScanOptions,
 ) -> Extraction {
     let cached = options.cache.as_ref().map(|cache| {
-        let key = cache.key(bytes, format, &options.limits, &options.passwords);
+        let key = cache.key(
+            bytes,
+            format,
+            &options.limits,
+            &options.passwords,
+            &options.ocr,
+        );
         (cache, key)
     });
     if let Some((cache, key)) = &cached
@@ -306,8 +325,12 @@ pub fn extract_safely(
     {
         return extraction;
     }
+    let settings = options.ocr.clone();
     let extraction = guarded(format, path, Arc::clone(bytes), options, move |request| {
-        extract::extract(format, request)
+        let mut extraction = extract::extract(format, request);
+        // The pictures the reader met, under the same watchdog and budget.
+        ocr::recognise(&mut extraction, &settings, request.limits, request.deadline);
+        extraction
     });
     match extraction {
         Ok(extraction) => {
@@ -338,11 +361,12 @@ fn guarded<T: Send + 'static>(
     let work = move || {
         #[cfg(debug_assertions)]
         test_hooks(&name);
+        let deadline = Deadline::after(limits.time_budget);
         let request = Request {
             bytes: &bytes,
             name: &name,
             limits: &limits,
-            deadline: Deadline::after(limits.time_budget),
+            deadline,
             passwords: &passwords,
         };
         read(&request)

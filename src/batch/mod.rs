@@ -646,6 +646,7 @@ pub fn run_spilled(
             passwords: options.scan.passwords.len(),
             shard: None,
             inputs: None,
+            ocr: Some(crate::review::OcrInfo::of(&options.scan.ocr)),
         }),
         decisions: None,
     };

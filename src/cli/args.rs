@@ -4,6 +4,7 @@
 use clap::{Args, ValueEnum};
 use prepub::batch;
 use prepub::extract::limits::Limits;
+use prepub::extract::ocr::{Languages, OcrSettings};
 use prepub::report;
 use prepub::review::Review;
 use prepub::rules::{
@@ -142,9 +143,42 @@ pub struct LimitArgs {
     /// Deepest nesting followed (XML, PDF forms, archives in archives).
     #[arg(long, value_name = "N", default_value_t = 64)]
     pub max_depth: usize,
+    /// Most pixels of one picture decoded for OCR, in megapixels (a
+    /// picture's header is checked before anything is decoded).
+    #[arg(long, value_name = "MEGAPIXELS", default_value_t = 64)]
+    pub max_image_pixels: u64,
     /// Seconds allowed per document before it is abandoned and reported.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub timeout: u64,
+}
+
+/// How pictures are read: scans, photos, screenshots, every image inside a
+/// document. A picture that is not read makes its document `partial`.
+#[derive(Debug, Args)]
+pub struct OcrArgs {
+    /// Do not read pictures (every picture then makes its document partial).
+    #[arg(long)]
+    pub no_ocr: bool,
+    /// Tesseract languages, joined by + (chi_tra, chi_sim_vert, eng …).
+    #[arg(long, value_name = "LANGS", default_value = prepub::extract::ocr::DEFAULT_LANGUAGES, conflicts_with = "no_ocr")]
+    pub ocr_lang: String,
+    /// Most pictures (pages, frames) read by OCR per document; the rest make
+    /// the document partial.
+    #[arg(long, value_name = "N", default_value_t = prepub::extract::ocr::DEFAULT_MAX_PAGES)]
+    pub ocr_max_pages: u32,
+}
+
+impl OcrArgs {
+    pub fn settings(&self) -> Result<OcrSettings, Failure> {
+        if self.no_ocr {
+            return Ok(OcrSettings::Off);
+        }
+        let languages = Languages::parse(&self.ocr_lang).map_err(Failure::usage)?;
+        Ok(OcrSettings::On {
+            languages,
+            max_pages: self.ocr_max_pages,
+        })
+    }
 }
 
 impl LimitArgs {
@@ -158,6 +192,7 @@ impl LimitArgs {
             max_zip_entries: self.max_zip_entries,
             max_pdf_objects: self.max_pdf_objects,
             max_depth: self.max_depth,
+            max_image_pixels: self.max_image_pixels.saturating_mul(1_000_000),
             time_budget: Duration::from_secs(self.timeout.max(1)),
         }
     }

@@ -1,6 +1,6 @@
 //! `prepub extract`: print the located text segments read from one file.
 
-use crate::cli::args::{Failure, LimitArgs, write_stdout};
+use crate::cli::args::{Failure, LimitArgs, OcrArgs, write_stdout};
 use clap::{Args, ValueEnum};
 use prepub::batch::file::ScanOptions;
 use prepub::extract::document::Part;
@@ -18,6 +18,8 @@ pub struct ExtractArgs {
     pub password: Vec<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub ocr: OcrArgs,
 }
 
 /// `prepub extract` prints segments, not a review.
@@ -40,6 +42,7 @@ pub fn run(args: ExtractArgs) -> Result<i32, Failure> {
     let options = ScanOptions {
         limits,
         passwords: args.password.clone(),
+        ocr: args.ocr.settings()?,
         ..ScanOptions::default()
     };
     let extraction =

@@ -1,7 +1,7 @@
 //! `prepub review`: decide each open finding at the terminal and record the
 //! decisions.
 
-use crate::cli::args::{Failure, LimitArgs, RuleArgs, load_rules, read_review};
+use crate::cli::args::{Failure, LimitArgs, OcrArgs, RuleArgs, load_rules, read_review};
 use clap::Args;
 use prepub::audit::decisions::{self, Decisions};
 use prepub::audit::interactive::{ReviewSession, run_terminal};
@@ -55,6 +55,8 @@ pub struct ReviewArgs {
     pub password: Vec<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub ocr: OcrArgs,
 }
 
 pub const REVIEW_HELP: &str =
@@ -119,6 +121,7 @@ pub fn run(args: ReviewArgs) -> Result<i32, Failure> {
                 explain: false,
                 limits: args.limits.limits(),
                 passwords: args.password.clone(),
+                ocr: args.ocr.settings()?,
                 ..ScanOptions::default()
             },
         };

@@ -1,7 +1,7 @@
 //! `prepub scan`: review files and folders, write the reports.
 
 use crate::cli::args::{
-    FailOnArg, Failure, FormArgs, LimitArgs, OutputFormat, RuleArgs, load_rules,
+    FailOnArg, Failure, FormArgs, LimitArgs, OcrArgs, OutputFormat, RuleArgs, load_rules,
 };
 use crate::cli::output::{
     Reviewed, check_output_targets, check_stdout_format, plan_outputs, render_to, stdout_colour,
@@ -99,6 +99,8 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(flatten)]
+    pub ocr: OcrArgs,
+    #[command(flatten)]
     pub form: FormArgs,
     #[command(flatten)]
     pub audit: ScanAuditArgs,
@@ -123,6 +125,7 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
         check_stdout_format(stdout_format)?;
     }
     let form = args.form.options();
+    let ocr = args.ocr.settings()?;
     let rules = load_rules(&args.rules)?;
     let audit = ScanAudit::prepare(&args.audit)?;
     let selection = Selection {
@@ -163,6 +166,7 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
             limits: args.limits.limits(),
             passwords: args.password.clone(),
             cache: cache.clone(),
+            ocr,
             ..ScanOptions::default()
         },
     };

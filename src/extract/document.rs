@@ -5,6 +5,7 @@
 //! [`Extraction`]; nothing downstream knows which format it came from. That is
 //! the seam later formats plug into.
 
+use crate::extract::picture::Picture;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -36,10 +37,14 @@ pub enum Part {
     /// An attachment or embedded object.
     Attachment,
     Filename,
+    /// Text read by OCR from a picture (a scan, a photo, a screenshot
+    /// pasted into the document); the segment's label says where the
+    /// picture is and with what confidence it was read.
+    Image,
 }
 
 impl Part {
-    pub const ALL: [Part; 15] = [
+    pub const ALL: [Part; 16] = [
         Part::Body,
         Part::Header,
         Part::Footer,
@@ -55,6 +60,7 @@ impl Part {
         Part::Annotation,
         Part::Attachment,
         Part::Filename,
+        Part::Image,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +80,7 @@ impl Part {
             Part::Annotation => "annotation",
             Part::Attachment => "attachment",
             Part::Filename => "filename",
+            Part::Image => "image",
         }
     }
 
@@ -316,6 +323,30 @@ pub struct Notice {
     pub text: String,
 }
 
+/// What the OCR stage made of one picture. Every picture a document holds
+/// ends in one of these, so the review shows that none was skipped.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum PictureOutcome {
+    /// Recognised; its text is reviewed as part `image`. `confidence` is
+    /// Tesseract's mean word confidence (0–100).
+    Read { confidence: u8 },
+    /// Judged to hold no text (blank, a solid colour, an icon under the
+    /// size threshold, nothing legible found), with the reason.
+    NoText { reason: String },
+    /// Not read; the document is `partial` with the same reason.
+    NotRead { reason: String },
+}
+
+/// One picture's [`PictureOutcome`], with where the picture is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PictureRecord {
+    /// "page 3, image 2 (word/media/image2.png)".
+    pub picture: String,
+    #[serde(flatten)]
+    pub outcome: PictureOutcome,
+}
+
 /// Everything an extractor learned about one document.
 #[derive(Clone, Debug, Default)]
 pub struct Extraction {
@@ -326,6 +357,12 @@ pub struct Extraction {
     pub encoding: Option<String>,
     /// Number of pages (or slides, or sheets) where the format has them.
     pub pages: Option<u32>,
+    /// Pictures the reader met, waiting for the OCR stage
+    /// ([`crate::extract::ocr`]), which empties this list into segments,
+    /// problems and [`Extraction::pictures_read`].
+    pub pictures: Vec<Picture>,
+    /// What the OCR stage made of each picture, in document order.
+    pub pictures_read: Vec<PictureRecord>,
 }
 
 impl Extraction {
@@ -350,6 +387,13 @@ impl Extraction {
     pub fn push(&mut self, segment: Segment) {
         if !segment.text.is_empty() {
             self.segments.push(segment);
+        }
+    }
+
+    /// Hands a picture to the OCR stage. An empty one is not a picture.
+    pub fn push_picture(&mut self, picture: Picture) {
+        if !picture.bytes.is_empty() {
+            self.pictures.push(picture);
         }
     }
 

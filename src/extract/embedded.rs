@@ -101,6 +101,18 @@ pub fn read(
         ));
     }
     out.notices.extend(inner.notices);
+    // Its pictures are the host's: OCR reads them with the host's, located
+    // as inside the embedded document.
+    for mut picture in inner.pictures {
+        picture.place.part = Part::Attachment;
+        picture.place.whole_document = false;
+        picture.place.name = if picture.place.name.is_empty() {
+            what.to_owned()
+        } else {
+            format!("{what}: {}", picture.place.name)
+        };
+        out.push_picture(picture);
+    }
 }
 
 fn looks_like_xml(bytes: &[u8]) -> bool {

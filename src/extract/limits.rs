@@ -26,6 +26,11 @@ pub struct Limits {
     /// Deepest nesting followed (XML elements, form XObjects, archives in
     /// archives) (`--max-depth`).
     pub max_depth: usize,
+    /// Most pixels of one picture (one page or frame) decoded for OCR
+    /// (`--max-image-pixels`, in megapixels): a picture's header claims its
+    /// size before anything is decoded, so a decompression bomb is refused
+    /// unread.
+    pub max_image_pixels: u64,
     /// Time allowed for one document before it is abandoned (`--timeout`).
     pub time_budget: Duration,
 }
@@ -40,6 +45,7 @@ impl Default for Limits {
             max_zip_entries: 20_000,
             max_pdf_objects: 2_000_000,
             max_depth: 64,
+            max_image_pixels: 64_000_000,
             time_budget: Duration::from_secs(120),
         }
     }

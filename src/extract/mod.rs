@@ -23,6 +23,7 @@ pub mod legacy;
 pub mod limits;
 pub mod members;
 pub mod mime;
+pub mod ocr;
 pub mod odf;
 pub mod ofd;
 pub mod ole;
@@ -30,6 +31,7 @@ pub mod ole_objects;
 pub mod ole_properties;
 mod package;
 pub mod pdf;
+pub mod picture;
 pub mod ppt;
 pub mod pptx;
 pub mod properties;
@@ -91,6 +93,7 @@ fn dispatch(format: Format, request: &Request<'_>) -> Extraction {
         Format::Docx => docx::extract(request),
         Format::Doc | Format::Xls | Format::Ppt | Format::Wps => legacy::extract(format, request),
         Format::Rtf => rtf::extract(request),
+        Format::Image => picture::extract(request),
         // An OLE compound file holding no office document says what it is.
         Format::Unknown if request.bytes.starts_with(ole::MAGIC) => {
             legacy::extract(format, request)

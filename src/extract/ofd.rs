@@ -40,6 +40,7 @@ pub fn extract(request: &Request<'_>) -> Extraction {
         extraction: Extraction::default(),
         visited: HashSet::new(),
         page_total: 0,
+        pages_with_images: 0,
         page_ids: HashMap::new(),
         out_of_time: false,
         expanded: 0,
@@ -58,6 +59,9 @@ struct Reader<'c, 'r> {
     visited: HashSet<String>,
     /// Pages numbered across all documents of the package.
     page_total: u32,
+    /// Pages that draw pictures (`ImageObject`): their pictures, in the
+    /// package's `Res` folders, go to the OCR stage.
+    pages_with_images: u32,
     /// Page ID → page number, for signatures (which refer to pages by ID).
     page_ids: HashMap<String, u32>,
     out_of_time: bool,
@@ -121,7 +125,7 @@ impl<'c, 'r> Reader<'c, 'r> {
             .segments
             .iter()
             .any(|segment| segment.part == Part::Body);
-        if self.page_total > 0 && !has_body_text {
+        if self.page_total > 0 && !has_body_text && self.pages_with_images == 0 {
             self.extraction.problems.push(Problem::partial(
                 Some(Part::Body.as_str().to_owned()),
                 format!(
@@ -446,13 +450,10 @@ impl<'c, 'r> Reader<'c, 'r> {
     fn push_page_runs(&mut self, number: u32, runs: Vec<Run>, has_images: bool) {
         let (hidden, visible): (Vec<Run>, Vec<Run>) = runs.into_iter().partition(|r| r.hidden);
         let body = lines(visible);
-        if body.is_empty() && has_images {
-            self.extraction.problems.push(Problem::partial(
-                Some(Part::Body.as_str().to_owned()),
-                format!(
-                    "OFD page {number} has images but no text: it may be a scan that needs OCR or a manual check"
-                ),
-            ));
+        // A scanned page is its picture: the package hands the pictures of
+        // `Res` to the OCR stage, which reads them or says why not.
+        if has_images {
+            self.pages_with_images += 1;
         }
         self.extraction
             .push(Segment::new(Part::Body, body.join("\n")).on_page(number));

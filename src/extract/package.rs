@@ -8,8 +8,9 @@
 //!   `word/document.xml` counts, so the format's reader runs once per copy
 //!   ([`container::with_variant`]), the results are merged without doubling
 //!   what the copies share, and the package is `partial`.
-//! - **Pictures and no text.** A package whose only content is pictures
-//!   holds text prepub cannot read until OCR: `partial`.
+//! - **Pictures.** Every picture entry of the package goes to the OCR
+//!   stage, whether or not the reader met it (unreferenced media, `Res`
+//!   images, the thumbnail of the first page).
 //! - **DTD internal entities** declared in any XML part: their text is what
 //!   a reader shows where the entity is used, so it is reviewed as `hidden`
 //!   text whichever reader parses the part.
@@ -18,6 +19,7 @@ use super::container::{self, Container, SharedName};
 use super::{Format, Request, xml};
 use crate::extract::document::{Extraction, Part, Problem, Segment};
 use crate::extract::limits::Limits;
+use crate::extract::picture::{Picture, PicturePlace, has_picture_name};
 use std::collections::HashSet;
 
 /// Most copies of one entry name read; more are reported unread.
@@ -93,7 +95,7 @@ pub fn extract(
         read_every_copy(format, request, read, &shared)
     };
     if let Ok(container) = Container::open(request.bytes, request.limits) {
-        pictures_without_text(&container, &mut out);
+        hand_over_pictures(&container, &mut out);
         dtd_entities(&container, &mut out);
     }
     out
@@ -173,52 +175,57 @@ fn merge(out: &mut Extraction, other: Extraction) {
             out.notices.push(notice);
         }
     }
+    for picture in other.pictures {
+        if !out.pictures.contains(&picture) {
+            out.pictures.push(picture);
+        }
+    }
     out.pages = out.pages.max(other.pages);
     if out.encoding.is_none() {
         out.encoding = other.encoding;
     }
 }
 
-/// File name endings of pictures.
-const PICTURES: &[&str] = &[
-    ".png", ".jpg", ".jpeg", ".jpe", ".gif", ".bmp", ".dib", ".tif", ".tiff", ".emf", ".wmf",
-    ".emz", ".wmz", ".webp", ".svg", ".jp2", ".jpx", ".jb2", ".jbig2", ".pcx", ".ico", ".heic",
-];
-
 fn is_picture(lower: &str) -> bool {
-    PICTURES.iter().any(|end| lower.ends_with(end))
-        && !lower.starts_with("docprops/thumbnail")
-        && !lower.starts_with("thumbnails/")
+    has_picture_name(lower)
 }
 
-/// Whether a segment is text of the document, not a name or property the
-/// package carries around it.
-fn is_document_text(segment: &Segment) -> bool {
-    !matches!(segment.part, Part::Metadata | Part::Filename)
-        && segment.label.as_deref() != Some("alt text")
-        && !segment.text.trim().is_empty()
+/// A thumbnail the producer saved of the first page: it shows the page as
+/// last saved, which can differ from the text.
+fn is_thumbnail(lower: &str) -> bool {
+    lower.starts_with("docprops/thumbnail") || lower.starts_with("thumbnails/")
 }
 
-/// `partial` when the package holds pictures and no text: the text is in
-/// the pictures, which prepub cannot read (no OCR yet).
-fn pictures_without_text(container: &Container<'_>, out: &mut Extraction) {
-    let pictures = container
-        .names()
+/// Hands every picture of the package to the OCR stage that the format's
+/// reader did not hand over itself (with a better place): media parts no
+/// reader knows the place of, images of an OFD's `Res` folders, ODF
+/// `Pictures/`, and the thumbnail of the first page. A picture published
+/// with the file is read whether or not anything shows it.
+fn hand_over_pictures(container: &Container<'_>, out: &mut Extraction) {
+    let known: HashSet<String> = out
+        .pictures
         .iter()
-        .filter(|name| is_picture(&name.to_lowercase()))
-        .count();
-    if pictures == 0 || out.segments.iter().any(is_document_text) {
-        return;
+        .map(|picture| picture.place.name.to_lowercase())
+        .collect();
+    for name in container.names() {
+        let lower = name.to_lowercase();
+        if lower.ends_with('/') || !is_picture(&lower) || known.contains(&lower) {
+            continue;
+        }
+        let place = if is_thumbnail(&lower) {
+            PicturePlace::new(Part::Metadata, name.as_str())
+                .with_role("thumbnail of the first page as last saved")
+        } else {
+            PicturePlace::new(Part::Body, name.as_str())
+        };
+        match container.read(name) {
+            Ok(bytes) => out.push_picture(Picture::new(place, bytes)),
+            Err(why) => out.problems.push(Problem::partial(
+                Some(Part::Image.as_str().to_owned()),
+                format!("picture {name} not read: {why}"),
+            )),
+        }
     }
-    let holds = if pictures == 1 {
-        "1 picture".to_owned()
-    } else {
-        format!("{pictures} pictures")
-    };
-    out.problems.push(Problem::partial(
-        None,
-        format!("no text: the document holds {holds} and no text; needs OCR or manual review"),
-    ));
 }
 
 /// Reviews the text of the internal DTD entities any XML part declares.

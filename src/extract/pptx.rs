@@ -15,6 +15,7 @@ use super::container::{Container, resolve_target};
 use super::xml::{self, Element};
 use super::{Request, embedded, properties};
 use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use crate::extract::picture::{Picture, PicturePlace};
 use std::collections::{BTreeSet, HashMap};
 
 pub fn extract(request: &Request<'_>) -> Extraction {
@@ -26,6 +27,7 @@ pub fn extract(request: &Request<'_>) -> Extraction {
         container: &container,
         depth: request.limits.max_depth,
         out: Extraction::default(),
+        pictures_seen: BTreeSet::new(),
     };
     let Some(presentation) = reader.main_part() else {
         return Extraction::failed(
@@ -131,6 +133,8 @@ struct Reader<'c> {
     container: &'c Container<'c>,
     depth: usize,
     out: Extraction,
+    /// Pictures handed to the OCR stage already.
+    pictures_seen: BTreeSet<String>,
 }
 
 /// Text of one slide (or layout, notes page) sorted by where it goes.
@@ -282,6 +286,7 @@ impl Reader<'_> {
         }
         self.out
             .push(Segment::new(Part::Footer, collected.footer.join("\n")).on_page(number));
+        self.hand_over_pictures(&rels, body_part, number);
         for relationship in rels.values() {
             let kind = relationship.kind.as_str();
             if kind.ends_with("/notesSlide") {
@@ -393,6 +398,42 @@ impl Reader<'_> {
             }
         }
         lines
+    }
+
+    /// The pictures a slide shows, handed to the OCR stage on its slide
+    /// (each picture once: a logo on every slide is read on the first).
+    /// Pictures of masters and layouts are left to the package, which hands
+    /// over every picture no reader placed.
+    fn hand_over_pictures(
+        &mut self,
+        rels: &HashMap<String, Relationship>,
+        part: Part,
+        number: u32,
+    ) {
+        let mut targets: Vec<&str> = rels
+            .values()
+            .filter(|r| r.kind.ends_with("/image"))
+            .map(|r| r.target.as_str())
+            .collect();
+        targets.sort_unstable();
+        for target in targets {
+            let Some(name) = self.container.resolve(target).map(str::to_owned) else {
+                continue;
+            };
+            if !self.pictures_seen.insert(name.clone()) {
+                continue;
+            }
+            match self.container.read(&name) {
+                Ok(bytes) => self.out.push_picture(Picture::new(
+                    PicturePlace::new(part, name).on_page(number),
+                    bytes,
+                )),
+                Err(why) => self.out.problems.push(Problem::partial(
+                    Some(Part::Image.as_str().to_owned()),
+                    format!("slide {number}: picture {name} not read: {why}"),
+                )),
+            }
+        }
     }
 
     fn read_notes(&mut self, notes: &str, number: u32) {

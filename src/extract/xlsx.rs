@@ -29,6 +29,7 @@ use super::container::{Container, PartError, resolve_target};
 use super::xml::{self, Element};
 use super::{Request, embedded, properties};
 use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use crate::extract::picture::{Picture, PicturePlace};
 use calamine::{DataRef, Reader as _, SheetType, SheetVisible, Xlsx};
 use quick_xml::events::Event;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -77,6 +78,7 @@ pub fn extract(request: &Request<'_>) -> Extraction {
     // text. What the cells expand to counts against the part and document
     // limits like inflated bytes do.
     let mut budget = TextBudget::new(request.limits, container.inflated());
+    let mut pictures_seen: HashSet<String> = HashSet::new();
     for sheet in &sheets {
         if budget.document_over {
             break;
@@ -216,6 +218,15 @@ pub fn extract(request: &Request<'_>) -> Extraction {
         }
         if let Some(path) = &path {
             read_sheet_extras(&parts, path, &sheet.name, depth, &mut out);
+            hand_over_sheet_pictures(
+                &container,
+                &parts,
+                path,
+                &sheet.name,
+                depth,
+                &mut pictures_seen,
+                &mut out,
+            );
         }
     }
     read_defined_names(&parts, depth, &mut out);
@@ -1209,6 +1220,47 @@ fn one_line_cell(text: &str) -> String {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The pictures placed over one sheet (its drawings' images), handed to
+/// the OCR stage in that sheet; each picture once. The package hands over
+/// pictures no sheet places.
+fn hand_over_sheet_pictures(
+    container: &Container<'_>,
+    parts: &HashMap<String, Vec<u8>>,
+    sheet_path: &str,
+    sheet: &str,
+    depth: usize,
+    seen: &mut HashSet<String>,
+    out: &mut Extraction,
+) {
+    let rels = relationships(parts, sheet_path, depth);
+    for (_, drawing) in rels.iter().filter(|(kind, _)| kind.ends_with("/drawing")) {
+        let mut images: Vec<String> = relationships(parts, drawing, depth)
+            .into_iter()
+            .filter(|(kind, _)| kind.ends_with("/image"))
+            .map(|(_, target)| target)
+            .collect();
+        images.sort_unstable();
+        for target in images {
+            let Some(name) = container.resolve(&target).map(str::to_owned) else {
+                continue;
+            };
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            match container.read(&name) {
+                Ok(bytes) => out.push_picture(Picture::new(
+                    PicturePlace::new(Part::Body, name).in_sheet(sheet),
+                    bytes,
+                )),
+                Err(why) => out.problems.push(Problem::partial(
+                    Some(Part::Image.as_str().to_owned()),
+                    format!("sheet {sheet}: picture {name} not read: {why}"),
+                )),
+            }
+        }
+    }
 }
 
 /// Comments, threaded comments and drawing text boxes of one sheet.

@@ -391,6 +391,7 @@ pub fn part(lang: Lang, part: Part) -> &'static str {
             Part::Annotation => "注释",
             Part::Attachment => "附件/嵌入对象",
             Part::Filename => "文件名",
+            Part::Image => "图片（OCR 识别）",
         },
         Lang::En => match part {
             Part::Body => "body",
@@ -408,6 +409,7 @@ pub fn part(lang: Lang, part: Part) -> &'static str {
             Part::Annotation => "annotation",
             Part::Attachment => "attachment",
             Part::Filename => "file name",
+            Part::Image => "picture (read by OCR)",
         },
     }
 }

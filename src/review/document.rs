@@ -94,6 +94,7 @@ pub fn review_extraction(
         status: extraction.status(),
         encoding: extraction.encoding.clone(),
         problems,
+        pictures: extraction.pictures_read.clone(),
     };
     let (verdict, reasons) = verdict_for(&findings, &report);
     DocumentReview {

@@ -4,8 +4,9 @@
 //!
 //! Fields may be added in later versions, never renamed.
 
-use crate::extract::document::{Category, ExtractionStatus, Part, Severity};
+use crate::extract::document::{Category, ExtractionStatus, Part, PictureRecord, Severity};
 use crate::extract::limits::Limits;
+use crate::extract::ocr::{Languages, OcrSettings};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -177,6 +178,10 @@ pub struct RunOptions {
     /// then says it cannot check that no document was left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inputs: Option<InputsInfo>,
+    /// How pictures were read (absent in reviews made before prepub read
+    /// pictures: a rerun then uses the defaults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<OcrInfo>,
 }
 
 /// The inputs of a batch, as given on the command line.
@@ -203,6 +208,57 @@ pub struct InputsInfo {
     pub hidden: bool,
 }
 
+/// `--no-ocr`, `--ocr-lang` and `--ocr-max-pages`, as a review records them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcrInfo {
+    /// False with `--no-ocr`.
+    pub enabled: bool,
+    /// Tesseract languages, `+`-joined; empty when OCR was off.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub languages: String,
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub max_pages: u32,
+}
+
+fn is_zero_u32(value: &u32) -> bool {
+    *value == 0
+}
+
+impl OcrInfo {
+    pub fn of(settings: &OcrSettings) -> OcrInfo {
+        match settings {
+            OcrSettings::Off => OcrInfo {
+                enabled: false,
+                languages: String::new(),
+                max_pages: 0,
+            },
+            OcrSettings::On {
+                languages,
+                max_pages,
+            } => OcrInfo {
+                enabled: true,
+                languages: languages.as_str().to_owned(),
+                max_pages: *max_pages,
+            },
+        }
+    }
+
+    /// The settings to rerun with; a language list that no longer parses
+    /// gives the defaults.
+    pub fn settings(&self) -> OcrSettings {
+        if !self.enabled {
+            return OcrSettings::Off;
+        }
+        match Languages::parse(&self.languages) {
+            Ok(languages) => OcrSettings::On {
+                languages,
+                max_pages: self.max_pages,
+            },
+            Err(_) => OcrSettings::default(),
+        }
+    }
+}
+
 /// The resource limits, in the units of their command-line flags.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LimitsInfo {
@@ -213,7 +269,15 @@ pub struct LimitsInfo {
     pub max_zip_entries: usize,
     pub max_pdf_objects: usize,
     pub max_depth: usize,
+    /// `--max-image-pixels`, in megapixels (absent in reviews made before
+    /// pictures were read: the default then).
+    #[serde(default = "default_image_megapixels")]
+    pub max_image_megapixels: u64,
     pub timeout_seconds: u64,
+}
+
+fn default_image_megapixels() -> u64 {
+    Limits::default().max_image_pixels / 1_000_000
 }
 
 impl LimitsInfo {
@@ -226,6 +290,7 @@ impl LimitsInfo {
             max_zip_entries: limits.max_zip_entries,
             max_pdf_objects: limits.max_pdf_objects,
             max_depth: limits.max_depth,
+            max_image_megapixels: limits.max_image_pixels / 1_000_000,
             timeout_seconds: limits.time_budget.as_secs(),
         }
     }
@@ -239,6 +304,7 @@ impl LimitsInfo {
             max_zip_entries: self.max_zip_entries,
             max_pdf_objects: self.max_pdf_objects,
             max_depth: self.max_depth,
+            max_image_pixels: self.max_image_megapixels.saturating_mul(1_000_000),
             time_budget: std::time::Duration::from_secs(self.timeout_seconds.max(1)),
         }
     }
@@ -369,6 +435,10 @@ pub struct ExtractionReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
     pub problems: Vec<ProblemReport>,
+    /// What OCR made of each picture the document holds: read (with its
+    /// confidence), no text (and why), or not read (and why).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pictures: Vec<PictureRecord>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

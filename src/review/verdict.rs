@@ -225,6 +225,7 @@ mod tests {
                     message: p.message.clone(),
                 })
                 .collect(),
+            pictures: Vec::new(),
         }
     }
 

@@ -10,7 +10,13 @@ use crate::rules::normalize::normalize;
 
 /// The rules' matches in one text read as the body of a one-line document.
 pub fn matches_in_text(text: &str, rules: &RuleSet) -> Vec<RawMatch> {
-    let segments = [Segment::new(Part::Body, text)];
+    matches_in_part(text, Part::Body, rules)
+}
+
+/// The rules' matches in one text read as a document's only segment, of
+/// part `part` (`image` for text read by OCR).
+pub fn matches_in_part(text: &str, part: Part, rules: &RuleSet) -> Vec<RawMatch> {
+    let segments = [Segment::new(part, text)];
     let normalized = [normalize(text)];
     apply(&segments, &normalized, rules)
         .into_iter()
@@ -47,7 +53,7 @@ pub fn run_examples(rules: &RuleSet) -> Vec<ExampleOutcome> {
     let mut outcomes = Vec::new();
     for rule in rules.rules() {
         let found_in = |text: &str| {
-            matches_in_text(text, rules)
+            matches_in_part(text, rule.examples_part, rules)
                 .iter()
                 .filter(|m| rules.rules()[m.rule].id == rule.id)
                 .map(|m| m.severity)

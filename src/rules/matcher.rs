@@ -29,6 +29,21 @@ pub struct SegmentView<'a> {
     pub top_lines: TopLines,
 }
 
+impl SegmentView<'_> {
+    /// Non-empty lines above this segment's first line on its page, where
+    /// "the top of the document" applies: the body's lines before it; none
+    /// for a picture's text, each picture being read from its own top (a
+    /// scanned page's 版头 is at the top of the picture, wherever the
+    /// picture sits); `None` for other parts.
+    pub fn top_lines_before(&self) -> Option<usize> {
+        match self.part {
+            Part::Body => Some(self.body_lines_before),
+            Part::Image => Some(0),
+            _ => None,
+        }
+    }
+}
+
 /// The end offsets of a segment's first [`TopLines::KEPT`] non-empty lines,
 /// so `scope: first-lines N` costs a lookup per match instead of a scan from
 /// the top of the segment.
@@ -249,8 +264,9 @@ fn accept(
         if view.part.is_header_or_footer() {
             explain.push(format!("in the {}", view.part));
         } else {
-            let line = view.body_lines_before + view.top_lines.count_through(text, start, limit);
-            if view.part != Part::Body || line > limit {
+            let before = view.top_lines_before()?;
+            let line = before + view.top_lines.count_through(text, start, limit);
+            if line > limit {
                 return None;
             }
             explain.push(format!("within the first {limit} lines (line {line})"));
@@ -451,9 +467,9 @@ pub fn is_header_line(view: &SegmentView<'_>, start: usize, end: usize) -> bool 
     if view.part.is_header_or_footer() {
         return true;
     }
-    view.part == Part::Body
-        && view.body_lines_before + view.top_lines.count_through(view.text, start, HEADER_LINES)
-            <= HEADER_LINES
+    view.top_lines_before().is_some_and(|before| {
+        before + view.top_lines.count_through(view.text, start, HEADER_LINES) <= HEADER_LINES
+    })
 }
 
 fn is_decoration(c: char) -> bool {

@@ -174,6 +174,11 @@ pub struct EscalateSpec {
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExamplesSpec {
+    /// The part the examples are read as: `body` unless the rule's `parts`
+    /// leave it out, then the first of them (`image` for a rule of OCR
+    /// text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
     #[serde(default, rename = "match", skip_serializing_if = "Vec::is_empty")]
     pub matching: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -42,6 +42,7 @@ pub use secret::SECRET_FILE;
 use crate::extract::Format;
 use crate::extract::document::Extraction;
 use crate::extract::limits::Limits;
+use crate::extract::ocr::OcrSettings;
 use hmac::Mac;
 use secret::{HmacSha256, Secret, field, secret_of};
 use serde::{Deserialize, Serialize};
@@ -54,7 +55,7 @@ use std::sync::{Mutex, OnceLock};
 use stored::Stored;
 
 /// Changes whenever the entry layout below changes.
-const ENTRY_FORMAT: &str = "prepub-extraction-cache-3";
+const ENTRY_FORMAT: &str = "prepub-extraction-cache-4";
 
 /// How many rejected entries `--verbose` names (the rest are counted).
 const LISTED_REJECTIONS: usize = 20;
@@ -246,6 +247,7 @@ impl Cache {
         format: Format,
         limits: &Limits,
         passwords: &[String],
+        ocr: &OcrSettings,
     ) -> CacheKey {
         let mut mac = self.secret.mac("prepub cache key");
         field(&mut mac, ENTRY_FORMAT.as_bytes());
@@ -263,9 +265,12 @@ impl Cache {
             limits.max_zip_entries as u64,
             limits.max_pdf_objects as u64,
             limits.max_depth as u64,
+            limits.max_image_pixels,
         ] {
             field(&mut mac, &number.to_le_bytes());
         }
+        // Whether pictures were read, in which languages, by which engine.
+        field(&mut mac, ocr.key().as_bytes());
         field(&mut mac, &(passwords.len() as u64).to_le_bytes());
         for password in passwords {
             field(&mut mac, password.as_bytes());
@@ -418,10 +423,11 @@ fn create_private_dir(directory: &Path) -> std::io::Result<()> {
 
 /// Whether an extraction depends only on the file (and so may be reused).
 fn cacheable(extraction: &Extraction) -> bool {
-    !extraction
-        .problems
-        .iter()
-        .any(|problem| problem.message.contains("time budget"))
+    // Cut short by the clock, or missing the OCR engine: both say more
+    // about this machine than about the file.
+    !extraction.problems.iter().any(|problem| {
+        problem.message.contains("time budget") || problem.message.contains("OCR unavailable")
+    })
 }
 
 /// Identifies the running build: a digest of prepub's own executable,
@@ -472,14 +478,14 @@ mod tests {
     }
 
     fn key_of(cache: &Cache, bytes: &[u8]) -> CacheKey {
-        cache.key(bytes, Format::Txt, &Limits::default(), &[])
+        cache.key(bytes, Format::Txt, &Limits::default(), &[], &OcrSettings::default())
     }
 
     #[test]
     fn round_trips_everything_but_the_name() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path()).unwrap();
-        let key = cache.key(b"bytes", Format::Docx, &Limits::default(), &[]);
+        let key = cache.key(b"bytes", Format::Docx, &Limits::default(), &[], &OcrSettings::default());
         assert!(cache.get(&key, "a.docx").is_none());
         let original = sample();
         cache.put(&key, "dir/a.docx", &original);
@@ -509,7 +515,7 @@ mod tests {
         let cache = Cache::open(dir.path()).unwrap();
         let limits = Limits::default();
         let key = |bytes: &[u8], format, limits: &Limits, passwords: &[String]| {
-            cache.key(bytes, format, limits, passwords)
+            cache.key(bytes, format, limits, passwords, &OcrSettings::default())
         };
         let base = key(b"x", Format::Pdf, &limits, &[]);
         assert_eq!(base, key(b"x", Format::Pdf, &limits, &[]));
@@ -534,10 +540,10 @@ mod tests {
         // otherwise, so its file names tell nothing about what was seen.
         let other_dir = tempfile::tempdir().unwrap();
         let other = Cache::open(other_dir.path()).unwrap();
-        assert_ne!(base, other.key(b"x", Format::Pdf, &limits, &[]));
+        assert_ne!(base, other.key(b"x", Format::Pdf, &limits, &[], &OcrSettings::default()));
         // The same cache opened again keeps its secret and its keys.
         let again = Cache::open(dir.path()).unwrap();
-        assert_eq!(base, again.key(b"x", Format::Pdf, &limits, &[]));
+        assert_eq!(base, again.key(b"x", Format::Pdf, &limits, &[], &OcrSettings::default()));
     }
 
     #[test]
@@ -664,7 +670,7 @@ mod tests {
     fn extractions_cut_short_by_the_budget_are_not_stored() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path()).unwrap();
-        let key = cache.key(b"slow", Format::Pdf, &Limits::default(), &[]);
+        let key = cache.key(b"slow", Format::Pdf, &Limits::default(), &[], &OcrSettings::default());
         let mut extraction = sample();
         extraction.problems.push(Problem::partial(
             None,

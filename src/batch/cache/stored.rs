@@ -2,7 +2,8 @@
 //! model can change without silently changing what old entries mean.
 
 use crate::extract::document::{
-    Category, Extraction, Impact, Notice, Part, Problem, Segment, Severity, TextKind,
+    Category, Extraction, Impact, Notice, Part, PictureRecord, Problem, Segment, Severity,
+    TextKind,
 };
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,8 @@ pub(super) struct Stored {
     notices: Vec<StoredNotice>,
     encoding: Option<String>,
     pages: Option<u32>,
+    /// What OCR made of each picture (the pictures themselves are gone).
+    pictures_read: Vec<PictureRecord>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -92,6 +95,7 @@ impl Stored {
                 .collect(),
             encoding: extraction.encoding.clone(),
             pages: extraction.pages,
+            pictures_read: extraction.pictures_read.clone(),
         }
     }
 
@@ -142,6 +146,8 @@ impl Stored {
                 .collect(),
             encoding: self.encoding,
             pages: self.pages,
+            pictures: Vec::new(),
+            pictures_read: self.pictures_read,
         }
     }
 }

@@ -40,10 +40,11 @@ use crate::extract::document::{
     Category, Extraction, Notice, Part, Problem, Segment, Severity, TextKind,
 };
 use crate::extract::limits::{Deadline, Limits};
+use crate::extract::picture::{Picture, PicturePlace};
 use lines::{Label, Line, Sink};
 use package::{RelKind, Relationship};
 use properties::Properties;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use story::{Facts, Section, StoryKind};
 use styles::{Settings, Styles};
 use xml::Stop;
@@ -86,6 +87,7 @@ fn read_package(bytes: &[u8], limits: &Limits, deadline: Deadline, depth: usize)
         settings: Settings::default(),
         properties: Properties::default(),
         story_rels: Vec::new(),
+        story_parts: BTreeMap::new(),
         timed_out: false,
         main_text: false,
         handled: BTreeSet::new(),
@@ -107,6 +109,8 @@ struct PackageReader<'a> {
     properties: Properties,
     /// Relationships of every story part read, for links and embeddings.
     story_rels: Vec<(String, Vec<Relationship>)>,
+    /// The part of each story read, for placing its pictures.
+    story_parts: BTreeMap<String, Part>,
     timed_out: bool,
     /// Whether any text of the main part was read (a time-out before that
     /// leaves nothing reviewed: failed, not partial).
@@ -136,6 +140,7 @@ impl PackageReader<'_> {
         self.read_styles_and_settings(&main_rels);
         self.read_main(&main);
         self.story_rels.push((main.clone(), main_rels.clone()));
+        self.story_parts.insert(main.clone(), Part::Body);
         self.read_headers_and_footers(&main, &main_rels);
         for (kind, story) in [
             (RelKind::Footnotes, StoryKind::Footnotes),
@@ -147,6 +152,7 @@ impl PackageReader<'_> {
         }
         self.read_comments(&main_rels);
         self.read_drawings();
+        self.hand_over_pictures();
         self.read_links();
         self.read_properties(&package);
         self.read_custom_xml(&main_rels);
@@ -427,6 +433,37 @@ impl PackageReader<'_> {
         self.story_outcome(name, part, outcome, false);
         let rels = self.relationships(name);
         self.story_rels.push((name.to_owned(), rels));
+        self.story_parts.insert(name.to_owned(), part);
+    }
+
+    /// The pictures each story shows (DrawingML `a:blip`, VML
+    /// `v:imagedata`: both through an image relationship of the story),
+    /// handed to the OCR stage in the story's part — a picture in a header
+    /// is the header's. Each picture once; the package hands over the rest.
+    fn hand_over_pictures(&mut self) {
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut found: Vec<(String, Part)> = Vec::new();
+        for (story, rels) in &self.story_rels {
+            let part = self.story_parts.get(story).copied().unwrap_or(Part::Body);
+            for rel in rels
+                .iter()
+                .filter(|rel| !rel.external && rel.kind == RelKind::Image)
+            {
+                if let Some(name) = self.container.resolve(&rel.target)
+                    && seen.insert(name.to_owned())
+                {
+                    found.push((name.to_owned(), part));
+                }
+            }
+        }
+        for (name, part) in found {
+            match self.container.read(&name) {
+                Ok(bytes) => self
+                    .extraction
+                    .push_picture(Picture::new(PicturePlace::new(part, name), bytes)),
+                Err(why) => self.partial(Part::Image, format!("picture {name} not read: {why}")),
+            }
+        }
     }
 
     fn story_outcome(&mut self, name: &str, part: Part, outcome: story::Outcome, main: bool) {
@@ -824,6 +861,11 @@ impl PackageReader<'_> {
             notice.part = Part::Attachment;
             notice.page = None;
             self.extraction.notices.push(notice);
+        }
+        for mut picture in inner.pictures {
+            picture.place.part = Part::Attachment;
+            picture.place.name = format!("embedded {name}: {}", picture.place.name);
+            self.extraction.push_picture(picture);
         }
     }
 

@@ -9,7 +9,8 @@
 //! "data: URI (text/plain) in a href"). A `srcdoc` or `data:` page is read
 //! with this same reader (nesting bounded), a `data:` document of another
 //! format with its own reader as an embedded document. A `data:` picture is
-//! a picture like any `<img>`, not text.
+//! a picture the OCR stage reads; a linked picture (`<img src=a.png>`) is
+//! noted with the other resources the page loads, never fetched.
 //!
 //! What the page only links to (`<script src>`, style sheets, frames,
 //! objects, `@import`) is not part of the file and is never fetched: the
@@ -18,6 +19,7 @@
 use super::super::Request;
 use super::one_line;
 use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use crate::extract::picture::{Picture, PicturePlace};
 use scraper::Html;
 use scraper::node::Node;
 use std::cell::Cell;
@@ -102,7 +104,12 @@ fn is_link(element: &str, attribute: &str, rel: Option<&str>) -> bool {
         | ("frame", "src")
         | ("object", "data")
         | ("embed", "src")
-        | ("portal", "src") => true,
+        | ("portal", "src")
+        // A linked picture is shown with the page but lives elsewhere: it is
+        // noted, never fetched (a data: picture is read like any other).
+        | ("img", "src")
+        | ("input", "src")
+        | ("video", "poster") => true,
         ("link", "href") => rel.is_some_and(|rel| {
             rel.split_ascii_whitespace().any(|r| {
                 r.eq_ignore_ascii_case("stylesheet")
@@ -235,7 +242,11 @@ impl Reader<'_, '_> {
             }
             self.hidden(&what, &decoded.text);
         } else if mime.starts_with("image/") && mime != "image/svg+xml" {
-            // A picture, like any <img>: not text.
+            // A picture carried in the page: read by the OCR stage.
+            self.out.push_picture(Picture::new(
+                PicturePlace::new(Part::Body, what),
+                data.bytes.clone(),
+            ));
         } else {
             self.count += 1;
             super::super::embedded::read(self.request, &what, "data", &data.bytes, self.out);
@@ -287,6 +298,10 @@ impl Reader<'_, '_> {
                 .into_iter()
                 .filter(|n| n.rule != "hidden.html.hidden-content" && n.rule != LINKS_RULE),
         );
+        for mut picture in inner.pictures {
+            picture.place.name = format!("{what}: {}", picture.place.name);
+            self.out.push_picture(picture);
+        }
     }
 
     fn note_links(&mut self) {

@@ -26,9 +26,8 @@
 //!   for `prepub extract` — reads them instead as embedded documents
 //!   (`attachment`, labelled `attachment 附件.docx`).
 //! - Pictures inside a saved page (`multipart/related`) are the page's
-//!   pictures, like `<img>` in HTML, and are counted in a notice; a message
-//!   whose only content is pictures is `partial` (no text layer, as for
-//!   documents).
+//!   pictures, like `<img>` in HTML, and go to the OCR stage; pictures
+//!   attached to the message are member documents like other attachments.
 //!
 //! Any part that cannot be decoded makes the extraction `partial`, naming
 //! the part.
@@ -38,6 +37,7 @@ mod name;
 use super::Request;
 use super::text::{Decoded, decode_text};
 use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use crate::extract::picture::{Picture, PicturePlace};
 use encoding_rs::Encoding;
 use mail_parser::{
     HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
@@ -87,42 +87,13 @@ pub fn open(request: &Request<'_>) -> Opened {
         raw: message.raw_message(),
         out: &mut out,
         attachments: Vec::new(),
-        pictures: 0,
         timed_out: false,
     };
     reader.headers(&message);
     if !message.parts.is_empty() {
         reader.part(&message, 0, false, 0);
     }
-    let pictures = reader.pictures;
     let attachments = unique_names(std::mem::take(&mut reader.attachments));
-    // As for documents whose only content is a picture: until OCR, a mail
-    // or saved page with pictures and no text of its own is not read.
-    let has_text = out
-        .segments
-        .iter()
-        .any(|s| s.part != Part::Metadata && !s.text.trim().is_empty());
-    if pictures > 0 && !has_text {
-        out.problems.push(Problem::partial(
-            Some(Part::Body.as_str().to_owned()),
-            format!(
-                "no text layer: the message holds {pictures} picture(s) and no text, which needs OCR or manual review"
-            ),
-        ));
-    }
-    if pictures > 0 {
-        out.notices.push(Notice {
-            rule: "hidden.mail.pictures".into(),
-            category: Category::Hidden,
-            severity: Severity::Info,
-            message: format!(
-                "{pictures} picture(s) of the saved page were not read (no OCR): check them by hand"
-            ),
-            part: Part::Body,
-            page: None,
-            text: String::new(),
-        });
-    }
     Opened {
         extraction: out,
         attachments,
@@ -161,7 +132,6 @@ struct Reader<'a, 'r> {
     raw: &'a [u8],
     out: &'a mut Extraction,
     attachments: Vec<Attachment>,
-    pictures: usize,
     timed_out: bool,
 }
 
@@ -324,7 +294,16 @@ impl Reader<'_, '_> {
             return self.text_part(id, part);
         }
         if !text && in_related && mime.starts_with("image/") && !named {
-            self.pictures += 1;
+            // A picture of the saved page: read by the OCR stage.
+            let name = part
+                .content_location()
+                .map(str::to_owned)
+                .or_else(|| part.content_id().map(|id| format!("cid:{id}")))
+                .unwrap_or_else(|| format!("part {id} ({mime})"));
+            let name: String = name.chars().filter(|c| !c.is_control()).collect();
+            let place = PicturePlace::new(Part::Body, name);
+            self.out
+                .push_picture(Picture::new(place, part.contents().to_vec()));
             return;
         }
         self.attachment(id, part, Kind::File);
@@ -468,6 +447,10 @@ impl Reader<'_, '_> {
                 self.problem(part, format!("{what}: {}", problem.message));
             }
             self.out.notices.extend(inner.notices);
+            for mut picture in inner.pictures {
+                picture.place.name = format!("{what}: {}", picture.place.name);
+                self.out.push_picture(picture);
+            }
         } else {
             self.out
                 .push(Segment::new(Part::Body, decoded.text).with_label(what));

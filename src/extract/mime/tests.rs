@@ -384,13 +384,9 @@ fn a_saved_page_keeps_its_pictures_and_hands_back_other_resources() {
         --P--\r\n";
     let opened = open_mail(page.as_bytes());
     assert_eq!(names(&opened), ["movie.swf"]);
-    assert!(
-        opened
-            .extraction
-            .notices
-            .iter()
-            .any(|n| n.rule == "hidden.mail.pictures" && n.message.starts_with("1 picture"))
-    );
+    let pictures = &opened.extraction.pictures;
+    assert_eq!(pictures.len(), 1, "{pictures:?}");
+    assert_eq!(pictures[0].place.name, "file:///C:/page_files/image001.png");
 }
 
 #[test]
@@ -412,32 +408,25 @@ fn quoted_encoded_words() {
 }
 
 #[test]
-fn pictures_and_no_text_are_partial() {
+fn pictures_of_a_saved_page_go_to_ocr() {
     let page = |html: &str| {
         format!(
             "MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"P\"\r\n\r\n--P\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n--P\r\nContent-Type: image/png\r\nContent-ID: <i1>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--P--\r\n"
         )
     };
     let only_picture = read(page("<img src=\"cid:i1\">").as_bytes());
-    assert_eq!(only_picture.status(), ExtractionStatus::Partial);
-    assert!(
-        only_picture.problems[0]
-            .message
-            .starts_with("no text layer")
-    );
-    let with_text = read(page("<p>正文</p><img src=\"cid:i1\">").as_bytes());
     assert_eq!(
-        with_text.status(),
-        ExtractionStatus::Complete,
+        only_picture.pictures.len(),
+        1,
         "{:?}",
-        with_text.problems
+        only_picture.pictures
     );
-    assert!(
-        with_text
-            .notices
-            .iter()
-            .any(|n| n.rule == "hidden.mail.pictures")
-    );
+    let picture = &only_picture.pictures[0];
+    assert_eq!(picture.place.part, Part::Body);
+    assert_eq!(picture.place.name, "cid:i1");
+    assert_eq!(picture.bytes, b"\x89PNG\r\n\x1a\n");
+    let with_text = read(page("<p>正文</p><img src=\"cid:i1\">").as_bytes());
+    assert_eq!(with_text.pictures.len(), 1);
 }
 
 #[test]

@@ -107,6 +107,8 @@ pub struct Rule {
     /// Also find the terms with noise characters between their characters
     /// (`法*轮*功`; see [`crate::rules::noise`]).
     pub noise: bool,
+    /// The part the examples are read as.
+    pub examples_part: Part,
     /// The rule as written, for `rules show`.
     pub spec: RuleSpec,
 }
@@ -419,7 +421,7 @@ fn compile_rule(
         }
         found
     });
-    let parts = spec.parts.as_ref().map(|names| {
+    let parts: Option<Vec<Part>> = spec.parts.as_ref().map(|names| {
         names
             .iter()
             .filter_map(|name| {
@@ -569,6 +571,21 @@ fn compile_rule(
         });
     }
     let examples = spec.examples.clone().unwrap_or_default();
+    let examples_part = match examples.part.as_deref() {
+        Some(name) => Part::parse(name).unwrap_or_else(|| {
+            errors.push(format!(
+                "unknown part `{name}` in examples; known: {}",
+                Part::ALL.map(|p| p.as_str()).join(", ")
+            ));
+            Part::Body
+        }),
+        None => match &parts {
+            Some(parts) if !parts.contains(&Part::Body) => {
+                parts.first().copied().unwrap_or(Part::Body)
+            }
+            _ => Part::Body,
+        },
+    };
     let examples_match: Vec<MatchExample> = [
         (&examples.matching, None),
         (&examples.block, Some(Severity::Block)),
@@ -618,6 +635,7 @@ fn compile_rule(
         examples_match,
         examples_no_match: examples.no_match,
         noise: spec.noise.unwrap_or(spec.terms_file.is_some()),
+        examples_part,
         spec: spec.clone(),
     })
 }

@@ -1,0 +1,630 @@
+//! The OCR stage: pictures handed over by the readers → `image` segments.
+//!
+//! Every reader hands the pictures it meets to
+//! [`Extraction::push_picture`](crate::extract::document::Extraction::push_picture),
+//! located; this stage, run once per document after its reader (inside the
+//! same watchdog and time budget), turns each one into text or into a
+//! reason. Honesty is the point: every picture ends as exactly one of
+//!
+//! - **read** — recognised; its text is reviewed as part `image`, labelled
+//!   with where the picture is and the mean confidence; a confidence under
+//!   [`LOW_CONFIDENCE`] also makes the document `partial` ("OCR confidence
+//!   41%: check by eye");
+//! - **no text** — judged to hold none ([`judge`]: too small, blank, or
+//!   recognised to nothing legible);
+//! - **not read** — and the document is `partial` saying why: OCR off
+//!   (`--no-ocr`), unavailable (Tesseract or a language's data missing:
+//!   "OCR unavailable: install …"), a format not decoded, over
+//!   `--max-image-pixels` or `--ocr-max-pages`, out of time.
+//!
+//! The outcome of each is recorded in
+//! [`Extraction::pictures_read`](crate::extract::document::Extraction::pictures_read).
+//!
+//! The 版头 (the top of the first page) is recognised a second time on its
+//! own, as sparse text: page segmentation of a whole 公文 page drops a lone
+//! 秘密 at the top left; lines only that pass finds are added.
+
+pub mod decode;
+pub mod engine;
+pub mod judge;
+
+use crate::extract::document::{
+    Extraction, Impact, Part, PictureOutcome, PictureRecord, Problem, Segment,
+};
+use crate::extract::limits::{Deadline, Limits};
+use crate::extract::ocr::engine::{EngineError, Gray, Layout, Recognised};
+use crate::extract::picture::{Picture, PicturePlace};
+use std::collections::HashMap;
+
+/// Languages read unless `--ocr-lang` says otherwise.
+pub const DEFAULT_LANGUAGES: &str = "chi_sim+eng";
+/// Pictures (pages, frames) recognised per document unless
+/// `--ocr-max-pages` says otherwise.
+pub const DEFAULT_MAX_PAGES: u32 = 100;
+/// Mean confidence (0–100) under which a picture's text must be checked by
+/// eye: the document is `partial`.
+pub const LOW_CONFIDENCE: u8 = 60;
+/// The 版头 strip: the top fifth of the first page.
+const BANNER_SHARE: u32 = 5;
+/// Fewest letters, digits or CJK characters that make recognised text
+/// legible; less is stray marks (a logo's edge read as `|`).
+const MIN_LEGIBLE: usize = 2;
+
+/// Tesseract languages, `+`-joined as `--ocr-lang` takes them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Languages(String);
+
+impl Languages {
+    /// Parses `chi_sim+eng`: names of letters, digits and `_`, joined by `+`.
+    pub fn parse(list: &str) -> Result<Languages, String> {
+        let names: Vec<&str> = list.split('+').map(str::trim).collect();
+        if names.iter().any(|name| {
+            name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        }) {
+            return Err(format!(
+                "--ocr-lang {list}: expected Tesseract language names joined by +, such as chi_sim+eng"
+            ));
+        }
+        Ok(Languages(names.join("+")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.split('+')
+    }
+
+    /// The Chinese models of the list alone (all of it when it has none):
+    /// with `eng` beside them Tesseract reads a line such as 机密★10年 as
+    /// Latin letters (`BLE LO4E`), so the 版头, where markings stand, is
+    /// read without it.
+    pub fn chinese(&self) -> Languages {
+        let chinese: Vec<&str> = self.names().filter(|n| n.starts_with("chi")).collect();
+        if chinese.is_empty() {
+            self.clone()
+        } else {
+            Languages(chinese.join("+"))
+        }
+    }
+}
+
+impl Default for Languages {
+    fn default() -> Languages {
+        Languages(DEFAULT_LANGUAGES.to_owned())
+    }
+}
+
+/// Whether and how pictures are read.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OcrSettings {
+    /// `--no-ocr`: every picture stays unread and the document is `partial`.
+    Off,
+    On {
+        languages: Languages,
+        /// Pictures (pages, frames) recognised per document at most.
+        max_pages: u32,
+    },
+}
+
+impl Default for OcrSettings {
+    fn default() -> OcrSettings {
+        OcrSettings::On {
+            languages: Languages::default(),
+            max_pages: DEFAULT_MAX_PAGES,
+        }
+    }
+}
+
+impl OcrSettings {
+    /// What changes the text read, for the extraction cache's key.
+    pub fn key(&self) -> String {
+        match self {
+            OcrSettings::Off => "off".into(),
+            OcrSettings::On {
+                languages,
+                max_pages,
+            } => format!("{}/{max_pages}/{}", languages.as_str(), engine::version()),
+        }
+    }
+}
+
+/// Turns the pictures `extraction` holds into segments, problems and
+/// records, emptying its list. `limits` gives the pixel cap; past
+/// `deadline` the remaining pictures are left unread, saying so.
+pub fn recognise(
+    extraction: &mut Extraction,
+    settings: &OcrSettings,
+    limits: &Limits,
+    deadline: Deadline,
+) {
+    let pictures = std::mem::take(&mut extraction.pictures);
+    if pictures.is_empty() {
+        return;
+    }
+    let has_text = extraction.segments.iter().any(is_document_text);
+    let mut stage = Stage {
+        out: extraction,
+        numbering: HashMap::new(),
+        unread: Vec::new(),
+        banner_done: false,
+        whole_unread: false,
+    };
+    match settings {
+        OcrSettings::Off => {
+            for picture in &pictures {
+                let place = stage.place(&picture.place);
+                stage.not_read(place, "OCR is off (--no-ocr)".into(), Unread::Off);
+            }
+        }
+        OcrSettings::On {
+            languages,
+            max_pages,
+        } => {
+            let mut pages_left = *max_pages as usize;
+            let mut unavailable: Option<String> = None;
+            for picture in &pictures {
+                let place = stage.place(&picture.place);
+                if let Some(why) = &unavailable {
+                    stage.not_read(place, why.clone(), Unread::Unavailable(why.clone()));
+                } else if deadline.passed() {
+                    stage.not_read(
+                        place,
+                        format!(
+                            "time budget of {} s exceeded (--timeout) before it was read",
+                            limits.time_budget.as_secs()
+                        ),
+                        Unread::Time,
+                    );
+                } else if pages_left == 0 {
+                    stage.not_read(
+                        place,
+                        format!("over --ocr-max-pages {max_pages}"),
+                        Unread::MaxPages(*max_pages),
+                    );
+                } else {
+                    let read = stage.picture(picture, place, languages, limits, pages_left);
+                    pages_left = pages_left.saturating_sub(read.pages);
+                    if let Some(why) = read.unavailable {
+                        unavailable = Some(why);
+                    }
+                }
+            }
+        }
+    }
+    stage.summarise(pictures.len(), has_text);
+    let whole_unread = stage.whole_unread;
+    // A picture file whose picture was not read at all: nothing of the
+    // document was read.
+    if whole_unread {
+        for problem in &mut extraction.problems {
+            if problem.part.as_deref() == Some(Part::Image.as_str()) {
+                problem.impact = Impact::Failed;
+            }
+        }
+    }
+    extraction.compact_problems();
+}
+
+/// Why pictures were left unread, for one summary problem per cause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Unread {
+    Off,
+    Unavailable(String),
+    Time,
+    MaxPages(u32),
+    /// Its own problem was pushed already.
+    Other,
+}
+
+struct Stage<'a> {
+    out: &'a mut Extraction,
+    /// Pictures met so far per (part, page, sheet), to number them.
+    numbering: HashMap<(Part, Option<u32>, Option<String>), u32>,
+    unread: Vec<Unread>,
+    banner_done: bool,
+    /// A picture that is the whole document was left entirely unread.
+    whole_unread: bool,
+}
+
+/// Where a picture is, in words, and the page its text belongs to.
+#[derive(Clone, Debug)]
+struct Place {
+    /// "header, page 2, image 1, word/media/image1.png".
+    words: String,
+    page: Option<u32>,
+    whole_document: bool,
+}
+
+/// What reading one picture used up.
+struct Read {
+    pages: usize,
+    unavailable: Option<String>,
+}
+
+impl Stage<'_> {
+    fn place(&mut self, place: &PicturePlace) -> Place {
+        if place.whole_document {
+            return Place {
+                words: String::new(),
+                page: place.page,
+                whole_document: true,
+            };
+        }
+        let number = self
+            .numbering
+            .entry((place.part, place.page, place.sheet.clone()))
+            .or_insert(0);
+        *number += 1;
+        let mut words: Vec<String> = Vec::new();
+        if place.part != Part::Body {
+            words.push(place.part.as_str().to_owned());
+        }
+        if let Some(sheet) = &place.sheet {
+            words.push(format!("sheet {sheet}"));
+        }
+        if let Some(page) = place.page {
+            words.push(format!("page {page}"));
+        }
+        words.push(format!("image {number}"));
+        if let Some(role) = &place.role {
+            words.push(role.clone());
+        }
+        if !place.name.is_empty() {
+            words.push(place.name.clone());
+        }
+        Place {
+            words: words.join(", "),
+            page: place.page,
+            whole_document: false,
+        }
+    }
+
+    fn record(&mut self, words: &str, outcome: PictureOutcome) {
+        self.out.pictures_read.push(PictureRecord {
+            picture: if words.is_empty() {
+                "the picture".into()
+            } else {
+                words.to_owned()
+            },
+            outcome,
+        });
+    }
+
+    fn not_read(&mut self, place: Place, reason: String, why: Unread) {
+        if place.whole_document && place.page.is_none() {
+            self.whole_unread = true;
+        }
+        self.record(&place.words, PictureOutcome::NotRead { reason });
+        self.unread.push(why);
+    }
+
+    /// A problem about one picture, which the summary does not repeat.
+    fn problem(&mut self, words: &str, message: String) {
+        let message = if words.is_empty() {
+            message
+        } else {
+            format!("{words}: {message}")
+        };
+        self.out.problems.push(Problem::partial(
+            Some(Part::Image.as_str().to_owned()),
+            message,
+        ));
+    }
+
+    fn picture(
+        &mut self,
+        picture: &Picture,
+        place: Place,
+        languages: &Languages,
+        limits: &Limits,
+        pages_left: usize,
+    ) -> Read {
+        let mut read = Read {
+            pages: 0,
+            unavailable: None,
+        };
+        if !picture.format.is_decodable() {
+            let why = format!(
+                "{} picture not read: prepub does not turn it into pixels for OCR; check it by hand",
+                picture.format
+            );
+            self.problem(&place.words, why.clone());
+            self.not_read(place, why, Unread::Other);
+            return read;
+        }
+        let decoded = match decode::decode(picture, limits.max_image_pixels, pages_left) {
+            Ok(decoded) => decoded,
+            Err(why) => {
+                let why = format!("not read by OCR: {why}; check it by hand");
+                self.problem(&place.words, why.clone());
+                self.not_read(place, why, Unread::Other);
+                return read;
+            }
+        };
+        let frames = decoded.frames.len();
+        let several = frames + decoded.frames_left + decoded.failures.len() > 1;
+        for failure in &decoded.failures {
+            self.problem(&place.words, format!("not read: {failure}"));
+        }
+        for (index, frame) in decoded.frames.iter().enumerate() {
+            let number = index as u32 + 1;
+            let (words, page) = if place.whole_document {
+                let page = if several { Some(number) } else { place.page };
+                (page.map(|p| format!("page {p}")).unwrap_or_default(), page)
+            } else if several {
+                (format!("{}, frame {number}", place.words), place.page)
+            } else {
+                (place.words.clone(), place.page)
+            };
+            if place.whole_document && several {
+                self.out.pages = Some(self.out.pages.unwrap_or(0).max(number));
+            }
+            read.pages += 1;
+            if let Some(why) = judge::no_text(frame) {
+                self.record(&words, PictureOutcome::NoText { reason: why });
+                continue;
+            }
+            match self.frame(frame, &words, page, languages) {
+                Ok(()) => {}
+                Err(EngineError::Unavailable(why)) => {
+                    let frame_place = Place {
+                        words,
+                        page,
+                        whole_document: place.whole_document,
+                    };
+                    self.not_read(frame_place, why.clone(), Unread::Unavailable(why.clone()));
+                    read.unavailable = Some(why);
+                    return read;
+                }
+                Err(EngineError::Failed(why)) => {
+                    let why = format!("not read: {why}");
+                    self.problem(&words, why.clone());
+                    let frame_place = Place {
+                        words,
+                        page,
+                        whole_document: place.whole_document,
+                    };
+                    self.not_read(frame_place, why, Unread::Other);
+                }
+            }
+        }
+        if decoded.frames_left > 0 {
+            let why = format!(
+                "{} more pages or frames not read: over --ocr-max-pages",
+                decoded.frames_left
+            );
+            self.problem(&place.words, why.clone());
+            // Some pages were read: the document is partial, not failed.
+            self.record(&place.words, PictureOutcome::NotRead { reason: why });
+        }
+        read
+    }
+
+    /// Recognises one frame: its text, and the 版头 on its own when this is
+    /// the document's first page.
+    fn frame(
+        &mut self,
+        frame: &Gray,
+        words: &str,
+        page: Option<u32>,
+        languages: &Languages,
+    ) -> Result<(), EngineError> {
+        let recognised = engine::recognise(languages, frame, Layout::Page)?;
+        let banner = if !self.banner_done && is_page_like(frame) {
+            self.banner_done = true;
+            let strip = top_strip(frame);
+            Some(engine::recognise(
+                &languages.chinese(),
+                &strip,
+                Layout::Block,
+            )?)
+        } else {
+            None
+        };
+        let banner_lines = Recognised {
+            lines: banner
+                .as_ref()
+                .map(|banner| lines_not_in(banner, &recognised))
+                .unwrap_or_default()
+                .into_iter()
+                .cloned()
+                .collect(),
+        };
+        let at = |words: &str, suffix: &str| {
+            let mut label = words.to_owned();
+            if !suffix.is_empty() {
+                if !label.is_empty() {
+                    label.push_str(", ");
+                }
+                label.push_str(suffix);
+            }
+            label
+        };
+        let legible = legible_chars(&recognised.text()) + legible_chars(&banner_lines.text());
+        let Some(confidence) = recognised.confidence().or(banner_lines.confidence()) else {
+            self.record(
+                words,
+                PictureOutcome::NoText {
+                    reason: "OCR found no text".into(),
+                },
+            );
+            return Ok(());
+        };
+        if legible < MIN_LEGIBLE {
+            self.record(
+                words,
+                PictureOutcome::NoText {
+                    reason: format!(
+                        "OCR found only stray marks, no legible text ({:?})",
+                        recognised.text()
+                    ),
+                },
+            );
+            return Ok(());
+        }
+        let label = |words: &str, confidence: u8| {
+            if words.is_empty() {
+                format!("OCR, confidence {confidence}%")
+            } else {
+                format!("{words} (OCR, confidence {confidence}%)")
+            }
+        };
+        let with_page = |segment: Segment| match page {
+            Some(page) => segment.on_page(page),
+            None => segment,
+        };
+        if let Some(banner_confidence) = banner_lines.confidence() {
+            self.out.push(with_page(
+                Segment::new(Part::Image, banner_lines.text()).with_label(label(
+                    &at(words, "top of the page, 版头"),
+                    banner_confidence,
+                )),
+            ));
+        }
+        self.out.push(with_page(
+            Segment::new(Part::Image, recognised.text()).with_label(label(words, confidence)),
+        ));
+        if confidence < LOW_CONFIDENCE {
+            self.problem(words, format!("OCR confidence {confidence}%: check by eye"));
+        }
+        self.record(words, PictureOutcome::Read { confidence });
+        Ok(())
+    }
+
+    /// One problem per cause that left pictures unread without a problem
+    /// of their own.
+    fn summarise(&mut self, total: usize, has_text: bool) {
+        let mut causes: Vec<(Unread, usize)> = Vec::new();
+        for why in std::mem::take(&mut self.unread) {
+            if why == Unread::Other {
+                continue;
+            }
+            match causes.iter_mut().find(|(cause, _)| *cause == why) {
+                Some((_, count)) => *count += 1,
+                None => causes.push((why, 1)),
+            }
+        }
+        for (cause, count) in causes {
+            let pictures = if count == 1 {
+                "1 picture".to_owned()
+            } else {
+                format!("{count} pictures")
+            };
+            let message = match cause {
+                Unread::Off if !has_text && count == total => format!(
+                    "no text: the document holds {pictures} and no text; needs OCR or manual review (OCR is off: --no-ocr)"
+                ),
+                Unread::Off => {
+                    format!("{pictures} not read: OCR is off (--no-ocr); check them by hand")
+                }
+                Unread::Unavailable(why) => format!("{why} ({pictures} not read)"),
+                Unread::Time => format!(
+                    "time budget exceeded (--timeout) before OCR: {pictures} not read; check them by hand"
+                ),
+                Unread::MaxPages(max) => format!(
+                    "{pictures} not read: over the --ocr-max-pages limit of {max} per document; check them by hand"
+                ),
+                Unread::Other => continue,
+            };
+            self.out.problems.push(Problem::partial(
+                Some(Part::Image.as_str().to_owned()),
+                message,
+            ));
+        }
+    }
+}
+
+/// Whether a segment is text of the document, not a name or property the
+/// document carries around it.
+pub fn is_document_text(segment: &Segment) -> bool {
+    !matches!(segment.part, Part::Metadata | Part::Filename)
+        && segment.label.as_deref() != Some("alt text")
+        && !segment.text.trim().is_empty()
+}
+
+/// A scan or photo of a page: portrait and tall enough to have a 版头.
+fn is_page_like(frame: &Gray) -> bool {
+    frame.height >= 400 && frame.height > frame.width
+}
+
+/// The top of a page down to a blank row near a fifth of its height, so
+/// the strip does not cut through the title under the 版头.
+fn top_strip(frame: &Gray) -> Gray {
+    let width = frame.width as usize;
+    let target = (frame.height / BANNER_SHARE) as usize;
+    let ink_in = |row: usize| {
+        frame.pixels[row * width..(row + 1) * width]
+            .iter()
+            .filter(|&&v| v < 128)
+            .count()
+    };
+    let (from, to) = (frame.height as usize / 8, frame.height as usize * 3 / 10);
+    let height = (from..to)
+        .filter(|&row| ink_in(row) == 0)
+        .min_by_key(|&row| row.abs_diff(target))
+        .unwrap_or(target)
+        .max(1);
+    Gray {
+        width: frame.width,
+        height: height as u32,
+        pixels: frame.pixels[..(height * width).min(frame.pixels.len())].to_vec(),
+    }
+}
+
+/// Lines of the 版头 pass that the page pass did not read the same, in
+/// order.
+///
+/// Where the page pass read nothing (page segmentation dropped a lone
+/// 秘密), the 版头 line is new. Where it read something else at the same
+/// place as Latin letters (`BLE LO4E` for 机密★10年: `eng` beside the
+/// Chinese model took the line over), the 版头 reading is kept too when it
+/// is confident and holds more Chinese characters. Two Chinese readings of
+/// one line are not both kept (one line, one finding).
+fn lines_not_in<'a>(banner: &'a Recognised, page: &Recognised) -> Vec<&'a engine::Line> {
+    let squeeze = |text: &str| -> String { text.chars().filter(|c| !c.is_whitespace()).collect() };
+    banner
+        .lines
+        .iter()
+        .filter(|line| legible_chars(&line.text) > 0)
+        .filter(|line| {
+            let area = u64::from(line.rect.width) * u64::from(line.rect.height);
+            let covering: Vec<&engine::Line> = page
+                .lines
+                .iter()
+                .filter(|read| overlap(read.rect, line.rect) * 2 >= area.max(1))
+                .collect();
+            if covering.is_empty() {
+                return true;
+            }
+            let read: String = covering.iter().map(|l| squeeze(&l.text)).collect();
+            !read.contains(&squeeze(&line.text))
+                && line.confidence >= f32::from(LOW_CONFIDENCE)
+                && wide_chars(&line.text) > wide_chars(&read)
+        })
+        .collect()
+}
+
+/// Pixels two rectangles share.
+fn overlap(a: engine::Rect, b: engine::Rect) -> u64 {
+    let left = a.left.max(b.left);
+    let right = (a.left + a.width).min(b.left + b.width);
+    let top = a.top.max(b.top);
+    let bottom = (a.top + a.height).min(b.top + b.height);
+    u64::from(right.saturating_sub(left)) * u64::from(bottom.saturating_sub(top))
+}
+
+fn wide_chars(text: &str) -> usize {
+    text.chars().filter(|&c| engine::is_wide(c)).count()
+}
+
+fn legible_chars(text: &str) -> usize {
+    text.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,318 @@
+//! Pictures through the binary: scans, photos and screenshots are read by
+//! OCR like any other part, and a picture that is not read is never `pass`.
+//!
+//! The fixtures come from `fixtures/ocr/make.py`. Tests that need Tesseract
+//! skip with a message when it or its Chinese model is missing (`make setup`
+//! and CI install both); the ones about OCR being off or unavailable run
+//! everywhere.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> String {
+    format!("fixtures/ocr/{name}")
+}
+
+fn scan(args: &[&str]) -> Value {
+    let output = Command::cargo_bin("prepub")
+        .unwrap()
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env_remove("PREPUB_REVIEWER")
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--no-progress",
+            "--fail-on",
+            "never",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+fn only_document(review: &Value) -> &Value {
+    let documents = review["documents"].as_array().unwrap();
+    assert_eq!(documents.len(), 1, "{review:#}");
+    &documents[0]
+}
+
+fn problems(document: &Value) -> Vec<String> {
+    document["extraction"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn findings<'a>(document: &'a Value, rule: &str) -> Vec<&'a Value> {
+    document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+/// Whether Tesseract with the default languages is here; says so if not.
+fn tesseract_here() -> bool {
+    let folders = [
+        std::env::var("TESSDATA_PREFIX").unwrap_or_default(),
+        "/usr/share/tesseract-ocr/5/tessdata".into(),
+        "/usr/share/tesseract-ocr/4.00/tessdata".into(),
+        "/usr/share/tessdata".into(),
+        "/usr/local/share/tessdata".into(),
+        "/opt/homebrew/share/tessdata".into(),
+    ];
+    let here = folders.iter().any(|folder| {
+        ["chi_sim", "eng"]
+            .iter()
+            .all(|l| Path::new(folder).join(format!("{l}.traineddata")).is_file())
+    });
+    if !here {
+        eprintln!("skipped: Tesseract's chi_sim and eng data are not installed (make setup)");
+    }
+    here
+}
+
+#[test]
+fn a_word_document_whose_only_content_is_a_scanned_page_blocks_from_its_picture() {
+    if !tesseract_here() {
+        return;
+    }
+    let review = scan(&[&fixture("picture-only.docx")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "block", "{document:#}");
+    assert_eq!(document["extraction"]["status"], "complete");
+    let marks = findings(document, "marking.cn.level-star-ocr");
+    assert_eq!(marks.len(), 1, "{document:#}");
+    let mark = marks[0];
+    assert_eq!(mark["severity"], "block");
+    assert_eq!(mark["location"]["part"], "image");
+    let context = mark["context"].as_str().unwrap();
+    assert!(
+        context.starts_with(
+            "[image 1, word/media/image1.png, top of the page, 版头 (OCR, confidence "
+        ),
+        "{context}"
+    );
+    let ids = findings(document, "personal.cn.resident-id");
+    assert_eq!(ids.len(), 1, "{document:#}");
+    assert_eq!(ids[0]["location"]["part"], "image");
+    // Masked in the picture's text like anywhere else.
+    assert_eq!(ids[0]["text"], "1101**********002X");
+    let pictures = document["extraction"]["pictures"].as_array().unwrap();
+    assert_eq!(pictures[0]["outcome"], "read", "{pictures:?}");
+    assert!(pictures[0]["confidence"].as_u64().unwrap() >= 60);
+}
+
+#[test]
+fn scans_as_png_jpeg_and_multi_page_tiff_are_read_page_by_page() {
+    if !tesseract_here() {
+        return;
+    }
+    for name in ["gongwen.png", "gongwen.jpg", "gongwen.tif"] {
+        let review = scan(&[&fixture(name)]);
+        let document = only_document(&review);
+        assert_eq!(document["verdict"], "block", "{name}: {document:#}");
+        assert_eq!(
+            findings(document, "marking.cn.level-star-ocr").len(),
+            1,
+            "{name}: {document:#}"
+        );
+        assert_eq!(
+            findings(document, "personal.cn.resident-id").len(),
+            1,
+            "{name}"
+        );
+    }
+    let review = scan(&[&fixture("gongwen.tif")]);
+    let document = only_document(&review);
+    assert_eq!(document["pages"], 2);
+    let mobile = findings(document, "personal.cn.mobile");
+    assert_eq!(mobile.len(), 1, "{document:#}");
+    assert_eq!(mobile[0]["location"]["page"], 2);
+}
+
+#[test]
+fn a_screenshot_over_a_sheet_is_read_in_that_sheet() {
+    if !tesseract_here() {
+        return;
+    }
+    let review = scan(&[&fixture("screenshot.xlsx")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "block", "{document:#}");
+    let ids = findings(document, "personal.cn.resident-id");
+    assert_eq!(ids.len(), 1, "{document:#}");
+    let context = ids[0]["context"].as_str().unwrap();
+    assert!(
+        context.starts_with("[sheet 名单, image 1, xl/media/image1.png (OCR, confidence"),
+        "{context}"
+    );
+}
+
+#[test]
+fn a_clean_page_passes_and_blank_pictures_are_no_text() {
+    if !tesseract_here() {
+        return;
+    }
+    let review = scan(&[&fixture("clean.png")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "pass", "{document:#}");
+    // Blank and tiny pictures hold no text: complete, pass, and recorded.
+    for name in ["blank.png", "icon.png"] {
+        let review = scan(&[&fixture(name)]);
+        let document = only_document(&review);
+        assert_eq!(document["verdict"], "pass", "{name}: {document:#}");
+        assert_eq!(document["extraction"]["status"], "complete");
+        assert_eq!(
+            document["extraction"]["pictures"][0]["outcome"], "no-text",
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_blank_picture_in_a_clean_page_does_not_make_it_review() {
+    // An HTML page with clean text and a blank picture carried in a data:
+    // URI: judged before any OCR, so this runs without Tesseract too.
+    let blank = std::fs::read(root().join(fixture("blank.png"))).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    std::fs::write(
+        &page,
+        format!(
+            "<html><body><p>关于开展年度专项检查工作的通知</p><img src=\"data:image/png;base64,{}\"></body></html>",
+            base64(&blank)
+        ),
+    )
+    .unwrap();
+    let review = scan(&[page.to_str().unwrap()]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "pass", "{document:#}");
+    assert_eq!(
+        document["extraction"]["pictures"][0]["picture"],
+        "image 1, data: URI (image/png) in img src"
+    );
+}
+
+#[test]
+fn with_no_ocr_a_picture_only_document_is_partial_as_before() {
+    let review = scan(&["--no-ocr", &fixture("picture-only.docx")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "review", "{document:#}");
+    assert_eq!(document["extraction"]["status"], "partial");
+    assert!(
+        problems(document).contains(
+            &"no text: the document holds 2 pictures and no text; needs OCR or manual review (OCR is off: --no-ocr)"
+                .to_owned()
+        ),
+        "{:?}",
+        problems(document)
+    );
+    assert_eq!(review["options"]["ocr"]["enabled"], false);
+    // A picture file is not read at all: failed.
+    let review = scan(&["--no-ocr", &fixture("gongwen.png")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "review");
+    assert_eq!(document["extraction"]["status"], "failed");
+}
+
+#[test]
+fn missing_language_data_is_partial_and_says_what_to_install() {
+    let review = scan(&["--ocr-lang", "xxx", &fixture("picture-only.docx")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "review", "{document:#}");
+    let problems = problems(document);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("OCR unavailable")
+                && p.contains("apt-get install tesseract-ocr-xxx")),
+        "{problems:?}"
+    );
+    assert_eq!(review["options"]["ocr"]["languages"], "xxx");
+}
+
+#[test]
+fn bad_ocr_options_are_usage_errors() {
+    Command::cargo_bin("prepub")
+        .unwrap()
+        .current_dir(root())
+        .args(["scan", "--ocr-lang", "chi_sim+", &fixture("icon.png")])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--ocr-lang"));
+    Command::cargo_bin("prepub")
+        .unwrap()
+        .current_dir(root())
+        .args([
+            "scan",
+            "--no-ocr",
+            "--ocr-lang",
+            "eng",
+            &fixture("icon.png"),
+        ])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn the_cache_keeps_text_read_with_and_without_ocr_apart() {
+    if !tesseract_here() {
+        return;
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let cache_dir = cache.path().to_str().unwrap();
+    let off = scan(&["--cache", cache_dir, "--no-ocr", &fixture("gongwen.png")]);
+    assert_eq!(only_document(&off)["verdict"], "review");
+    let on = scan(&["--cache", cache_dir, &fixture("gongwen.png")]);
+    assert_eq!(only_document(&on)["verdict"], "block", "{on:#}");
+}
+
+#[test]
+fn a_picture_over_the_pixel_limit_is_not_decoded() {
+    let review = scan(&["--max-image-pixels", "1", &fixture("gongwen.png")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "review");
+    let problems = problems(document);
+    assert!(
+        problems[0].contains("over the limit of 1.0 megapixels (--max-image-pixels)"),
+        "{problems:?}"
+    );
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
