@@ -183,7 +183,9 @@ const DAMAGED: &[Damaged] = &[
     Damaged {
         format: "image",
         document: "damaged-image.png",
-        problem: "needs OCR or manual review",
+        // Decoded before any OCR engine is needed, so the same with or
+        // without Tesseract installed.
+        problem: "not read by OCR: PNG header cannot be read",
     },
     Damaged {
         format: "archive",
