@@ -482,7 +482,7 @@ fn summary_differences(recorded: &Summary, counted: &Summary, rerun: &Summary) -
 
 /// The file a document path lives in: archive members are `outer!/inner`.
 fn file_of(path: &str) -> &str {
-    path.split_once("!/").map_or(path, |(outer, _)| outer)
+    crate::review::model::split_member(path).0
 }
 
 pub(crate) fn resolve(root: &Path, shown: &str) -> PathBuf {
