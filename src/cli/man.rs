@@ -137,7 +137,10 @@ mod tests {
         subcommand_names(&Cli::command(), "prepub", &mut expected);
         assert!(expected.len() > 10, "{expected:?}");
         for name in &expected {
-            assert!(names.contains(&name.as_str()), "no page {name}(1) in {names:?}");
+            assert!(
+                names.contains(&name.as_str()),
+                "no page {name}(1) in {names:?}"
+            );
         }
         assert_eq!(names.len(), expected.len(), "{names:?}");
         for page in &pages {
@@ -154,7 +157,10 @@ mod tests {
         // the subcommands' pages by name.
         let scan = pages.iter().find(|p| p.name == "prepub-scan").unwrap();
         let scan = String::from_utf8_lossy(&scan.roff);
-        assert!(scan.contains("fail\\-on") && scan.contains("no\\-config"), "{scan}");
+        assert!(
+            scan.contains("fail\\-on") && scan.contains("no\\-config"),
+            "{scan}"
+        );
         let top = String::from_utf8_lossy(&pages[0].roff);
         assert!(top.contains("prepub\\-scan(1)"), "{top}");
     }
@@ -184,6 +190,10 @@ mod tests {
         })
         .err()
         .expect("a missing directory is an error");
-        assert!(error.message.contains("no such directory"), "{}", error.message);
+        assert!(
+            error.message.contains("no such directory"),
+            "{}",
+            error.message
+        );
     }
 }

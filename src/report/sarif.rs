@@ -76,7 +76,10 @@ fn help_page(rule: &str) -> (&'static str, &'static str) {
     let family = rule.split('.').next().unwrap_or("");
     let notice = matches!(family, "hidden" | "metadata" | "redaction");
     if rule == UNREAD_RULE {
-        ("docs/README-formats.md", "when-a-document-cannot-be-read-fully")
+        (
+            "docs/README-formats.md",
+            "when-a-document-cannot-be-read-fully",
+        )
     } else if notice && rule.contains(".pdf.") {
         ("docs/README-pdf.md", "findings-the-pdf-reader-makes-itself")
     } else if notice && rule.contains(".docx.") {
@@ -225,9 +228,7 @@ enum Described {
 /// The first finding of each rule, by rule id, so descriptors and rule
 /// indexes do not depend on the order documents were read; and
 /// [`UNREAD_RULE`] when some document was not read in full.
-fn first_findings(
-    documents: &dyn DocumentSource,
-) -> Result<BTreeMap<String, Described>, String> {
+fn first_findings(documents: &dyn DocumentSource) -> Result<BTreeMap<String, Described>, String> {
     let mut first: BTreeMap<String, Described> = BTreeMap::new();
     documents.try_for_each(&mut |document| {
         for finding in &document.findings {
@@ -287,8 +288,7 @@ impl Streams<'_> {
                         }
                         emit(&result)?;
                     }
-                    if let Some(mut unread) =
-                        unread_result(self.lang, document, index, self.rules)
+                    if let Some(mut unread) = unread_result(self.lang, document, index, self.rules)
                     {
                         // Nothing can waive not having been read.
                         if self.decisions {
@@ -957,7 +957,9 @@ mod tests {
     #[test]
     fn every_rule_has_a_short_description_and_a_help_uri() {
         let log = rendered();
-        let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+        let rules = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
         assert!(!rules.is_empty());
         for rule in rules {
             let id = rule["id"].as_str().unwrap();
@@ -975,8 +977,14 @@ mod tests {
                 .unwrap()
                 .to_owned()
         };
-        assert!(uri_of(UNREAD_RULE).ends_with("docs/README-formats.md#when-a-document-cannot-be-read-fully"));
-        assert!(uri_of("hidden.docx.comments").ends_with("docs/README-docx.md#findings-made-without-any-rule"));
+        assert!(
+            uri_of(UNREAD_RULE)
+                .ends_with("docs/README-formats.md#when-a-document-cannot-be-read-fully")
+        );
+        assert!(
+            uri_of("hidden.docx.comments")
+                .ends_with("docs/README-docx.md#findings-made-without-any-rule")
+        );
         assert!(uri_of("personal.cn.mobile").ends_with("docs/README-rules.md#built-in-rules"));
         // A rule of the user's own pack.
         assert!(
@@ -1038,7 +1046,10 @@ mod tests {
                 "{rule}: {file} has no heading #{anchor} (has {anchors:?})"
             );
         }
-        assert_eq!(github_anchor(" When a PDF is not `complete`"), "when-a-pdf-is-not-complete");
+        assert_eq!(
+            github_anchor(" When a PDF is not `complete`"),
+            "when-a-pdf-is-not-complete"
+        );
     }
 
     #[test]
@@ -1062,7 +1073,10 @@ mod tests {
             let message = result["message"]["text"].as_str().unwrap();
             assert!(message.starts_with(&document.path), "{message}");
             for problem in &document.extraction.problems {
-                assert!(message.contains(&problem.message), "{message} lacks {problem:?}");
+                assert!(
+                    message.contains(&problem.message),
+                    "{message} lacks {problem:?}"
+                );
             }
             let (uri, _) = artifact_uri(&document.path);
             assert_eq!(
@@ -1082,8 +1096,20 @@ mod tests {
         let bytes = render(&review, &RenderOptions::default()).unwrap();
         let log: Value = serde_json::from_slice(&bytes).unwrap();
         let run = &log["runs"][0];
-        assert!(run["results"].as_array().unwrap().iter().all(|r| r["ruleId"] != UNREAD_RULE));
-        assert!(run["tool"]["driver"]["rules"].as_array().unwrap().iter().all(|r| r["id"] != UNREAD_RULE));
+        assert!(
+            run["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["ruleId"] != UNREAD_RULE)
+        );
+        assert!(
+            run["tool"]["driver"]["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["id"] != UNREAD_RULE)
+        );
     }
 
     /// A review whose first document is member `inner/通知.docx` of
@@ -1127,7 +1153,10 @@ mod tests {
         let artifact = &run["artifacts"][0];
         assert_eq!(artifact["properties"]["member"], "inner/通知.docx");
         assert!(artifact["properties"]["memberSha256"].is_string());
-        assert!(artifact.get("hashes").is_none(), "the archive's hash is not known");
+        assert!(
+            artifact.get("hashes").is_none(),
+            "the archive's hash is not known"
+        );
         // A nested member: the outermost file, the rest named.
         let unread = results
             .iter()
@@ -1137,18 +1166,29 @@ mod tests {
             unread["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
             "old/a.zip"
         );
-        let notes = run["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
+        let notes = run["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap();
         assert!(notes.iter().any(|n| {
             n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "old/a.zip"
-                && n["message"]["text"].as_str().unwrap().starts_with("old/a.zip!/b.zip!/扫描.pdf")
+                && n["message"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("old/a.zip!/b.zip!/扫描.pdf")
         }));
         // In English too.
-        let options = RenderOptions { lang: Lang::En, ..RenderOptions::default() };
+        let options = RenderOptions {
+            lang: Lang::En,
+            ..RenderOptions::default()
+        };
         let bytes = render(&with_members(), &options).unwrap();
         let log: Value = serde_json::from_slice(&bytes).unwrap();
         let first = &log["runs"][0]["results"][0]["message"]["text"];
         assert!(
-            first.as_str().unwrap().ends_with(" (member inner/通知.docx of bundle.zip)"),
+            first
+                .as_str()
+                .unwrap()
+                .ends_with(" (member inner/通知.docx of bundle.zip)"),
             "{first}"
         );
     }
@@ -1168,7 +1208,10 @@ mod tests {
             ocr: None,
             config: None,
         });
-        options.shard = Some(crate::review::ShardInfo { count: 3, indexes: vec![2] });
+        options.shard = Some(crate::review::ShardInfo {
+            count: 3,
+            indexes: vec![2],
+        });
         assert_eq!(automation_id(&review, &blank), "prepub/scan/shard-2-of-3/");
         let batch = RenderOptions {
             batch: Some("2024/03 第一批".into()),
@@ -1179,12 +1222,21 @@ mod tests {
             "prepub/scan/2024-03 第一批/shard-2-of-3/"
         );
         if let Some(options) = review.options.as_mut() {
-            options.shard = Some(crate::review::ShardInfo { count: 4, indexes: vec![1, 3] });
+            options.shard = Some(crate::review::ShardInfo {
+                count: 4,
+                indexes: vec![1, 3],
+            });
         }
-        assert_eq!(automation_id(&review, &blank), "prepub/scan/shard-1+3-of-4/");
+        assert_eq!(
+            automation_id(&review, &blank),
+            "prepub/scan/shard-1+3-of-4/"
+        );
         let bytes = render(&review, &blank).unwrap();
         let log: Value = serde_json::from_slice(&bytes).unwrap();
-        assert_eq!(log["runs"][0]["automationDetails"]["id"], "prepub/scan/shard-1+3-of-4/");
+        assert_eq!(
+            log["runs"][0]["automationDetails"]["id"],
+            "prepub/scan/shard-1+3-of-4/"
+        );
     }
 
     #[test]
