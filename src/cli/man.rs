@@ -188,8 +188,7 @@ mod tests {
             dir: Some(missing),
             command: Vec::new(),
         })
-        .err()
-        .expect("a missing directory is an error");
+        .expect_err("a missing directory is an error");
         assert!(
             error.message.contains("no such directory"),
             "{}",

@@ -220,7 +220,7 @@ pub fn write(
 enum Described {
     /// A rule of a pack or an extractor notice: its first finding (the
     /// review records findings, not the rule packs' full text).
-    Rule(Finding),
+    Rule(Box<Finding>),
     /// [`UNREAD_RULE`].
     Unread,
 }
@@ -233,7 +233,10 @@ fn first_findings(documents: &dyn DocumentSource) -> Result<BTreeMap<String, Des
     documents.try_for_each(&mut |document| {
         for finding in &document.findings {
             if !first.contains_key(&finding.rule) {
-                first.insert(finding.rule.clone(), Described::Rule(finding.clone()));
+                first.insert(
+                    finding.rule.clone(),
+                    Described::Rule(Box::new(finding.clone())),
+                );
             }
         }
         if document.extraction.status != ExtractionStatus::Complete {
