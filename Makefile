@@ -62,8 +62,11 @@ fixtures:
 	python3 fixtures/pdf/make.py
 	python3 fixtures/ocr/make.py
 
+# Every man page — prepub(1) and one per subcommand, prepub-scan(1),
+# prepub-rules-list(1) … — into man/ (read with `man -l man/prepub-scan.1`).
 man:
-	$(CARGO) run --quiet -- man > prepub.1
+	mkdir -p man
+	$(CARGO) run --quiet --locked -- man --dir man
 
 clean-bench:
 	rm -rf bench/work

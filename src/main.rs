@@ -1,6 +1,6 @@
 mod cli;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, run};
 
 fn main() {
@@ -11,11 +11,12 @@ fn main() {
             eprintln!("prepub: {info}");
         }
     }));
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
     if let Err(message) = prepub::batch::interrupt::install() {
         eprintln!("prepub: warning: {message}");
     }
-    let code = match run(cli) {
+    let code = match run(cli, &matches) {
         Ok(code) => code,
         Err(failure) => {
             eprintln!("prepub: {}", failure.message);

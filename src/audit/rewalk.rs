@@ -179,6 +179,7 @@ mod tests {
                 shard,
                 inputs,
                 ocr: None,
+                config: None,
             }),
             decisions: None,
         }

@@ -186,6 +186,14 @@ pub fn verify(recorded: &Review, options: &VerifyOptions) -> Result<Outcome, Str
             recorded.tool.version, current.version
         ));
     }
+    if let Some(note) = recorded
+        .options
+        .as_ref()
+        .and_then(|o| o.config.as_ref())
+        .map(|config| config_note(config, &options.root))
+    {
+        outcome.notes.push(note);
+    }
     let rules = match &options.rules {
         Some(sources) => {
             let rules = load_sources(sources).map_err(rule_error_text)?;
@@ -480,9 +488,35 @@ fn summary_differences(recorded: &Summary, counted: &Summary, rerun: &Summary) -
     out
 }
 
+/// What became of the project configuration file the review read. The
+/// rerun uses the options the review recorded (which the file's settings
+/// went into), so a changed file is worth knowing, not a difference.
+fn config_note(config: &crate::review::ConfigInfo, root: &Path) -> String {
+    let path = resolve(root, &config.file);
+    match std::fs::read(&path) {
+        Ok(bytes)
+            if crate::review::sha256_hex(&bytes) == config.sha256.trim_start_matches("sha256:") =>
+        {
+            format!(
+                "the configuration file {} is unchanged ({})",
+                config.file, config.sha256
+            )
+        }
+        Ok(_) => format!(
+            "the configuration file {} has changed since the review (it was {}); the rerun uses the options the review recorded",
+            config.file, config.sha256
+        ),
+        Err(e) => format!(
+            "the configuration file {} the review read cannot be read now ({}); the rerun uses the options the review recorded",
+            config.file,
+            crate::batch::describe_io(&e)
+        ),
+    }
+}
+
 /// The file a document path lives in: archive members are `outer!/inner`.
 fn file_of(path: &str) -> &str {
-    path.split_once("!/").map_or(path, |(outer, _)| outer)
+    crate::review::model::split_member(path).0
 }
 
 pub(crate) fn resolve(root: &Path, shown: &str) -> PathBuf {

@@ -234,7 +234,7 @@ fn scan_mail(
         mut extraction,
         attachments,
     } = opened.unwrap_or_else(|failed| Opened {
-        extraction: failed,
+        extraction: *failed,
         attachments: Vec::new(),
     });
     let mut reviews = Vec::with_capacity(attachments.len() + 1);
@@ -339,24 +339,22 @@ pub fn extract_safely(
             }
             extraction
         }
-        Err(failed) => failed,
+        Err(failed) => *failed,
     }
 }
 
 /// Runs `read` on the file's bytes under the watchdog, with a request
 /// bound by the time budget; `Err` is the failed extraction to report when
 /// it panicked, overran the budget (plus a short grace to return what it
-/// read), was interrupted or could not start.
-// The error is the document's own (failed) extraction, made once per file
-// and returned as the result: boxing it would only add an allocation.
-#[allow(clippy::result_large_err)]
+/// read), was interrupted or could not start (boxed: an extraction is
+/// large, and the failure path is the rare one).
 fn guarded<T: Send + 'static>(
     format: Format,
     path: &str,
     bytes: Arc<Vec<u8>>,
     options: &ScanOptions,
     read: impl FnOnce(&Request<'_>) -> T + Send + 'static,
-) -> Result<T, Extraction> {
+) -> Result<T, Box<Extraction>> {
     let budget = options.limits.time_budget;
     let name = path.to_owned();
     let limits = options.limits.clone();
@@ -377,17 +375,17 @@ fn guarded<T: Send + 'static>(
     let wait = budget.saturating_add(watchdog::grace(budget));
     match options.watchdog.run(wait, &interrupt::requested, work) {
         Outcome::Done(done) => Ok(done),
-        Outcome::Panicked(message) => Err(Extraction::failed(format!(
+        Outcome::Panicked(message) => Err(Box::new(Extraction::failed(format!(
             "internal error while reading this {format} document ({message}); it was not reviewed — please report this file"
-        ))),
-        Outcome::TimedOut => Err(Extraction::failed(format!(
+        )))),
+        Outcome::TimedOut => Err(Box::new(Extraction::failed(format!(
             "time budget of {} exceeded (--timeout): reading was abandoned and the document was not reviewed",
             seconds(budget)
-        ))),
-        Outcome::Interrupted => Err(Extraction::failed(
+        )))),
+        Outcome::Interrupted => Err(Box::new(Extraction::failed(
             "interrupted (Ctrl-C) before this document was read",
-        )),
-        Outcome::NotStarted(message) => Err(Extraction::failed(message)),
+        ))),
+        Outcome::NotStarted(message) => Err(Box::new(Extraction::failed(message))),
     }
 }
 

@@ -647,6 +647,7 @@ pub fn run_spilled(
             shard: None,
             inputs: None,
             ocr: Some(crate::review::OcrInfo::of(&options.scan.ocr)),
+            config: None,
         }),
         decisions: None,
     };

@@ -7,6 +7,7 @@
 
 mod args;
 mod completions;
+mod config;
 mod extract;
 mod man;
 mod merge;
@@ -19,7 +20,7 @@ mod verify;
 
 pub use args::Failure;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgMatches, Parser, Subcommand};
 
 /// Pre-publication confidentiality review (保密审查) of draft documents.
 ///
@@ -64,13 +65,29 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
     /// Print the man page (roff) to standard output.
-    Man,
+    Man(man::ManArgs),
+    /// Show the project configuration in force (prepub.toml).
+    #[command(subcommand)]
+    Config(ConfigCommand),
 }
 
-/// Runs a parsed command line; returns the process exit code.
-pub fn run(cli: Cli) -> Result<i32, Failure> {
+/// `prepub config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print every option a scan with these arguments would run with, and
+    /// where each came from: a flag, the configuration file (its path), or
+    /// the default. Takes the arguments of `scan`; scans nothing.
+    Show(Box<scan::ScanArgs>),
+}
+
+/// Runs a parsed command line (`matches`: what clap parsed it from, to
+/// tell a flag given from a default); returns the process exit code.
+pub fn run(cli: Cli, matches: &ArgMatches) -> Result<i32, Failure> {
     match cli.command {
-        Command::Scan(args) => scan::run(*args),
+        Command::Scan(args) => scan::run(*args, &given(matches, &["scan"])),
+        Command::Config(ConfigCommand::Show(args)) => {
+            config::show(*args, &given(matches, &["config", "show"]))
+        }
         Command::Report(args) => report::run(args),
         Command::Rules(command) => rules::run(command),
         Command::Extract(args) => extract::run(args),
@@ -78,6 +95,23 @@ pub fn run(cli: Cli) -> Result<i32, Failure> {
         Command::Verify(args) => verify::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Completions { shell } => completions::run(shell),
-        Command::Man => man::run(),
+        Command::Man(args) => man::run(args),
+    }
+}
+
+/// Whether a flag (by clap id) was given on the command line of the
+/// subcommand at `path`.
+fn given<'a>(matches: &'a ArgMatches, path: &[&str]) -> impl Fn(&str) -> bool + 'a {
+    let mut sub = Some(matches);
+    for name in path {
+        sub = sub.and_then(|m| m.subcommand_matches(name));
+    }
+    move |id: &str| {
+        sub.is_some_and(|m| {
+            matches!(
+                m.try_get_raw(id).map(|_| m.value_source(id)),
+                Ok(Some(clap::parser::ValueSource::CommandLine))
+            )
+        })
     }
 }

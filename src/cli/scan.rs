@@ -3,6 +3,7 @@
 use crate::cli::args::{
     FailOnArg, Failure, FormArgs, LimitArgs, OcrArgs, OutputFormat, RuleArgs, load_rules,
 };
+use crate::cli::config::{self, ConfigArgs};
 use crate::cli::output::{
     Reviewed, check_output_targets, check_stdout_format, plan_outputs, render_to, stdout_colour,
     write_reports, write_stdout_with,
@@ -104,9 +105,15 @@ pub struct ScanArgs {
     pub form: FormArgs,
     #[command(flatten)]
     pub audit: ScanAuditArgs,
+    // Project configuration (cli/config.rs): kept last and together.
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
-pub fn run(args: ScanArgs) -> Result<i32, Failure> {
+/// `given(id)`: whether the flag of clap id `id` was on the command line
+/// (the project configuration fills in the others).
+pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Failure> {
+    let configuration = config::resolve(&mut args, given)?;
     if args.paths.is_empty() && args.files_from.is_none() {
         return Err(Failure::usage(
             "nothing to scan: give files or directories, or --files-from FILE",
@@ -189,6 +196,7 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
     // left out of the review.
     if let Some(options) = batch.head.options.as_mut() {
         options.inputs = Some(selection.inputs_info(args.follow));
+        options.config = configuration.file.as_ref().map(config::Loaded::info);
     }
     audit.finish(&mut batch.head);
     let reviewed = Reviewed::spilled(&batch.head, &batch.documents);

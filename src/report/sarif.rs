@@ -1,21 +1,33 @@
 //! SARIF 2.1.0, for code-scanning dashboards (GitHub, GitLab, Azure DevOps).
 //!
-//! - one `reportingDescriptor` per rule that produced a finding, with help
-//!   text, sorted by id;
+//! - one `reportingDescriptor` per rule that produced a finding, with a
+//!   short description, help text and a `helpUri` (the rule's section of
+//!   the documentation in the repository named by Cargo metadata), sorted
+//!   by id;
 //! - one `result` per finding: level `error` / `warning` / `note` for block
 //!   / review / info, a `physicalLocation` whose URI is the document's path
 //!   as a relative reference (percent-encoded per RFC 3986), a region with
 //!   line and column where the part has lines, the part, page and cell in
 //!   `properties`, and the finding id as a partial fingerprint so dashboards
 //!   track a finding across runs the way prepub's decisions do;
-//! - documents that could not be fully read become
+//! - documents that could not be fully read are results of the rule
+//!   [`UNREAD_RULE`] (level `warning`, one per document, with the reasons),
+//!   so a CI gate that exits 3 shows why among the alerts, and also
 //!   `invocations[0].toolExecutionNotifications`, which the dashboards show
 //!   as tool warnings/errors — an unread document is never silently green;
+//! - archive and e-mail members (`a.zip!/x.docx`) are located at the file
+//!   on disk (`a.zip`), which is what a dashboard can open, with the member
+//!   named in the message and in `properties.member`;
+//! - `automationDetails.id` is `prepub/scan[/<batch>][/shard-K-of-N]/`: the
+//!   trailing `/` makes the whole id the category, so the shards of one
+//!   batch uploaded separately do not replace each other's alerts;
 //! - inputs that were not reviewed (hidden, filtered out, empty folders,
 //!   reports prepub wrote) are `toolExecutionNotifications` too
 //!   (`input.skipped`: a note, a warning when the user named the input),
 //!   counted in `run.properties.skipped`;
-//! - every document is listed in `artifacts` with its SHA-256;
+//! - every document is listed in `artifacts` with its SHA-256 (a member's
+//!   as `properties.memberSha256`, its artifact being located at the
+//!   archive);
 //! - reviewer decisions: a finding waived by a `keep` decision is a result
 //!   with an accepted external `suppression` (who, when, why, until when),
 //!   which tools that honour suppressions treat as dealt with (GitHub needs
@@ -35,7 +47,7 @@ use super::labels::{self, Lang};
 use super::present;
 use crate::batch::spill::DocumentSource;
 use crate::extract::document::{ExtractionStatus, Severity};
-use crate::review::{DocumentReview, Finding, Review, SkippedInput};
+use crate::review::{DocumentReview, Finding, Review, SkippedInput, split_member};
 use serde::Serialize;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value, json};
@@ -49,6 +61,70 @@ pub const ROOT_BASE_ID: &str = "SRCROOT";
 
 /// The partial-fingerprint key for prepub's content-based finding id.
 pub const FINGERPRINT_KEY: &str = "prepubFindingId/v1";
+
+/// The rule of the results that say a document was not read in full.
+pub const UNREAD_RULE: &str = "prepub.unread";
+
+/// Where the documentation lives: the `repository` of Cargo metadata.
+const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The documentation of a rule: a section of a file under `docs/` (or the
+/// README), as a path and the heading's anchor. Every rule has one, so a
+/// dashboard's "learn more" link always leads somewhere that explains it;
+/// the test `help_anchors_exist` checks each is a heading of its file.
+fn help_page(rule: &str) -> (&'static str, &'static str) {
+    let family = rule.split('.').next().unwrap_or("");
+    let notice = matches!(family, "hidden" | "metadata" | "redaction");
+    if rule == UNREAD_RULE {
+        (
+            "docs/README-formats.md",
+            "when-a-document-cannot-be-read-fully",
+        )
+    } else if notice && rule.contains(".pdf.") {
+        ("docs/README-pdf.md", "findings-the-pdf-reader-makes-itself")
+    } else if notice && rule.contains(".docx.") {
+        ("docs/README-docx.md", "findings-made-without-any-rule")
+    } else if notice {
+        ("docs/README-formats.md", "what-is-read-part-by-part")
+    } else if crate::rules::is_builtin_rule(rule) {
+        ("docs/README-rules.md", "built-in-rules")
+    } else {
+        // A rule of the user's own pack: the pack is its documentation;
+        // the link explains how to read a rule.
+        ("docs/README-rules.md", "a-rule")
+    }
+}
+
+/// The `helpUri` of a rule (empty when the build has no repository URL,
+/// which SARIF does not allow, so the caller leaves the key out).
+pub fn help_uri(rule: &str) -> Option<String> {
+    if REPOSITORY.is_empty() {
+        return None;
+    }
+    let (file, anchor) = help_page(rule);
+    Some(format!(
+        "{}/blob/main/{file}#{anchor}",
+        REPOSITORY.trim_end_matches('/')
+    ))
+}
+
+/// `automationDetails.id`: `prepub/scan`, the batch name and the shard,
+/// ending in `/` so all of it is the category (GitHub keeps one analysis
+/// per category and tool: without the shard in it, shard 2's upload would
+/// close shard 1's alerts).
+pub fn automation_id(review: &Review, options: &RenderOptions) -> String {
+    let mut id = String::from("prepub/scan/");
+    if let Some(batch) = present::field(&options.batch) {
+        // A `/` in the name would add a level to the category.
+        id.push_str(&batch.replace('/', "-"));
+        id.push('/');
+    }
+    if let Some(shard) = review.options.as_ref().and_then(|o| o.shard.as_ref()) {
+        let indexes: Vec<String> = shard.indexes.iter().map(u32::to_string).collect();
+        id.push_str(&format!("shard-{}-of-{}/", indexes.join("+"), shard.count));
+    }
+    id
+}
 
 pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
     super::render_whole(write, review, options)
@@ -71,14 +147,17 @@ pub fn write(
 ) -> Result<(), String> {
     let lang = options.lang;
     let first = first_findings(documents)?;
-    let rules: BTreeMap<&str, (usize, &Finding)> = first
+    let rules: BTreeMap<&str, (usize, &Described)> = first
         .iter()
         .enumerate()
-        .map(|(i, (id, finding))| (id.as_str(), (i, finding)))
+        .map(|(i, (id, described))| (id.as_str(), (i, described)))
         .collect();
     let descriptors: Vec<Value> = rules
         .values()
-        .map(|(_, finding)| descriptor(lang, finding))
+        .map(|(_, described)| match described {
+            Described::Rule(finding) => descriptor(lang, finding),
+            Described::Unread => unread_descriptor(lang),
+        })
         .collect();
 
     let mut driver = json!({
@@ -112,10 +191,8 @@ pub fn write(
     if let Some(info) = &review.decisions {
         run["properties"]["decisions"] = json!(info);
     }
-    if let Some(batch) = present::field(&options.batch) {
-        // The category GitHub uses to keep separate analyses apart.
-        run["automationDetails"] = json!({ "id": format!("{batch}/") });
-    }
+    // The category GitHub uses to keep separate analyses apart.
+    run["automationDetails"] = json!({ "id": automation_id(review, options) });
 
     if !review.skipped.is_empty() {
         run["properties"]["skipped"] = json!(review.skipped.len());
@@ -139,15 +216,36 @@ pub fn write(
         .map_err(|e| format!("writing SARIF: {e}"))
 }
 
+/// What a rule's descriptor is described from.
+enum Described {
+    /// A rule of a pack or an extractor notice: its first finding (the
+    /// review records findings, not the rule packs' full text).
+    Rule(Box<Finding>),
+    /// [`UNREAD_RULE`].
+    Unread,
+}
+
 /// The first finding of each rule, by rule id, so descriptors and rule
-/// indexes do not depend on the order documents were read.
-fn first_findings(documents: &dyn DocumentSource) -> Result<BTreeMap<String, Finding>, String> {
-    let mut first: BTreeMap<String, Finding> = BTreeMap::new();
+/// indexes do not depend on the order documents were read; and
+/// [`UNREAD_RULE`] when some document was not read in full.
+fn first_findings(documents: &dyn DocumentSource) -> Result<BTreeMap<String, Described>, String> {
+    let mut first: BTreeMap<String, Described> = BTreeMap::new();
     documents.try_for_each(&mut |document| {
         for finding in &document.findings {
             if !first.contains_key(&finding.rule) {
-                first.insert(finding.rule.clone(), finding.clone());
+                first.insert(
+                    finding.rule.clone(),
+                    Described::Rule(Box::new(finding.clone())),
+                );
             }
+        }
+        if document.extraction.status != ExtractionStatus::Complete {
+            // A pack rule of that id (rules may be named anything) keeps
+            // its descriptor; the unread results then point at it, and
+            // the id still says what they are.
+            first
+                .entry(UNREAD_RULE.to_owned())
+                .or_insert(Described::Unread);
         }
         Ok(())
     })?;
@@ -160,7 +258,7 @@ struct Streams<'a> {
     /// The inputs not reviewed: notifications after the documents'.
     skipped: &'a [SkippedInput],
     lang: Lang,
-    rules: &'a BTreeMap<&'a str, (usize, &'a Finding)>,
+    rules: &'a BTreeMap<&'a str, (usize, &'a Described)>,
     decisions: bool,
 }
 
@@ -192,6 +290,14 @@ impl Streams<'_> {
                             result["suppressions"] = suppressions(finding);
                         }
                         emit(&result)?;
+                    }
+                    if let Some(mut unread) = unread_result(self.lang, document, index, self.rules)
+                    {
+                        // Nothing can waive not having been read.
+                        if self.decisions {
+                            unread["suppressions"] = json!([]);
+                        }
+                        emit(&unread)?;
                     }
                 }
                 List::Notifications => {
@@ -345,7 +451,7 @@ fn descriptor(lang: Lang, finding: &Finding) -> Value {
             finding.message
         ),
     };
-    json!({
+    let mut descriptor = json!({
         "id": finding.rule,
         "shortDescription": { "text": finding.message },
         "help": { "text": help },
@@ -354,7 +460,99 @@ fn descriptor(lang: Lang, finding: &Finding) -> Value {
             "category": finding.category,
             "tags": ["confidentiality", finding.category.as_str()],
         },
-    })
+    });
+    if let Some(uri) = help_uri(&finding.rule) {
+        descriptor["helpUri"] = json!(uri);
+    }
+    descriptor
+}
+
+/// The descriptor of [`UNREAD_RULE`]: a warning whatever `--fail-on`
+/// says, since what was not read was not reviewed.
+fn unread_descriptor(lang: Lang) -> Value {
+    let (short, help) = match lang {
+        Lang::Zh => (
+            "文件未能完整读取：未读部分未经审查。",
+            "文件未能完整读取（加密、扫描图片、损坏或超过限制），未读部分未经自动审查，公开前须人工审查；结果信息中列出原因。",
+        ),
+        Lang::En => (
+            "The document was not read in full: what was not read was not reviewed.",
+            "The document could not be read in full (encrypted, a scanned image, corrupt, or over a limit); what was not read was not reviewed automatically and must be reviewed by hand before publication. The result's message gives the reasons.",
+        ),
+    };
+    let mut descriptor = json!({
+        "id": UNREAD_RULE,
+        "shortDescription": { "text": short },
+        "help": { "text": help },
+        "defaultConfiguration": { "level": "warning" },
+        "properties": { "tags": ["confidentiality", "unread"] },
+    });
+    if let Some(uri) = help_uri(UNREAD_RULE) {
+        descriptor["helpUri"] = json!(uri);
+    }
+    descriptor
+}
+
+/// The [`UNREAD_RULE`] result of a document not read in full: its status
+/// and every reading problem in the message, located at the file.
+fn unread_result(
+    lang: Lang,
+    document: &DocumentReview,
+    index: usize,
+    rules: &BTreeMap<&str, (usize, &Described)>,
+) -> Option<Value> {
+    if document.extraction.status == ExtractionStatus::Complete {
+        return None;
+    }
+    let status = labels::extraction_status(lang, document.extraction.status);
+    let problems: Vec<String> = document
+        .extraction
+        .problems
+        .iter()
+        .map(|p| present::problem(lang, p.part.as_deref(), &p.message))
+        .collect();
+    let separator = match lang {
+        Lang::Zh => "；",
+        Lang::En => "; ",
+    };
+    let mut message = format!("{}: {status}", document.path);
+    if !problems.is_empty() {
+        message.push_str(match lang {
+            Lang::Zh => "：",
+            Lang::En => ": ",
+        });
+        message.push_str(&problems.join(separator));
+    }
+    let (_, member) = split_member(&document.path);
+    let mut properties = json!({ "extraction": document.extraction.status });
+    if let Some(member) = member {
+        properties["member"] = json!(member);
+    }
+    Some(json!({
+        "ruleId": UNREAD_RULE,
+        "ruleIndex": rules.get(UNREAD_RULE).map_or(0, |(i, _)| *i),
+        "level": "warning",
+        "message": { "text": message },
+        "locations": [{ "physicalLocation": {
+            "artifactLocation": artifact_location(document, index),
+        } }],
+        // One per document and content: a dashboard tracks it across runs
+        // until the file is readable.
+        "partialFingerprints": { FINGERPRINT_KEY: format!("unread:{}", document.sha256) },
+        "properties": properties,
+    }))
+}
+
+/// " (member x.docx of a.zip)" for an archive or e-mail member, which
+/// reports locate at the file on disk; empty for a file.
+fn member_note(lang: Lang, path: &str) -> String {
+    match split_member(path) {
+        (file, Some(member)) => match lang {
+            Lang::Zh => format!("（{file} 中的成员 {member}）"),
+            Lang::En => format!(" (member {member} of {file})"),
+        },
+        (_, None) => String::new(),
+    }
 }
 
 /// The index of `decision.stale` in [`notification_descriptors`].
@@ -456,9 +654,11 @@ fn skipped_notification(lang: Lang, input: &SkippedInput) -> Value {
     })
 }
 
+/// Where a document is: the file on disk (an archive member's archive),
+/// with its artifact's index.
 fn artifact_location(document: &DocumentReview, index: usize) -> Value {
     let mut location = Map::new();
-    let (uri, relative) = artifact_uri(&document.path);
+    let (uri, relative) = artifact_uri(split_member(&document.path).0);
     location.insert("uri".into(), json!(uri));
     if relative {
         location.insert("uriBaseId".into(), json!(ROOT_BASE_ID));
@@ -467,9 +667,14 @@ fn artifact_location(document: &DocumentReview, index: usize) -> Value {
     Value::Object(location)
 }
 
+/// A document's artifact. A member's is located at its archive, as its
+/// results are (a location and an artifact index must name the same file);
+/// its length and hash, which are the member's, not the archive's, are
+/// then properties.
 fn artifact(document: &DocumentReview) -> Value {
     let mut location = Map::new();
-    let (uri, relative) = artifact_uri(&document.path);
+    let (file, member) = split_member(&document.path);
+    let (uri, relative) = artifact_uri(file);
     location.insert("uri".into(), json!(uri));
     if relative {
         location.insert("uriBaseId".into(), json!(ROOT_BASE_ID));
@@ -488,12 +693,20 @@ fn artifact(document: &DocumentReview) -> Value {
     if !document.stale_decisions.is_empty() {
         properties["staleDecisions"] = json!(document.stale_decisions);
     }
-    json!({
-        "location": location,
-        "length": document.bytes,
-        "hashes": { "sha-256": document.sha256 },
-        "properties": properties,
-    })
+    match member {
+        Some(member) => {
+            properties["member"] = json!(member);
+            properties["memberLength"] = json!(document.bytes);
+            properties["memberSha256"] = json!(document.sha256);
+            json!({ "location": location, "properties": properties })
+        }
+        None => json!({
+            "location": location,
+            "length": document.bytes,
+            "hashes": { "sha-256": document.sha256 },
+            "properties": properties,
+        }),
+    }
 }
 
 fn result(
@@ -534,11 +747,20 @@ fn result(
     if let Some(decision) = &finding.decision {
         properties["decision"] = json!(decision);
     }
+    if let (_, Some(member)) = split_member(&document.path) {
+        properties["member"] = json!(member);
+    }
+    let message = format!(
+        "{}: {}{}",
+        finding.message,
+        finding.text,
+        member_note(lang, &document.path)
+    );
     json!({
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": level(finding.severity),
-        "message": { "text": format!("{}: {}", finding.message, finding.text) },
+        "message": { "text": message },
         "locations": [{ "physicalLocation": physical }],
         "partialFingerprints": { FINGERPRINT_KEY: finding.id },
         "properties": properties,
@@ -683,11 +905,16 @@ mod tests {
         // network access is needed.
         let validator = jsonschema::draft4::new(&schema).expect("the schema compiles");
         let log = rendered();
-        let errors: Vec<String> = validator
-            .iter_errors(&log)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
-        assert!(errors.is_empty(), "{errors:#?}");
+        let members: Value =
+            serde_json::from_slice(&render(&with_members(), &RenderOptions::default()).unwrap())
+                .unwrap();
+        for log in [&log, &members] {
+            let errors: Vec<String> = validator
+                .iter_errors(log)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{errors:#?}");
+        }
 
         // And the check can fail: a result without a message is invalid.
         let mut broken = log.clone();
@@ -716,17 +943,303 @@ mod tests {
                 "marking.cn.level",
                 "metadata.author",
                 "personal.cn.id_card",
-                "personal.cn.mobile"
+                "personal.cn.mobile",
+                UNREAD_RULE,
             ]
         );
         let results = run["results"].as_array().unwrap();
-        // Every finding, the waived one too.
-        assert_eq!(results.len(), 8);
+        // Every finding, the waived one too, and one per unread document.
+        assert_eq!(results.len(), 8 + 2);
         for result in results {
             let index = result["ruleIndex"].as_u64().unwrap() as usize;
             assert_eq!(rules[index], result["ruleId"].as_str().unwrap());
             assert!(run["tool"]["driver"]["rules"][index]["help"]["text"].is_string());
         }
+    }
+
+    #[test]
+    fn every_rule_has_a_short_description_and_a_help_uri() {
+        let log = rendered();
+        let rules = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
+        assert!(!rules.is_empty());
+        for rule in rules {
+            let id = rule["id"].as_str().unwrap();
+            let short = rule["shortDescription"]["text"].as_str().unwrap_or("");
+            assert!(!short.trim().is_empty(), "{id}: no shortDescription");
+            let uri = rule["helpUri"].as_str().unwrap_or("");
+            assert!(
+                uri.starts_with(&format!("{REPOSITORY}/blob/main/")),
+                "{id}: helpUri {uri:?}"
+            );
+        }
+        let uri_of = |id: &str| {
+            rules.iter().find(|r| r["id"] == id).unwrap()["helpUri"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        assert!(
+            uri_of(UNREAD_RULE)
+                .ends_with("docs/README-formats.md#when-a-document-cannot-be-read-fully")
+        );
+        assert!(
+            uri_of("hidden.docx.comments")
+                .ends_with("docs/README-docx.md#findings-made-without-any-rule")
+        );
+        assert!(uri_of("personal.cn.mobile").ends_with("docs/README-rules.md#built-in-rules"));
+        // A rule of the user's own pack.
+        assert!(
+            help_uri("term.acme.project")
+                .unwrap()
+                .ends_with("docs/README-rules.md#a-rule")
+        );
+        assert!(
+            help_uri("personal.cn.resident-id")
+                .unwrap()
+                .ends_with("docs/README-rules.md#built-in-rules")
+        );
+        assert!(
+            help_uri("redaction.pdf.text-under-box")
+                .unwrap()
+                .ends_with("docs/README-pdf.md#findings-the-pdf-reader-makes-itself")
+        );
+    }
+
+    /// GitHub's anchor of a Markdown heading: lower case, punctuation but
+    /// `-` and `_` dropped, spaces as `-`.
+    fn github_anchor(heading: &str) -> String {
+        heading
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter_map(|c| match c {
+                ' ' => Some('-'),
+                c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Every page a `helpUri` can name exists, with the heading its anchor
+    /// names, so a renamed heading breaks this test and not the links.
+    #[test]
+    fn help_anchors_exist() {
+        for rule in [
+            UNREAD_RULE,
+            "hidden.pdf.annotations",
+            "redaction.pdf.text-under-box",
+            "hidden.docx.revisions",
+            "metadata.xlsx.author",
+            "personal.cn.resident-id",
+            "term.acme.project",
+        ] {
+            let (file, anchor) = help_page(rule);
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let anchors: Vec<String> = text
+                .lines()
+                .filter_map(|line| line.strip_prefix('#'))
+                .map(|line| github_anchor(line.trim_start_matches('#')))
+                .collect();
+            assert!(
+                anchors.iter().any(|a| a == anchor),
+                "{rule}: {file} has no heading #{anchor} (has {anchors:?})"
+            );
+        }
+        assert_eq!(
+            github_anchor(" When a PDF is not `complete`"),
+            "when-a-pdf-is-not-complete"
+        );
+    }
+
+    #[test]
+    fn unread_documents_are_warning_results_with_their_reasons() {
+        let log = rendered();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        let unread: Vec<&Value> = results
+            .iter()
+            .filter(|r| r["ruleId"] == UNREAD_RULE)
+            .collect();
+        let review = fixture::review();
+        let not_complete: Vec<&DocumentReview> = review
+            .documents
+            .iter()
+            .filter(|d| d.extraction.status != ExtractionStatus::Complete)
+            .collect();
+        assert_eq!(unread.len(), not_complete.len());
+        assert_eq!(unread.len(), 2);
+        for (result, document) in unread.iter().zip(&not_complete) {
+            assert_eq!(result["level"], "warning");
+            let message = result["message"]["text"].as_str().unwrap();
+            assert!(message.starts_with(&document.path), "{message}");
+            for problem in &document.extraction.problems {
+                assert!(
+                    message.contains(&problem.message),
+                    "{message} lacks {problem:?}"
+                );
+            }
+            let (uri, _) = artifact_uri(&document.path);
+            assert_eq!(
+                result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                uri.as_str()
+            );
+            assert_eq!(
+                result["partialFingerprints"][FINGERPRINT_KEY],
+                format!("unread:{}", document.sha256)
+            );
+        }
+        // A batch read in full has neither the results nor the rule.
+        let mut review = fixture::review();
+        review
+            .documents
+            .retain(|d| d.extraction.status == ExtractionStatus::Complete);
+        let bytes = render(&review, &RenderOptions::default()).unwrap();
+        let log: Value = serde_json::from_slice(&bytes).unwrap();
+        let run = &log["runs"][0];
+        assert!(
+            run["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["ruleId"] != UNREAD_RULE)
+        );
+        assert!(
+            run["tool"]["driver"]["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["id"] != UNREAD_RULE)
+        );
+    }
+
+    /// A review whose first document is member `inner/通知.docx` of
+    /// `bundle.zip`, and whose failed one is member of a nested archive.
+    fn with_members() -> Review {
+        let mut review = fixture::review();
+        review.documents[0].path = "bundle.zip!/inner/通知.docx".into();
+        let failed = review
+            .documents
+            .iter_mut()
+            .find(|d| d.extraction.status == ExtractionStatus::Failed)
+            .unwrap();
+        failed.path = "old/a.zip!/b.zip!/扫描.pdf".into();
+        review
+    }
+
+    #[test]
+    fn archive_members_are_located_at_the_archive_and_named_in_the_message() {
+        let bytes = render(&with_members(), &RenderOptions::default()).unwrap();
+        let log: Value = serde_json::from_slice(&bytes).unwrap();
+        let run = &log["runs"][0];
+        let results = run["results"].as_array().unwrap();
+        let in_bundle: Vec<&Value> = results
+            .iter()
+            .filter(|r| r["properties"]["member"] == "inner/通知.docx")
+            .collect();
+        assert!(!in_bundle.is_empty());
+        for result in &in_bundle {
+            let location = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(location["uri"], "bundle.zip");
+            assert_eq!(location["uriBaseId"], ROOT_BASE_ID);
+            let message = result["message"]["text"].as_str().unwrap();
+            assert!(
+                message.ends_with("（bundle.zip 中的成员 inner/通知.docx）"),
+                "{message}"
+            );
+            // The location's index names an artifact at the same file.
+            let index = location["index"].as_u64().unwrap() as usize;
+            assert_eq!(run["artifacts"][index]["location"]["uri"], "bundle.zip");
+        }
+        let artifact = &run["artifacts"][0];
+        assert_eq!(artifact["properties"]["member"], "inner/通知.docx");
+        assert!(artifact["properties"]["memberSha256"].is_string());
+        assert!(
+            artifact.get("hashes").is_none(),
+            "the archive's hash is not known"
+        );
+        // A nested member: the outermost file, the rest named.
+        let unread = results
+            .iter()
+            .find(|r| r["ruleId"] == UNREAD_RULE && r["properties"]["member"] == "b.zip!/扫描.pdf")
+            .expect("the nested member's unread result");
+        assert_eq!(
+            unread["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "old/a.zip"
+        );
+        let notes = run["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap();
+        assert!(notes.iter().any(|n| {
+            n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "old/a.zip"
+                && n["message"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("old/a.zip!/b.zip!/扫描.pdf")
+        }));
+        // In English too.
+        let options = RenderOptions {
+            lang: Lang::En,
+            ..RenderOptions::default()
+        };
+        let bytes = render(&with_members(), &options).unwrap();
+        let log: Value = serde_json::from_slice(&bytes).unwrap();
+        let first = &log["runs"][0]["results"][0]["message"]["text"];
+        assert!(
+            first
+                .as_str()
+                .unwrap()
+                .ends_with(" (member inner/通知.docx of bundle.zip)"),
+            "{first}"
+        );
+    }
+
+    #[test]
+    fn the_automation_id_names_the_shard() {
+        let mut review = fixture::review();
+        let blank = RenderOptions::default();
+        assert_eq!(automation_id(&review, &blank), "prepub/scan/");
+        let options = review.options.insert(crate::review::RunOptions {
+            show_match: false,
+            explain: false,
+            limits: crate::review::LimitsInfo::of(&crate::extract::limits::Limits::default()),
+            passwords: 0,
+            shard: None,
+            inputs: None,
+            ocr: None,
+            config: None,
+        });
+        options.shard = Some(crate::review::ShardInfo {
+            count: 3,
+            indexes: vec![2],
+        });
+        assert_eq!(automation_id(&review, &blank), "prepub/scan/shard-2-of-3/");
+        let batch = RenderOptions {
+            batch: Some("2024/03 第一批".into()),
+            ..RenderOptions::default()
+        };
+        assert_eq!(
+            automation_id(&review, &batch),
+            "prepub/scan/2024-03 第一批/shard-2-of-3/"
+        );
+        if let Some(options) = review.options.as_mut() {
+            options.shard = Some(crate::review::ShardInfo {
+                count: 4,
+                indexes: vec![1, 3],
+            });
+        }
+        assert_eq!(
+            automation_id(&review, &blank),
+            "prepub/scan/shard-1+3-of-4/"
+        );
+        let bytes = render(&review, &blank).unwrap();
+        let log: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            log["runs"][0]["automationDetails"]["id"],
+            "prepub/scan/shard-1+3-of-4/"
+        );
     }
 
     #[test]
@@ -757,7 +1270,10 @@ mod tests {
                 .get("region")
                 .is_none()
         );
-        let cell = &results[5];
+        let cell = results
+            .iter()
+            .find(|r| r["properties"]["cell"].is_string())
+            .expect("the spreadsheet finding");
         assert_eq!(cell["properties"]["sheet"], "人员名单");
         assert_eq!(cell["properties"]["cell"], "B2");
         assert_eq!(results[1]["level"], "warning");

@@ -182,6 +182,20 @@ pub struct RunOptions {
     /// pictures: a rerun then uses the defaults).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ocr: Option<OcrInfo>,
+    /// The project configuration file the scan read (`prepub.toml`), so an
+    /// auditor can tell which settings were in force and rerun with them.
+    /// Absent when none was read (and in older reviews).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<ConfigInfo>,
+}
+
+/// A project configuration file a scan read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigInfo {
+    /// As found: relative to where prepub ran when inside it, else absolute.
+    pub file: String,
+    /// `sha256:<hex>` of the file's bytes.
+    pub sha256: String,
 }
 
 /// The inputs of a batch, as given on the command line.
@@ -399,6 +413,18 @@ impl Verdict {
             Verdict::Review => "review",
             Verdict::Block => "block",
         }
+    }
+}
+
+/// The file on disk a document path names, and the member inside it:
+/// `a.zip!/b/c.docx` is member `b/c.docx` of `a.zip` (a nested member keeps
+/// its inner `!/`: `a.zip!/b.zip!/c.txt` is member `b.zip!/c.txt`).
+/// Reports that point at files (SARIF, `verify`) use the file; the member
+/// is named in words.
+pub fn split_member(path: &str) -> (&str, Option<&str>) {
+    match path.split_once("!/") {
+        Some((file, member)) => (file, Some(member)),
+        None => (path, None),
     }
 }
 

@@ -38,6 +38,24 @@ pub fn builtin_sources() -> Vec<PackSource> {
         .collect()
 }
 
+/// Whether `id` is a rule of a built-in pack (so its documentation is the
+/// built-in rules table of docs/README-rules.md). The ids are read from the
+/// packs' YAML once; a pack that does not parse contributes none (its rules
+/// are then documented as a user pack's would be — never wrongly as
+/// built-in).
+pub fn is_builtin_rule(id: &str) -> bool {
+    static IDS: std::sync::OnceLock<std::collections::BTreeSet<String>> =
+        std::sync::OnceLock::new();
+    IDS.get_or_init(|| {
+        BUILTIN_PACKS
+            .iter()
+            .filter_map(|(_, yaml)| serde_saphyr::from_str::<super::schema::PackSpec>(yaml).ok())
+            .flat_map(|pack| pack.rules.into_iter().map(|rule| rule.id))
+            .collect()
+    })
+    .contains(id)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::extract::Format;
@@ -45,6 +63,17 @@ mod tests {
     use crate::review::document::{Identity, review_extraction};
     use crate::review::{ReviewOptions, Verdict};
     use crate::rules::RuleSet;
+
+    #[test]
+    fn builtin_rule_ids_are_known() {
+        let rules = RuleSet::builtin().expect("built-in packs");
+        assert!(!rules.rules().is_empty());
+        for rule in rules.rules() {
+            assert!(super::is_builtin_rule(&rule.id), "{}", rule.id);
+        }
+        assert!(!super::is_builtin_rule("term.acme.project"));
+        assert!(!super::is_builtin_rule("hidden.docx.comments"));
+    }
 
     /// "敏感信息" is not a legal category: a content keyword can ask for a
     /// look, never stop a publication on its own. No rule of the pack may

@@ -23,7 +23,7 @@ mod pinyin;
 pub mod schema;
 pub mod validators;
 
-pub use builtin::{BUILTIN_PACKS, builtin_sources};
+pub use builtin::{BUILTIN_PACKS, builtin_sources, is_builtin_rule};
 pub use compile::{
     Escalation, LoadedPack, MatchExample, PackSource, Rule, RuleError, RuleSet, load_sources,
     sources_from_path,
