@@ -17,6 +17,11 @@ pub struct MergeArgs {
     /// output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Join only some shards of a partition: the result records which it
+    /// covers, and merges with the rest later. Without it a set that lacks
+    /// a shard is refused (exit 2), naming the missing ones.
+    #[arg(long)]
+    pub partial: bool,
 }
 
 pub fn run(args: MergeArgs) -> Result<i32, Failure> {
@@ -27,7 +32,7 @@ pub fn run(args: MergeArgs) -> Result<i32, Failure> {
             review: read_review(input)?,
         });
     }
-    let merged = shard::merge(parts).map_err(Failure::usage)?;
+    let merged = shard::merge_some(parts, args.partial).map_err(Failure::usage)?;
     let bytes = report::json::render(&merged).map_err(Failure::usage)?;
     match &args.output {
         Some(path) => {
