@@ -150,13 +150,13 @@ fn engines_zero_based_indexes_and_environment_name_the_same_shards() {
     let one_based: Vec<Vec<String>> = (1..=3)
         .map(|k| paths(&scan(dir.path(), &["pd", "--shard", &format!("{k}/3")]), ""))
         .collect();
-    for i in 0..3 {
+    for (i, expected) in one_based.iter().enumerate() {
         let index = i.to_string();
         let flags = scan(
             dir.path(),
             &["pd", "--shard-index", &index, "--shard-count", "3"],
         );
-        assert_eq!(paths(&flags, ""), one_based[i], "--shard-index {i}");
+        assert_eq!(paths(&flags, ""), *expected, "--shard-index {i}");
         let review = |vars: &[(&str, String)], extra: &[&str]| {
             let mut command = prepub(dir.path());
             command.args([
@@ -189,7 +189,7 @@ fn engines_zero_based_indexes_and_environment_name_the_same_shards() {
         );
         assert_eq!(
             paths(&kubernetes, ""),
-            one_based[i],
+            *expected,
             "JOB_COMPLETION_INDEX={i}"
         );
         let gitlab = review(
@@ -199,7 +199,7 @@ fn engines_zero_based_indexes_and_environment_name_the_same_shards() {
             ],
             &[],
         );
-        assert_eq!(paths(&gitlab, ""), one_based[i], "CI_NODE_INDEX={}", i + 1);
+        assert_eq!(paths(&gitlab, ""), *expected, "CI_NODE_INDEX={}", i + 1);
         let slurm = review(
             &[
                 ("SLURM_ARRAY_TASK_ID", (i + 1).to_string()),
@@ -211,7 +211,7 @@ fn engines_zero_based_indexes_and_environment_name_the_same_shards() {
         );
         assert_eq!(
             paths(&slurm, ""),
-            one_based[i],
+            *expected,
             "SLURM_ARRAY_TASK_ID={}",
             i + 1
         );
@@ -222,7 +222,8 @@ fn engines_zero_based_indexes_and_environment_name_the_same_shards() {
 fn missing_or_wrong_engine_values_are_usage_errors_naming_the_variable() {
     let dir = tempfile::tempdir().unwrap();
     archive(dir.path(), "pd", 3);
-    let cases: [(&[(&str, &str)], &[&str], &str); 5] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str], &'a str);
+    let cases: [Case; 5] = [
         (&[], &[], "none of JOB_COMPLETION_INDEX"),
         (
             &[("JOB_COMPLETION_INDEX", "2")],

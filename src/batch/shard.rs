@@ -585,7 +585,8 @@ mod tests {
         let error = |pairs: &[(&str, &str)], count: Option<u32>| {
             from_engine(&env_of(pairs), count).unwrap_err()
         };
-        let cases: Vec<(Vec<(&str, &str)>, Option<u32>, &str)> = vec![
+        type Case<'a> = (Vec<(&'a str, &'a str)>, Option<u32>, &'a str);
+        let cases: Vec<Case> = vec![
             (vec![], None, "none of JOB_COMPLETION_INDEX"),
             (vec![("JOB_COMPLETION_INDEX", "1")], None, "--shard-count N"),
             (vec![("JOB_COMPLETION_INDEX", "4")], Some(4), "0 to 3"),
