@@ -666,9 +666,17 @@ fn three_shards_merged_equal_the_unsharded_review() {
         .assert()
         .code(0)
         .stdout(predicates::str::contains("reproduced: 15 documents"));
-    // A partial merge records which shards it holds.
-    let output = prepub(dir.path())
+    // Two of three shards are not the batch: refused, naming the missing.
+    prepub(dir.path())
         .args(["merge", &names[0], &names[2]])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "incomplete: shard 2 of 3 is missing (given: 1, 3)",
+        ));
+    // A partial merge, asked for, records which shards it holds.
+    let output = prepub(dir.path())
+        .args(["merge", "--partial", &names[0], &names[2]])
         .output()
         .unwrap();
     let partial: Value = serde_json::from_slice(&output.stdout).unwrap();

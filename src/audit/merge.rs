@@ -1,7 +1,8 @@
 //! `prepub merge`: joins the reviews of the shards of one batch
 //! (`scan --shard K/N`, see `crate::batch::shard`) into one review.
 
-use crate::review::{Review, ShardInfo, Summary};
+use crate::batch::shard::Sum;
+use crate::review::{PartitionInfo, Review, ShardInfo, Summary};
 use std::collections::BTreeMap;
 
 /// A review to merge and the name it was read from (for error messages).
@@ -10,17 +11,38 @@ pub struct Part {
     pub review: Review,
 }
 
+/// Joins reviews of disjoint parts of one batch into the whole batch's
+/// review: every shard of one partition must be there (see [`merge_some`]
+/// to join only some).
+pub fn merge(parts: Vec<Part>) -> Result<Review, String> {
+    merge_some(parts, false)
+}
+
 /// Joins reviews of disjoint parts of one batch.
 ///
-/// Refuses — with a message naming the files — reviews made by different
-/// prepub versions, with different rule sets, with different options or
-/// decisions, shards of different partitions, and a document present in
-/// two inputs (or skipped in one and reviewed in another). The result keeps
-/// documents sorted by path, unites the lists of skipped inputs (sorted by
-/// path), recomputes the summary, takes the earliest start time, and records which shards it
-/// covers (none when every shard of the partition is present, so a full
-/// merge equals the unsharded review).
-pub fn merge(parts: Vec<Part>) -> Result<Review, String> {
+/// Refuses — with a message naming the files and what differs — reviews
+/// made by different prepub versions, with different rule sets, options
+/// (the inputs and their root included) or decisions; shards of different
+/// partitions (count, `--shard-by`, or walks that saw different input
+/// lists); a shard given twice; a set of shards that is not every shard of
+/// the partition, unless `partial`; a document present in two inputs (or
+/// skipped in one and reviewed in another). A complete set must also add
+/// up: the parts' recorded counts and digests sum to the whole list's.
+///
+/// The result keeps documents sorted by path, unites the lists of skipped
+/// inputs (sorted by path), recomputes the summary, takes the earliest
+/// start time, and records which shards it covers: none when every shard
+/// is present (so a full merge equals the unsharded review); with
+/// `partial`, the indexes and parts it holds, so it can be merged with the
+/// rest later.
+pub fn merge_some(parts: Vec<Part>, partial: bool) -> Result<Review, String> {
+    let Some(first) = parts.first() else {
+        return Err("nothing to merge: give two or more review files".into());
+    };
+    for part in &parts[1..] {
+        same_batch(first, part)?;
+    }
+    let shard = merge_partitions(&parts, partial)?;
     let mut parts = parts.into_iter();
     let Some(first) = parts.next() else {
         return Err("nothing to merge: give two or more review files".into());
@@ -41,35 +63,9 @@ pub fn merge(parts: Vec<Part>) -> Result<Review, String> {
             return Err(duplicate(&input.path, &previous, &base_name));
         }
     }
-    let mut shards: Vec<Option<ShardInfo>> = vec![shard_of(&merged)];
     for part in parts {
         let review = part.review;
         let name = part.name;
-        if review.tool.version != merged.tool.version {
-            return Err(format!(
-                "{name} was made by prepub {} but {base_name} by prepub {}: rerun both with one version before merging",
-                review.tool.version, merged.tool.version
-            ));
-        }
-        if review.rules.digest != merged.rules.digest {
-            return Err(format!(
-                "{name} used rules {} but {base_name} used {}: a batch must be reviewed with one rule set",
-                review.rules.digest, merged.rules.digest
-            ));
-        }
-        if without_shard(&review) != without_shard(&merged) {
-            return Err(format!(
-                "{name} and {base_name} were scanned with different options (inputs, --include/--exclude, --follow, --show-match, --explain, limits or passwords)"
-            ));
-        }
-        if !same_decisions(&review, &merged) {
-            return Err(format!(
-                "{name} and {base_name} applied different decisions ({} vs {}); when the as-of dates differ, rerun with the same `scan --as-of DATE`",
-                describe_decisions(&review),
-                describe_decisions(&merged)
-            ));
-        }
-        shards.push(shard_of(&review));
         for document in review.documents {
             if let Some(previous) = owner.insert(document.path.clone(), name.clone()) {
                 return Err(duplicate(&document.path, &previous, &name));
@@ -86,7 +82,6 @@ pub fn merge(parts: Vec<Part>) -> Result<Review, String> {
             merged.started_at = review.started_at;
         }
     }
-    let shard = merge_shards(&shards)?;
     if let Some(options) = &mut merged.options {
         options.shard = shard;
     }
@@ -101,6 +96,82 @@ pub fn merge(parts: Vec<Part>) -> Result<Review, String> {
     merged.skipped.sort();
     merged.summary = Summary::of(&merged.documents);
     Ok(merged)
+}
+
+/// Whether `part` is a review of the same batch as `first`: the same
+/// prepub, rules, options (inputs included) and decisions.
+fn same_batch(first: &Part, part: &Part) -> Result<(), String> {
+    let (name, base_name) = (&part.name, &first.name);
+    let (review, base) = (&part.review, &first.review);
+    if review.tool.version != base.tool.version {
+        return Err(format!(
+            "{name} was made by prepub {} but {base_name} by prepub {}: rerun both with one version before merging",
+            review.tool.version, base.tool.version
+        ));
+    }
+    if review.rules.digest != base.rules.digest {
+        return Err(format!(
+            "{name} used rules {} but {base_name} used {}: a batch must be reviewed with one rule set",
+            review.rules.digest, base.rules.digest
+        ));
+    }
+    let differences = option_differences(&without_shard(base), &without_shard(review));
+    if !differences.is_empty() {
+        return Err(format!(
+            "{base_name} and {name} were scanned with different options: {}; every shard of a \
+             batch must be run with the same inputs (named the same way, from the same \
+             directory) and options",
+            differences.join("; ")
+        ));
+    }
+    if !same_decisions(review, base) {
+        return Err(format!(
+            "{name} and {base_name} applied different decisions ({} vs {}); when the as-of dates differ, rerun with the same `scan --as-of DATE`",
+            describe_decisions(review),
+            describe_decisions(base)
+        ));
+    }
+    Ok(())
+}
+
+/// The fields in which two recorded option sets differ, each with both
+/// values (at most a few, so the message stays readable). Compared as
+/// JSON, so an option recorded later is compared too.
+fn option_differences(
+    a: &Option<crate::review::RunOptions>,
+    b: &Option<crate::review::RunOptions>,
+) -> Vec<String> {
+    let (Ok(a), Ok(b)) = (serde_json::to_value(a), serde_json::to_value(b)) else {
+        return if a == b {
+            Vec::new()
+        } else {
+            vec!["the options".into()]
+        };
+    };
+    let mut out = Vec::new();
+    diff_values("options", &a, &b, &mut out);
+    if out.len() > 4 {
+        let more = out.len() - 4;
+        out.truncate(4);
+        out.push(format!("and {more} more"));
+    }
+    out
+}
+
+fn diff_values(at: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for key in keys {
+                let null = Value::Null;
+                let (vx, vy) = (x.get(key).unwrap_or(&null), y.get(key).unwrap_or(&null));
+                diff_values(&format!("{at}.{key}"), vx, vy, out);
+            }
+        }
+        _ if a != b => out.push(format!("{at} is {a} in one and {b} in the other")),
+        _ => {}
+    }
 }
 
 /// Whether two reviews applied the same decisions. The as-of day only
@@ -139,8 +210,8 @@ fn duplicate(path: &str, first: &str, second: &str) -> String {
     }
 }
 
-fn shard_of(review: &Review) -> Option<ShardInfo> {
-    review.options.as_ref().and_then(|o| o.shard.clone())
+fn shard_of(review: &Review) -> Option<&ShardInfo> {
+    review.options.as_ref().and_then(|o| o.shard.as_ref())
 }
 
 fn without_shard(review: &Review) -> Option<crate::review::RunOptions> {
@@ -158,43 +229,159 @@ fn describe_decisions(review: &Review) -> String {
 }
 
 /// The shards a merge covers: none when no input was sharded or every
-/// shard of the partition is present.
-fn merge_shards(shards: &[Option<ShardInfo>]) -> Result<Option<ShardInfo>, String> {
-    let sharded: Vec<&ShardInfo> = shards.iter().flatten().collect();
+/// shard of the partition is present; refuses shards of different
+/// partitions, a shard given twice, and (unless `partial`) a set that
+/// misses some.
+fn merge_partitions(parts: &[Part], partial: bool) -> Result<Option<ShardInfo>, String> {
+    let sharded: Vec<(&str, &ShardInfo)> = parts
+        .iter()
+        .filter_map(|part| shard_of(&part.review).map(|info| (part.name.as_str(), info)))
+        .collect();
     if sharded.is_empty() {
         return Ok(None);
     }
-    if sharded.len() != shards.len() {
-        return Err("cannot merge a shard (scan --shard) with a review of a whole batch".into());
+    if sharded.len() != parts.len() {
+        let whole = parts
+            .iter()
+            .find(|part| shard_of(&part.review).is_none())
+            .map_or("", |part| part.name.as_str());
+        return Err(format!(
+            "cannot merge a shard (scan --shard) with a review of a whole batch ({whole})"
+        ));
     }
-    let count = sharded[0].count;
-    let mut indexes = Vec::new();
-    for info in &sharded {
+    let (first_name, first) = sharded[0];
+    let Some(first_partition) = &first.partition else {
+        return Err(unrecorded(first_name));
+    };
+    let count = first.count;
+    let mut owners: BTreeMap<u32, &str> = BTreeMap::new();
+    let mut part_digests = Vec::new();
+    for &(name, info) in &sharded {
+        let Some(partition) = &info.partition else {
+            return Err(unrecorded(name));
+        };
         if info.count != count {
             return Err(format!(
-                "shards of different partitions: /{} and /{}",
-                count, info.count
+                "shards of different partitions: {first_name} is one of {count} shards, {name} \
+                 one of {}",
+                info.count
             ));
         }
-        for &index in &info.indexes {
-            if indexes.contains(&index) {
-                return Err(format!("shard {index}/{count} is given twice"));
+        if partition.key != first_partition.key {
+            return Err(format!(
+                "shards of different partitions: {first_name} was split by {}, {name} by {} \
+                 (--shard-by)",
+                first_partition.key.as_str(),
+                partition.key.as_str()
+            ));
+        }
+        if partition.inputs != first_partition.inputs {
+            return Err(format!(
+                "the shards walked different inputs: {first_name} partitioned {} paths ({}), \
+                 {name} {} ({}) — a folder mounted elsewhere or missing, or files added, removed \
+                 or (with --shard-by content) changed between the jobs; rerun every shard over \
+                 the same inputs",
+                first_partition.inputs.items,
+                first_partition.inputs.digest,
+                partition.inputs.items,
+                partition.inputs.digest
+            ));
+        }
+        let recorded: Vec<u32> = partition.parts.iter().map(|p| p.index).collect();
+        if recorded != info.indexes {
+            return Err(format!(
+                "{name} says it covers shards {:?} but records the paths of {recorded:?}",
+                info.indexes
+            ));
+        }
+        for part in &partition.parts {
+            if part.index == 0 || part.index > count {
+                return Err(format!(
+                    "{name} records shard {} of {count}, which does not exist",
+                    part.index
+                ));
             }
-            indexes.push(index);
+            if let Some(other) = owners.insert(part.index, name) {
+                return Err(format!(
+                    "shard {}/{count} is given twice: in {other} and in {name}",
+                    part.index
+                ));
+            }
+            part_digests.push(part.clone());
         }
     }
-    indexes.sort_unstable();
-    if indexes.len() == count as usize {
-        Ok(None)
-    } else {
-        Ok(Some(ShardInfo { count, indexes }))
+    let missing: Vec<String> = (1..=count)
+        .filter(|index| !owners.contains_key(index))
+        .map(|index| index.to_string())
+        .collect();
+    part_digests.sort_by_key(|part| part.index);
+    let indexes: Vec<u32> = owners.keys().copied().collect();
+    if !missing.is_empty() {
+        if partial {
+            return Ok(Some(ShardInfo {
+                count,
+                indexes,
+                partition: Some(PartitionInfo {
+                    key: first_partition.key,
+                    inputs: first_partition.inputs.clone(),
+                    parts: part_digests,
+                }),
+            }));
+        }
+        return Err(format!(
+            "incomplete: shard{} {} of {count} {} missing (given: {}); merge every shard, or \
+             use --partial to join some into a review that records which it covers",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", "),
+            if missing.len() == 1 { "is" } else { "are" },
+            indexes
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
+    // Every shard is here: their parts must add up to the whole list.
+    let mut total = Sum::default();
+    for part in &part_digests {
+        let sum = Sum::of_info(&part.list).ok_or_else(|| {
+            format!(
+                "shard {}: its digest {} is not one prepub writes",
+                part.index, part.list.digest
+            )
+        })?;
+        total = total.plus(&sum);
+    }
+    let whole = Sum::of_info(&first_partition.inputs).ok_or_else(|| {
+        format!(
+            "{first_name}: the input list's digest {} is not one prepub writes",
+            first_partition.inputs.digest
+        )
+    })?;
+    if total != whole {
+        return Err(format!(
+            "the shards do not add up to their input list: their parts hold {} paths ({}), the \
+             list {} ({}); a shard did not review what its partition gave it",
+            total.items,
+            total.info().digest,
+            whole.items,
+            whole.info().digest
+        ));
+    }
+    Ok(None)
+}
+
+fn unrecorded(name: &str) -> String {
+    format!(
+        "{name} does not record the partition it ran (made by a prepub before 2026-12, or \
+         edited): whether the shards cover every input once cannot be checked; rerun it"
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::review::{SkipReason, SkippedInput};
+    use crate::review::{ShardKey, SkipReason, SkippedInput};
 
     fn part(name: &str, skipped: &[&str], documents: &[&str]) -> Part {
         let mut review = crate::report::fixture::review();
@@ -250,19 +437,173 @@ mod tests {
         );
     }
 
+    /// The three shards of a partition of `paths`, as three scans would
+    /// record them.
+    fn shards(paths: &[&str], count: u32) -> Vec<Part> {
+        use crate::batch::shard::{Partition, Partitioner, Shard, info};
+        (1..=count)
+            .map(|index| {
+                let shard = Shard { index, count };
+                let partitioner = Partitioner::new(Partition::of(shard, ShardKey::Path));
+                let mine: Vec<&str> = paths
+                    .iter()
+                    .copied()
+                    .filter(|path| partitioner.takes(path, None))
+                    .collect();
+                let mut part = part(&format!("s{index}.json"), &[], &[]);
+                part.review.documents = mine
+                    .iter()
+                    .map(|path| {
+                        let mut document = crate::report::fixture::review().documents[0].clone();
+                        document.path = (*path).into();
+                        document
+                    })
+                    .collect();
+                part.review.options = Some(crate::review::RunOptions {
+                    show_match: false,
+                    explain: false,
+                    limits: crate::review::LimitsInfo::of(&Default::default()),
+                    passwords: 0,
+                    shard: Some(info(shard, ShardKey::Path, &partitioner.tally())),
+                    inputs: None,
+                    ocr: None,
+                    config: None,
+                });
+                part
+            })
+            .collect()
+    }
+
+    const PATHS: [&str; 12] = [
+        "a.txt", "b.txt", "c.txt", "d.txt", "e.txt", "f.txt", "g.txt", "h.txt", "i.txt", "j.txt",
+        "k.txt", "l.txt",
+    ];
+
     #[test]
-    fn shard_sets_merge_to_none_when_complete() {
-        let info = |indexes: Vec<u32>| Some(ShardInfo { count: 3, indexes });
-        assert_eq!(
-            merge_shards(&[info(vec![1]), info(vec![3]), info(vec![2])]).unwrap(),
-            None
+    fn every_shard_merges_to_the_whole_batch() {
+        let merged = merge(shards(&PATHS, 3)).unwrap();
+        assert_eq!(merged.documents.len(), PATHS.len());
+        assert_eq!(merged.options.as_ref().unwrap().shard, None);
+    }
+
+    #[test]
+    fn a_missing_shard_is_named_and_partial_merges_say_what_they_cover() {
+        let mut parts = shards(&PATHS, 3);
+        let third = parts.remove(2);
+        let first = parts.remove(0);
+        let error = merge(vec![first, third]).unwrap_err();
+        assert!(
+            error.contains("incomplete: shard 2 of 3 is missing (given: 1, 3)"),
+            "{error}"
         );
-        assert_eq!(
-            merge_shards(&[info(vec![1]), info(vec![3])]).unwrap(),
-            info(vec![1, 3])
+        // Joined with --partial, the result merges with the rest.
+        let mut parts = shards(&PATHS, 3);
+        let second = parts.remove(1);
+        let some = merge_some(parts, true).unwrap();
+        let covered = some.options.as_ref().unwrap().shard.clone().unwrap();
+        assert_eq!(covered.indexes, [1, 3]);
+        let whole = merge(vec![
+            Part {
+                name: "some.json".into(),
+                review: some,
+            },
+            second,
+        ])
+        .unwrap();
+        assert_eq!(whole.documents.len(), PATHS.len());
+    }
+
+    #[test]
+    fn a_shard_twice_or_of_other_inputs_or_partitions_is_refused() {
+        let mut parts = shards(&PATHS, 3);
+        let again = Part {
+            name: "again.json".into(),
+            review: parts[1].review.clone(),
+        };
+        parts.push(again);
+        let error = merge(parts).unwrap_err();
+        assert!(
+            error.contains("shard 2/3 is given twice: in s2.json and in again.json"),
+            "{error}"
         );
-        assert!(merge_shards(&[info(vec![1]), info(vec![1])]).is_err());
-        assert!(merge_shards(&[info(vec![1]), None]).is_err());
-        assert_eq!(merge_shards(&[None, None]).unwrap(), None);
+        // A job that saw one path fewer.
+        let mut parts = shards(&PATHS, 3);
+        parts[1] = shards(&PATHS[1..], 3).remove(1);
+        let error = merge(parts).unwrap_err();
+        assert!(
+            error.contains("the shards walked different inputs"),
+            "{error}"
+        );
+        assert!(
+            error.contains("12 paths") && error.contains("11 ("),
+            "{error}"
+        );
+        // Different N.
+        let mut parts = shards(&PATHS, 3);
+        parts[2] = shards(&PATHS, 4).remove(2);
+        let error = merge(parts).unwrap_err();
+        assert!(
+            error.contains("one of 3 shards, s3.json one of 4"),
+            "{error}"
+        );
+        // A shard without its partition record.
+        let mut parts = shards(&PATHS, 3);
+        if let Some(shard) = parts[1]
+            .review
+            .options
+            .as_mut()
+            .and_then(|o| o.shard.as_mut())
+        {
+            shard.partition = None;
+        }
+        let error = merge(parts).unwrap_err();
+        assert!(
+            error.contains("s2.json does not record the partition"),
+            "{error}"
+        );
+        // Parts that do not add up (a shard that reviewed less than its part).
+        let mut parts = shards(&PATHS, 3);
+        if let Some(partition) = parts[0]
+            .review
+            .options
+            .as_mut()
+            .and_then(|o| o.shard.as_mut())
+            .and_then(|s| s.partition.as_mut())
+        {
+            partition.parts[0].list = shards(&PATHS[..1], 3)[0]
+                .review
+                .options
+                .as_ref()
+                .and_then(|o| o.shard.as_ref())
+                .and_then(|s| s.partition.as_ref())
+                .map(|p| p.parts[0].list.clone())
+                .unwrap();
+        }
+        let error = merge(parts).unwrap_err();
+        assert!(error.contains("do not add up"), "{error}");
+    }
+
+    #[test]
+    fn different_roots_or_options_are_named() {
+        let mut parts = shards(&PATHS, 2);
+        let recorded = |paths: &[&str]| {
+            crate::batch::Selection {
+                paths: paths.iter().map(std::path::PathBuf::from).collect(),
+                ..Default::default()
+            }
+            .inputs_info(false)
+        };
+        parts[0].review.options.as_mut().unwrap().inputs = Some(recorded(&["in/pd"]));
+        parts[1].review.options.as_mut().unwrap().inputs = Some(recorded(&["pd"]));
+        parts[1].review.options.as_mut().unwrap().explain = true;
+        let error = merge(parts).unwrap_err();
+        assert!(
+            error.contains(r#"options.inputs.paths is ["in/pd"] in one and ["pd"] in the other"#),
+            "{error}"
+        );
+        assert!(
+            error.contains("options.explain is false in one and true"),
+            "{error}"
+        );
     }
 }

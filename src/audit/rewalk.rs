@@ -9,7 +9,7 @@
 //! ([`crate::batch::collect_files_under`]), so both list files the same
 //! way and show them under the same names.
 
-use crate::batch::shard::bucket;
+use crate::batch::shard::Partition;
 use crate::batch::{InputFile, Selection, collect_files_under, for_each_listed_path};
 use crate::review::{InputsInfo, Review, ShardInfo};
 use std::collections::BTreeMap;
@@ -113,16 +113,16 @@ fn walk_one(
     shard: Option<&ShardInfo>,
     walked: &mut Walked,
 ) {
+    // The shard's own walk keeps its paths, by the key it recorded.
     let one = Selection {
         paths: vec![path.to_path_buf()],
+        shard: shard.and_then(Partition::of_info),
         ..selection.clone()
     };
     match collect_files_under(&one, follow, root) {
         Ok(inputs) => {
             for file in inputs.files {
-                if shard.is_none_or(|shard| in_shard(&file.display, shard)) {
-                    walked.files.entry(file.display.clone()).or_insert(file);
-                }
+                walked.files.entry(file.display.clone()).or_insert(file);
             }
         }
         // The documents it held are each reported missing as well.
@@ -130,10 +130,6 @@ fn walk_one(
             .problems
             .push(format!("a recorded input cannot be walked: {error}")),
     }
-}
-
-fn in_shard(display: &str, shard: &ShardInfo) -> bool {
-    shard.count > 0 && shard.indexes.contains(&(bucket(display, shard.count) + 1))
 }
 
 fn describe(inputs: &InputsInfo, shard: Option<&ShardInfo>) -> String {
@@ -152,7 +148,12 @@ fn describe(inputs: &InputsInfo, shard: Option<&ShardInfo>) -> String {
     }
     if let Some(shard) = shard {
         let indexes: Vec<String> = shard.indexes.iter().map(u32::to_string).collect();
-        parts.push(format!("shard {} of {}", indexes.join("+"), shard.count));
+        let key = shard.partition.as_ref().map_or("path", |p| p.key.as_str());
+        parts.push(format!(
+            "shard {} of {} by {key}",
+            indexes.join("+"),
+            shard.count
+        ));
     }
     parts.join(", ")
 }
@@ -230,6 +231,7 @@ mod tests {
             let shard = ShardInfo {
                 count: 2,
                 indexes: vec![index],
+                partition: None,
             };
             let review = review_of(Some(inputs(&["docs"])), Some(shard));
             seen += walk(&review, dir.path(), None).unwrap().files.len();

@@ -61,8 +61,9 @@ pub struct Selection {
     pub files_from: Option<PathBuf>,
     pub include: Vec<String>,
     pub exclude: Vec<String>,
-    /// `--shard K/N`: keep only the files of this shard.
-    pub shard: Option<crate::batch::shard::Shard>,
+    /// `--shard K/N` (and `--shard-by`): keep only the paths of this
+    /// shard (of these shards, for `prepub verify` of a partial merge).
+    pub shard: Option<crate::batch::shard::Partition>,
     /// `--hidden`: walk into hidden files and folders too (version-control
     /// folders are still skipped).
     pub hidden: bool,

@@ -11,6 +11,7 @@
 //! read even if it is hidden; named and filtered out, or an empty folder
 //! named, it is skipped with `named` set, and the scan does not exit 0.
 
+use crate::batch::shard::{Partitioner, Tally, name_key};
 use crate::batch::{InputFile, Selection, describe_io, display_of};
 use crate::review::{InputsInfo, SkipReason, SkippedInput};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -24,6 +25,8 @@ pub struct Inputs {
     pub files: Vec<InputFile>,
     /// Sorted by path; never a path that is also in `files`.
     pub skipped: Vec<SkippedInput>,
+    /// With a shard: what the walk partitioned (see [`crate::batch::shard`]).
+    pub tally: Option<Tally>,
 }
 
 /// Names of version-control folders (and of git's `.git` file in a
@@ -157,11 +160,16 @@ pub fn collect_files_under(
     base: &Path,
 ) -> Result<Inputs, String> {
     let filter = Filter::new(selection)?;
-    let in_shard = |display: &str| selection.shard.is_none_or(|shard| shard.contains(display));
+    let partitioner = selection.shard.clone().map(Partitioner::new);
     let mut inputs = Inputs::default();
     let mut add_root = |given: PathBuf| -> Result<(), String> {
         let root = base.join(&given);
         let shown = |path: &Path| display_under(&given, &root, path);
+        let in_shard = |path: &Path, file: Option<&Path>| {
+            partitioner
+                .as_ref()
+                .is_none_or(|p| p.takes(&name_key(&given, &root, path), file))
+        };
         let metadata = std::fs::metadata(&root)
             .map_err(|e| format!("{}: {}", root.display(), describe_io(&e)))?;
         if metadata.is_dir() {
@@ -176,24 +184,26 @@ pub fn collect_files_under(
             return Ok(());
         }
         let display = shown(&root);
-        if !in_shard(&display) {
-            return Ok(());
-        }
-        if let Some((reason, message)) = filter.judge(&display, &root) {
-            inputs
-                .skipped
-                .push(SkippedInput::new(display, reason, message, true));
-            return Ok(());
-        }
         // A named link is read as the file it points to; the path kept is
         // the target's, so `scan_file` (which never follows a link) opens
         // it.
         let is_link = std::fs::symlink_metadata(&root).is_ok_and(|m| m.file_type().is_symlink());
         let path = if is_link {
-            std::fs::canonicalize(&root).unwrap_or(root)
+            std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone())
         } else {
-            root
+            root.clone()
         };
+        let judged = filter.judge(&display, &root);
+        let file = judged.is_none().then_some(path.as_path());
+        if !in_shard(&root, file) {
+            return Ok(());
+        }
+        if let Some((reason, message)) = judged {
+            inputs
+                .skipped
+                .push(SkippedInput::new(display, reason, message, true));
+            return Ok(());
+        }
         inputs.files.push(InputFile {
             display,
             path,
@@ -207,6 +217,7 @@ pub fn collect_files_under(
     if let Some(list) = &selection.files_from {
         for_each_listed_path(list, &mut add_root)?;
     }
+    inputs.tally = partitioner.map(|p| p.tally());
     Ok(inputs.settled())
 }
 
@@ -313,7 +324,9 @@ struct Walk<'a> {
     follow: bool,
     hidden: bool,
     filter: &'a Filter,
-    in_shard: &'a dyn Fn(&str) -> bool,
+    /// Whether a path met (and the file to hash for `--shard-by content`,
+    /// if it is one to read) is in this run's shard.
+    in_shard: &'a dyn Fn(&Path, Option<&Path>) -> bool,
     /// How a path met in the walk is shown (see [`display_under`]).
     shown: &'a dyn Fn(&Path) -> String,
 }
@@ -366,7 +379,7 @@ impl Walk<'_> {
                 && let Some(reason) = hidden_or_vcs(entry.file_name(), self.hidden)
             {
                 let display = (self.shown)(entry.path());
-                if (self.in_shard)(&display) {
+                if (self.in_shard)(entry.path(), None) {
                     let message = hidden_message(reason, is_dir);
                     inputs
                         .skipped
@@ -389,22 +402,24 @@ impl Walk<'_> {
                 continue;
             }
             let display = (self.shown)(entry.path());
-            if !(self.in_shard)(&display) {
-                continue;
-            }
-            if let Some((reason, message)) = self.filter.judge(&display, entry.path()) {
-                inputs
-                    .skipped
-                    .push(SkippedInput::new(display, reason, message, false));
-                continue;
-            }
+            let judged = self.filter.judge(&display, entry.path());
             // A followed link is kept as its target's path: `scan_file`
             // never opens through a link.
             let path = if self.follow && entry.path_is_symlink() {
                 std::fs::canonicalize(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf())
             } else {
-                entry.into_path()
+                entry.path().to_path_buf()
             };
+            let file = judged.is_none().then_some(path.as_path());
+            if !(self.in_shard)(entry.path(), file) {
+                continue;
+            }
+            if let Some((reason, message)) = judged {
+                inputs
+                    .skipped
+                    .push(SkippedInput::new(display, reason, message, false));
+                continue;
+            }
             inputs.files.push(InputFile {
                 display,
                 path,
@@ -423,7 +438,7 @@ impl Walk<'_> {
                 continue;
             }
             let display = (self.shown)(&folder.path);
-            if (self.in_shard)(&display) {
+            if (self.in_shard)(&folder.path, None) {
                 inputs.skipped.push(SkippedInput::new(
                     display,
                     SkipReason::EmptyFolder,
@@ -441,7 +456,7 @@ impl Walk<'_> {
     fn unreadable(&self, error: &walkdir::Error, root: &Path, inputs: &mut Inputs) {
         let path = error.path().unwrap_or(root).to_path_buf();
         let display = (self.shown)(&path);
-        if !(self.in_shard)(&display) {
+        if !(self.in_shard)(&path, None) {
             return;
         }
         if let Some(pattern) = self.filter.excluded_by(&display, &path) {
@@ -487,7 +502,8 @@ pub fn for_each_listed_path(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::shard::Shard;
+    use crate::batch::shard::{Partition, Shard};
+    use crate::review::ShardKey;
 
     fn write(root: &Path, path: &str, text: &str) {
         let path = root.join(path);
@@ -682,12 +698,14 @@ mod tests {
         let mut union: Vec<SkippedInput> = Vec::new();
         for index in 1..=3 {
             let part = Selection {
-                shard: Some(Shard { index, count: 3 }),
+                shard: Some(Partition::of(Shard { index, count: 3 }, ShardKey::Path)),
                 ..whole.clone()
             };
             let inputs = collect_files(&part).unwrap();
+            let prefix = format!("{}/", display_of(root));
             for skipped in &inputs.skipped {
-                assert!(Shard { index, count: 3 }.contains(&skipped.path));
+                let key = skipped.path.strip_prefix(&prefix).unwrap();
+                assert!(Shard { index, count: 3 }.contains(key), "{key}");
             }
             union.extend(inputs.skipped);
         }

@@ -17,17 +17,32 @@ pub struct MergeArgs {
     /// output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Join only some shards of a partition: the result records which it
+    /// covers, and merges with the rest later. Without it a set that lacks
+    /// a shard is refused (exit 2), naming the missing ones.
+    #[arg(long)]
+    pub partial: bool,
 }
 
 pub fn run(args: MergeArgs) -> Result<i32, Failure> {
-    let mut parts = Vec::new();
+    let mut parts: Vec<shard::Part> = Vec::new();
     for input in &args.inputs {
+        let mut review = read_review(input)?;
+        // Every shard embeds the full text of its rule packs; merge keeps
+        // the first's and compares the others by digest only, so theirs
+        // need not be held (merging 1,000 small shards: 111 MiB peak before,
+        // 48 MiB after; see README, Scale).
+        if let Some(first) = parts.first()
+            && first.review.rules.digest == review.rules.digest
+        {
+            review.rules.packs.clear();
+        }
         parts.push(shard::Part {
             name: input.display().to_string(),
-            review: read_review(input)?,
+            review,
         });
     }
-    let merged = shard::merge(parts).map_err(Failure::usage)?;
+    let merged = shard::merge_some(parts, args.partial).map_err(Failure::usage)?;
     let bytes = report::json::render(&merged).map_err(Failure::usage)?;
     match &args.output {
         Some(path) => {

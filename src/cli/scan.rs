@@ -12,10 +12,10 @@ use clap::Args;
 use prepub::audit::decisions::{self, Decisions};
 use prepub::batch::cache::{Cache, CacheError};
 use prepub::batch::file::ScanOptions;
-use prepub::batch::shard::Shard;
+use prepub::batch::shard::{Partition, Shard};
 use prepub::batch::{self, BatchOptions, Selection};
 use prepub::report::{self, FailOn};
-use prepub::review::{DecisionsInfo, DocumentReview, Review};
+use prepub::review::{DecisionsInfo, DocumentReview, Review, ShardKey};
 use std::path::{Path, PathBuf};
 
 pub const EXIT_CODES: &str = "Exit codes (scan):
@@ -105,6 +105,8 @@ pub struct ScanArgs {
     pub form: FormArgs,
     #[command(flatten)]
     pub audit: ScanAuditArgs,
+    #[command(flatten)]
+    pub sharding: ShardArgs,
     // Project configuration (cli/config.rs): kept last and together.
     #[command(flatten)]
     pub config: ConfigArgs,
@@ -135,15 +137,22 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
     let ocr = args.ocr.settings()?;
     let rules = load_rules(&args.rules)?;
     let audit = ScanAudit::prepare(&args.audit)?;
+    let partition = args.sharding.partition()?;
     let selection = Selection {
         paths: args.paths.clone(),
         files_from: args.files_from.clone(),
         include: args.include.clone(),
         exclude: args.exclude.clone(),
-        shard: audit.shard(),
+        shard: partition.map(|(shard, key)| Partition::of(shard, key)),
         hidden: args.hidden,
     };
     let inputs = batch::collect_files_following(&selection, args.follow).map_err(Failure::usage)?;
+    // What this shard ran, recorded so `prepub merge` can prove the set of
+    // shards whole.
+    let shard_info = match (partition, &inputs.tally) {
+        (Some((shard, key)), Some(tally)) => Some(prepub::batch::shard::info(shard, key, tally)),
+        _ => None,
+    };
     let paths: Vec<&Path> = inputs
         .files
         .iter()
@@ -197,6 +206,7 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
     if let Some(options) = batch.head.options.as_mut() {
         options.inputs = Some(selection.inputs_info(args.follow));
         options.config = configuration.file.as_ref().map(config::Loaded::info);
+        options.shard = shard_info;
     }
     audit.finish(&mut batch.head);
     let reviewed = Reviewed::spilled(&batch.head, &batch.documents);
@@ -222,7 +232,7 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
     Ok(audit.exit_code(code, &batch.head))
 }
 
-/// `scan` options for decisions and sharding.
+/// `scan` options for decisions.
 #[derive(Debug, Args)]
 pub struct ScanAuditArgs {
     /// Apply reviewer decisions from FILE: `keep` waives a finding,
@@ -240,11 +250,93 @@ pub struct ScanAuditArgs {
     /// default: today, UTC). Give all shards of one batch the same day.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// Review only shard K of N (1 ≤ K ≤ N): a stable split of the inputs by
-    /// a hash of each path, so N jobs together review every file once. Join
-    /// their JSON reviews with `prepub merge`.
-    #[arg(long, value_name = "K/N")]
-    pub shard: Option<Shard>,
+}
+
+/// `scan` options for running one shard of a batch (see
+/// `prepub::batch::shard`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Sharding")]
+pub struct ShardArgs {
+    /// Review only shard K of N (1 ≤ K ≤ N), or `auto`: the shard the
+    /// engine's environment names (JOB_COMPLETION_INDEX with --shard-count,
+    /// CI_NODE_INDEX/CI_NODE_TOTAL, SLURM_ARRAY_TASK_ID/_COUNT/_MIN). A
+    /// stable split by each path relative to the folder named, so N jobs
+    /// together review every file once; join them with `prepub merge`.
+    #[arg(long, value_name = "K/N|auto", conflicts_with = "shard_index")]
+    pub shard: Option<ShardArg>,
+    /// 0-based shard index (0 ≤ I < --shard-count), as engines number
+    /// tasks (a GitHub Actions matrix value, a Kubernetes completion index).
+    #[arg(long, value_name = "I", requires = "shard_count")]
+    pub shard_index: Option<u64>,
+    /// The number of shards, with --shard-index, or with --shard auto where
+    /// the engine does not say it (a Kubernetes Indexed Job).
+    #[arg(long, value_name = "N")]
+    pub shard_count: Option<u32>,
+    /// What a file's shard is computed from: `path` (its path relative to
+    /// the folder named) or `content` (SHA-256 of its bytes: every job then
+    /// reads every file once to hash it).
+    #[arg(long, value_enum, default_value = "path")]
+    pub shard_by: ShardByArg,
+}
+
+/// `--shard K/N` or `--shard auto`.
+#[derive(Clone, Copy, Debug)]
+pub enum ShardArg {
+    Fixed(Shard),
+    Auto,
+}
+
+impl std::str::FromStr for ShardArg {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<ShardArg, String> {
+        if text.trim() == "auto" {
+            return Ok(ShardArg::Auto);
+        }
+        text.parse().map(ShardArg::Fixed)
+    }
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ShardByArg {
+    Path,
+    Content,
+}
+
+impl ShardArgs {
+    /// The partition this run takes part in, if any; the environment only
+    /// with `--shard auto`.
+    pub fn partition(&self) -> Result<Option<(Shard, ShardKey)>, Failure> {
+        let key = match self.shard_by {
+            ShardByArg::Path => ShardKey::Path,
+            ShardByArg::Content => ShardKey::Content,
+        };
+        let shard = match (self.shard, self.shard_index, self.shard_count) {
+            (None, None, None) => return Ok(None),
+            (Some(ShardArg::Fixed(shard)), None, None) => shard,
+            (Some(ShardArg::Fixed(_)), _, Some(_)) => {
+                return Err(Failure::usage(
+                    "--shard K/N already gives the count: --shard-count is for --shard-index \
+                     and --shard auto",
+                ));
+            }
+            (Some(ShardArg::Auto), _, count) => {
+                let env = |name: &str| std::env::var(name).ok();
+                let (shard, from) =
+                    prepub::batch::shard::from_engine(&env, count).map_err(Failure::usage)?;
+                eprintln!("prepub: shard {shard} (from {from})");
+                shard
+            }
+            (None, Some(index), Some(count)) => Shard::from_zero_based(index, u64::from(count))
+                .map_err(|e| Failure::usage(format!("--shard-index: {e}")))?,
+            (None, None, Some(_)) | (_, Some(_), None) => {
+                return Err(Failure::usage(
+                    "--shard-count needs --shard-index I (0-based) or --shard auto",
+                ));
+            }
+        };
+        Ok(Some((shard, key)))
+    }
 }
 
 /// The decisions a scan will apply, loaded before anything is scanned so a
@@ -253,7 +345,6 @@ pub struct ScanAudit {
     /// The decisions, and the day their expiry is judged against (as given
     /// and parsed).
     decisions: Option<(decisions::Loaded, String, time::Date)>,
-    shard: Option<Shard>,
     fail_on_stale: bool,
 }
 
@@ -279,13 +370,8 @@ impl ScanAudit {
         };
         Ok(ScanAudit {
             decisions: loaded.map(|loaded| (loaded, as_of, as_of_date)),
-            shard: args.shard,
             fail_on_stale: args.fail_on_stale,
         })
-    }
-
-    pub fn shard(&self) -> Option<Shard> {
-        self.shard
     }
 
     /// Applies the decisions to one finished document, as the batch goes
@@ -296,12 +382,9 @@ impl ScanAudit {
         }
     }
 
-    /// Records the shard and the decisions file on a finished batch whose
-    /// documents went through [`ScanAudit::apply_to_document`].
+    /// Records the decisions file on a finished batch whose documents went
+    /// through [`ScanAudit::apply_to_document`].
     pub fn finish(&self, head: &mut Review) {
-        if let (Some(shard), Some(options)) = (self.shard, head.options.as_mut()) {
-            options.shard = Some(shard.info());
-        }
         if let Some((loaded, as_of, _)) = &self.decisions {
             head.decisions = Some(DecisionsInfo {
                 file: loaded.file.clone(),

@@ -1214,6 +1214,7 @@ mod tests {
         options.shard = Some(crate::review::ShardInfo {
             count: 3,
             indexes: vec![2],
+            partition: None,
         });
         assert_eq!(automation_id(&review, &blank), "prepub/scan/shard-2-of-3/");
         let batch = RenderOptions {
@@ -1228,6 +1229,7 @@ mod tests {
             options.shard = Some(crate::review::ShardInfo {
                 count: 4,
                 indexes: vec![1, 3],
+                partition: None,
             });
         }
         assert_eq!(

@@ -332,6 +332,60 @@ pub struct ShardInfo {
     /// The K values covered, 1-based and sorted (several after a partial
     /// `prepub merge`).
     pub indexes: Vec<u32>,
+    /// The partition the shard ran, so `prepub merge` can prove a set of
+    /// shards whole (absent in shards of prepub before it was recorded:
+    /// merge refuses them). See `crate::batch::shard`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<PartitionInfo>,
+}
+
+/// How a batch was partitioned, and what the shards saw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionInfo {
+    /// `--shard-by`: what a path's shard is computed from.
+    pub key: ShardKey,
+    /// Every path the shard's walk partitioned (in every shard): the same
+    /// for every shard of one batch.
+    pub inputs: ListDigest,
+    /// The paths of each shard covered, one entry per index.
+    pub parts: Vec<PartDigest>,
+}
+
+/// `--shard-by`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShardKey {
+    /// The path relative to the input it was met under.
+    #[default]
+    Path,
+    /// SHA-256 of the file's bytes.
+    Content,
+}
+
+impl ShardKey {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShardKey::Path => "path",
+            ShardKey::Content => "content",
+        }
+    }
+}
+
+/// A count of paths and their order-free digest (`sum256:<hex>`, the sum
+/// modulo 2^256 of each path's SHA-256 entry).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListDigest {
+    pub items: u64,
+    pub digest: String,
+}
+
+/// The paths of one shard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartDigest {
+    /// K, 1-based.
+    pub index: u32,
+    #[serde(flatten)]
+    pub list: ListDigest,
 }
 
 /// The decisions file a review applied.

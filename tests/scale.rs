@@ -1,0 +1,366 @@
+//! Archive scale through the binary: shards an engine can drive
+//! (`--shard-index`, `--shard auto`), a partition that does not depend on
+//! where the archive is mounted, and `merge` refusing sets of shards that
+//! are not one whole batch.
+
+use assert_cmd::Command;
+use predicates::str::contains;
+use serde_json::Value;
+use std::path::Path;
+
+fn prepub(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("prepub").expect("binary built");
+    command.current_dir(dir);
+    for name in [
+        "JOB_COMPLETION_INDEX",
+        "CI_NODE_INDEX",
+        "CI_NODE_TOTAL",
+        "SLURM_ARRAY_TASK_ID",
+        "SLURM_ARRAY_TASK_COUNT",
+        "SLURM_ARRAY_TASK_MIN",
+        "SLURM_ARRAY_TASK_MAX",
+        "SLURM_ARRAY_TASK_STEP",
+    ] {
+        command.env_remove(name);
+    }
+    command
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// An archive of `n` small drafts under `root/at`.
+fn archive(root: &Path, at: &str, n: usize) {
+    for i in 0..n {
+        let text = match i % 3 {
+            0 => format!("第{i}号通知\n机密★1年\n"),
+            1 => format!("第{i}号名单\n联系电话13912345678\n"),
+            _ => format!("第{i}号简报\n内容略。\n"),
+        };
+        write(root, &format!("{at}/sub{}/doc{i:03}.txt", i % 4), &text);
+    }
+}
+
+/// Runs `scan … --format json` and returns the review.
+fn scan(dir: &Path, args: &[&str]) -> Value {
+    let output = prepub(dir)
+        .args([
+            "scan",
+            "--no-progress",
+            "--fail-on",
+            "never",
+            "--format",
+            "json",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn save(dir: &Path, name: &str, args: &[&str]) -> Value {
+    let review = scan(dir, args);
+    std::fs::write(dir.join(name), serde_json::to_vec(&review).unwrap()).unwrap();
+    review
+}
+
+fn paths(review: &Value, prefix: &str) -> Vec<String> {
+    review["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let path = d["path"].as_str().unwrap();
+            path.strip_prefix(prefix).unwrap_or(path).to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn the_same_archive_mounted_elsewhere_splits_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    archive(dir.path(), "in/pd", 28);
+    archive(dir.path(), "pd", 28);
+    let mut sizes = Vec::new();
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let deep = scan(dir.path(), &["in/pd", "--shard", &shard]);
+        let shallow = scan(dir.path(), &["pd", "--shard", &shard]);
+        assert_eq!(paths(&deep, "in/pd/"), paths(&shallow, "pd/"), "shard {k}");
+        // The digest of the whole list does not depend on the mount point.
+        assert_eq!(
+            deep["options"]["shard"]["partition"]["inputs"],
+            shallow["options"]["shard"]["partition"]["inputs"]
+        );
+        sizes.push(paths(&deep, "").len());
+    }
+    assert_eq!(sizes.iter().sum::<usize>(), 28, "{sizes:?}");
+    // Merging shards that named the archive differently is refused, naming
+    // the difference.
+    save(dir.path(), "a.json", &["in/pd", "--shard", "1/2"]);
+    save(dir.path(), "b.json", &["pd", "--shard", "2/2"]);
+    prepub(dir.path())
+        .args(["merge", "a.json", "b.json"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            r#"options.inputs.paths is ["in/pd"] in one and ["pd"] in the other"#,
+        ));
+}
+
+#[test]
+fn a_shard_records_the_partition_it_ran() {
+    let dir = tempfile::tempdir().unwrap();
+    archive(dir.path(), "pd", 10);
+    write(dir.path(), "pd/.hidden.txt", "h");
+    let review = scan(dir.path(), &["pd", "--shard", "2/3"]);
+    let shard = &review["options"]["shard"];
+    assert_eq!(shard["count"], 3);
+    assert_eq!(shard["indexes"], serde_json::json!([2]));
+    let partition = &shard["partition"];
+    assert_eq!(partition["key"], "path");
+    // Ten drafts and the hidden file: every path the walk partitioned.
+    assert_eq!(partition["inputs"]["items"], 11);
+    assert!(
+        partition["inputs"]["digest"]
+            .as_str()
+            .unwrap()
+            .starts_with("sum256:")
+    );
+    let part = &partition["parts"][0];
+    assert_eq!(part["index"], 2);
+    let listed = review["documents"].as_array().unwrap().len()
+        + review["skipped"].as_array().map_or(0, Vec::len);
+    assert_eq!(part["items"].as_u64().unwrap() as usize, listed);
+}
+
+#[test]
+fn engines_zero_based_indexes_and_environment_name_the_same_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    archive(dir.path(), "pd", 12);
+    let one_based: Vec<Vec<String>> = (1..=3)
+        .map(|k| paths(&scan(dir.path(), &["pd", "--shard", &format!("{k}/3")]), ""))
+        .collect();
+    for (i, expected) in one_based.iter().enumerate() {
+        let index = i.to_string();
+        let flags = scan(
+            dir.path(),
+            &["pd", "--shard-index", &index, "--shard-count", "3"],
+        );
+        assert_eq!(paths(&flags, ""), *expected, "--shard-index {i}");
+        let review = |vars: &[(&str, String)], extra: &[&str]| {
+            let mut command = prepub(dir.path());
+            command.args([
+                "scan",
+                "pd",
+                "--no-progress",
+                "--fail-on",
+                "never",
+                "--format",
+                "json",
+                "--shard",
+                "auto",
+            ]);
+            command.args(extra);
+            for (name, value) in vars {
+                command.env(name, value);
+            }
+            let output = command.output().unwrap();
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            serde_json::from_slice::<Value>(&output.stdout).unwrap()
+        };
+        let kubernetes = review(
+            &[("JOB_COMPLETION_INDEX", index.clone())],
+            &["--shard-count", "3"],
+        );
+        assert_eq!(
+            paths(&kubernetes, ""),
+            *expected,
+            "JOB_COMPLETION_INDEX={i}"
+        );
+        let gitlab = review(
+            &[
+                ("CI_NODE_INDEX", (i + 1).to_string()),
+                ("CI_NODE_TOTAL", "3".into()),
+            ],
+            &[],
+        );
+        assert_eq!(paths(&gitlab, ""), *expected, "CI_NODE_INDEX={}", i + 1);
+        let slurm = review(
+            &[
+                ("SLURM_ARRAY_TASK_ID", (i + 1).to_string()),
+                ("SLURM_ARRAY_TASK_MIN", "1".into()),
+                ("SLURM_ARRAY_TASK_MAX", "3".into()),
+                ("SLURM_ARRAY_TASK_COUNT", "3".into()),
+            ],
+            &[],
+        );
+        assert_eq!(
+            paths(&slurm, ""),
+            *expected,
+            "SLURM_ARRAY_TASK_ID={}",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn missing_or_wrong_engine_values_are_usage_errors_naming_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    archive(dir.path(), "pd", 3);
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str], &'a str);
+    let cases: [Case; 5] = [
+        (&[], &[], "none of JOB_COMPLETION_INDEX"),
+        (
+            &[("JOB_COMPLETION_INDEX", "2")],
+            &[],
+            "give --shard-count N",
+        ),
+        (
+            &[("CI_NODE_INDEX", "4"), ("CI_NODE_TOTAL", "3")],
+            &[],
+            "CI_NODE_INDEX=4 is out of range",
+        ),
+        (
+            &[
+                ("SLURM_ARRAY_TASK_ID", "1"),
+                ("SLURM_ARRAY_TASK_COUNT", "2"),
+            ],
+            &[],
+            "SLURM_ARRAY_TASK_MIN is not set",
+        ),
+        (
+            &[("CI_NODE_INDEX", "x"), ("CI_NODE_TOTAL", "3")],
+            &[],
+            "CI_NODE_INDEX=\"x\"",
+        ),
+    ];
+    for (vars, extra, says) in cases {
+        let mut command = prepub(dir.path());
+        command.args(["scan", "pd", "--shard", "auto"]).args(extra);
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        command.assert().code(2).stderr(contains(says));
+    }
+    prepub(dir.path())
+        .args(["scan", "pd", "--shard-index", "3", "--shard-count", "3"])
+        .assert()
+        .code(2)
+        .stderr(contains("0 to 2"));
+    prepub(dir.path())
+        .args(["scan", "pd", "--shard-count", "3"])
+        .assert()
+        .code(2)
+        .stderr(contains("--shard-count needs --shard-index"));
+}
+
+#[test]
+fn merge_refuses_sets_that_are_not_one_whole_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    archive(dir.path(), "pd", 20);
+    for k in 1..=3 {
+        save(
+            dir.path(),
+            &format!("s{k}.json"),
+            &["pd", "--shard", &format!("{k}/3")],
+        );
+    }
+    let merge = |names: &[&str]| {
+        let mut command = prepub(dir.path());
+        command.arg("merge").args(names);
+        command.assert()
+    };
+    merge(&["s1.json", "s3.json"])
+        .code(2)
+        .stderr(contains("shard 2 of 3 is missing"));
+    merge(&["s1.json", "s2.json", "s3.json", "s2.json"])
+        .code(2)
+        .stderr(contains(
+            "shard 2/3 is given twice: in s2.json and in s2.json",
+        ));
+    // A file added after two shards had walked: the third saw other inputs.
+    write(dir.path(), "pd/late.txt", "later\n");
+    save(dir.path(), "late3.json", &["pd", "--shard", "3/3"]);
+    merge(&["s1.json", "s2.json", "late3.json"])
+        .code(2)
+        .stderr(contains("the shards walked different inputs"))
+        .stderr(contains("20 paths"))
+        .stderr(contains("21 ("));
+    // Another partition.
+    save(
+        dir.path(),
+        "c1.json",
+        &["pd", "--shard", "1/3", "--shard-by", "content"],
+    );
+    merge(&["c1.json", "s2.json", "s3.json"])
+        .code(2)
+        .stderr(contains("split by content, s2.json by path"));
+}
+
+#[test]
+fn content_shards_follow_the_bytes_and_merge_to_the_whole_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    archive(dir.path(), "pd", 15);
+    let whole = scan(dir.path(), &["pd"]);
+    let mut names = Vec::new();
+    for k in 1..=3 {
+        let name = format!("c{k}.json");
+        let review = save(
+            dir.path(),
+            &name,
+            &["pd", "--shard", &format!("{k}/3"), "--shard-by", "content"],
+        );
+        assert_eq!(review["options"]["shard"]["partition"]["key"], "content");
+        names.push(name);
+    }
+    let output = prepub(dir.path())
+        .arg("merge")
+        .args(&names)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut merged: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut whole = whole;
+    merged.as_object_mut().unwrap().remove("started_at");
+    whole.as_object_mut().unwrap().remove("started_at");
+    assert_eq!(merged, whole);
+    // A renamed file stays in its shard: its bytes decide.
+    let before = scan(
+        dir.path(),
+        &["pd", "--shard", "1/3", "--shard-by", "content"],
+    );
+    let first = paths(&before, "pd/");
+    let moved = first[0].clone();
+    std::fs::create_dir_all(dir.path().join("pd/moved")).unwrap();
+    std::fs::rename(
+        dir.path().join("pd").join(&moved),
+        dir.path().join("pd/moved/renamed.txt"),
+    )
+    .unwrap();
+    let after = scan(
+        dir.path(),
+        &["pd", "--shard", "1/3", "--shard-by", "content"],
+    );
+    assert!(paths(&after, "pd/").contains(&"moved/renamed.txt".to_owned()));
+    assert_eq!(paths(&after, "").len(), first.len());
+}
