@@ -8,6 +8,7 @@ use crate::cli::output::{
     write_reports, write_stdout_with,
 };
 use clap::Args;
+use std::io::IsTerminal;
 use prepub::audit::decisions::{self, Decisions};
 use prepub::batch::cache::{Cache, CacheError};
 use prepub::batch::file::ScanOptions;
@@ -124,7 +125,10 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
     if stdout_wanted {
         check_stdout_format(stdout_format)?;
     }
-    let form = args.form.options();
+    let mut form = args.form.options();
+    // Info findings are counted per document, not listed, in the text
+    // report and on a terminal; --verbose and piped output list them all.
+    form.summarise_info = !args.verbose;
     let ocr = args.ocr.settings()?;
     let rules = load_rules(&args.rules)?;
     let audit = ScanAudit::prepare(&args.audit)?;
@@ -195,10 +199,14 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
     write_reports(&reviewed, &outputs, &form, args.quiet)?;
     if stdout_wanted {
         write_stdout_with(&mut |out| {
+            let on_terminal = report::RenderOptions {
+                summarise_info: form.summarise_info && std::io::stdout().is_terminal(),
+                ..form.clone()
+            };
             render_to(
                 &reviewed,
                 stdout_format,
-                &form,
+                &on_terminal,
                 stdout_colour(),
                 args.quiet,
                 out,
