@@ -15,9 +15,8 @@ fn scan(paths: &[&Path]) -> (Value, i32) {
         .args(paths)
         .output()
         .expect("runs");
-    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!("JSON ({e}): {}", String::from_utf8_lossy(&output.stdout))
-    });
+    let json = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("JSON ({e}): {}", String::from_utf8_lossy(&output.stdout)));
     (json, output.status.code().expect("exit code"))
 }
 
@@ -36,14 +35,19 @@ fn findings(document: &Value) -> Vec<(String, String, String)> {
             (
                 f["rule"].as_str().unwrap_or_default().to_owned(),
                 f["severity"].as_str().unwrap_or_default().to_owned(),
-                f["location"]["part"].as_str().unwrap_or_default().to_owned(),
+                f["location"]["part"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
             )
         })
         .collect()
 }
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 fn text_file(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
@@ -78,12 +82,20 @@ fn a_ticked_box_blocks_and_an_unticked_form_passes() {
 
     let dir = tempfile::tempdir().expect("temp dir");
     for (name, text, expected) in [
-        ("a.txt", "文件密级：□绝密 □秘密 ■内部资料 □公开\n正文\n", "block"),
+        (
+            "a.txt",
+            "文件密级：□绝密 □秘密 ■内部资料 □公开\n正文\n",
+            "block",
+        ),
         ("b.txt", "公开属性：☑不予公开\n正文\n", "block"),
         ("c.txt", "密级：[√]秘密 [ ]机密\n", "block"),
         ("d.txt", "密级：绝密□ 机密□ 秘密□ 公开■\n正文\n", "pass"),
         ("e.txt", "文件密级：☐绝密 ○机密 □秘密 ✔公开\n", "pass"),
-        ("f.txt", "公开属性：☑主动公开 □依申请公开 □不予公开\n", "pass"),
+        (
+            "f.txt",
+            "公开属性：☑主动公开 □依申请公开 □不予公开\n",
+            "pass",
+        ),
     ] {
         let (verdict, found) = verdict_of(&text_file(dir.path(), name, text));
         assert_eq!(verdict, expected, "{text}: {found:?}");
@@ -94,7 +106,11 @@ fn a_ticked_box_blocks_and_an_unticked_form_passes() {
 fn internal_use_lines_block_and_prose_does_not() {
     let dir = tempfile::tempdir().expect("temp dir");
     for (name, text, expected) in [
-        ("a.txt", "关于会议的通知\n仅限本单位内部使用\n正文。\n", "block"),
+        (
+            "a.txt",
+            "关于会议的通知\n仅限本单位内部使用\n正文。\n",
+            "block",
+        ),
         ("b.txt", "正文。\n内部使用，不得外传\n", "block"),
         ("c.txt", "正文。\n严禁外传\n", "block"),
         ("d.txt", "本办法规定文件不得外传的情形如下。\n", "pass"),
@@ -111,8 +127,9 @@ fn a_marking_in_the_file_name_is_reported_on_part_filename() {
         let (verdict, found) = verdict_of(&text_file(dir.path(), name, "正文。\n"));
         assert_eq!(verdict, "block", "{name}: {found:?}");
         assert!(
-            found.iter().any(|(rule, _, part)| rule == "marking.cn.filename-level"
-                && part == "filename"),
+            found
+                .iter()
+                .any(|(rule, _, part)| rule == "marking.cn.filename-level" && part == "filename"),
             "{name}: {found:?}"
         );
     }
@@ -167,20 +184,28 @@ fn a_name_in_the_properties_is_info_in_every_format() {
     // The same name beside a UNC path is review.
     let (verdict, found) = verdict_of(&fixture("forms/author-unc.docx"));
     assert_eq!(verdict, "review", "{found:?}");
-    assert!(found
-        .iter()
-        .any(|(rule, severity, _)| rule == "metadata.docx.author" && severity == "review"));
+    assert!(
+        found
+            .iter()
+            .any(|(rule, severity, _)| rule == "metadata.docx.author" && severity == "review")
+    );
 }
 
 #[test]
 fn an_office_pdf_update_that_changes_nothing_is_not_a_revision() {
     let (verdict, found) = verdict_of(&fixture("pdf/office-update.pdf"));
     assert!(
-        !found.iter().any(|(rule, _, _)| rule == "hidden.pdf.revisions"),
+        !found
+            .iter()
+            .any(|(rule, _, _)| rule == "hidden.pdf.revisions"),
         "{found:?}"
     );
     assert_eq!(verdict, "pass", "{found:?}");
     // A real revision (text removed by the update) still is one.
     let (_, found) = verdict_of(&fixture("pdf/incremental.pdf"));
-    assert!(found.iter().any(|(rule, _, _)| rule == "hidden.pdf.revisions"));
+    assert!(
+        found
+            .iter()
+            .any(|(rule, _, _)| rule == "hidden.pdf.revisions")
+    );
 }

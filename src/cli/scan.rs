@@ -8,7 +8,6 @@ use crate::cli::output::{
     write_reports, write_stdout_with,
 };
 use clap::Args;
-use std::io::IsTerminal;
 use prepub::audit::decisions::{self, Decisions};
 use prepub::batch::cache::{Cache, CacheError};
 use prepub::batch::file::ScanOptions;
@@ -16,6 +15,7 @@ use prepub::batch::shard::Shard;
 use prepub::batch::{self, BatchOptions, Selection};
 use prepub::report::{self, FailOn};
 use prepub::review::{DecisionsInfo, DocumentReview, Review};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 pub const EXIT_CODES: &str = "Exit codes (scan):

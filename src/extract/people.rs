@@ -36,7 +36,11 @@ fn person_keys(format: Format) -> &'static [&'static str] {
 fn people(format: Format, extraction: &Extraction) -> Vec<(String, String)> {
     let keys = person_keys(format);
     let mut found: Vec<(String, String)> = Vec::new();
-    for segment in extraction.segments.iter().filter(|s| s.part == Part::Metadata) {
+    for segment in extraction
+        .segments
+        .iter()
+        .filter(|s| s.part == Part::Metadata)
+    {
         match segment.label.as_deref() {
             Some(label) if PERSON_LABELS.contains(&label) => {
                 found.push((label.to_owned(), segment.text.trim().to_owned()));
@@ -117,9 +121,16 @@ fn internal_url(text: &str) -> bool {
                         .nth(1)
                         .and_then(|n| n.parse::<u8>().ok())
                         .is_some_and(|n| (16..=31).contains(&n)))
-                || [".local", ".lan", ".intranet", ".internal", ".corp", ".gov.intra"]
-                    .iter()
-                    .any(|suffix| host.ends_with(suffix)))
+                || [
+                    ".local",
+                    ".lan",
+                    ".intranet",
+                    ".internal",
+                    ".corp",
+                    ".gov.intra",
+                ]
+                .iter()
+                .any(|suffix| host.ends_with(suffix)))
     })
 }
 
@@ -184,7 +195,10 @@ pub fn note_people(format: Format, extraction: &mut Extraction) {
     let (severity, message) = match detail {
         None => (
             Severity::Info,
-            format!("文档属性含姓名，建议发布前清除 (document properties name a person: {})", listed.join(", ")),
+            format!(
+                "文档属性含姓名，建议发布前清除 (document properties name a person: {})",
+                listed.join(", ")
+            ),
         ),
         Some(detail) => (
             Severity::Review,
@@ -219,7 +233,14 @@ mod tests {
     #[test]
     fn a_name_alone_is_info_in_every_format() {
         let labelled = vec![Segment::new(Part::Metadata, "张三").with_label("author")];
-        for format in [Format::Xlsx, Format::Pptx, Format::Odt, Format::Ofd, Format::Html, Format::Doc] {
+        for format in [
+            Format::Xlsx,
+            Format::Pptx,
+            Format::Odt,
+            Format::Ofd,
+            Format::Html,
+            Format::Doc,
+        ] {
             let mut extraction = with(labelled.clone());
             note_people(format, &mut extraction);
             assert_eq!(extraction.notices.len(), 1, "{format:?}");
@@ -245,7 +266,10 @@ mod tests {
 
     #[test]
     fn the_application_is_not_a_person() {
-        let mut pdf = with(vec![Segment::new(Part::Metadata, "Creator: WPS 文字\nProducer: x")]);
+        let mut pdf = with(vec![Segment::new(
+            Part::Metadata,
+            "Creator: WPS 文字\nProducer: x",
+        )]);
         note_people(Format::Pdf, &mut pdf);
         assert!(pdf.notices.is_empty());
     }
@@ -269,9 +293,13 @@ mod tests {
         }
         let mut public = with(vec![
             Segment::new(Part::Metadata, "张三").with_label("author"),
-            Segment::new(Part::Metadata, "https://www.gov.cn/zhengce/").with_label("hyperlink base"),
+            Segment::new(Part::Metadata, "https://www.gov.cn/zhengce/")
+                .with_label("hyperlink base"),
             Segment::new(Part::Metadata, "2024-03-01T08:00:00Z").with_label("created"),
-            Segment::new(Part::Metadata, "xmpMM:DocumentID: uuid:12345678-1234-5678-9abc-def012345678"),
+            Segment::new(
+                Part::Metadata,
+                "xmpMM:DocumentID: uuid:12345678-1234-5678-9abc-def012345678",
+            ),
         ]);
         note_people(Format::Xlsx, &mut public);
         assert_eq!(public.notices[0].severity, Severity::Info);

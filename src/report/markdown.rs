@@ -343,10 +343,16 @@ fn findings(out: &mut String, lang: Lang, findings: &[Finding]) {
     let is_note = |finding: &Finding| {
         finding.severity == crate::extract::document::Severity::Info && finding.waived.is_none()
     };
-    let decide: Vec<(usize, &Finding)> =
-        findings.iter().enumerate().filter(|(_, f)| !is_note(f)).collect();
-    let notes: Vec<(usize, &Finding)> =
-        findings.iter().enumerate().filter(|(_, f)| is_note(f)).collect();
+    let decide: Vec<(usize, &Finding)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !is_note(f))
+        .collect();
+    let notes: Vec<(usize, &Finding)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| is_note(f))
+        .collect();
     if !decide.is_empty() {
         finding_table(out, lang, &decide);
     }
@@ -527,7 +533,9 @@ mod tests {
         // that also holds hidden.docx.comments (review).
         let info = markdown.find("| metadata.author<br>").expect("info row");
         let heading = markdown.find("#### 提示（info").expect("an info table");
-        let review = markdown.find("| hidden.docx.comments<br>").expect("review row");
+        let review = markdown
+            .find("| hidden.docx.comments<br>")
+            .expect("review row");
         assert!(review < heading && heading < info, "{markdown}");
         assert_eq!(markdown.matches("#### 提示（info").count(), 1, "{markdown}");
     }

@@ -196,9 +196,16 @@ pub fn ticked_option_ok(text: &str, start: usize, end: usize) -> bool {
 
 /// `密级机密■`: a field label written right before the option.
 fn ends_in_label(text: &str) -> bool {
-    ["密级", "密等", "保密等级", "公开属性", "公开方式", "公开类别"]
-        .iter()
-        .any(|label| text.ends_with(label))
+    [
+        "密级",
+        "密等",
+        "保密等级",
+        "公开属性",
+        "公开方式",
+        "公开类别",
+    ]
+    .iter()
+    .any(|label| text.ends_with(label))
 }
 
 /// True when `start..end` is the whole value of a property: the whole

@@ -465,8 +465,12 @@ mod tests {
 
     #[test]
     fn personnel_profiles() {
-        assert!(personnel_profile("男,汉族,1985年3月生,籍贯河北,健康状况良好"));
-        assert!(personnel_profile("性别:女 1979年2月生,2022年受到警告处分,考核为基本称职"));
+        assert!(personnel_profile(
+            "男,汉族,1985年3月生,籍贯河北,健康状况良好"
+        ));
+        assert!(personnel_profile(
+            "性别:女 1979年2月生,2022年受到警告处分,考核为基本称职"
+        ));
         // A 任前公示 publishes these on purpose.
         assert!(!personnel_profile("男,汉族,1975年3月生,籍贯河北保定"));
         assert!(!personnel_profile("健康状况良好,考核为称职"));
