@@ -225,9 +225,10 @@ mod tests {
     use crate::extract::document::Segment;
 
     fn with(segments: Vec<Segment>) -> Extraction {
-        let mut extraction = Extraction::default();
-        extraction.segments = segments;
-        extraction
+        Extraction {
+            segments,
+            ..Extraction::default()
+        }
     }
 
     #[test]
