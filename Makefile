@@ -60,6 +60,8 @@ fixtures:
 	fixtures/pptx/make.sh
 	python3 fixtures/docx/make.py
 	python3 fixtures/pdf/make.py
+	python3 fixtures/pdf/make_office_update.py
+	python3 fixtures/forms/make_forms.py
 	python3 fixtures/ocr/make.py
 
 # Every man page — prepub(1) and one per subcommand, prepub-scan(1),

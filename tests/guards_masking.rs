@@ -193,7 +193,7 @@ const ROADS: &[(&str, &str, &str, &str, &str, &str)] = &[
     ),
     (
         "masking-hidden.docx",
-        "metadata.docx.people",
+        "metadata.docx.author",
         "metadata",
         "text",
         MOBILE_MASKED,

@@ -28,6 +28,7 @@ fn filled() -> RenderOptions {
         reviewer: Some("王五".into()),
         department: Some("办公室".into()),
         batch: Some("2024-03 第一批".into()),
+        ..RenderOptions::default()
     }
 }
 

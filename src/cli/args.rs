@@ -103,6 +103,7 @@ impl FormArgs {
             reviewer: self.reviewer.clone(),
             department: self.department.clone(),
             batch: self.batch.clone(),
+            summarise_info: false,
         }
     }
 }

@@ -305,7 +305,11 @@ pub(crate) fn render_to(
     let written = match format {
         OutputFormat::Json => report::json::write(head, documents, out),
         OutputFormat::Text => {
-            let options = report::text::TextOptions { colour, quiet };
+            let options = report::text::TextOptions {
+                colour,
+                quiet,
+                summarise_info: form.summarise_info,
+            };
             report::text::write(head, documents, &options, out)
         }
         OutputFormat::Csv => report::csv::write(head, documents, form, out),
@@ -337,7 +341,11 @@ pub(crate) fn render(
         OutputFormat::Json => report::json::render(review),
         OutputFormat::Text => Ok(report::text::render(
             review,
-            &report::text::TextOptions { colour, quiet },
+            &report::text::TextOptions {
+                colour,
+                quiet,
+                summarise_info: form.summarise_info,
+            },
         )),
         OutputFormat::Html => report::html::render(review, form),
         OutputFormat::Docx => report::docx::render(review, form),

@@ -16,6 +16,7 @@ use prepub::batch::shard::{Partition, Shard};
 use prepub::batch::{self, BatchOptions, Selection};
 use prepub::report::{self, FailOn};
 use prepub::review::{DecisionsInfo, DocumentReview, Review, ShardKey};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 pub const EXIT_CODES: &str = "Exit codes (scan):
@@ -133,7 +134,10 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
     if stdout_wanted {
         check_stdout_format(stdout_format)?;
     }
-    let form = args.form.options();
+    let mut form = args.form.options();
+    // Info findings are counted per document, not listed, in the text
+    // report and on a terminal; --verbose and piped output list them all.
+    form.summarise_info = !args.verbose;
     let ocr = args.ocr.settings()?;
     let rules = load_rules(&args.rules)?;
     let audit = ScanAudit::prepare(&args.audit)?;
@@ -213,10 +217,14 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
     write_reports(&reviewed, &outputs, &form, args.quiet)?;
     if stdout_wanted {
         write_stdout_with(&mut |out| {
+            let on_terminal = report::RenderOptions {
+                summarise_info: form.summarise_info && std::io::stdout().is_terminal(),
+                ..form.clone()
+            };
             render_to(
                 &reviewed,
                 stdout_format,
-                &form,
+                &on_terminal,
                 stdout_colour(),
                 args.quiet,
                 out,

@@ -31,6 +31,7 @@ pub mod ole_objects;
 pub mod ole_properties;
 mod package;
 pub mod pdf;
+pub mod people;
 pub mod picture;
 pub mod ppt;
 pub mod pptx;
@@ -74,6 +75,7 @@ pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
     } else {
         dispatch(format, request)
     };
+    people::note_people(format, &mut extraction);
     extraction.compact_problems();
     extraction
 }

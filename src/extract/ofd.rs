@@ -214,17 +214,6 @@ impl<'c, 'r> Reader<'c, 'r> {
         ];
         for (element, label) in FIELDS {
             if let Some(value) = info.child_text(element) {
-                if element == "Author" {
-                    self.extraction.notices.push(Notice {
-                        rule: "metadata.ofd.author".into(),
-                        category: Category::Metadata,
-                        severity: Severity::Info,
-                        message: format!("document properties name the author: {value}"),
-                        part: Part::Metadata,
-                        page: None,
-                        text: value.clone(),
-                    });
-                }
                 self.extraction
                     .push(Segment::new(Part::Metadata, one_line(&value)).with_label(label));
             }
@@ -1193,7 +1182,6 @@ mod tests {
         segment(&extraction, Part::Hidden, "未引用页面里的文字");
         let rules: Vec<&str> = extraction.notices.iter().map(|n| n.rule.as_str()).collect();
         for rule in [
-            "metadata.ofd.author",
             "hidden.ofd.invisible-objects",
             "hidden.ofd.annotations",
             "hidden.ofd.watermark",

@@ -415,7 +415,6 @@ pub(crate) mod tests {
                 (Some("company"), "某局办公室"),
             ]
         );
-        assert_eq!(out.notices[0].rule, "metadata.doc.author");
         assert!(out.problems.is_empty());
     }
 

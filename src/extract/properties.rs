@@ -4,12 +4,12 @@
 //! Properties travel with the file and are easy to forget: the author's
 //! name, the company, a title left over from the template, custom fields
 //! such as `密级`. Each property becomes one segment labelled with its name
-//! so a finding says which property to clear, and names of people become
-//! `metadata` notices.
+//! so a finding says which property to clear; the people they name are
+//! noticed by [`super::people`], one policy for every format.
 
 use super::container::Container;
 use super::xml::{self, Element};
-use crate::extract::document::{Category, Extraction, Notice, Part, Segment, Severity};
+use crate::extract::document::{Extraction, Part, Segment};
 
 /// Reads `docProps/core.xml`, `app.xml` and `custom.xml`. `format` names the
 /// notice rules (`metadata.xlsx.author`).
@@ -101,23 +101,9 @@ fn push_fields(parent: &Element, fields: &[(&str, &str)], format: &str, out: &mu
     }
 }
 
-/// One property as a `metadata` segment labelled with its name; names of
-/// people also become a `metadata.<format>.author` notice.
-pub(crate) fn push_field(label: &str, value: &str, format: &str, out: &mut Extraction) {
-    if matches!(
-        label,
-        "author" | "last modified by" | "printed by" | "manager"
-    ) {
-        out.notices.push(Notice {
-            rule: format!("metadata.{format}.author"),
-            category: Category::Metadata,
-            severity: Severity::Info,
-            message: format!("document properties name a person ({label}): {value}"),
-            part: Part::Metadata,
-            page: None,
-            text: value.to_owned(),
-        });
-    }
+/// One property as a `metadata` segment labelled with its name; the people
+/// it names are noticed once for every format (see [`super::people`]).
+pub(crate) fn push_field(label: &str, value: &str, _format: &str, out: &mut Extraction) {
     out.push(Segment::new(Part::Metadata, value).with_label(label));
 }
 
@@ -192,7 +178,6 @@ mod tests {
                 (Some("custom property"), "密级\t秘密"),
             ]
         );
-        assert_eq!(out.notices[0].rule, "metadata.xlsx.author");
     }
 
     #[test]

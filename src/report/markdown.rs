@@ -335,14 +335,45 @@ fn section(
     let _ = writeln!(out, "[{}](#top)\n", l.back_to_summary);
 }
 
+/// The findings that need a decision, then the info findings in a table of
+/// their own: on ordinary documents most findings are info (office
+/// landlines, institutional mailboxes), and listed in one table they hid
+/// the few a reviewer must decide. Numbers stay those of the whole list.
 fn findings(out: &mut String, lang: Lang, findings: &[Finding]) {
+    let is_note = |finding: &Finding| {
+        finding.severity == crate::extract::document::Severity::Info && finding.waived.is_none()
+    };
+    let decide: Vec<(usize, &Finding)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !is_note(f))
+        .collect();
+    let notes: Vec<(usize, &Finding)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| is_note(f))
+        .collect();
+    if !decide.is_empty() {
+        finding_table(out, lang, &decide);
+    }
+    if !notes.is_empty() {
+        let heading = match lang {
+            Lang::Zh => "提示（info，无需决定，发布前可酌情处理）",
+            Lang::En => "Notes (info: no decision needed)",
+        };
+        let _ = write!(out, "#### {heading}\n\n");
+        finding_table(out, lang, &notes);
+    }
+}
+
+fn finding_table(out: &mut String, lang: Lang, findings: &[(usize, &Finding)]) {
     let l = lang.labels();
     let _ = writeln!(
         out,
         "| {} | {} | {} | {} | {} | {} |\n|---:|---|---|---|---|---|",
         l.number, l.location, l.rule, l.severity, l.matched_text, l.decision
     );
-    for (i, finding) in findings.iter().enumerate() {
+    for &(i, finding) in findings {
         let mut content = highlight(lang, &present::highlight(&finding.context, &finding.text));
         let _ = write!(content, "<br>{}", escape(&finding.message));
         for step in &finding.explain {
@@ -493,6 +524,20 @@ mod tests {
             ..RenderOptions::default()
         };
         String::from_utf8(render(&fixture::review(), &options).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn info_findings_are_listed_apart() {
+        let markdown = render_zh();
+        // The fixture's one info finding is metadata.author, in the document
+        // that also holds hidden.docx.comments (review).
+        let info = markdown.find("| metadata.author<br>").expect("info row");
+        let heading = markdown.find("#### 提示（info").expect("an info table");
+        let review = markdown
+            .find("| hidden.docx.comments<br>")
+            .expect("review row");
+        assert!(review < heading && heading < info, "{markdown}");
+        assert_eq!(markdown.matches("#### 提示（info").count(), 1, "{markdown}");
     }
 
     #[test]

@@ -318,6 +318,7 @@ mod tests {
         let text = text::TextOptions {
             colour: false,
             quiet: false,
+            summarise_info: false,
         };
         // Compared as text, so a failure shows where they differ.
         let streamed = |write: &dyn Fn(&mut Vec<u8>) -> Result<(), String>| {
@@ -371,10 +372,12 @@ mod tests {
             let text = text::TextOptions {
                 colour: false,
                 quiet: false,
+                summarise_info: false,
             };
             let quiet = text::TextOptions {
                 colour: false,
                 quiet: true,
+                summarise_info: false,
             };
             let rendered: [(OwnFile, Vec<u8>); 9] = [
                 (OwnFile::JsonReview, json::render(&review).unwrap()),

@@ -17,4 +17,8 @@ pub struct RenderOptions {
     pub department: Option<String>,
     /// `--batch`: the batch name on the cover.
     pub batch: Option<String>,
+    /// Text report only: one line per document counting its info findings
+    /// instead of a line each (the terminal and `.txt` reports, unless
+    /// `--verbose`), so the findings that need a decision stand out.
+    pub summarise_info: bool,
 }

@@ -12,6 +12,9 @@ pub struct TextOptions {
     pub colour: bool,
     /// Print only documents that are not `pass`, and the summary.
     pub quiet: bool,
+    /// Count a document's info findings on one line instead of listing
+    /// them (`另有 12 条提示（info）：personal.cn.landline ×7 …`).
+    pub summarise_info: bool,
 }
 
 const RESET: &str = "\x1b[0m";
@@ -89,7 +92,16 @@ fn document_lines(out: &mut String, document: &DocumentReview, options: &TextOpt
     for problem in &document.extraction.problems {
         let _ = writeln!(out, "  ! {}", clean(&problem.message));
     }
+    let mut infos: Vec<(&str, usize)> = Vec::new();
     for finding in &document.findings {
+        if options.summarise_info && finding.severity == Severity::Info && finding.waived.is_none()
+        {
+            match infos.iter_mut().find(|(rule, _)| *rule == finding.rule) {
+                Some((_, count)) => *count += 1,
+                None => infos.push((&finding.rule, 1)),
+            }
+            continue;
+        }
         let location = &finding.location;
         let mut place = format!("{path}:{}:{}", location.line, location.column);
         if let (Some(sheet), Some(cell)) = (&location.sheet, &location.cell) {
@@ -106,6 +118,9 @@ fn document_lines(out: &mut String, document: &DocumentReview, options: &TextOpt
             highlighted,
             decision_note(finding, colour)
         );
+    }
+    if !infos.is_empty() {
+        let _ = writeln!(out, "  {}", info_summary(&infos, colour));
     }
     for decision in &document.resolved {
         let _ = writeln!(
@@ -140,6 +155,26 @@ fn document_lines(out: &mut String, document: &DocumentReview, options: &TextOpt
             decision.date
         );
     }
+}
+
+/// `另有 12 条提示（info）：personal.cn.landline ×7, …` — most frequent rule
+/// first, then by rule id; `--verbose` lists them.
+fn info_summary(infos: &[(&str, usize)], colour: bool) -> String {
+    let mut sorted = infos.to_vec();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let total: usize = sorted.iter().map(|(_, count)| count).sum();
+    let rules: Vec<String> = sorted
+        .iter()
+        .map(|(rule, count)| format!("{rule} ×{count}"))
+        .collect();
+    paint(
+        colour,
+        "2",
+        &format!(
+            "另有 {total} 条提示（info）：{}（--verbose 列出）",
+            rules.join(", ")
+        ),
+    )
 }
 
 /// What was not reviewed and why, one line each, after the documents (in
@@ -232,6 +267,41 @@ fn highlight(context: &str, matched: &str, colour: bool) -> String {
 #[cfg(test)]
 mod escape_tests {
     use super::*;
+
+    #[test]
+    fn info_findings_are_counted_not_listed_when_asked() {
+        let review = crate::report::fixture::review();
+        let listed = String::from_utf8(render(
+            &review,
+            &TextOptions {
+                colour: false,
+                quiet: false,
+                summarise_info: false,
+            },
+        ))
+        .unwrap();
+        let summarised = String::from_utf8(render(
+            &review,
+            &TextOptions {
+                colour: false,
+                quiet: false,
+                summarise_info: true,
+            },
+        ))
+        .unwrap();
+        let info_lines = |text: &str| text.lines().filter(|l| l.contains(" info  ")).count();
+        assert!(info_lines(&listed) > 0, "{listed}");
+        assert_eq!(info_lines(&summarised), 0, "{summarised}");
+        assert!(summarised.contains("条提示（info）："), "{summarised}");
+        // Everything else is the same.
+        let rest = |text: &str| {
+            text.lines()
+                .filter(|l| !l.contains(" info  ") && !l.contains("条提示（info）"))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rest(&listed), rest(&summarised));
+    }
 
     #[test]
     fn control_characters_never_reach_the_terminal() {

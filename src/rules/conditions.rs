@@ -25,6 +25,13 @@ pub enum LineShape {
     Standalone,
     /// Alone on a whole line; a table cell does not count.
     OwnLine,
+    /// A form's ticked option: a tick box in the match must be the ticked
+    /// box of the word it matched, and a value without a box must not be an
+    /// unticked option (see [`crate::rules::checkbox`]).
+    Checkbox,
+    /// The whole value of a property: a whole segment, line or cell, or what
+    /// follows `key:` on a `key: value` line.
+    FieldValue,
 }
 
 /// Which side of a match a near term may be on.

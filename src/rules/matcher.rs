@@ -296,6 +296,18 @@ fn accept(
             }
             explain.push("alone on its line".into());
         }
+        LineShape::Checkbox => {
+            if !super::checkbox::ticked_option_ok(text, start, end) {
+                return None;
+            }
+            explain.push("a ticked option of its form (or a value with no box)".into());
+        }
+        LineShape::FieldValue => {
+            if !super::checkbox::whole_field_value(text, start, end) {
+                return None;
+            }
+            explain.push("the whole value of its property".into());
+        }
     }
     if let Some(validator) = rule.validator {
         if !validator.check(matched) {
@@ -472,7 +484,7 @@ pub fn is_header_line(view: &SegmentView<'_>, start: usize, end: usize) -> bool 
     })
 }
 
-fn is_decoration(c: char) -> bool {
+pub(super) fn is_decoration(c: char) -> bool {
     matches!(
         c,
         '【' | '】'

@@ -11,6 +11,7 @@
 
 pub mod apply;
 mod builtin;
+mod checkbox;
 pub(crate) mod cjk_fold;
 mod compile;
 mod conditions;

@@ -35,10 +35,15 @@ pub enum Validator {
     /// A table header that names a person and an identifier or contact
     /// column (姓名 + 身份证号/联系电话/银行账号/住址 …).
     RosterHeader,
+    /// A run of personnel-file fields about one person (性别, 民族, 出生年月,
+    /// 籍贯 …) of at least three kinds, one of them health, a 处分 or a
+    /// 考核 result: a 人事批复 or 政审 record, not a 任前公示 (which publishes
+    /// sex, ethnicity, birth and native place by design).
+    PersonnelProfile,
 }
 
 impl Validator {
-    pub const ALL: [(&'static str, Validator); 11] = [
+    pub const ALL: [(&'static str, Validator); 12] = [
         ("cn-resident-id", Validator::CnResidentId),
         ("cn-resident-id-15", Validator::CnResidentId15),
         ("luhn", Validator::Luhn),
@@ -50,6 +55,7 @@ impl Validator {
         ("email-institutional", Validator::EmailInstitutional),
         ("masked-number", Validator::MaskedNumber),
         ("cn-roster-header", Validator::RosterHeader),
+        ("cn-personnel-profile", Validator::PersonnelProfile),
     ];
 
     pub fn parse(name: &str) -> Option<Validator> {
@@ -92,6 +98,7 @@ impl Validator {
             }
             Validator::MaskedNumber => masked_number(&compact),
             Validator::RosterHeader => roster_header(matched),
+            Validator::PersonnelProfile => personnel_profile(matched),
         }
     }
 }
@@ -281,6 +288,24 @@ pub fn roster_header(text: &str) -> bool {
         && IDENTIFIER.iter().any(|word| text.contains(word))
 }
 
+/// See [`Validator::PersonnelProfile`].
+pub fn personnel_profile(text: &str) -> bool {
+    let has = |words: &[&str]| words.iter().any(|word| text.contains(word));
+    let kinds = [
+        has(&["性别", ",男", ",女", "男,", "女,"]),
+        has(&["民族", "族,"]),
+        has(&["出生", "月生"]),
+        has(&["籍贯"]),
+    ];
+    let sensitive = [
+        has(&["健康", "患有", "身体状况"]),
+        has(&["处分", "警告", "记过", "降级", "撤职", "开除"]),
+        has(&["考核"]),
+    ];
+    let count = kinds.iter().chain(&sensitive).filter(|&&k| k).count();
+    count >= 3 && sensitive.iter().any(|&k| k)
+}
+
 fn is_public_ipv4(ip: Ipv4Addr) -> bool {
     let [a, b, c, _] = ip.octets();
     let documentation =
@@ -436,6 +461,19 @@ mod tests {
         assert!(roster_header("户主姓名,家庭住址"));
         assert!(!roster_header("序号\t姓名\t职务"));
         assert!(!roster_header("单位\t联系电话"));
+    }
+
+    #[test]
+    fn personnel_profiles() {
+        assert!(personnel_profile(
+            "男,汉族,1985年3月生,籍贯河北,健康状况良好"
+        ));
+        assert!(personnel_profile(
+            "性别:女 1979年2月生,2022年受到警告处分,考核为基本称职"
+        ));
+        // A 任前公示 publishes these on purpose.
+        assert!(!personnel_profile("男,汉族,1975年3月生,籍贯河北保定"));
+        assert!(!personnel_profile("健康状况良好,考核为称职"));
     }
 
     #[test]

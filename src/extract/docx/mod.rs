@@ -273,7 +273,7 @@ impl PackageReader<'_> {
             .properties
             .pages
             .or_else(|| self.facts.rendered.then_some(self.facts.last_page));
-        let notices = notices(&self.facts, &self.properties);
+        let notices = notices(&self.facts);
         self.extraction.notices.extend(notices);
         self.extraction
     }
@@ -956,7 +956,7 @@ fn comment_threads(xml: &str) -> (story::Threads, Option<String>) {
 }
 
 /// The hidden-content review: findings made without any rule.
-fn notices(facts: &Facts, properties: &Properties) -> Vec<Notice> {
+fn notices(facts: &Facts) -> Vec<Notice> {
     let mut notices = Vec::new();
     let mut pending = Vec::new();
     if facts.comments > 0 {
@@ -1014,34 +1014,6 @@ fn notices(facts: &Facts, properties: &Properties) -> Vec<Notice> {
             part: Part::Hidden,
             page,
             text: excerpt(&text, 80),
-        });
-    }
-    let people: Vec<String> = properties
-        .people
-        .iter()
-        .filter(|(_, value)| !value.trim().is_empty())
-        .map(|(role, value)| format!("{role}: {}", value.trim()))
-        .collect();
-    if !people.is_empty() {
-        notices.push(Notice {
-            rule: "metadata.docx.people".into(),
-            category: Category::Metadata,
-            severity: Severity::Review,
-            message: format!(
-                "{} — names in the document properties are published with the file",
-                people.join(", ")
-            ),
-            part: Part::Metadata,
-            page: None,
-            text: properties
-                .people
-                .iter()
-                .map(|(_, value)| value.trim())
-                .filter(|value| !value.is_empty())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect::<Vec<_>>()
-                .join(", "),
         });
     }
     notices

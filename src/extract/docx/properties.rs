@@ -14,9 +14,6 @@ use quick_xml::events::Event;
 pub(super) struct Properties {
     /// `name: value` lines.
     pub lines: Vec<String>,
-    /// Who the properties name (creator, last modified by, manager,
-    /// company), for the people notice.
-    pub people: Vec<(&'static str, String)>,
     /// `Pages` from app.xml.
     pub pages: Option<u32>,
 }
@@ -48,11 +45,6 @@ impl Properties {
         for (name, value) in leaves(xml)? {
             if let Some(&(_, shown)) = CORE.iter().find(|(key, _)| *key == name) {
                 self.push(shown, &value);
-                match shown {
-                    "creator" => self.people.push(("author", value)),
-                    "lastModifiedBy" => self.people.push(("last modified by", value)),
-                    _ => {}
-                }
             }
         }
         Ok(())
@@ -64,11 +56,6 @@ impl Properties {
             let (name, parents) = name;
             if let Some(&(_, shown)) = APP.iter().find(|(key, _)| *key == name) {
                 self.push(shown, &value);
-                match shown {
-                    "company" => self.people.push(("company", value.clone())),
-                    "manager" => self.people.push(("manager", value.clone())),
-                    _ => {}
-                }
             } else if name == "Pages" {
                 self.pages = value.trim().parse().ok().filter(|&pages: &u32| pages > 0);
             } else if parents.iter().any(|p| p == "TitlesOfParts") {
@@ -271,13 +258,6 @@ mod tests {
         assert_eq!(
             properties.lines,
             ["title: 关于&通知", "creator: 张三", "lastModifiedBy: 李四"]
-        );
-        assert_eq!(
-            properties.people,
-            [
-                ("author", "张三".into()),
-                ("last modified by", "李四".into())
-            ]
         );
     }
 

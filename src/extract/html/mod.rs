@@ -880,17 +880,6 @@ impl Walker<'_, '_> {
                     if content.is_empty() || TECHNICAL.contains(&name.as_str()) {
                         continue;
                     }
-                    if name == "author" {
-                        self.out.notices.push(Notice {
-                            rule: "metadata.html.author".into(),
-                            category: Category::Metadata,
-                            severity: Severity::Info,
-                            message: format!("the page names its author: {content}"),
-                            part: Part::Metadata,
-                            page: None,
-                            text: content.clone(),
-                        });
-                    }
                     self.out
                         .push(Segment::new(Part::Metadata, content).with_label(name));
                 }
@@ -1019,7 +1008,12 @@ mod tests {
             ["链接提示：工作秘密"]
         );
         assert_eq!(body(&extraction), "详情");
-        assert_eq!(extraction.notices[0].rule, "metadata.html.author");
+        assert!(
+            extraction
+                .segments
+                .iter()
+                .any(|s| s.part == Part::Metadata && s.label.as_deref() == Some("author"))
+        );
     }
 
     #[test]

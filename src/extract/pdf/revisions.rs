@@ -47,7 +47,9 @@ fn normalized(line: &str) -> String {
 
 /// Reads the earlier revisions of the file and adds what they have that the
 /// final version lacks as `deletion` segments. Returns how many earlier
-/// revisions the file carries.
+/// revisions hold text the final version lacks: an incremental update that
+/// removes or changes nothing (Microsoft Office's PDF export appends an empty
+/// cross-reference section) keeps no earlier content and is not counted.
 pub fn read(
     request: &Request<'_>,
     password: Option<&str>,
@@ -101,7 +103,7 @@ pub fn read(
         if doc.xref_recovery.is_some() || doc.get_pages().is_empty() {
             continue;
         }
-        revisions += 1;
+        let mut differs = false;
         let label = format!("earlier revision {} (file cut at byte {end})", index + 1);
         let context = Context::new(&doc, budget, request.deadline, request.limits.max_depth)
             .with_source(&request.bytes[..end]);
@@ -117,7 +119,7 @@ pub fn read(
             for segment in annotations::page_annotations(&context, page_id, number).segments {
                 lines.extend(segment.text.lines().map(String::from));
             }
-            push_deleted(
+            differs |= push_deleted(
                 lines,
                 Some(number),
                 &label,
@@ -127,7 +129,13 @@ pub fn read(
             );
         }
         let (metadata_lines, _) = metadata::lines(&doc, budget);
-        push_deleted(
+        // Every save rewrites the dates and ids; only other properties are
+        // earlier content.
+        let metadata_lines: Vec<String> = metadata_lines
+            .into_iter()
+            .filter(|line| !is_volatile(line))
+            .collect();
+        differs |= push_deleted(
             metadata_lines,
             None,
             &format!("{label}, metadata"),
@@ -135,10 +143,32 @@ pub fn read(
             &mut reported,
             extraction,
         );
+        if differs {
+            revisions += 1;
+        }
     }
     revisions
 }
 
+/// Properties every save rewrites (dates, instance ids, the producer).
+fn is_volatile(line: &str) -> bool {
+    let key = line.split_once(": ").map_or(line, |(key, _)| key);
+    matches!(
+        key,
+        "ModDate"
+            | "CreationDate"
+            | "Producer"
+            | "xmp:ModifyDate"
+            | "xmp:MetadataDate"
+            | "xmp:CreateDate"
+            | "xmpMM:InstanceID"
+            | "xmpMM:DocumentID"
+            | "pdf:Producer"
+    )
+}
+
+/// Adds the lines the final version lacks (once per file) and says whether
+/// there were any, reported before or not.
 fn push_deleted(
     lines: Vec<String>,
     page: Option<u32>,
@@ -146,20 +176,24 @@ fn push_deleted(
     final_lines: &HashSet<String>,
     reported: &mut HashSet<String>,
     extraction: &mut Extraction,
-) {
+) -> bool {
+    let mut differs = false;
     let deleted: Vec<String> = lines
         .into_iter()
         .filter(|line| {
             let key = normalized(line);
-            !key.is_empty() && !final_lines.contains(&key) && reported.insert(key)
+            let missing = !key.is_empty() && !final_lines.contains(&key);
+            differs |= missing;
+            missing && reported.insert(key)
         })
         .collect();
     if deleted.is_empty() {
-        return;
+        return differs;
     }
     let mut segment = Segment::new(Part::Deletion, deleted.join("\n")).with_label(label);
     segment.page = page;
     extraction.push(segment);
+    differs
 }
 
 #[cfg(test)]

@@ -440,9 +440,11 @@ fn compile_rule(
         None => LineShape::Any,
         Some("standalone") => LineShape::Standalone,
         Some("own-line") => LineShape::OwnLine,
+        Some("checkbox") => LineShape::Checkbox,
+        Some("field-value") => LineShape::FieldValue,
         Some(other) => {
             errors.push(format!(
-                "`line: {other}` is not known; use `line: standalone` or `line: own-line`"
+                "`line: {other}` is not known; use `line: standalone`, `own-line`, `checkbox` or `field-value`"
             ));
             LineShape::Any
         }
