@@ -498,6 +498,19 @@ fn verify_with_changed_rules_lists_the_differences() {
         "new-rules/extra.yaml",
         "name: extra\nversion: '1'\ndescription: test\nrules:\n  - id: term.test.flood\n    severity: review\n    message: 防汛\n    terms: [防汛准备]\n    examples:\n      match: [做好防汛准备]\n      no_match: [防火]\n",
     );
+    // The review names its packs: without --compare the packs given must
+    // be exactly those.
+    prepub(dir.path())
+        .args([
+            "verify",
+            "review.json",
+            "--rules",
+            "new-rules",
+            "--with-builtin",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("add --compare"));
     let output = prepub(dir.path())
         .args([
             "verify",
@@ -505,6 +518,7 @@ fn verify_with_changed_rules_lists_the_differences() {
             "--rules",
             "new-rules",
             "--with-builtin",
+            "--compare",
         ])
         .output()
         .unwrap();
@@ -523,7 +537,7 @@ fn verify_with_changed_rules_lists_the_differences() {
 
     // Only the new pack: every built-in finding is gone.
     let output = prepub(dir.path())
-        .args(["verify", "review.json", "--rules", "new-rules"])
+        .args(["verify", "review.json", "--rules", "new-rules", "--compare"])
         .output()
         .unwrap();
     let text = String::from_utf8(output.stdout).unwrap();

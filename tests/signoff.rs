@@ -422,8 +422,14 @@ fn the_form_has_every_field_in_both_languages_and_reads_the_particulars() {
             assert!(!text.contains("不予公开·须修改"), "{file}");
         }
     }
-    // The DOCX pages count within each document's own section.
+    // The DOCX: a section per document with its own header, and every
+    // section has the page-number footer.
     let docx = report_text(&dir.path().join("zh.docx"));
-    assert!(docx.contains("SECTIONPAGES"));
     assert!(docx.contains("第 1 份 · notice.txt"));
+    assert!(docx.contains("NUMPAGES"));
+    assert_eq!(
+        docx.matches("<w:sectPr>").count(),
+        docx.matches("<w:footerReference ").count()
+    );
+    assert_eq!(docx.matches("<w:sectPr>").count(), 2, "cover and document");
 }

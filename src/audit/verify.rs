@@ -37,8 +37,14 @@ use std::sync::Mutex;
 pub struct VerifyOptions {
     /// The directory the review's document paths are relative to.
     pub root: PathBuf,
-    /// Rules to compare with instead of the embedded ones (`--rules NEW`).
+    /// `--rules`: the packs a review that names them without their text
+    /// used (checked against the recorded digests), or — for a review that
+    /// embeds its packs, or with [`compare`](Self::compare) — new rules to
+    /// compare with.
     pub rules: Option<Vec<PackSource>>,
+    /// `--compare`: `rules` are new rules to compare with, whatever the
+    /// review records.
+    pub compare: bool,
     /// Passwords for encrypted documents (reviews record only how many).
     pub passwords: Vec<String>,
     /// Worker threads; `None` = all cores.
@@ -143,6 +149,28 @@ pub fn embedded_sources(review: &Review) -> Result<Vec<PackSource>, String> {
         .collect()
 }
 
+/// Loads `sources` to compare a review with (`verify --rules NEW`).
+fn compare_with_new(
+    recorded: &Review,
+    sources: &[PackSource],
+    outcome: &mut Outcome,
+) -> Result<RuleSet, String> {
+    let rules = load_sources(sources).map_err(rule_error_text)?;
+    let digest = rules.info().digest;
+    if digest == recorded.rules.digest {
+        outcome.notes.push(format!(
+            "the new rules are the ones the review used ({digest})"
+        ));
+    } else {
+        outcome.notes.push(format!(
+            "comparing with new rules {digest} (the review used {})",
+            recorded.rules.digest
+        ));
+    }
+    outcome.differences.extend(pack_differences(recorded, None));
+    Ok(rules)
+}
+
 /// The packs a review names, found among `sources` (`from` says where
 /// those came from): for each pack recorded, in the recorded order, the
 /// source with its name and SHA-256. A review that names its packs
@@ -244,21 +272,10 @@ pub fn verify(recorded: &Review, options: &VerifyOptions) -> Result<Outcome, Str
             .iter()
             .all(|pack| pack.source.is_some());
     let rules = match &options.rules {
-        Some(sources) if embedded => {
-            let rules = load_sources(sources).map_err(rule_error_text)?;
-            let digest = rules.info().digest;
-            if digest == recorded.rules.digest {
-                outcome.notes.push(format!(
-                    "the new rules are the ones the review used ({digest})"
-                ));
-            } else {
-                outcome.notes.push(format!(
-                    "comparing with new rules {digest} (the review used {})",
-                    recorded.rules.digest
-                ));
-            }
-            outcome.differences.extend(pack_differences(recorded, None));
-            rules
+        // New rules to compare with: the review's embedded packs are not
+        // needed for that, nor are a named review's.
+        Some(sources) if embedded || options.compare => {
+            compare_with_new(recorded, sources, &mut outcome)?
         }
         given => {
             let sources = match given {
@@ -267,7 +284,15 @@ pub fn verify(recorded: &Review, options: &VerifyOptions) -> Result<Outcome, Str
                     outcome.notes.push(
                         "the review names its rule packs without their text: rerun with the packs given with --rules, checked against the recorded digests".into(),
                     );
-                    recorded_packs_among(recorded, sources, "--rules")?
+                    let chosen = recorded_packs_among(recorded, sources, "--rules")?;
+                    if chosen.len() < sources.len() {
+                        return Err(format!(
+                            "--rules gives {} pack(s), the review used {}: a review that names its packs is rerun with exactly those; to see what new rules would change, add --compare",
+                            sources.len(),
+                            chosen.len()
+                        ));
+                    }
+                    chosen
                 }
                 None => {
                     outcome.notes.push(

@@ -105,23 +105,23 @@ th, td { border: 1px solid #000; padding: 0.25em 0.45em; vertical-align: top; te
 th { background: #eee; font-weight: bold; }
 table.fields th, table.form th { width: 9em; }
 .hash, code { font-family: "Consolas", "Noto Sans Mono CJK SC", monospace; font-size: 0.9em; word-break: break-all; }
-td.n { text-align: right; width: 2.5em; }
+td.n { text-align: right; width: 3em; }
 mark { background: #ffe066; color: inherit; font-weight: bold; text-decoration: underline; }
 .message { font-size: 0.9em; margin-top: 0.2em; }
 table.findings { table-layout: fixed; }
-table.findings col.n { width: 2.5em; }
+table.findings col.n { width: 3em; }
 table.findings col.location { width: 6.5em; }
 table.findings col.rule { width: 9em; }
 table.findings col.severity { width: 4em; }
 table.findings col.decision { width: 10.5em; }
 table.info-findings { table-layout: fixed; }
-table.info-findings col.n { width: 2.5em; }
+table.info-findings col.n { width: 3em; }
 table.info-findings col.location { width: 6.5em; }
 table.info-findings col.rule { width: 9em; }
 code.rule-id { word-break: normal; overflow-wrap: normal; hyphens: none; }
 table.findings td, table.waived-list td { overflow-wrap: break-word; }
 table.waived-list { table-layout: fixed; }
-table.waived-list col.n { width: 2.5em; }
+table.waived-list col.n { width: 3em; }
 table.waived-list col.rule { width: 9em; }
 table.waived-list col.who { width: 7em; }
 .note { font-size: 0.8em; }

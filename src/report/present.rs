@@ -749,8 +749,13 @@ pub fn problem_lines(lang: Lang, problems: &[crate::review::ProblemReport]) -> V
 /// "page 7: no text layer" → (7, "no text layer"); also "第7页：…".
 fn page_of(message: &str) -> Option<(u32, &str)> {
     if let Some(rest) = message.strip_prefix("page ") {
-        let (digits, rest) = rest.split_once(": ")?;
-        return Some((digits.parse().ok()?, rest));
+        // "page 7: …", or a sentence about the page ("page 7 has no text
+        // layer …").
+        let digits_end = rest.find(|c: char| !c.is_ascii_digit())?;
+        let page = rest[..digits_end].parse().ok()?;
+        let rest = &rest[digits_end..];
+        let rest = rest.strip_prefix(": ").or_else(|| rest.strip_prefix(' '))?;
+        return Some((page, rest));
     }
     let rest = message.strip_prefix('第')?;
     let (digits, rest) = rest.split_once('页')?;
@@ -952,6 +957,13 @@ mod tests {
                 "整个文件：encrypted",
                 "正文：第 16 页：malformed",
             ]
+        );
+        let sentences: Vec<_> = (3..=5)
+            .map(|page| problem(Some("body"), format!("page {page} has no text layer")))
+            .collect();
+        assert_eq!(
+            problem_lines(Lang::En, &sentences),
+            ["body: pages 3–5: has no text layer"]
         );
         let english = problem_lines(Lang::En, &problems[..12]);
         assert_eq!(english, ["body: pages 2–13: no text layer (scanned image)"]);

@@ -20,8 +20,8 @@ use super::present::{self, DecisionCell, FormRow, Highlight, PastDecision};
 use crate::review::{DecisionKind, DocumentReview, Finding, Review, SkippedInput, ToolInfo};
 use docx_rs::{
     AlignmentType, Docx, Footer, Header, Hyperlink, HyperlinkType, NumPages, PageMargin, PageNum,
-    PageNumType, PageSize, Paragraph, Run, RunFonts, Section, Shading, Table, TableCell,
-    TableLayoutType, TableRow, WidthType,
+    PageSize, Paragraph, Run, RunFonts, Section, Shading, Table, TableCell, TableLayoutType,
+    TableRow, WidthType,
 };
 use std::io::{Cursor, Write as _};
 
@@ -68,7 +68,6 @@ const SHORT_BLANK: &str = "________";
 
 pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
     let lang = options.lang;
-    let l = lang.labels();
     let mut docx = Docx::new()
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
         .page_margin(page_margin())
@@ -80,37 +79,33 @@ pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, Strin
         .updated_at(&review.started_at);
 
     // One Word section per document, each with its own header (its number
-    // and file name) and page numbers counted within it ("第 2 页/共 4
-    // 页"), so a signature page always says which document it signs. The
-    // last part is the body's own section (its properties end the body).
-    let mut parts: Vec<(Vec<Block>, Header, Footer)> =
-        vec![(cover(review, options), Header::new(), footer(l))];
+    // and file name), so a signature page always says which document it
+    // signs; one footer, "第 7 页/共 10 页", for the whole file (Word and
+    // WPS could count a section's own pages, SECTIONPAGES, but LibreOffice
+    // prints that field's cached value, so the count would be wrong there).
+    // The last part is the body's own section (its properties end the body).
+    let mut parts: Vec<(Vec<Block>, Header)> = vec![(cover(review, options), Header::new())];
     let total = review.documents.len();
     for (i, document) in review.documents.iter().enumerate() {
         parts.push((
             section(lang, i + 1, total, document, options),
             running_header(lang, i + 1, document),
-            page_footer(lang),
         ));
     }
     let last = parts.pop();
-    for (blocks, header, footer) in parts {
+    for (blocks, header) in parts {
         let mut part = Section::new()
             .page_size(PageSize::new().size(PAGE_WIDTH, PAGE_HEIGHT))
             .page_margin(page_margin())
-            .page_num_type(PageNumType::new().start(1))
-            .header(header)
-            .footer(footer);
+            .header(header);
         for block in blocks {
             part = block.add_to_section(part);
         }
         docx = docx.add_section(part);
     }
-    if let Some((blocks, header, footer)) = last {
-        docx = docx
-            .header(header)
-            .footer(footer)
-            .page_num_type(PageNumType::new().start(1));
+    docx = docx.footer(page_footer(lang));
+    if let Some((blocks, header)) = last {
+        docx = docx.header(header);
         for block in blocks {
             docx = block.add_to(docx);
         }
@@ -201,10 +196,8 @@ fn running_header(lang: Lang, index: usize, document: &DocumentReview) -> Header
     )
 }
 
-/// The footer of a document's pages: "第 2 页/共 4 页", counted within
-/// the document's section — the count is a NUMPAGES field that
-/// [`section_page_counts`] turns into SECTIONPAGES (docx-rs writes only
-/// the former).
+/// The footer of every page: "第 7 页/共 10 页" (PAGE and NUMPAGES fields),
+/// given to every section by [`share_footer`].
 fn page_footer(lang: Lang) -> Footer {
     let (before, middle, after) = match lang {
         Lang::Zh => ("第 ", " 页/共 ", " 页"),
@@ -222,23 +215,34 @@ fn page_footer(lang: Lang) -> Footer {
     )
 }
 
-/// NUMPAGES (pages of the whole file) → SECTIONPAGES (pages of this
-/// section, i.e. of this document) in a footer part.
-fn section_page_counts(footer: &[u8]) -> Vec<u8> {
-    match std::str::from_utf8(footer) {
-        Ok(xml) => xml.replace("NUMPAGES", "SECTIONPAGES").into_bytes(),
-        Err(_) => footer.to_vec(),
+/// Gives every section the body's footer: `docx-rs` 0.4 drops the footer
+/// of a [`Section`] (headers it keeps), and a section without a footer
+/// reference has no footer in Word, so the sections before the last would
+/// print no page number.
+fn share_footer(document: &[u8]) -> Vec<u8> {
+    let Ok(xml) = std::str::from_utf8(document) else {
+        return document.to_vec();
+    };
+    let Some(footer) = xml
+        .find("<w:footerReference ")
+        .and_then(|at| xml[at..].find("/>").map(|end| &xml[at..at + end + 2]))
+    else {
+        return document.to_vec();
+    };
+    let mut out = String::with_capacity(xml.len() + 4096);
+    let mut rest = xml;
+    while let Some(at) = rest.find("<w:headerReference ") {
+        let Some(end) = rest[at..].find("/>").map(|end| at + end + 2) else {
+            break;
+        };
+        out.push_str(&rest[..end]);
+        rest = &rest[end..];
+        if !rest.trim_start().starts_with("<w:footerReference") {
+            out.push_str(footer);
+        }
     }
-}
-
-fn footer(l: &Labels) -> Footer {
-    Footer::new().add_paragraph(
-        Paragraph::new()
-            .align(AlignmentType::Center)
-            .add_run(label_run(&format!("{} · ", l.title)).size(SMALL_SIZE))
-            .add_page_num(PageNum::new())
-            .size(SMALL_SIZE),
-    )
+    out.push_str(rest);
+    out.into_bytes()
 }
 
 /// A table cell of the given width holding these paragraphs.
@@ -1015,7 +1019,7 @@ fn mark_header_rows(document: &[u8]) -> Result<Vec<u8>, String> {
 /// that wrote the file, where Word and WPS name themselves — the mark that
 /// keeps a later scan from reviewing the form as a draft.
 fn package(xml: docx_rs::XMLDocx, tool: &ToolInfo) -> Result<Vec<u8>, String> {
-    let document = renumber_paragraph_ids(&mark_header_rows(&xml.document)?);
+    let document = renumber_paragraph_ids(&share_footer(&mark_header_rows(&xml.document)?));
     let app = crate::review::signature::docx_app_xml(tool);
     let mut parts: Vec<(String, &[u8])> = vec![
         ("[Content_Types].xml".into(), &xml.content_type),
@@ -1047,7 +1051,7 @@ fn package(xml: docx_rs::XMLDocx, tool: &ToolInfo) -> Result<Vec<u8>, String> {
     let footers: Vec<Vec<u8>> = xml
         .footers
         .iter()
-        .map(|f| renumber_paragraph_ids(&section_page_counts(f)))
+        .map(|f| renumber_paragraph_ids(f))
         .collect();
     for (i, footer) in footers.iter().enumerate() {
         parts.push((format!("word/footer{}.xml", i + 1), footer));
