@@ -77,8 +77,9 @@ fn finding<'a>(document: &'a Value, rule: &str) -> &'a Value {
 fn entry(review: &Value, path: &str, rule: &str, decision: &str, extra: &str) -> String {
     let document = document(review, path);
     let finding = finding(document, rule);
+    // A keep of a block-level finding needs a second person.
     let reason = if decision == "keep" {
-        "  reason: 已解密，见解密通知\n"
+        "  reason: 已解密，见解密通知\n  approver: 李四\n"
     } else {
         ""
     };
@@ -389,7 +390,13 @@ fn the_default_decisions_file_applies_and_a_broken_one_stops_the_scan() {
 #[test]
 fn the_review_embeds_what_a_rerun_needs() {
     let dir = batch();
-    let (review, _) = scan_json(dir.path(), &["--show-match"]);
+    // By default a review names its packs (name, version, digest) only.
+    let (named, _) = scan_json(dir.path(), &[]);
+    for pack in named["rules"]["packs"].as_array().unwrap() {
+        assert!(pack.get("source").is_none(), "{pack}");
+        assert_eq!(pack["sha256"].as_str().unwrap().len(), 64);
+    }
+    let (review, _) = scan_json(dir.path(), &["--show-match", "--embed-rules"]);
     let packs = review["rules"]["packs"].as_array().unwrap();
     assert!(!packs.is_empty());
     for pack in packs {
@@ -491,6 +498,19 @@ fn verify_with_changed_rules_lists_the_differences() {
         "new-rules/extra.yaml",
         "name: extra\nversion: '1'\ndescription: test\nrules:\n  - id: term.test.flood\n    severity: review\n    message: 防汛\n    terms: [防汛准备]\n    examples:\n      match: [做好防汛准备]\n      no_match: [防火]\n",
     );
+    // The review names its packs: without --compare the packs given must
+    // be exactly those.
+    prepub(dir.path())
+        .args([
+            "verify",
+            "review.json",
+            "--rules",
+            "new-rules",
+            "--with-builtin",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("add --compare"));
     let output = prepub(dir.path())
         .args([
             "verify",
@@ -498,6 +518,7 @@ fn verify_with_changed_rules_lists_the_differences() {
             "--rules",
             "new-rules",
             "--with-builtin",
+            "--compare",
         ])
         .output()
         .unwrap();
@@ -516,7 +537,7 @@ fn verify_with_changed_rules_lists_the_differences() {
 
     // Only the new pack: every built-in finding is gone.
     let output = prepub(dir.path())
-        .args(["verify", "review.json", "--rules", "new-rules"])
+        .args(["verify", "review.json", "--rules", "new-rules", "--compare"])
         .output()
         .unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
@@ -539,7 +560,11 @@ fn verify_reruns_a_terms_file_pack_from_the_review_alone() {
         "name: org\nversion: '1'\ndescription: test\nrules:\n  - id: term.org.lexicon\n    severity: block\n    message: 项目代号\n    terms_file: terms.txt\n",
     );
     write(dir.path(), "pack/terms.txt", "# 代号\n防汛工作\n");
-    save_review(dir.path(), "review.json", &["--rules", "pack"]);
+    save_review(
+        dir.path(),
+        "review.json",
+        &["--rules", "pack", "--embed-rules"],
+    );
     let review: Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("review.json")).unwrap()).unwrap();
     assert_eq!(
@@ -594,7 +619,7 @@ fn verify_reapplies_the_recorded_decisions() {
 #[test]
 fn verify_refuses_a_review_without_embedded_packs_and_notes_another_version() {
     let dir = batch();
-    save_review(dir.path(), "review.json", &[]);
+    save_review(dir.path(), "review.json", &["--embed-rules"]);
     let path = dir.path().join("review.json");
     let mut review: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     review["tool"]["version"] = "0.0.1".into();
@@ -611,9 +636,22 @@ fn verify_refuses_a_review_without_embedded_packs_and_notes_another_version() {
     prepub(dir.path())
         .args(["verify", "review.json"])
         .assert()
+        .code(0)
+        .stdout(predicates::str::contains(
+            "rerun with this prepub's built-in packs, checked against the recorded digests",
+        ));
+    // A pack this prepub does not ship, named but not embedded: it must be
+    // given again.
+    for pack in review["rules"]["packs"].as_array_mut().unwrap() {
+        pack["sha256"] = "0".repeat(64).into();
+    }
+    std::fs::write(&path, serde_json::to_vec(&review).unwrap()).unwrap();
+    prepub(dir.path())
+        .args(["verify", "review.json"])
+        .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "does not embed the text of rule pack",
+            "not the pack the review used; give the packs the review used with --rules PATH",
         ));
 }
 

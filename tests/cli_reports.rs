@@ -128,7 +128,7 @@ fn format_on_stdout_and_chinese_by_default() {
     assert_eq!(output.status.code(), Some(0));
     let markdown = String::from_utf8(output.stdout).unwrap();
     assert!(markdown.contains("# 信息公开保密审查单"));
-    assert!(markdown.contains("不予公开·须修改"));
+    assert!(markdown.contains("须修改后方可公开"));
     assert!(markdown.contains("- **审查人**：____________"));
 
     // From standard input too.
@@ -302,6 +302,9 @@ fn decisions_reach_every_report_and_survive_the_json() {
         roster,
         "--as-of",
         "2026-01-01",
+        // A second person approves the keeps of the blocking findings.
+        "--approver",
+        "Li Si",
     ])
     .arg("--decisions")
     .arg(&decisions)

@@ -308,7 +308,7 @@ fn weakened_packs(dir: &Path) -> PathBuf {
 fn a_weakened_pack_relabelled_builtin_is_not_reproduced() {
     let dir = batch();
     weakened_packs(dir.path());
-    let mut review = save_review(dir.path(), &["--rules", "pack"]);
+    let mut review = save_review(dir.path(), &["--rules", "pack", "--embed-rules"]);
     assert_ne!(
         document(&mut review, "docs/a.txt")["verdict"],
         "block",
@@ -358,7 +358,7 @@ fn a_weakened_pack_relabelled_builtin_is_not_reproduced() {
 fn a_pack_digest_edited_to_the_shipped_one_is_not_reproduced() {
     let dir = batch();
     weakened_packs(dir.path());
-    let mut review = save_review(dir.path(), &["--rules", "pack"]);
+    let mut review = save_review(dir.path(), &["--rules", "pack", "--embed-rules"]);
     let honest = batch();
     let shipped = save_review(honest.path(), &[])["rules"].clone();
     // Every recorded digest and label made the shipped one; only the
@@ -384,6 +384,61 @@ fn a_pack_digest_edited_to_the_shipped_one_is_not_reproduced() {
         text.contains("(rules): the embedded packs give digest"),
         "{text}"
     );
+}
+
+/// A review that names its packs without their text (the default) can
+/// only be rerun with the very packs it names: relabelling a weakened pack
+/// `builtin:` makes verify rerun with the shipped packs, whose digest is
+/// not the recorded one — an error naming the pack, not a rerun with other
+/// rules; the weakened pack given with `--rules` reruns it, and another
+/// pack under its name is refused.
+#[test]
+fn a_review_without_embedded_packs_reruns_only_with_the_packs_it_names() {
+    let dir = batch();
+    let packs = weakened_packs(dir.path());
+    let mut review = save_review(dir.path(), &["--rules", "pack"]);
+    assert!(
+        review["rules"]["packs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p.get("source").is_none() && p.get("terms_files").is_none()),
+        "no pack text by default: {}",
+        review["rules"]
+    );
+    let (code, text) = verify(dir.path(), &["--rules", "pack"]);
+    assert_eq!(code, 0, "{text}");
+    for pack in review["rules"]["packs"].as_array_mut().unwrap() {
+        let origin = pack["origin"].as_str().unwrap().to_owned();
+        let file = Path::new(&origin).file_name().unwrap().to_string_lossy();
+        pack["origin"] = format!("builtin:{file}").into();
+    }
+    write_review(dir.path(), &review);
+    let output = prepub(dir.path())
+        .args(["verify", "review.json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains("rule pack `cn-markings`") && error.contains("not the pack the review used"),
+        "{error}"
+    );
+    // Another pack under the recorded name, given with --rules: refused.
+    let markings = packs.join("cn-markings.yaml");
+    let text = std::fs::read_to_string(&markings).unwrap();
+    std::fs::write(
+        &markings,
+        text.replace("severity: info", "severity: review"),
+    )
+    .unwrap();
+    let output = prepub(dir.path())
+        .args(["verify", "review.json", "--rules", "pack"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("rule pack `cn-markings`"), "{error}");
 }
 
 /// `scan docs --cache cache --format json` (plus `extra`): the review, the

@@ -167,7 +167,7 @@ fn a_mail_whose_attachment_cannot_be_read_is_never_pass_even_with_every_finding_
         for finding in document["findings"].as_array().unwrap() {
             waived += 1;
             entries.push_str(&format!(
-                "- id: '{}'\n  path: '{}'\n  sha256: {}\n  rule: {}\n  text: '{}'\n  decision: keep\n  reason: 已审核\n  reviewer: 张三\n  date: 2026-11-20\n",
+                "- id: '{}'\n  path: '{}'\n  sha256: {}\n  rule: {}\n  text: '{}'\n  decision: keep\n  reason: 已审核\n  reviewer: 张三\n  approver: 李四\n  date: 2026-11-20\n",
                 finding["id"].as_str().unwrap(),
                 document["path"].as_str().unwrap(),
                 document["sha256"].as_str().unwrap(),

@@ -93,7 +93,7 @@ fn waive_everything(dir: &Path, review: &Value) {
     for document in review["documents"].as_array().unwrap() {
         for finding in document["findings"].as_array().unwrap() {
             entries.push_str(&format!(
-                "- id: '{}'\n  path: {}\n  sha256: {}\n  rule: {}\n  text: '{}'\n  decision: keep\n  reason: 已解密，见解密通知\n  reviewer: 张三\n  date: 2026-11-20\n",
+                "- id: '{}'\n  path: {}\n  sha256: {}\n  rule: {}\n  text: '{}'\n  decision: keep\n  reason: 已解密，见解密通知\n  reviewer: 张三\n  approver: 李四\n  date: 2026-11-20\n",
                 finding["id"].as_str().unwrap(),
                 document["path"].as_str().unwrap(),
                 document["sha256"].as_str().unwrap(),

@@ -105,7 +105,7 @@ fn waive_everything(dir: &Path, name: &str, document: &Value) -> usize {
         .iter()
         .map(|finding| {
             format!(
-                "- id: '{}'\n  path: {name}\n  sha256: {}\n  rule: {}\n  text: '{}'\n  decision: keep\n  reason: 已审核，可以公开\n  reviewer: 张三\n  date: 2026-11-20\n",
+                "- id: '{}'\n  path: {name}\n  sha256: {}\n  rule: {}\n  text: '{}'\n  decision: keep\n  reason: 已审核，可以公开\n  reviewer: 张三\n  approver: 李四\n  date: 2026-11-20\n",
                 finding["id"].as_str().unwrap(),
                 document["sha256"].as_str().unwrap(),
                 finding["rule"].as_str().unwrap(),

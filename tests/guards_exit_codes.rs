@@ -187,7 +187,7 @@ fn exit_3_not_0_when_every_finding_of_an_unread_document_is_waived() {
         for finding in document["findings"].as_array().unwrap() {
             let quoted = |v: &Value| serde_json::to_string(v).unwrap();
             entries.push_str(&format!(
-                "- id: {}\n  path: {}\n  sha256: {}\n  rule: {}\n  text: {}\n  decision: keep\n  reason: 已核实可以公开\n  reviewer: 张三\n  date: 2026-11-20\n",
+                "- id: {}\n  path: {}\n  sha256: {}\n  rule: {}\n  text: {}\n  decision: keep\n  reason: 已核实可以公开\n  reviewer: 张三\n  approver: 李四\n  date: 2026-11-20\n",
                 quoted(&finding["id"]),
                 quoted(&document["path"]),
                 quoted(&document["sha256"]),

@@ -271,7 +271,7 @@ fn waive_everything(dir: &Path, review: &Value) -> usize {
             // JSON strings are YAML flow scalars: any text is quoted safely.
             let quoted = |v: &Value| serde_json::to_string(v).unwrap();
             entries.push_str(&format!(
-                "- id: {}\n  path: {}\n  sha256: {}\n  rule: {}\n  text: {}\n  decision: keep\n  reason: 已解密，见解密通知\n  reviewer: 张三\n  date: 2026-11-20\n",
+                "- id: {}\n  path: {}\n  sha256: {}\n  rule: {}\n  text: {}\n  decision: keep\n  reason: 已解密，见解密通知\n  reviewer: 张三\n  approver: 李四\n  date: 2026-11-20\n",
                 quoted(&finding["id"]),
                 quoted(&document["path"]),
                 quoted(&document["sha256"]),

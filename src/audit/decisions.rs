@@ -14,12 +14,15 @@
 //! How decisions apply (see [`apply_to_document`]):
 //! - `keep` (with a reason) waives the finding: it stays in the report,
 //!   marked waived, and no longer counts toward the verdict or exit code —
-//!   unless its `expires` day has passed;
+//!   unless its `expires` day has passed, or the finding is block-level and
+//!   no second person approved the keep (an `approver` distinct from the
+//!   reviewer: one clerk typing "测试" must not turn a 绝密 document into a
+//!   pass); such a keep is shown, unapproved, and the finding stays open;
 //! - `remove` / `revise` leave the finding open until its text is gone; the
 //!   decision is then reported as resolved;
 //! - a `keep` whose finding no longer appears is stale.
 
-use crate::extract::document::ExtractionStatus;
+use crate::extract::document::{ExtractionStatus, Severity};
 use crate::review::{
     AppliedDecision, Decision, DecisionKind, DecisionsInfo, DocumentReview, Finding, Review,
     Summary, Waiver,
@@ -38,7 +41,8 @@ pub const SCHEMA: &str = crate::review::DECISIONS_SCHEMA;
 const HEADER: &str = "\
 # prepub decisions: one entry per decided finding, keyed by path and finding id.
 # decision: remove | revise | keep (keep needs a reason); dates are YYYY-MM-DD;
-# `expires` (optional) ends a keep. Written by `prepub review`; safe to edit by
+# `expires` (optional) ends a keep; a keep of a block-level finding waives it
+# only with an `approver` who is not the reviewer. Written by `prepub review`; safe to edit by
 # hand, but comments are not kept when prepub saves the file.
 ";
 
@@ -54,6 +58,7 @@ decisions:
   decision: keep
   reason: 已解密，见解密通知
   reviewer: 张三
+  approver: 李四
   date: 2026-11-28
   expires: 2027-06-30
 ";
@@ -184,6 +189,31 @@ impl Decisions {
         self.entries
             .insert((decision.path.clone(), decision.id.clone()), decision);
         Ok(())
+    }
+
+    /// `--approver NAME`: NAME approves every `keep` that has no approver
+    /// yet and that NAME did not decide (nobody approves their own keep).
+    /// Returns how many keeps NAME approved.
+    pub fn approve_keeps(&mut self, approver: &str) -> usize {
+        let approver = approver.trim();
+        if approver.is_empty() {
+            return 0;
+        }
+        let mut approved = 0;
+        for decision in self.entries.values_mut() {
+            let unapproved = decision
+                .approver
+                .as_deref()
+                .is_none_or(|a| a.trim().is_empty());
+            if decision.decision == DecisionKind::Keep
+                && unapproved
+                && !crate::review::same_person(&decision.reviewer, approver)
+            {
+                decision.approver = Some(approver.to_owned());
+                approved += 1;
+            }
+        }
+        approved
     }
 
     /// Takes back the decision on a finding.
@@ -337,6 +367,11 @@ pub fn apply_to_document(document: &mut DocumentReview, decisions: &Decisions, a
     document.stale_decisions = stale;
     let (verdict, reasons) = crate::review::verdict_of(document);
     document.verdict = verdict;
+    document.waived = document
+        .findings
+        .iter()
+        .filter(|f| f.waived.is_some())
+        .count();
     document.reasons = reasons;
     if !document.stale_decisions.is_empty() {
         document.reasons.push(format!(
@@ -357,8 +392,27 @@ pub fn apply_to_document(document: &mut DocumentReview, decisions: &Decisions, a
     }
 }
 
+/// The approver of a decision who is a second person: named, and not the
+/// reviewer.
+fn distinct_approver(decision: &Decision) -> Option<&str> {
+    decision
+        .approver
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty() && !crate::review::same_person(a, &decision.reviewer))
+}
+
+/// Whether a `keep` on `finding` lacks the second person it needs: a
+/// block-level finding is waived only with a distinct approver.
+fn lacks_approval(finding: &Finding, decision: &Decision) -> bool {
+    decision.decision == DecisionKind::Keep
+        && finding.severity == Severity::Block
+        && distinct_approver(decision).is_none()
+}
+
 fn apply_to_finding(finding: &mut Finding, decision: &Decision, as_of: time::Date) {
     let expired = is_expired(decision, as_of);
+    let unapproved = lacks_approval(finding, decision);
     finding.decision = Some(AppliedDecision {
         decision: decision.decision,
         by: decision.reviewer.clone(),
@@ -366,10 +420,13 @@ fn apply_to_finding(finding: &mut Finding, decision: &Decision, as_of: time::Dat
         reason: decision.reason.clone(),
         expires: decision.expires.clone(),
         expired,
+        approver: decision.approver.clone(),
+        unapproved,
         sha256: decision.sha256.clone(),
     });
-    if decision.decision == DecisionKind::Keep && !expired {
+    if decision.decision == DecisionKind::Keep && !expired && !unapproved {
         finding.waived = Some(Waiver {
+            approver: distinct_approver(decision).map(str::to_owned),
             by: decision.reviewer.clone(),
             date: decision.date.clone(),
             reason: decision.reason.clone().unwrap_or_default(),
@@ -395,6 +452,7 @@ pub fn recorded(review: &Review) -> Decisions {
                     decision: applied.decision,
                     reason: applied.reason.clone(),
                     reviewer: applied.by.clone(),
+                    approver: applied.approver.clone(),
                     date: applied.date.clone(),
                     expires: applied.expires.clone(),
                 };
@@ -413,8 +471,13 @@ pub fn recorded(review: &Review) -> Decisions {
     decisions
 }
 
-/// A new decision on a finding, with the matched text masked as in
-/// reports even when the review showed it (`--show-match`).
+/// A new decision on a finding. The decisions file is committed next to
+/// the drafts, so it never holds personal data: the matched text and the
+/// reason go through `mask` (what the personal rules of the packs in force
+/// match, whichever rule reported the finding — see
+/// [`crate::review::mask_text`]) even when the review showed them
+/// (`--show-match`), and a personal finding's own text is masked whatever
+/// `mask` says.
 pub fn decide(
     document: &DocumentReview,
     finding: &Finding,
@@ -422,12 +485,13 @@ pub fn decide(
     reason: Option<String>,
     reviewer: &str,
     date: &str,
+    mask: &dyn Fn(&str) -> String,
 ) -> Decision {
     let text = if crate::review::is_masked_category(finding.category) && !finding.text.contains('*')
     {
         crate::review::mask(&finding.text)
     } else {
-        finding.text.clone()
+        mask(&finding.text)
     };
     Decision {
         id: finding.id.clone(),
@@ -436,10 +500,9 @@ pub fn decide(
         rule: finding.rule.clone(),
         text,
         decision: kind,
-        reason: reason
-            .map(|r| r.trim().to_owned())
-            .filter(|r| !r.is_empty()),
+        reason: reason.map(|r| mask(r.trim())).filter(|r| !r.is_empty()),
         reviewer: reviewer.trim().to_owned(),
+        approver: None,
         date: date.to_owned(),
         expires: None,
     }
@@ -459,6 +522,7 @@ mod tests {
             decision: kind,
             reason: (kind == DecisionKind::Keep).then(|| "已解密：见解密通知".to_owned()),
             reviewer: "张三".into(),
+            approver: None,
             date: "2026-11-28".into(),
             expires: None,
         }
@@ -629,7 +693,17 @@ mod tests {
             .find(|f| f.rule == rule)
             .unwrap_or_else(|| panic!("no {rule} finding in {:?}", document.findings));
         let reason = (kind == DecisionKind::Keep).then(|| "经审核可以公开".to_owned());
-        decide(document, finding, kind, reason, "张三", "2026-11-28")
+        let mut decision = decide(
+            document,
+            finding,
+            kind,
+            reason,
+            "张三",
+            "2026-11-28",
+            &|t| t.to_owned(),
+        );
+        decision.approver = (kind == DecisionKind::Keep).then(|| "李四".to_owned());
+        decision
     }
 
     fn as_of() -> time::Date {
@@ -825,5 +899,128 @@ mod tests {
         .unwrap();
         let decision = decide_on(&document, "personal.cn.resident-id", DecisionKind::Remove);
         assert_eq!(decision.text, "1101**********002X");
+    }
+
+    // --- the two-person rule ---------------------------------------------
+
+    fn keep_by(document: &DocumentReview, approver: Option<&str>) -> Decisions {
+        let mut decision = decide_on(document, "marking.cn.level-star", DecisionKind::Keep);
+        decision.reason = Some("测试".into());
+        decision.approver = approver.map(str::to_owned);
+        let mut decisions = Decisions::default();
+        decisions.record(decision).unwrap();
+        decisions
+    }
+
+    #[test]
+    fn a_blocking_keep_by_one_person_does_not_waive() {
+        for approver in [None, Some("张三"), Some(" 张三 "), Some("")] {
+            let mut document = scan("n.txt", NOTICE);
+            let decisions = keep_by(&document, approver);
+            apply_to_document(&mut document, &decisions, as_of());
+            let finding = &document.findings[0];
+            assert!(finding.waived.is_none(), "{approver:?}");
+            assert!(finding.decision.as_ref().is_some_and(|d| d.unapproved));
+            assert_eq!(document.verdict, Verdict::Block, "{approver:?}");
+            assert_eq!(document.waived, 0);
+            assert!(
+                document
+                    .reasons
+                    .iter()
+                    .any(|r| r.contains("no approver distinct from the reviewer")),
+                "{:?}",
+                document.reasons
+            );
+        }
+    }
+
+    #[test]
+    fn a_blocking_keep_with_a_second_person_waives_and_is_counted() {
+        let mut document = scan("n.txt", NOTICE);
+        let decisions = keep_by(&document, Some("李四"));
+        apply_to_document(&mut document, &decisions, as_of());
+        let waiver = document.findings[0].waived.as_ref().expect("waived");
+        assert_eq!(
+            (waiver.by.as_str(), waiver.approver.as_deref()),
+            ("张三", Some("李四"))
+        );
+        assert_eq!(document.verdict, Verdict::Pass);
+        assert_eq!(document.waived, 1);
+        assert_eq!(Summary::of(std::slice::from_ref(&document)).waived, 1);
+    }
+
+    #[test]
+    fn a_review_level_keep_needs_no_approver() {
+        let mut document = scan("m.txt", "联系人手机13912345678\n");
+        let finding = document
+            .findings
+            .iter()
+            .find(|f| f.severity == Severity::Review)
+            .expect("a review finding")
+            .clone();
+        let mut decision = decide(
+            &document,
+            &finding,
+            DecisionKind::Keep,
+            Some("办公电话".into()),
+            "张三",
+            "2026-11-28",
+            &|t| t.to_owned(),
+        );
+        decision.approver = None;
+        let mut decisions = Decisions::default();
+        decisions.record(decision).unwrap();
+        apply_to_document(&mut document, &decisions, as_of());
+        let kept = document
+            .findings
+            .iter()
+            .find(|f| f.id == finding.id)
+            .unwrap();
+        assert!(kept.waived.is_some());
+    }
+
+    #[test]
+    fn approver_flag_approves_other_peoples_keeps_only() {
+        let document = scan("n.txt", NOTICE);
+        let mut own = keep_by(&document, None);
+        assert_eq!(
+            own.approve_keeps("张三"),
+            0,
+            "nobody approves their own keep"
+        );
+        assert_eq!(own.approve_keeps("王五"), 1);
+        assert_eq!(own.approve_keeps("赵六"), 0, "already approved");
+        let mut applied = document.clone();
+        apply_to_document(&mut applied, &own, as_of());
+        assert_eq!(applied.verdict, Verdict::Pass);
+        // The review records the approver, so verify re-applies the same.
+        let decision = applied.findings[0].decision.as_ref().unwrap();
+        assert_eq!(decision.approver.as_deref(), Some("王五"));
+    }
+
+    #[test]
+    fn decide_masks_personal_data_found_by_any_rule_and_in_the_reason() {
+        let rules = RuleSet::builtin().unwrap();
+        let document = scan("n.txt", NOTICE);
+        let mut finding = document.findings[0].clone();
+        // As a failed-redaction finding shows it with --show-match.
+        finding.text = "11010519491231002X".into();
+        let decision = decide(
+            &document,
+            &finding,
+            DecisionKind::Keep,
+            Some("本人13912345678同意".into()),
+            "张三",
+            "2026-11-28",
+            &|t| crate::review::mask_text(&rules, t),
+        );
+        assert_eq!(decision.text, "1101**********002X");
+        assert_eq!(decision.reason.as_deref(), Some("本人139****5678同意"));
+        let yaml = {
+            let mut decisions = Decisions::default();
+            decisions.record(decision).unwrap();
+            decisions.to_yaml().unwrap()
+        };
+        assert!(!yaml.contains("11010519491231002X") && !yaml.contains("13912345678"));
     }
 }

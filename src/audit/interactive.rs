@@ -43,6 +43,9 @@ pub enum Effect {
     Save,
     /// Ask for the reason for `keep`.
     AskReason,
+    /// Ask who approves the `keep` of a block-level finding (a second
+    /// person; without one the finding stays open).
+    AskApprover,
     /// Tell the reviewer something; the state is unchanged (ask again).
     Notice(String),
     /// Walked past the last finding.
@@ -50,10 +53,13 @@ pub enum Effect {
     Quit,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum State {
     Choosing,
     AskingReason,
+    /// The reason of a `keep` on a block-level finding is in; its approver
+    /// is asked next.
+    AskingApprover(String),
 }
 
 /// One finding to decide: indexes into the review.
@@ -90,6 +96,8 @@ pub struct ReviewSession {
     decisions: Decisions,
     reviewer: String,
     today: String,
+    /// Masks personal data in what goes into the decisions file.
+    mask: Box<dyn Fn(&str) -> String>,
 }
 
 impl ReviewSession {
@@ -131,7 +139,16 @@ impl ReviewSession {
             decisions,
             reviewer: reviewer.to_owned(),
             today: today.to_owned(),
+            mask: Box::new(str::to_owned),
         }
+    }
+
+    /// How to mask personal data in the decisions file: the front-end
+    /// passes the packs' masking rules ([`crate::review::mask_text`]), so
+    /// a match shown with `--show-match` is still stored masked.
+    pub fn mask_with(mut self, mask: impl Fn(&str) -> String + 'static) -> ReviewSession {
+        self.mask = Box::new(mask);
+        self
     }
 
     /// The first effect: show the first finding, or finish at once.
@@ -154,19 +171,37 @@ impl ReviewSession {
                 _ => Effect::Finished,
             };
         }
-        match (self.state, key) {
+        match (self.state.clone(), key) {
             (State::AskingReason, Key::Reason(reason)) => {
                 self.state = State::Choosing;
                 if reason.trim().is_empty() {
                     return Effect::Notice("not kept: a keep decision needs a reason".to_owned());
                 }
-                self.decide(DecisionKind::Keep, Some(reason))
+                if self.current_is_blocking() {
+                    self.state = State::AskingApprover(reason);
+                    return Effect::AskApprover;
+                }
+                self.decide(DecisionKind::Keep, Some(reason), None)
             }
+            (State::AskingApprover(reason), Key::Reason(approver)) => {
+                let approver = approver.trim();
+                if !approver.is_empty() && crate::review::same_person(approver, &self.reviewer) {
+                    return Effect::Notice(
+                        "the approver must be a second person, not the reviewer (an empty line records the keep unapproved)".into(),
+                    );
+                }
+                self.state = State::Choosing;
+                let approver = (!approver.is_empty()).then(|| approver.to_owned());
+                self.decide(DecisionKind::Keep, Some(reason), approver)
+            }
+            (State::AskingApprover(_), _) => Effect::Notice(
+                "type the approver's name (an empty line records the keep unapproved: the finding stays open)".into(),
+            ),
             (State::AskingReason, _) => Effect::Notice(
                 "type the reason for keeping this text (an empty line cancels)".into(),
             ),
-            (State::Choosing, Key::Remove) => self.decide(DecisionKind::Remove, None),
-            (State::Choosing, Key::Revise) => self.decide(DecisionKind::Revise, None),
+            (State::Choosing, Key::Remove) => self.decide(DecisionKind::Remove, None, None),
+            (State::Choosing, Key::Revise) => self.decide(DecisionKind::Revise, None, None),
             (State::Choosing, Key::Keep) => {
                 self.state = State::AskingReason;
                 Effect::AskReason
@@ -180,14 +215,36 @@ impl ReviewSession {
         }
     }
 
-    fn decide(&mut self, kind: DecisionKind, reason: Option<String>) -> Effect {
+    /// Whether the current finding is block-level (its keep needs an
+    /// approver).
+    fn current_is_blocking(&self) -> bool {
+        self.items.get(self.position).is_some_and(|item| {
+            self.review.documents[item.document].findings[item.finding].severity
+                == crate::extract::document::Severity::Block
+        })
+    }
+
+    fn decide(
+        &mut self,
+        kind: DecisionKind,
+        reason: Option<String>,
+        approver: Option<String>,
+    ) -> Effect {
         let Some(item) = self.items.get(self.position).copied() else {
             return Effect::Finished;
         };
         let document = &self.review.documents[item.document];
         let finding = &document.findings[item.finding];
-        let decision =
-            decisions::decide(document, finding, kind, reason, &self.reviewer, &self.today);
+        let mut decision = decisions::decide(
+            document,
+            finding,
+            kind,
+            reason,
+            &self.reviewer,
+            &self.today,
+            &*self.mask,
+        );
+        decision.approver = approver;
         if let Err(problem) = self.decisions.record(decision) {
             return Effect::Notice(format!("not recorded: {problem}"));
         }
@@ -221,6 +278,11 @@ impl ReviewSession {
     /// Whether the next answer is the reason for a `keep`.
     pub fn awaiting_reason(&self) -> bool {
         self.state == State::AskingReason
+    }
+
+    /// Whether the next answer is the approver of a `keep`.
+    pub fn awaiting_approver(&self) -> bool {
+        matches!(self.state, State::AskingApprover(_))
     }
 
     /// The current finding, or `None` when finished.
@@ -327,7 +389,7 @@ pub fn run_terminal(
                         .map_err(io)?;
                 }
             }
-            Effect::AskReason => {}
+            Effect::AskReason | Effect::AskApprover => {}
             Effect::Notice(message) => {
                 writeln!(output, "  {message}").map_err(io)?;
             }
@@ -351,6 +413,8 @@ pub fn run_terminal(
         }
         let prompt = if session.awaiting_reason() {
             "  reason for keeping (empty line cancels)> "
+        } else if session.awaiting_approver() {
+            "  a blocking finding is waived only with a second person's approval: approver (not you; empty line: record unapproved, the finding stays open)> "
         } else {
             "  [r]emove  re[v]ise  [k]eep  [s]kip  [b]ack  [q]uit > "
         };
@@ -363,7 +427,7 @@ pub fn run_terminal(
             continue;
         }
         let line = line.trim_end_matches(['\n', '\r']);
-        effect = if session.awaiting_reason() {
+        effect = if session.awaiting_reason() || session.awaiting_approver() {
             session.apply(Key::Reason(line.to_owned()))
         } else {
             match parse_key(line) {
@@ -462,8 +526,13 @@ pub fn render_view(view: &View<'_>, colour: bool) -> String {
             .as_deref()
             .map(|r| format!(": {}", clean(r)))
             .unwrap_or_default();
+        let approver = decided
+            .approver
+            .as_deref()
+            .map(|a| format!(", approved by {}", clean(a)))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "  decided: {} by {} on {}{reason}\n",
+            "  decided: {} by {}{approver} on {}{reason}\n",
             decided.decision.as_str(),
             clean(&decided.reviewer),
             decided.date
@@ -578,9 +647,23 @@ mod tests {
             "an abandoned keep stays on the finding"
         );
         assert_eq!(session.apply(Key::Keep), Effect::AskReason);
-        assert_eq!(session.apply(Key::Reason("已解密".into())), Effect::Save);
+        // The first finding is block-level: its keep needs a second person.
+        assert_eq!(
+            session.apply(Key::Reason("已解密".into())),
+            Effect::AskApprover
+        );
+        assert!(matches!(
+            session.apply(Key::Reason("张三".into())),
+            Effect::Notice(_)
+        ));
+        assert!(session.awaiting_approver(), "the reviewer cannot approve");
+        assert_eq!(session.apply(Key::Reason("李四".into())), Effect::Save);
         let kept = session.decisions().get("a.txt", &id).unwrap();
         assert_eq!(kept.reason.as_deref(), Some("已解密"));
+        assert_eq!(
+            (kept.reviewer.as_str(), kept.approver.as_deref()),
+            ("张三", Some("李四"))
+        );
         assert_eq!(position(&session).0, 2);
     }
 
@@ -625,6 +708,9 @@ mod tests {
         while !walk.finished() {
             walk.apply(Key::Keep);
             walk.apply(Key::Reason("公开信息".into()));
+            if walk.awaiting_approver() {
+                walk.apply(Key::Reason(String::new()));
+            }
         }
         let mut decisions = walk.decisions().clone();
         assert_eq!(session(decisions.clone()).start(), Effect::Finished);
@@ -689,5 +775,30 @@ mod tests {
         assert_eq!(parse_key("保留"), Some(Key::Keep));
         assert_eq!(parse_key(""), Some(Key::Skip));
         assert_eq!(parse_key("zz"), None);
+    }
+
+    #[test]
+    fn a_blocking_keep_left_unapproved_is_recorded_without_an_approver() {
+        let mut session = session(Decisions::default());
+        let id = session.view().unwrap().finding.id.clone();
+        session.apply(Key::Keep);
+        session.apply(Key::Reason("测试".into()));
+        assert_eq!(session.apply(Key::Reason("  ".into())), Effect::Save);
+        let kept = session.decisions().get("a.txt", &id).unwrap();
+        assert_eq!(kept.approver, None);
+    }
+
+    #[test]
+    fn the_decisions_file_gets_the_match_masked_even_when_shown() {
+        let rules = RuleSet::builtin().unwrap();
+        let mut review = review();
+        // A failed-redaction finding as `--show-match` shows it.
+        review.documents[0].findings[0].text = "11010519491231002X".into();
+        let mut session = ReviewSession::new(review, Decisions::default(), "张三", "2026-11-28")
+            .mask_with(move |t| crate::review::mask_text(&rules, t));
+        let id = session.view().unwrap().finding.id.clone();
+        assert_eq!(session.apply(Key::Remove), Effect::Save);
+        let decided = session.decisions().get("a.txt", &id).unwrap();
+        assert_eq!(decided.text, "1101**********002X");
     }
 }

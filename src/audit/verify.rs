@@ -1,11 +1,15 @@
 //! `prepub verify`: would the same review come out today?
 //!
-//! A JSON review carries everything needed to rerun it — the tool version,
-//! the full text of every rule pack (and term file) it used, the options
+//! A JSON review carries what is needed to rerun it — the tool version,
+//! each rule pack's name, version and digest (and with `scan --embed-rules`
+//! the full text of every pack and term file), the options
 //! that change findings, the inputs it was given, each document's SHA-256
 //! and the decisions applied. Verifying re-hashes every document, reruns
-//! the review with the embedded packs (or with `--rules NEW`, to see what a
-//! new rule set would change on a past batch), re-applies the recorded
+//! the review with the embedded packs when it has them (`--rules NEW` then
+//! shows what a new rule set would change on a past batch), else with the
+//! packs given with `--rules`, else with the built-in ones — either checked
+//! pack by pack against the recorded digests, a mismatch an error naming
+//! the pack, never a rerun with other rules — re-applies the recorded
 //! decisions as of the recorded day, and compares document by document and
 //! finding by finding.
 //!
@@ -33,8 +37,14 @@ use std::sync::Mutex;
 pub struct VerifyOptions {
     /// The directory the review's document paths are relative to.
     pub root: PathBuf,
-    /// Rules to compare with instead of the embedded ones (`--rules NEW`).
+    /// `--rules`: the packs a review that names them without their text
+    /// used (checked against the recorded digests), or — for a review that
+    /// embeds its packs, or with [`compare`](Self::compare) — new rules to
+    /// compare with.
     pub rules: Option<Vec<PackSource>>,
+    /// `--compare`: `rules` are new rules to compare with, whatever the
+    /// review records.
+    pub compare: bool,
     /// Passwords for encrypted documents (reviews record only how many).
     pub passwords: Vec<String>,
     /// Worker threads; `None` = all cores.
@@ -139,6 +149,75 @@ pub fn embedded_sources(review: &Review) -> Result<Vec<PackSource>, String> {
         .collect()
 }
 
+/// Loads `sources` to compare a review with (`verify --rules NEW`).
+fn compare_with_new(
+    recorded: &Review,
+    sources: &[PackSource],
+    outcome: &mut Outcome,
+) -> Result<RuleSet, String> {
+    let rules = load_sources(sources).map_err(rule_error_text)?;
+    let digest = rules.info().digest;
+    if digest == recorded.rules.digest {
+        outcome.notes.push(format!(
+            "the new rules are the ones the review used ({digest})"
+        ));
+    } else {
+        outcome.notes.push(format!(
+            "comparing with new rules {digest} (the review used {})",
+            recorded.rules.digest
+        ));
+    }
+    outcome.differences.extend(pack_differences(recorded, None));
+    Ok(rules)
+}
+
+/// The packs a review names, found among `sources` (`from` says where
+/// those came from): for each pack recorded, in the recorded order, the
+/// source with its name and SHA-256. A review that names its packs
+/// without their text can only be rerun with the very same packs, so a
+/// pack missing from `sources`, or there with other contents, is an error
+/// naming it — never a rerun with rules the review did not use.
+fn recorded_packs_among(
+    recorded: &Review,
+    sources: &[PackSource],
+    from: &str,
+) -> Result<Vec<PackSource>, String> {
+    let loaded = load_sources(sources).map_err(|errors| {
+        format!(
+            "{from}: the rule packs do not load:\n{}",
+            rule_error_text(errors)
+        )
+    })?;
+    // One pack per source, in order, when they load.
+    let packs = loaded.info().packs;
+    let mut chosen = Vec::new();
+    for pack in &recorded.rules.packs {
+        let named: Vec<usize> = (0..packs.len())
+            .filter(|&k| packs[k].name == pack.name)
+            .collect();
+        if let Some(&k) = named.iter().find(|&&k| packs[k].sha256 == pack.sha256) {
+            chosen.push(sources[k].clone());
+            continue;
+        }
+        let what = format!(
+            "rule pack `{}` {} (sha256 {})",
+            pack.name, pack.version, pack.sha256
+        );
+        let hint = "give the packs the review used with --rules PATH, or verify a review written with `scan --embed-rules`";
+        return Err(match named.first() {
+            Some(&k) => format!(
+                "{what}: {from} give `{}` {} with sha256 {} ({}) — not the pack the review used; {hint}",
+                packs[k].name,
+                packs[k].version,
+                packs[k].sha256,
+                packs[k].origin.as_deref().unwrap_or("?")
+            ),
+            None => format!("{what}: not among {from}; {hint}"),
+        });
+    }
+    Ok(chosen)
+}
+
 fn rule_error_text(errors: Vec<crate::rules::RuleError>) -> String {
     errors
         .iter()
@@ -194,28 +273,54 @@ pub fn verify(recorded: &Review, options: &VerifyOptions) -> Result<Outcome, Str
     {
         outcome.notes.push(note);
     }
+    let embedded = !recorded.rules.packs.is_empty()
+        && recorded
+            .rules
+            .packs
+            .iter()
+            .all(|pack| pack.source.is_some());
     let rules = match &options.rules {
-        Some(sources) => {
-            let rules = load_sources(sources).map_err(rule_error_text)?;
-            let digest = rules.info().digest;
-            if digest == recorded.rules.digest {
-                outcome.notes.push(format!(
-                    "the new rules are the ones the review used ({digest})"
-                ));
-            } else {
-                outcome.notes.push(format!(
-                    "comparing with new rules {digest} (the review used {})",
-                    recorded.rules.digest
-                ));
-            }
-            outcome.differences.extend(pack_differences(recorded, None));
-            rules
+        // New rules to compare with: the review's embedded packs are not
+        // needed for that, nor are a named review's.
+        Some(sources) if embedded || options.compare => {
+            compare_with_new(recorded, sources, &mut outcome)?
         }
-        None => {
-            let sources = embedded_sources(recorded)?;
+        given => {
+            let sources = match given {
+                _ if embedded => embedded_sources(recorded)?,
+                Some(sources) => {
+                    outcome.notes.push(
+                        "the review names its rule packs without their text: rerun with the packs given with --rules, checked against the recorded digests".into(),
+                    );
+                    let chosen = recorded_packs_among(recorded, sources, "--rules")?;
+                    if chosen.len() < sources.len() {
+                        return Err(format!(
+                            "--rules gives {} pack(s), the review used {}: a review that names its packs is rerun with exactly those; to see what new rules would change, add --compare",
+                            sources.len(),
+                            chosen.len()
+                        ));
+                    }
+                    chosen
+                }
+                None => {
+                    outcome.notes.push(
+                        "the review names its rule packs without their text: rerun with this prepub's built-in packs, checked against the recorded digests".into(),
+                    );
+                    recorded_packs_among(
+                        recorded,
+                        &crate::rules::builtin_sources(),
+                        "the built-in packs of this prepub",
+                    )?
+                }
+            };
             let rules = load_sources(&sources).map_err(|errors| {
                 format!(
-                    "the rule packs embedded in the review do not load:\n{}",
+                    "the rule packs {} do not load:\n{}",
+                    if embedded {
+                        "embedded in the review"
+                    } else {
+                        "the review names"
+                    },
                     rule_error_text(errors)
                 )
             })?;
@@ -225,7 +330,8 @@ pub fn verify(recorded: &Review, options: &VerifyOptions) -> Result<Outcome, Str
                     path: "(rules)".into(),
                     finding: None,
                     what: format!(
-                        "the embedded packs give digest {digest}, but the review records {}: the review was edited",
+                        "the {} packs give digest {digest}, but the review records {}: the review was edited",
+                        if embedded { "embedded" } else { "recorded" },
                         recorded.rules.digest
                     ),
                 });
@@ -953,7 +1059,7 @@ mod tests {
             schema: crate::review::SCHEMA.into(),
             tool: crate::review::ToolInfo::current(),
             started_at: String::new(),
-            rules: rules.info(),
+            rules: rules.info_embedded(),
             summary: Default::default(),
             skipped: Vec::new(),
             documents: Vec::new(),
@@ -966,6 +1072,52 @@ mod tests {
         let mut bare = review.clone();
         bare.rules.packs[0].source = None;
         assert!(embedded_sources(&bare).unwrap_err().contains("--rules"));
+    }
+    fn named_only() -> Review {
+        Review {
+            schema: crate::review::SCHEMA.into(),
+            tool: crate::review::ToolInfo::current(),
+            started_at: String::new(),
+            rules: RuleSet::builtin().unwrap().info(),
+            summary: Default::default(),
+            skipped: Vec::new(),
+            documents: Vec::new(),
+            options: None,
+            decisions: None,
+        }
+    }
+
+    #[test]
+    fn a_review_naming_its_packs_reruns_with_the_same_packs_only() {
+        let review = named_only();
+        assert!(review.rules.packs.iter().all(|p| p.source.is_none()));
+        let builtin = crate::rules::builtin_sources();
+        let chosen = recorded_packs_among(&review, &builtin, "built-in").unwrap();
+        assert_eq!(
+            load_sources(&chosen).unwrap().info().digest,
+            review.rules.digest
+        );
+        // Given in another order, the packs are put back in the recorded one.
+        let reversed: Vec<PackSource> = builtin.iter().rev().cloned().collect();
+        let chosen = recorded_packs_among(&review, &reversed, "--rules").unwrap();
+        assert_eq!(
+            load_sources(&chosen).unwrap().info().digest,
+            review.rules.digest
+        );
+    }
+
+    #[test]
+    fn a_pack_with_other_contents_is_an_error_naming_it() {
+        let review = named_only();
+        let mut sources = crate::rules::builtin_sources();
+        let name = review.rules.packs[0].name.clone();
+        sources[0].yaml.push_str("\n# edited\n");
+        let error = recorded_packs_among(&review, &sources, "--rules").unwrap_err();
+        assert!(error.contains(&format!("rule pack `{name}`")), "{error}");
+        assert!(error.contains("not the pack the review used"), "{error}");
+        sources.remove(0);
+        let error = recorded_packs_among(&review, &sources, "--rules").unwrap_err();
+        assert!(error.contains("not among --rules"), "{error}");
     }
 }
 

@@ -35,6 +35,13 @@ fn scanned_with(dir: &Path, rules: &RuleSet) -> Review {
     review
 }
 
+/// [`scanned_with`], the packs' text embedded (`scan --embed-rules`).
+fn scanned_embedded(dir: &Path, rules: &RuleSet) -> Review {
+    let mut review = scanned_with(dir, rules);
+    review.rules = rules.info_embedded();
+    review
+}
+
 fn scanned(dir: &Path) -> Review {
     scanned_with(dir, &RuleSet::builtin().unwrap())
 }
@@ -217,7 +224,7 @@ fn weakened() -> RuleSet {
 fn a_weakened_pack_labelled_builtin_is_a_difference() {
     let dir = folder();
     let rules = weakened();
-    let review = scanned_with(dir.path(), &rules);
+    let review = scanned_embedded(dir.path(), &rules);
     let marked = review.documents.iter().find(|d| d.path.ends_with("a.txt"));
     assert_eq!(
         marked.map(|d| d.verdict),
@@ -252,7 +259,7 @@ fn a_weakened_pack_labelled_builtin_is_a_difference() {
 #[test]
 fn a_pack_digest_edited_to_the_shipped_one_is_a_difference() {
     let dir = folder();
-    let mut review = scanned_with(dir.path(), &weakened());
+    let mut review = scanned_embedded(dir.path(), &weakened());
     let shipped = RuleSet::builtin().unwrap().info();
     // The recorded digests say "built in"; the embedded text does not.
     review.rules.packs[0].sha256 = shipped.packs[0].sha256.clone();
@@ -274,10 +281,29 @@ fn a_pack_digest_edited_to_the_shipped_one_is_a_difference() {
 #[test]
 fn a_builtin_label_this_version_does_not_ship_is_a_difference() {
     let dir = folder();
-    let mut review = scanned_with(dir.path(), &weakened());
+    let mut review = scanned_embedded(dir.path(), &weakened());
     review.rules.packs[0].origin = Some("builtin:cn-extra.yaml".into());
     let text = differences(&verified(&review));
     assert!(text.contains("ships no builtin:cn-extra.yaml"), "{text}");
+}
+
+/// Without the packs' text, a weakened pack labelled built-in cannot be
+/// rerun at all: the shipped packs do not give its digest, and verify
+/// refuses (an error naming the pack) rather than rerun other rules.
+#[test]
+fn a_weakened_pack_named_but_not_embedded_cannot_be_rerun() {
+    let dir = folder();
+    let review = scanned_with(dir.path(), &weakened());
+    assert!(review.rules.packs.iter().all(|p| p.source.is_none()));
+    let options = VerifyOptions {
+        jobs: Some(1),
+        ..VerifyOptions::default()
+    };
+    let error = verify(&review, &options).unwrap_err();
+    assert!(
+        error.contains("rule pack `cn-markings`") && error.contains("not the pack the review used"),
+        "{error}"
+    );
 }
 
 #[test]

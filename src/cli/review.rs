@@ -60,7 +60,7 @@ pub struct ReviewArgs {
 }
 
 pub const REVIEW_HELP: &str =
-    "Keys: r remove · v revise · k keep (asks for the reason) · s or Enter skip · b back · q quit.
+    "Keys: r remove · v revise · k keep (asks for the reason, and for a blocking finding a second person's approval) · s or Enter skip · b back · q quit.
 The decisions file is saved after every answer; run the command again to resume.";
 
 fn not_a_terminal() -> Failure {
@@ -135,7 +135,12 @@ pub fn run(args: ReviewArgs) -> Result<i32, Failure> {
         None => ask_name(&mut input, &mut output)?,
     };
     let colour = std::env::var_os("NO_COLOR").is_none();
-    let mut session = ReviewSession::new(review, loaded.decisions, &reviewer, &decisions::today());
+    // The decisions file never holds personal data, even when the screen
+    // shows it (--show-match): what the packs' personal rules match is
+    // masked in the text and the reason written there.
+    let masking = load_rules(&args.rules)?;
+    let mut session = ReviewSession::new(review, loaded.decisions, &reviewer, &decisions::today())
+        .mask_with(move |text| prepub::review::mask_text(&masking, text));
     if session.total() == 0 {
         println!(
             "nothing to decide: every finding already has a decision in {}",

@@ -213,6 +213,9 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
         options.shard = shard_info;
     }
     audit.finish(&mut batch.head);
+    if args.audit.embed_rules {
+        batch.head.rules = rules.info_embedded();
+    }
     let reviewed = Reviewed::spilled(&batch.head, &batch.documents);
     write_reports(&reviewed, &outputs, &form, args.quiet)?;
     if stdout_wanted {
@@ -251,6 +254,18 @@ pub struct ScanAuditArgs {
     /// Do not apply any decisions file, not even the default one.
     #[arg(long, conflicts_with = "decisions")]
     pub no_decisions: bool,
+    /// Approve, as a second person, the `keep` decisions of the decisions
+    /// file that have no approver and that NAME did not make: a keep of a
+    /// block-level finding waives it only with an approver distinct from
+    /// the reviewer.
+    #[arg(long, value_name = "NAME", conflicts_with = "no_decisions")]
+    pub approver: Option<String>,
+    /// Put the full text of the rule packs (and their term lists) into the
+    /// JSON review, for a self-contained audit record `prepub verify` can
+    /// rerun with nothing else. Without it a review names each pack with
+    /// its version and SHA-256 only: no report publishes a watch-list.
+    #[arg(long)]
+    pub embed_rules: bool,
     /// Exit with 1 when a decision is stale: its finding no longer appears.
     #[arg(long)]
     pub fail_on_stale: bool,
@@ -364,7 +379,7 @@ impl ScanAudit {
         };
         let as_of_date =
             decisions::parse_date(&as_of).map_err(|e| Failure::usage(format!("--as-of: {e}")))?;
-        let loaded = if args.no_decisions {
+        let mut loaded = if args.no_decisions {
             None
         } else if let Some(file) = &args.decisions {
             Some(Decisions::load(file, true).map_err(Failure::usage)?)
@@ -376,6 +391,12 @@ impl ScanAudit {
         } else {
             None
         };
+        if let (Some(loaded), Some(approver)) = (loaded.as_mut(), args.approver.as_deref()) {
+            if approver.trim().is_empty() {
+                return Err(Failure::usage("--approver: the name is empty"));
+            }
+            loaded.decisions.approve_keeps(approver);
+        }
         Ok(ScanAudit {
             decisions: loaded.map(|loaded| (loaded, as_of, as_of_date)),
             fail_on_stale: args.fail_on_stale,

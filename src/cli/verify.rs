@@ -15,11 +15,17 @@ pub struct VerifyArgs {
     /// the current directory).
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
-    /// Compare with these rule packs instead of the ones embedded in the
-    /// review: "what would the new rules change on this past batch?".
-    /// Repeatable; a pack file or a directory of packs.
+    /// Rule packs; repeatable, a pack file or a directory of packs. For a
+    /// review that names its packs without their text (the default): the
+    /// packs it used, checked against its recorded digests — a missing or
+    /// different pack is an error naming it. For a review written with
+    /// `scan --embed-rules`, or with --compare: new rules to compare with,
+    /// "what would they change on this past batch?".
     #[arg(long = "rules", value_name = "PATH")]
     pub rules: Vec<PathBuf>,
+    /// The --rules are new rules to compare with, not the review's own.
+    #[arg(long, requires = "rules")]
+    pub compare: bool,
     /// With --rules: use the built-in packs as well.
     #[arg(long, requires = "rules")]
     pub with_builtin: bool,
@@ -45,7 +51,8 @@ pub const VERIFY_EXIT_CODES: &str = "Exit codes (verify):
      findings gone, new or changed, an edited summary or reason, packs whose
      text does not give their digest or that are labelled builtin: but are not
      this version's, inputs that cannot be walked again
-  2  the review cannot be rerun (unreadable, no embedded packs, bad --rules)";
+  2  the review cannot be rerun (unreadable; its packs neither embedded, nor
+     given with --rules, nor built in with the recorded digests; bad --rules)";
 
 pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
     if args.jobs == Some(0) {
@@ -69,6 +76,7 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
     let options = prepub::audit::verify::VerifyOptions {
         root: args.root.clone().unwrap_or_default(),
         rules,
+        compare: args.compare,
         passwords: args.password.clone(),
         jobs: args.jobs,
         files_from: args.files_from.clone(),

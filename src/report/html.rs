@@ -15,7 +15,7 @@ use super::RenderOptions;
 use super::labels::{self, BOX, Labels, Lang, TICKED};
 use super::present::{self, DecisionCell, Highlight, PastDecision};
 use crate::batch::spill::DocumentSource;
-use crate::review::{DocumentReview, Finding, Review, SkippedInput, Summary, Verdict};
+use crate::review::{DocumentReview, Finding, Review, SkippedInput, Summary};
 use std::fmt::Write as _;
 
 /// Renders the whole review as an HTML document.
@@ -69,6 +69,21 @@ fn escape_clean(text: &str) -> String {
     out
 }
 
+/// `text` as the inside of a CSS string: everything but letters, digits,
+/// CJK and a space as a `\HEX ` escape, so no file name can close the
+/// string, or the `<style>` element.
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == ' ' || (!c.is_ascii() && !c.is_control()) {
+            out.push(c);
+        } else {
+            let _ = write!(out, "\\{:x} ", u32::from(c));
+        }
+    }
+    out
+}
+
 const STYLE: &str = r#"
 :root { color-scheme: light; }
 body {
@@ -90,16 +105,27 @@ th, td { border: 1px solid #000; padding: 0.25em 0.45em; vertical-align: top; te
 th { background: #eee; font-weight: bold; }
 table.fields th, table.form th { width: 9em; }
 .hash, code { font-family: "Consolas", "Noto Sans Mono CJK SC", monospace; font-size: 0.9em; word-break: break-all; }
-td.n { text-align: right; width: 2.5em; }
+td.n { text-align: right; width: 3em; }
 mark { background: #ffe066; color: inherit; font-weight: bold; text-decoration: underline; }
 .message { font-size: 0.9em; margin-top: 0.2em; }
 table.findings { table-layout: fixed; }
-table.findings col.n { width: 2.5em; }
+table.findings col.n { width: 3em; }
 table.findings col.location { width: 6.5em; }
 table.findings col.rule { width: 9em; }
 table.findings col.severity { width: 4em; }
 table.findings col.decision { width: 10.5em; }
-table.findings code { word-break: normal; overflow-wrap: anywhere; }
+table.info-findings { table-layout: fixed; }
+table.info-findings col.n { width: 3em; }
+table.info-findings col.location { width: 6.5em; }
+table.info-findings col.rule { width: 9em; }
+code.rule-id { word-break: normal; overflow-wrap: normal; hyphens: none; }
+table.findings td, table.waived-list td { overflow-wrap: break-word; }
+table.waived-list { table-layout: fixed; }
+table.waived-list col.n { width: 3em; }
+table.waived-list col.rule { width: 9em; }
+table.waived-list col.who { width: 7em; }
+.note { font-size: 0.8em; }
+.writing { min-height: 7em; }
 .choice { white-space: nowrap; }
 .ticked { font-family: "Segoe UI Symbol", "DejaVu Sans", "OpenSymbol", sans-serif; font-weight: bold; }
 .decided { font-size: 0.9em; margin-top: 0.2em; }
@@ -110,14 +136,19 @@ table.past col.status { width: 11em; }
 table.past col.decision { width: 10.5em; }
 .blank { display: inline-block; min-width: 8em; border-bottom: 1px solid #000; }
 .blank.wide { min-width: 20em; }
-.opinion { min-height: 4.5em; }
+.opinion { min-height: 6em; }
 .sign { text-align: right; margin: 0.3em 0 0; }
 .statement { border: 2px solid #000; padding: 0.5em 0.8em; font-weight: bold; margin: 1.2em 0; }
 .verdict { font-weight: bold; }
 .verdict-block { color: #a00000; }
 .verdict-review { color: #8a5a00; }
 ul { margin: 0.2em 0; padding-left: 1.4em; }
-@page { size: A4; margin: 18mm 16mm 18mm 16mm; }
+@page { size: A4; margin: 20mm 16mm 20mm 16mm;
+  @top-left { font-size: 9pt; vertical-align: bottom; }
+  @bottom-center { font-size: 9pt; } }
+html[lang="en"] table.findings col.location { width: 7.5em; }
+html[lang="en"] table.findings col.severity { width: 5.5em; }
+html[lang="en"] table.fields th, html[lang="en"] table.form th { width: 11em; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 11pt; }
   .document { break-before: page; page-break-before: always; }
@@ -182,12 +213,17 @@ impl Page {
              <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
              style-src 'unsafe-inline'; img-src data:\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <meta name=\"generator\" content=\"{} {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n\
+             <meta name=\"generator\" content=\"{} {}\">\n<title>{}</title>\n<style>{STYLE}\
+             @page {{ @bottom-center {{ content: {}; }} }}\n</style>\n\
              </head>\n<body>\n",
             self.lang.tag(),
             escape(&review.tool.name),
             escape(&review.tool.version),
             escape(&title),
+            match self.lang {
+                Lang::Zh => "\"第 \" counter(page) \" 页/共 \" counter(pages) \" 页\"",
+                Lang::En => "\"page \" counter(page) \" of \" counter(pages)",
+            },
         );
     }
 
@@ -302,7 +338,7 @@ impl Page {
                         present::waived_findings(document),
                     ),
                 );
-                self.verdict_cell(document.verdict);
+                self.verdict_cell(document);
                 self.raw("</tr>\n");
                 i += 1;
                 present::flush(&mut self.html, out)
@@ -344,12 +380,12 @@ impl Page {
         self.raw("</tbody>\n</table>\n");
     }
 
-    fn verdict_cell(&mut self, verdict: Verdict) {
+    fn verdict_cell(&mut self, document: &DocumentReview) {
         let _ = write!(
             self.html,
             "<td class=\"verdict verdict-{}\">{}</td>",
-            verdict.as_str(),
-            escape(labels::verdict(self.lang, verdict)),
+            document.verdict.as_str(),
+            escape(&present::verdict(self.lang, document)),
         );
     }
 
@@ -373,11 +409,9 @@ impl Page {
         options: &RenderOptions,
     ) {
         let l = self.labels;
-        let _ = writeln!(
-            self.html,
-            "<section class=\"document\" id=\"{}\">",
-            present::anchor(index)
-        );
+        let anchor = present::anchor(index);
+        let _ = writeln!(self.html, "<section class=\"document\" id=\"{anchor}\">");
+        self.page_header(index, document);
         let mut running = format!(
             "{} · {}",
             l.title,
@@ -386,11 +420,17 @@ impl Page {
         if let Some(batch) = present::field(&options.batch) {
             running = format!("{} · {} {batch}", running, l.batch);
         }
-        self.element("p", "running", &running);
+        self.element("p", "running screen-only", &running);
         self.raw("\n<h2>");
         let _ = write!(self.html, "{index}. ");
         self.text(&present::file_name(&document.path));
-        self.raw("</h2>\n<table class=\"fields\">\n");
+        self.raw("</h2>\n");
+        self.element("h3", "", l.item_section);
+        self.raw("\n");
+        self.form_table(&present::item_rows(self.lang, options, index, document));
+
+        self.element("h3", "", l.tool_section);
+        self.raw("\n<table class=\"fields\">\n");
         self.field_row(l.file_name, Some(present::clean(&document.path)));
         self.raw("<tr><th>");
         self.text(l.sha256);
@@ -419,16 +459,11 @@ impl Page {
             self.lang,
             document.extraction.status,
         ));
-        if !document.extraction.problems.is_empty() {
+        let problems = present::problem_lines(self.lang, &document.extraction.problems);
+        if !problems.is_empty() {
             self.raw("<ul>");
-            for problem in &document.extraction.problems {
-                self.raw("<li>");
-                self.text(&present::problem(
-                    self.lang,
-                    problem.part.as_deref(),
-                    &problem.message,
-                ));
-                self.raw("</li>");
+            for problem in &problems {
+                self.element("li", "", problem);
             }
             self.raw("</ul>");
         }
@@ -439,7 +474,7 @@ impl Page {
             self.html,
             "<td><span class=\"verdict verdict-{}\">{}</span>",
             document.verdict.as_str(),
-            escape(labels::verdict(self.lang, document.verdict)),
+            escape(&present::verdict(self.lang, document)),
         );
         if !document.reasons.is_empty() {
             self.raw("<ul>");
@@ -452,11 +487,19 @@ impl Page {
 
         self.element("h3", "", l.findings);
         self.raw("\n");
-        if document.findings.is_empty() {
+        let (decide, info) = present::split_findings(document);
+        if decide.is_empty() {
             self.element("p", "", l.no_findings);
             self.raw("\n");
         } else {
-            self.findings(&document.findings);
+            self.findings(&decide);
+        }
+        if !info.is_empty() {
+            self.info_findings(&info);
+        }
+        let waived = present::waived_rows(self.lang, document);
+        if !waived.is_empty() {
+            self.waived(&waived);
         }
         let past = present::past_decisions(self.lang, document);
         if !past.is_empty() {
@@ -470,7 +513,106 @@ impl Page {
         );
     }
 
-    fn findings(&mut self, findings: &[Finding]) {
+    /// The printed pages of a document carry its number and file name at
+    /// the top and the page number at the foot ("第 3 份 · 通知.docx",
+    /// "第 2 页/共 14 页"), so a signature page is always tied to its
+    /// document: a named page per document (CSS paged media), its header
+    /// a CSS string escaped so no file name can end the style sheet.
+    fn page_header(&mut self, index: usize, document: &DocumentReview) {
+        let anchor = present::anchor(index);
+        let header = labels::running_header(
+            self.lang,
+            index,
+            &present::clean(&present::file_name(&document.path)),
+        );
+        let _ = writeln!(
+            self.html,
+            "<style>#{anchor} {{ page: {anchor}; }} @page {anchor} {{ @top-left {{ content: \"{}\"; }} }}</style>",
+            css_string(&header)
+        );
+    }
+
+    /// Info findings: listed for the reviewer's information, without
+    /// decision boxes (nothing is to be decided about them).
+    fn info_findings(&mut self, findings: &[(usize, &Finding)]) {
+        let l = self.labels;
+        self.element("h3", "", l.info_section);
+        self.raw("\n");
+        self.element("p", "message", l.info_note);
+        self.raw(
+            "\n<table class=\"info-findings\">\n<colgroup><col class=\"n\"><col class=\"location\">\
+             <col class=\"rule\"><col></colgroup>\n<thead><tr>",
+        );
+        for header in [l.number, l.location, l.rule, l.matched_text] {
+            self.element("th", "", header);
+        }
+        self.raw("</tr></thead>\n<tbody>\n");
+        for (number, finding) in findings {
+            let _ = write!(self.html, "<tr><td class=\"n\">{number}</td>");
+            self.element("td", "", &present::location(self.lang, &finding.location));
+            self.raw("<td>");
+            self.rule_id(&finding.rule);
+            self.raw("</td><td>");
+            self.highlight(&present::highlight(&finding.context, &finding.text));
+            self.element("div", "message", &finding.message);
+            self.raw("</td></tr>\n");
+        }
+        self.raw("</tbody>\n</table>\n");
+    }
+
+    /// The waived findings with who kept each, who approved it and why.
+    fn waived(&mut self, rows: &[present::WaivedRow]) {
+        let l = self.labels;
+        self.element("h3", "", l.waived_section);
+        self.raw(
+            "\n<table class=\"waived-list\">\n<colgroup><col class=\"n\"><col class=\"rule\">\
+             <col><col class=\"who\"><col class=\"who\"><col></colgroup>\n<thead><tr>",
+        );
+        for header in [
+            l.number,
+            l.rule,
+            l.match_label,
+            l.reviewer,
+            l.approver,
+            l.reasons,
+        ] {
+            self.element("th", "", header);
+        }
+        self.raw("</tr></thead>\n<tbody>\n");
+        for row in rows {
+            let _ = write!(self.html, "<tr><td class=\"n\">{}</td><td>", row.number);
+            self.rule_id(&row.rule);
+            self.raw("</td><td><mark>");
+            self.raw(&escape_clean(&row.text));
+            self.raw("</mark></td>");
+            for cell in [&row.reviewer, &row.approver, &row.reason] {
+                self.raw("<td>");
+                self.raw(&escape_clean(cell));
+                self.raw("</td>");
+            }
+            self.raw("</tr>\n");
+        }
+        self.raw("</tbody>\n</table>\n");
+    }
+
+    /// A rule id that breaks only after its dots and hyphens, never inside
+    /// a word (`personal.cn.<wbr>resident-<wbr>id`).
+    fn rule_id(&mut self, rule: &str) {
+        self.raw("<code class=\"rule-id\">");
+        let mut piece = String::new();
+        for c in present::clean(rule).chars() {
+            piece.push(c);
+            if c == '.' || c == '-' || c == '_' {
+                self.text(&piece);
+                self.raw("<wbr>");
+                piece.clear();
+            }
+        }
+        self.text(&piece);
+        self.raw("</code>");
+    }
+
+    fn findings(&mut self, findings: &[(usize, &Finding)]) {
         let l = self.labels;
         self.raw(
             "<table class=\"findings\">\n<colgroup><col class=\"n\"><col class=\"location\">\
@@ -488,18 +630,18 @@ impl Page {
             self.element("th", "", header);
         }
         self.raw("</tr></thead>\n<tbody>\n");
-        for (i, finding) in findings.iter().enumerate() {
+        for (number, finding) in findings {
             let decision = present::decision_cell(self.lang, finding);
             let row = if decision.waived {
                 "<tr class=\"waived\">"
             } else {
                 "<tr>"
             };
-            let _ = write!(self.html, "{row}<td class=\"n\">{}</td>", i + 1);
+            let _ = write!(self.html, "{row}<td class=\"n\">{number}</td>");
             self.element("td", "", &present::location(self.lang, &finding.location));
-            self.raw("<td><code>");
-            self.text(&finding.rule);
-            self.raw("</code><br>");
+            self.raw("<td>");
+            self.rule_id(&finding.rule);
+            self.raw("<br>");
             self.text(labels::category(self.lang, finding.category));
             self.raw("</td>");
             self.raw("<td>");
@@ -623,15 +765,28 @@ impl Page {
         self.raw("</tbody>\n</table>\n");
     }
 
-    /// The §5.10 fields every document's form carries, to be filled by hand.
+    /// The opinions, signatures and 发布记录 of a document's form.
     fn review_form(&mut self, options: &RenderOptions) {
         let l = self.labels;
         self.element("h3", "", l.review_section);
-        self.raw("\n<table class=\"form\">\n");
-        for row in present::form_rows(self.lang, options) {
+        self.raw("\n");
+        self.form_table(&present::form_rows(self.lang, options));
+    }
+
+    /// Rows of the §5.10 form: a value, boxes, lines and boxes to write in.
+    fn form_table(&mut self, rows: &[present::FormRow]) {
+        self.raw("<table class=\"form\">\n");
+        for row in rows {
             self.raw("<tr><th>");
             self.text(row.label);
             self.raw("</th><td>");
+            if let Some(value) = &row.value {
+                self.raw(&escape_clean(value));
+                if let Some(note) = row.note {
+                    self.raw(" ");
+                    self.element("span", "note", note);
+                }
+            }
             self.boxes(&row.choices);
             if let Some(caption) = row.written {
                 if !row.choices.is_empty() && !caption.is_empty() {
@@ -643,6 +798,19 @@ impl Page {
                 } else {
                     "<span class=\"blank wide\"></span>"
                 });
+            }
+            for (i, caption) in row.blanks.iter().enumerate() {
+                if i > 0 {
+                    self.raw("<br>");
+                }
+                self.text(caption);
+                self.raw("<span class=\"blank wide\"></span>");
+            }
+            if row.is_blank() {
+                self.raw("<span class=\"blank wide\"></span>");
+            }
+            if row.tall {
+                self.raw("<div class=\"writing\"></div>");
             }
             if row.signed {
                 self.raw("<div class=\"opinion\"></div>");
@@ -736,10 +904,33 @@ mod tests {
         // fields + review form, plus a findings table for the four
         // documents with findings and a table of past decisions for the
         // three that have them.
-        assert_eq!(count("table"), 3 + 5 * 2 + 4 + 3);
+        let review = fixture::review();
+        let (decide, info): (Vec<usize>, Vec<usize>) = review
+            .documents
+            .iter()
+            .map(|d| {
+                let (decide, info) = present::split_findings(d);
+                (decide.len(), info.len())
+            })
+            .unzip();
+        let tables = |counts: &[usize]| counts.iter().filter(|&&n| n > 0).count();
+        let waived = review
+            .documents
+            .iter()
+            .filter(|d| !present::waived_rows(Lang::Zh, d).is_empty())
+            .count();
+        // Per document the item fields, the facts and the review form.
+        assert_eq!(
+            count("table"),
+            3 + 5 * 3 + tables(&decide) + tables(&info) + waived + 3
+        );
         assert_eq!(count("table.skipped > tbody > tr"), 4);
         assert_eq!(count("b"), 0, "a skipped path's tags stay text");
-        assert_eq!(count("table.findings > tbody > tr"), 8);
+        assert_eq!(
+            count("table.findings > tbody > tr") + count("table.info-findings > tbody > tr"),
+            8
+        );
+        assert_eq!(count("table.waived-list > tbody > tr"), 1);
         assert_eq!(count("table.findings > tbody > tr.waived"), 1);
         assert_eq!(count("table.past > tbody > tr"), 3);
         assert_eq!(count("section.document"), 5);
@@ -791,7 +982,7 @@ mod tests {
         assert!(html.contains("审查人：王五"));
         assert!(html.contains("sha256:9f2c1a5e"));
         assert!(html.contains("自动扫描仅为辅助，不替代人工保密审查"));
-        for verdict in ["可公开", "需复核", "不予公开·须修改"] {
+        for verdict in ["可公开", "需复核", "须修改后方可公开"] {
             assert!(html.contains(verdict), "{verdict}");
         }
     }
@@ -800,8 +991,19 @@ mod tests {
     fn each_finding_has_decision_boxes_and_the_match_emphasised() {
         let html = render_zh();
         // Eight findings; one decided remove, one waived by a keep: their
-        // boxes are ticked, every other box is empty.
-        for (choice, empty) in [("□ 删除", 7), ("□ 修改", 8), ("□ 保留", 7)] {
+        // boxes are ticked, every other box of a finding to decide is
+        // empty; info findings have none.
+        let to_decide: usize = fixture::review()
+            .documents
+            .iter()
+            .map(|d| present::split_findings(d).0.len())
+            .sum();
+        assert!(to_decide < 8, "the fixture has info findings");
+        for (choice, empty) in [
+            ("□ 删除", to_decide - 1),
+            ("□ 修改", to_decide),
+            ("□ 保留", to_decide - 1),
+        ] {
             assert_eq!(
                 html.matches(&format!(">{choice}</span>")).count(),
                 empty,
@@ -817,11 +1019,13 @@ mod tests {
         assert!(!html.contains('\u{202E}'));
         for field in [
             "公开属性",
-            "拟公开方式",
+            "公开方式",
             "承办人初审意见",
-            "承办部门负责人审核意见",
+            "部门负责人审核意见",
             "保密审查意见",
-            "签发",
+            "保密审查负责人/分管领导签发",
+            "发布记录",
+            "成文日期",
         ] {
             assert_eq!(html.matches(field).count(), 5, "{field}");
         }
@@ -894,7 +1098,7 @@ mod tests {
     fn the_cover_counts_waived_findings_apart() {
         let html = render_zh();
         assert!(html.contains(
-            "共 5 份文件，发现 7 处。 可公开 1 份，需复核 3 份，不予公开·须修改 1 份。 \
+            "共 5 份文件，发现 7 处。 可公开 1 份，需复核 3 份，须修改后方可公开 1 份。 \
              另有已豁免的发现 1 处；已处理的决定 1 项，失效的决定 2 项。"
         ));
         assert!(html.contains("<td class=\"n\">0（另豁免 1）</td>"));
@@ -939,7 +1143,8 @@ mod tests {
         let html = String::from_utf8(render(&fixture::review(), &options).unwrap()).unwrap();
         assert!(html.contains("<html lang=\"en\">"));
         assert!(html.contains("Pre-publication confidentiality review"));
-        assert!(html.contains("do not publish · must be revised"));
+        assert!(html.contains("must be revised before publication"));
+        assert!(!html.contains("do not publish ·"));
         assert!(html.contains("<th>Reviewer</th><td><span class=\"blank wide\"></span>"));
         assert!(html.contains("2024-03-01"));
     }

@@ -174,7 +174,7 @@ fn skipped_testcase(out: &mut String, lang: Lang, input: &SkippedInput) {
 /// could not be read, and every finding that still counts (waived ones are
 /// in `system-out`), numbered as on the sign-off form.
 fn outcome(out: &mut String, lang: Lang, element: &str, document: &DocumentReview) {
-    let mut summary = labels::verdict(lang, document.verdict).to_string();
+    let mut summary = present::verdict(lang, document);
     if !document.reasons.is_empty() {
         summary = present::labelled(lang, &summary, &document.reasons.join("; "));
     }
@@ -432,7 +432,7 @@ mod tests {
             "{}",
             excluded.message
         );
-        assert!(cases[0].message.starts_with("不予公开·须修改："));
+        assert!(cases[0].message.starts_with("须修改后方可公开："));
         assert!(
             cases[0]
                 .text
@@ -490,9 +490,11 @@ mod tests {
                     reason,
                     "李四",
                     "2024-03-01",
+                    &|t| t.to_owned(),
                 ))
                 .unwrap();
         }
+        decisions.approve_keeps("王五");
         apply_to_document(
             &mut review.documents[3],
             &decisions,

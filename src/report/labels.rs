@@ -152,9 +152,39 @@ pub struct Labels {
     pub secrecy_agree: &'static str,
     pub secrecy_after_revision: &'static str,
     pub secrecy_withhold: &'static str,
+    /// 需报上级保密工作机构审查: the fourth opinion of a 保密审查意见.
+    pub secrecy_refer: &'static str,
     pub approval: &'static str,
     pub signature: &'static str,
     pub signed_date: &'static str,
+
+    // The item fields of the 审查单 (domain.md §5.10), above the findings.
+    pub item_section: &'static str,
+    pub form_number: &'static str,
+    pub doc_title: &'static str,
+    pub doc_number: &'static str,
+    pub doc_date: &'static str,
+    pub index_number: &'static str,
+    pub carrier: &'static str,
+    pub carriers: [&'static str; 2],
+    pub scope: &'static str,
+    pub publish_time: &'static str,
+    pub abstract_: &'static str,
+    /// Under a value read from the document: check it against the original.
+    pub read_from_document: &'static str,
+    /// The 发布记录 at the foot of the form, and its three lines.
+    pub record: &'static str,
+    pub record_fields: [&'static str; 3],
+    /// The findings waived by a keep decision, listed with both names.
+    pub waived_section: &'static str,
+    pub approver: &'static str,
+    /// Info findings, listed apart without decision boxes.
+    pub info_section: &'static str,
+    pub info_note: &'static str,
+    /// The tool's part of the form: what was read and what it found.
+    pub tool_section: &'static str,
+    /// A keep of a blocking finding that no second person approved.
+    pub unapproved: &'static str,
 }
 
 /// A check box to tick by hand. U+25A1 is in every CJK body font (宋体,
@@ -241,17 +271,39 @@ pub static ZH: Labels = Labels {
     disclosure_on_request: "依申请公开",
     disclosure_withheld: "不予公开",
     disclosure_basis: "理由和依据：",
-    channel: "拟公开方式",
+    channel: "公开方式",
     channels: ["政府网站", "报刊", "广播", "电视", "政府公开栏", "其他："],
     clerk_opinion: "承办人初审意见",
-    head_opinion: "承办部门负责人审核意见",
+    head_opinion: "部门负责人审核意见",
     secrecy_opinion: "保密审查意见",
     secrecy_agree: "同意公开",
     secrecy_after_revision: "修改后公开",
-    secrecy_withhold: "不予公开",
-    approval: "签发",
+    secrecy_withhold: "不同意公开",
+    secrecy_refer: "需报上级保密工作机构审查",
+    approval: "保密审查负责人/分管领导签发",
     signature: "签名：",
     signed_date: "日期：",
+
+    item_section: "拟公开信息",
+    form_number: "编号",
+    doc_title: "文件标题",
+    doc_number: "文号",
+    doc_date: "成文日期",
+    index_number: "索引号",
+    carrier: "载体形式",
+    carriers: ["公文类", "非公文类"],
+    scope: "公开范围",
+    publish_time: "拟公开时间",
+    abstract_: "内容摘要",
+    read_from_document: "（取自文件，请核对）",
+    record: "发布记录",
+    record_fields: ["发布日期：", "发布渠道/网址：", "发布人："],
+    waived_section: "已豁免的发现",
+    approver: "批准人",
+    info_section: "提示事项（无需作出处理决定）",
+    info_note: "以下内容一般可以公开，列出供审查人知悉。",
+    tool_section: "工具审查情况",
+    unapproved: "未豁免：保留阻止公开的发现须经审查人以外的第二人批准（--approver），此项仍计入工具初判",
 };
 
 pub static EN: Labels = Labels {
@@ -330,7 +382,7 @@ pub static EN: Labels = Labels {
     disclosure_on_request: "on request",
     disclosure_withheld: "withheld",
     disclosure_basis: "Grounds:",
-    channel: "Publication channel",
+    channel: "Channel of publication",
     channels: [
         "government website",
         "press",
@@ -345,20 +397,75 @@ pub static EN: Labels = Labels {
     secrecy_agree: "publish",
     secrecy_after_revision: "publish after revision",
     secrecy_withhold: "do not publish",
-    approval: "Approval for release",
+    secrecy_refer: "refer to the higher-level confidentiality authority",
+    approval: "Release signed off by the head of confidentiality review / leader in charge",
     signature: "Signature:",
     signed_date: "Date:",
+
+    item_section: "Item to be published",
+    form_number: "Form no.",
+    doc_title: "Title",
+    doc_number: "Reference no.",
+    doc_date: "Date of issue",
+    index_number: "Index no.",
+    carrier: "Kind of record",
+    carriers: ["official document", "other"],
+    scope: "Scope of publication",
+    publish_time: "Planned publication date",
+    abstract_: "Summary of content",
+    read_from_document: "(read from the document; check it)",
+    record: "Publication record",
+    record_fields: ["Published on:", "Channel / URL:", "Published by:"],
+    waived_section: "Waived findings",
+    approver: "Approved by",
+    info_section: "For information (no decision needed)",
+    info_note: "Normally publishable; listed for the reviewer's information.",
+    tool_section: "What the tool read and found",
+    unapproved: "not waived: keeping a blocking finding needs the approval of a second person (--approver); it still counts",
 };
 
-/// 可公开 / 需复核 / 不予公开·须修改.
+/// The running header of a document's printed pages, which ties every
+/// page — the signature page too — to its document: "第 3 份 · 通知.docx".
+pub fn running_header(lang: Lang, index: usize, file_name: &str) -> String {
+    match lang {
+        Lang::Zh => format!("第 {index} 份 · {file_name}"),
+        Lang::En => format!("Document {index} · {file_name}"),
+    }
+}
+
+/// "第 2–13 页" / "pages 2–13": a run of pages a problem repeats on.
+pub fn page_range(lang: Lang, first: u32, last: u32) -> String {
+    match (lang, first == last) {
+        (Lang::Zh, true) => format!("第 {first} 页"),
+        (Lang::Zh, false) => format!("第 {first}–{last} 页"),
+        (Lang::En, true) => format!("page {first}"),
+        (Lang::En, false) => format!("pages {first}–{last}"),
+    }
+}
+
+/// 可公开 / 需复核 / 须修改后方可公开. The tool's verdict never reuses the
+/// disclosure categories of the law (不予公开 is a 公开属性, decided by
+/// people, not a scan result).
 pub fn verdict(lang: Lang, verdict: Verdict) -> &'static str {
     match (lang, verdict) {
         (Lang::Zh, Verdict::Pass) => "可公开",
         (Lang::Zh, Verdict::Review) => "需复核",
-        (Lang::Zh, Verdict::Block) => "不予公开·须修改",
+        (Lang::Zh, Verdict::Block) => "须修改后方可公开",
         (Lang::En, Verdict::Pass) => "publishable",
         (Lang::En, Verdict::Review) => "needs review",
-        (Lang::En, Verdict::Block) => "do not publish · must be revised",
+        (Lang::En, Verdict::Block) => "must be revised before publication",
+    }
+}
+
+/// The verdict with the findings waived beside it — "可公开（3 项已豁免）",
+/// "publishable (3 waived)" — so a pass that rests on waivers never reads
+/// as a bare pass.
+pub fn verdict_waived(lang: Lang, verdict_of: Verdict, waived: usize) -> String {
+    let word = verdict(lang, verdict_of);
+    match (lang, waived) {
+        (_, 0) => word.to_owned(),
+        (Lang::Zh, n) => format!("{word}（{n} 项已豁免）"),
+        (Lang::En, n) => format!("{word} ({n} waived)"),
     }
 }
 
@@ -476,7 +583,7 @@ pub fn counts(lang: Lang, documents: usize, findings: usize) -> String {
     }
 }
 
-/// "可公开 1 份，需复核 3 份，不予公开·须修改 1 份。" — the verdict line of
+/// "可公开 1 份，需复核 3 份，须修改后方可公开 1 份。" — the verdict line of
 /// the summary, counts in the order pass, review, block.
 pub fn verdict_counts(lang: Lang, pass: usize, review: usize, block: usize) -> String {
     let [pass_name, review_name, block_name] =
@@ -604,7 +711,16 @@ mod tests {
     fn verdict_names_match_the_form() {
         assert_eq!(verdict(Lang::Zh, Verdict::Pass), "可公开");
         assert_eq!(verdict(Lang::Zh, Verdict::Review), "需复核");
-        assert_eq!(verdict(Lang::Zh, Verdict::Block), "不予公开·须修改");
+        assert_eq!(verdict(Lang::Zh, Verdict::Block), "须修改后方可公开");
+        assert_eq!(
+            verdict_waived(Lang::Zh, Verdict::Pass, 3),
+            "可公开（3 项已豁免）"
+        );
+        assert_eq!(
+            verdict_waived(Lang::En, Verdict::Pass, 3),
+            "publishable (3 waived)"
+        );
+        assert_eq!(verdict_waived(Lang::En, Verdict::Pass, 0), "publishable");
         assert_eq!(verdict(Lang::En, Verdict::Pass), "publishable");
     }
 
@@ -633,7 +749,7 @@ mod tests {
         assert_eq!(counts(Lang::Zh, 3, 0), "共 3 份文件，发现 0 处。");
         assert_eq!(
             verdict_counts(Lang::Zh, 1, 3, 1),
-            "可公开 1 份，需复核 3 份，不予公开·须修改 1 份。"
+            "可公开 1 份，需复核 3 份，须修改后方可公开 1 份。"
         );
         assert_eq!(
             decision_counts(Lang::En, 1, 0, 2),

@@ -239,7 +239,7 @@ fn cover(
                     present::open_findings(document),
                     present::waived_findings(document)
                 )),
-                labels::verdict(lang, document.verdict),
+                present::verdict(lang, document),
             );
             i += 1;
             present::flush(out, writer)
@@ -271,6 +271,13 @@ fn section(
         running = format!("{running} · {} {batch}", l.batch);
     }
     let _ = writeln!(out, "{}\n", escape(&running));
+    form_table(
+        out,
+        lang,
+        l.item_section,
+        &present::item_rows(lang, options, index, document),
+    );
+    let _ = write!(out, "### {}\n\n", l.tool_section);
 
     item(out, lang, l.file_name, Some(&escape(&document.path)));
     item(out, lang, l.sha256, Some(&escape(&document.sha256)));
@@ -300,22 +307,14 @@ fn section(
         l.extraction,
         Some(labels::extraction_status(lang, document.extraction.status)),
     );
-    for problem in &document.extraction.problems {
-        let _ = writeln!(
-            out,
-            "  - {}",
-            escape(&present::problem(
-                lang,
-                problem.part.as_deref(),
-                &problem.message
-            ))
-        );
+    for problem in present::problem_lines(lang, &document.extraction.problems) {
+        let _ = writeln!(out, "  - {}", escape(&problem));
     }
     item(
         out,
         lang,
         l.tool_verdict,
-        Some(&format!("**{}**", labels::verdict(lang, document.verdict))),
+        Some(&format!("**{}**", present::verdict(lang, document))),
     );
     for reason in &document.reasons {
         let _ = writeln!(out, "  - {}", escape(reason));
@@ -327,11 +326,20 @@ fn section(
     } else {
         findings(out, lang, &document.findings);
     }
+    let waived = present::waived_rows(lang, document);
+    if !waived.is_empty() {
+        waived_findings(out, lang, &waived);
+    }
     let past = present::past_decisions(lang, document);
     if !past.is_empty() {
         past_decisions(out, lang, &past);
     }
-    review_form(out, lang, options);
+    form_table(
+        out,
+        lang,
+        l.review_section,
+        &present::form_rows(lang, options),
+    );
     let _ = writeln!(out, "[{}](#top)\n", l.back_to_summary);
 }
 
@@ -478,15 +486,45 @@ fn highlight(lang: Lang, highlight: &Highlight) -> String {
     }
 }
 
-fn review_form(out: &mut String, lang: Lang, options: &RenderOptions) {
+/// The waived findings with who kept each, who approved it and why.
+fn waived_findings(out: &mut String, lang: Lang, rows: &[present::WaivedRow]) {
     let l = lang.labels();
     let _ = writeln!(
         out,
-        "### {}\n\n| {} | {} |\n|---|---|",
-        l.review_section, l.form_item, l.form_entry
+        "### {}\n\n| {} | {} | {} | {} | {} | {} |\n|---:|---|---|---|---|---|",
+        l.waived_section, l.number, l.rule, l.match_label, l.reviewer, l.approver, l.reasons
     );
-    for row in present::form_rows(lang, options) {
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            row.number,
+            escape(&row.rule),
+            escape(&row.text),
+            escape(&row.reviewer),
+            escape(&row.approver),
+            escape(&row.reason)
+        );
+    }
+    out.push('\n');
+}
+
+/// Rows of the §5.10 form under a heading, as a two-column table.
+fn form_table(out: &mut String, lang: Lang, heading: &str, rows: &[present::FormRow]) {
+    let l = lang.labels();
+    let _ = writeln!(
+        out,
+        "### {heading}\n\n| {} | {} |\n|---|---|",
+        l.form_item, l.form_entry
+    );
+    for row in rows {
         let mut cell = String::new();
+        if let Some(value) = &row.value {
+            cell.push_str(&escape(value));
+            if let Some(note) = row.note {
+                let _ = write!(cell, " {note}");
+            }
+        }
         for (i, choice) in row.choices.iter().enumerate() {
             if i > 0 {
                 cell.push(' ');
@@ -499,9 +537,21 @@ fn review_form(out: &mut String, lang: Lang, options: &RenderOptions) {
             }
             let _ = write!(cell, "{caption}{BLANK}");
         }
+        for (i, caption) in row.blanks.iter().enumerate() {
+            if i > 0 {
+                cell.push_str("<br>");
+            }
+            let _ = write!(cell, "{caption}{BLANK}");
+        }
+        if row.is_blank() {
+            cell.push_str(BLANK);
+        }
+        if row.tall {
+            cell.push_str("<br><br><br><br>");
+        }
         if row.signed {
             // Room to write the opinion.
-            cell.push_str("<br><br>");
+            cell.push_str("<br><br><br>");
             if let Some(name) = &row.name {
                 let _ = write!(cell, "{} ", escape_clean(name));
             }
@@ -589,8 +639,10 @@ mod tests {
         // Eight findings, two with a decision in force.
         assert_eq!(md.matches("□ 删除 □ 修改 □ 保留<br>理由：").count(), 6);
         assert_eq!(
-            md.matches("| 保密审查意见 | □ 同意公开 □ 修改后公开 □ 不予公开")
-                .count(),
+            md.matches(
+                "| 保密审查意见 | □ 同意公开 □ 不同意公开 □ 修改后公开 □ 需报上级保密工作机构审查"
+            )
+            .count(),
             5
         );
         assert_eq!(md.matches("审查人：王五 签名：").count(), 5);
@@ -614,7 +666,7 @@ mod tests {
         assert_eq!(md.matches("### 已处理和失效的决定").count(), 3);
         assert!(md.contains("| 已处理：原文已不再出现 | ☑ **修改**<br>理由：改为单位值班电话"));
         assert!(md.contains(
-            "| 5 | [notices/公告.txt](#doc-5) | txt | 已完整读取 | 0（另豁免 1） | 可公开 |"
+            "| 5 | [notices/公告.txt](#doc-5) | txt | 已完整读取 | 0（另豁免 1） | 可公开（1 项已豁免） |"
         ));
         assert!(md.contains("另有已豁免的发现 1 处；已处理的决定 1 项，失效的决定 2 项。"));
     }

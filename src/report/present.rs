@@ -297,6 +297,13 @@ pub fn decision_cell(lang: Lang, finding: &Finding) -> DecisionCell {
         lines.push(reason(lang, text));
     }
     lines.push(by);
+    if let Some(approver) = decision
+        .approver
+        .as_deref()
+        .filter(|a| !a.trim().is_empty())
+    {
+        lines.push(labelled(lang, l.approver, &clean(approver)));
+    }
     let waived = finding.waived.is_some();
     if let Some(expires) = &decision.expires
         && waived
@@ -306,6 +313,8 @@ pub fn decision_cell(lang: Lang, finding: &Finding) -> DecisionCell {
     }
     let status = if waived {
         Some(labelled(lang, l.waived, l.waived_note))
+    } else if decision.decision == DecisionKind::Keep && decision.unapproved {
+        Some(l.unapproved.to_string())
     } else if decision.decision == DecisionKind::Keep {
         // A keep that does not waive and has not expired: the review was
         // edited by hand. Say nothing rather than something untrue.
@@ -440,6 +449,13 @@ pub fn waived_findings(document: &DocumentReview) -> usize {
     document.findings.len() - open_findings(document)
 }
 
+/// A document's verdict as every form prints it: with the number of
+/// waived findings beside it ("可公开（3 项已豁免）"), counted from the
+/// findings so a review written before `waived` was recorded shows it too.
+pub fn verdict(lang: Lang, document: &DocumentReview) -> String {
+    labels::verdict_waived(lang, document.verdict, waived_findings(document))
+}
+
 /// The cover's count of documents and open findings.
 pub fn counts(lang: Lang, documents: &[DocumentReview]) -> String {
     summary_counts(lang, &Summary::of(documents))
@@ -486,67 +502,267 @@ pub fn decisions_file(lang: Lang, info: &DecisionsInfo) -> [String; 3] {
     ]
 }
 
-/// One row of the §5.10 review form under each document's findings.
+/// One row of the §5.10 form: the item fields above a document's findings,
+/// the opinions and the 发布记录 under them.
 ///
 /// The three printable formats lay these out in their own way; building the
 /// rows once keeps the fields, their order and their choices identical.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FormRow {
     pub label: &'static str,
+    /// A value filled in already (from the options or read from the
+    /// document), [`clean`]ed; `None` leaves a line to write on when the
+    /// row has nothing else.
+    pub value: Option<String>,
+    /// Printed small after a value read from the document.
+    pub note: Option<&'static str>,
     /// Boxes to tick, in order.
     pub choices: Vec<&'static str>,
     /// After the choices, a caption (possibly empty) followed by a line to
     /// write on: "理由和依据：____", or the line after "其他：".
     pub written: Option<&'static str>,
+    /// Captioned lines to write on, one under the other (发布记录).
+    pub blanks: Vec<&'static str>,
+    /// A box tall enough to write a paragraph in (内容摘要).
+    pub tall: bool,
     /// Room for a written opinion, then signature and date lines.
     pub signed: bool,
     /// Printed before the signature line: "审查人：王五" from `--reviewer`.
     pub name: Option<String>,
 }
 
-/// The review form: 公开属性, 拟公开方式, 承办人初审意见, 承办部门负责人审核
-/// 意见, 保密审查意见, 签发 (domain.md §5.10).
-pub fn form_rows(lang: Lang, options: &RenderOptions) -> Vec<FormRow> {
+impl FormRow {
+    /// Whether the row is only a line to write on.
+    pub fn is_blank(&self) -> bool {
+        self.value.is_none()
+            && self.choices.is_empty()
+            && self.written.is_none()
+            && self.blanks.is_empty()
+            && !self.tall
+            && !self.signed
+    }
+}
+
+/// The item fields of a document's form (domain.md §5.10): 编号, 文件标题,
+/// 文号, 成文日期 (filled from the document where its 版头 and 落款 could
+/// be read, see [`crate::review::particulars`]), 索引号, 载体形式, 公开属性,
+/// 公开方式, 公开范围, 拟公开时间, 内容摘要.
+pub fn item_rows(
+    lang: Lang,
+    options: &RenderOptions,
+    index: usize,
+    document: &DocumentReview,
+) -> Vec<FormRow> {
     let l = lang.labels();
-    let opinion = |label| FormRow {
+    let particulars = &document.particulars;
+    let read = |label, value: &Option<String>| FormRow {
         label,
-        choices: Vec::new(),
-        written: None,
-        signed: true,
-        name: None,
+        value: value.as_deref().map(clean),
+        note: value.as_ref().map(|_| l.read_from_document),
+        ..FormRow::default()
+    };
+    let blank = |label| FormRow {
+        label,
+        ..FormRow::default()
     };
     vec![
         FormRow {
-            label: l.disclosure,
+            value: field(&options.batch).map(|batch| format!("{batch}-{index:03}")),
+            ..blank(l.form_number)
+        },
+        read(l.doc_title, &particulars.title),
+        read(l.doc_number, &particulars.number),
+        read(l.doc_date, &particulars.date),
+        blank(l.index_number),
+        FormRow {
+            choices: l.carriers.to_vec(),
+            ..blank(l.carrier)
+        },
+        FormRow {
             choices: vec![
                 l.disclosure_active,
                 l.disclosure_on_request,
                 l.disclosure_withheld,
             ],
             written: Some(l.disclosure_basis),
-            signed: false,
-            name: None,
+            ..blank(l.disclosure)
         },
         FormRow {
-            label: l.channel,
             choices: l.channels.to_vec(),
             written: Some(""),
-            signed: false,
-            name: None,
+            ..blank(l.channel)
         },
+        blank(l.scope),
+        blank(l.publish_time),
+        FormRow {
+            tall: true,
+            ..blank(l.abstract_)
+        },
+    ]
+}
+
+/// The review form under a document's findings: 承办人初审意见, 部门负责人
+/// 审核意见, 保密审查意见 (同意公开 / 不同意公开 / 修改后公开 / 需报上级保密
+/// 工作机构审查), 保密审查负责人/分管领导签发, and the 发布记录
+/// (domain.md §5.10).
+pub fn form_rows(lang: Lang, options: &RenderOptions) -> Vec<FormRow> {
+    let l = lang.labels();
+    let opinion = |label| FormRow {
+        label,
+        signed: true,
+        ..FormRow::default()
+    };
+    vec![
         opinion(l.clerk_opinion),
         opinion(l.head_opinion),
         FormRow {
             choices: vec![
                 l.secrecy_agree,
-                l.secrecy_after_revision,
                 l.secrecy_withhold,
+                l.secrecy_after_revision,
+                l.secrecy_refer,
             ],
             name: field(&options.reviewer).map(|name| labelled(lang, l.reviewer, &name)),
             ..opinion(l.secrecy_opinion)
         },
         opinion(l.approval),
+        FormRow {
+            label: l.record,
+            blanks: l.record_fields.to_vec(),
+            ..FormRow::default()
+        },
     ]
+}
+
+/// A document's findings as the form lists them, numbered: first those to
+/// decide (block and review, and any finding a decision was recorded on),
+/// then the info findings, listed apart without decision boxes.
+pub fn split_findings(
+    document: &DocumentReview,
+) -> (Vec<(usize, &Finding)>, Vec<(usize, &Finding)>) {
+    let is_info = |f: &Finding| {
+        f.severity == crate::extract::document::Severity::Info && f.decision.is_none()
+    };
+    let decide: Vec<&Finding> = document.findings.iter().filter(|f| !is_info(f)).collect();
+    let info: Vec<&Finding> = document.findings.iter().filter(|f| is_info(f)).collect();
+    let first_info = decide.len() + 1;
+    (
+        decide
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| (i + 1, f))
+            .collect(),
+        info.into_iter()
+            .enumerate()
+            .map(|(i, f)| (first_info + i, f))
+            .collect(),
+    )
+}
+
+/// A waived finding as the form lists it: what, who kept it, who approved
+/// the keep, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaivedRow {
+    pub number: usize,
+    pub rule: String,
+    pub text: String,
+    pub reviewer: String,
+    /// `—` when the finding needed no approver (not block-level).
+    pub approver: String,
+    pub reason: String,
+}
+
+/// The waived findings of a document, numbered as in its findings table.
+pub fn waived_rows(lang: Lang, document: &DocumentReview) -> Vec<WaivedRow> {
+    let l = lang.labels();
+    let (decide, info) = split_findings(document);
+    decide
+        .into_iter()
+        .chain(info)
+        .filter_map(|(number, finding)| {
+            let waiver = finding.waived.as_ref()?;
+            let day = date(lang, &waiver.date);
+            Some(WaivedRow {
+                number,
+                rule: clean(&finding.rule),
+                text: clean(&finding.text),
+                reviewer: format!("{}{}{day}", clean(&waiver.by), separator(lang)),
+                approver: waiver
+                    .approver
+                    .as_deref()
+                    .map(clean)
+                    .unwrap_or_else(|| l.not_recorded.to_owned()),
+                reason: clean(&waiver.reason),
+            })
+        })
+        .collect()
+}
+
+/// Problems as the form lists them: one line per problem, except that the
+/// same problem on a run of pages is one line, its pages collapsed
+/// ("第 2–13 页：…", not twelve lines). A problem's page is read from the
+/// start of its message ("page 7: …", "第7页：…"); problems without one are
+/// listed as they are, in order.
+pub fn problem_lines(lang: Lang, problems: &[crate::review::ProblemReport]) -> Vec<String> {
+    struct Run<'a> {
+        part: Option<&'a str>,
+        rest: &'a str,
+        first: u32,
+        last: u32,
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut run: Option<Run> = None;
+    let flush = |run: &mut Option<Run>, out: &mut Vec<String>| {
+        if let Some(run) = run.take() {
+            let pages = labels::page_range(lang, run.first, run.last);
+            out.push(problem(lang, run.part, &labelled(lang, &pages, run.rest)));
+        }
+    };
+    for item in problems {
+        let part = item.part.as_deref();
+        match page_of(&item.message) {
+            Some((page, rest)) => match &mut run {
+                Some(same) if same.part == part && same.rest == rest && same.last + 1 == page => {
+                    same.last = page;
+                }
+                _ => {
+                    flush(&mut run, &mut out);
+                    run = Some(Run {
+                        part,
+                        rest,
+                        first: page,
+                        last: page,
+                    });
+                }
+            },
+            None => {
+                flush(&mut run, &mut out);
+                out.push(problem(lang, part, &item.message));
+            }
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// The page a problem's message starts with, and the rest of it:
+/// "page 7: no text layer" → (7, "no text layer"); also "第7页：…".
+fn page_of(message: &str) -> Option<(u32, &str)> {
+    if let Some(rest) = message.strip_prefix("page ") {
+        // "page 7: …", or a sentence about the page ("page 7 has no text
+        // layer …").
+        let digits_end = rest.find(|c: char| !c.is_ascii_digit())?;
+        let page = rest[..digits_end].parse().ok()?;
+        let rest = &rest[digits_end..];
+        let rest = rest.strip_prefix(": ").or_else(|| rest.strip_prefix(' '))?;
+        return Some((page, rest));
+    }
+    let rest = message.strip_prefix('第')?;
+    let (digits, rest) = rest.split_once('页')?;
+    let rest = rest
+        .strip_prefix('：')
+        .or_else(|| rest.strip_prefix(": "))?;
+    Some((digits.trim().parse().ok()?, rest))
 }
 
 #[cfg(test)]
@@ -647,22 +863,117 @@ mod tests {
         assert_eq!(
             labels,
             [
-                "公开属性",
-                "拟公开方式",
                 "承办人初审意见",
-                "承办部门负责人审核意见",
+                "部门负责人审核意见",
                 "保密审查意见",
-                "签发"
+                "保密审查负责人/分管领导签发",
+                "发布记录",
             ]
         );
-        assert_eq!(rows[0].choices, ["主动公开", "依申请公开", "不予公开"]);
-        assert_eq!(rows[4].choices, ["同意公开", "修改后公开", "不予公开"]);
-        assert_eq!(rows[4].name.as_deref(), Some("审查人：王五"));
-        assert!(rows[2..].iter().all(|row| row.signed));
+        assert_eq!(
+            rows[2].choices,
+            [
+                "同意公开",
+                "不同意公开",
+                "修改后公开",
+                "需报上级保密工作机构审查"
+            ]
+        );
+        assert_eq!(rows[2].name.as_deref(), Some("审查人：王五"));
+        assert!(rows[..4].iter().all(|row| row.signed));
+        assert_eq!(
+            rows[4].blanks,
+            ["发布日期：", "发布渠道/网址：", "发布人："]
+        );
         assert!(
-            form_rows(Lang::Zh, &RenderOptions::default())[4]
+            form_rows(Lang::Zh, &RenderOptions::default())[2]
                 .name
                 .is_none()
+        );
+        // The item fields, in the order of a 审查单, in both languages.
+        let mut document = crate::report::fixture::review().documents.remove(0);
+        document.particulars.number = Some("X政发〔2024〕12号".into());
+        let options = RenderOptions {
+            batch: Some("2024-03".into()),
+            ..RenderOptions::default()
+        };
+        for lang in [Lang::Zh, Lang::En] {
+            let items = item_rows(lang, &options, 3, &document);
+            let labels: Vec<&str> = items.iter().map(|row| row.label).collect();
+            let l = lang.labels();
+            assert_eq!(
+                labels,
+                [
+                    l.form_number,
+                    l.doc_title,
+                    l.doc_number,
+                    l.doc_date,
+                    l.index_number,
+                    l.carrier,
+                    l.disclosure,
+                    l.channel,
+                    l.scope,
+                    l.publish_time,
+                    l.abstract_
+                ]
+            );
+            assert_eq!(items[0].value.as_deref(), Some("2024-03-003"));
+            assert_eq!(items[2].value.as_deref(), Some("X政发〔2024〕12号"));
+            assert!(items[1].value.is_none() && items[1].is_blank());
+            assert!(items[10].tall);
+        }
+        assert_eq!(
+            item_rows(Lang::Zh, &options, 1, &document)[6].choices,
+            ["主动公开", "依申请公开", "不予公开"]
+        );
+    }
+
+    #[test]
+    fn repeated_problems_on_a_run_of_pages_collapse_to_one_line() {
+        let problem = |part: Option<&str>, message: String| crate::review::ProblemReport {
+            part: part.map(str::to_owned),
+            message,
+        };
+        let mut problems: Vec<_> = (2..=13)
+            .map(|page| {
+                problem(
+                    Some("body"),
+                    format!("page {page}: no text layer (scanned image)"),
+                )
+            })
+            .collect();
+        problems.push(problem(
+            Some("body"),
+            "page 15: no text layer (scanned image)".into(),
+        ));
+        problems.push(problem(None, "encrypted".into()));
+        problems.push(problem(Some("body"), "page 16: malformed".into()));
+        let lines = problem_lines(Lang::Zh, &problems);
+        assert_eq!(
+            lines,
+            [
+                "正文：第 2–13 页：no text layer (scanned image)",
+                "正文：第 15 页：no text layer (scanned image)",
+                "整个文件：encrypted",
+                "正文：第 16 页：malformed",
+            ]
+        );
+        let sentences: Vec<_> = (3..=5)
+            .map(|page| problem(Some("body"), format!("page {page} has no text layer")))
+            .collect();
+        assert_eq!(
+            problem_lines(Lang::En, &sentences),
+            ["body: pages 3–5: has no text layer"]
+        );
+        let english = problem_lines(Lang::En, &problems[..12]);
+        assert_eq!(english, ["body: pages 2–13: no text layer (scanned image)"]);
+        // Already in Chinese ("第7页：…"), the same.
+        let chinese: Vec<_> = (7..=8)
+            .map(|page| problem(Some("body"), format!("第{page}页：无文字层")))
+            .collect();
+        assert_eq!(
+            problem_lines(Lang::Zh, &chinese),
+            ["正文：第 7–8 页：无文字层"]
         );
     }
 

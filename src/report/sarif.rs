@@ -183,7 +183,15 @@ pub fn write(
         "properties": {
             "rules": {
                 "digest": review.rules.digest,
-                "packs": review.rules.packs,
+                // Names, versions and digests only, even when the review
+                // embeds the packs' text: SARIF goes to code-scanning
+                // services, and a watch-list must not go with it.
+                "packs": review.rules.packs.iter().map(|pack| json!({
+                    "name": pack.name,
+                    "version": pack.version,
+                    "sha256": pack.sha256,
+                    "origin": pack.origin,
+                })).collect::<Vec<_>>(),
             },
             "summary": review.summary,
         },

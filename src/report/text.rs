@@ -84,7 +84,13 @@ fn document_lines(out: &mut String, document: &DocumentReview, options: &TextOpt
     // Document text is untrusted: control characters and escape
     // sequences are shown visibly, never sent to the terminal.
     let path = clean(&document.path);
-    let _ = write!(out, "{} {}", verdict_label(document.verdict, colour), path);
+    let _ = write!(out, "{}", verdict_label(document.verdict, colour));
+    // Never a bare PASS when something was waived.
+    let waived = crate::report::present::waived_findings(document);
+    if waived > 0 {
+        let _ = write!(out, " ({waived} waived)");
+    }
+    let _ = write!(out, " {path}");
     if document.extraction.status != crate::extract::document::ExtractionStatus::Complete {
         let _ = write!(out, " ({})", document.extraction.status.as_str());
     }

@@ -97,6 +97,7 @@ pub fn review_extraction(
         pictures: extraction.pictures_read.clone(),
     };
     let (verdict, reasons) = verdict_for(&findings, &report);
+    let particulars = masked_particulars(&extraction, rules, options);
     DocumentReview {
         path: path.to_owned(),
         sha256: identity.sha256,
@@ -104,12 +105,40 @@ pub fn review_extraction(
         format: format.as_str().to_owned(),
         pages: extraction.pages,
         verdict,
+        waived: 0,
         reasons,
         extraction: report,
+        particulars,
         findings,
         resolved: Vec::new(),
         stale_decisions: Vec::new(),
     }
+}
+
+/// The form's particulars of the document, with personal data masked (a
+/// title can name a person); none if reading them panics.
+fn masked_particulars(
+    extraction: &Extraction,
+    rules: &RuleSet,
+    options: &ReviewOptions,
+) -> crate::review::Particulars {
+    catch_unwind(AssertUnwindSafe(|| {
+        let index = DocumentIndex::default();
+        let text_mask = TextMask::new(rules, &index, options.show_match);
+        let mut particulars = crate::review::particulars::read(&extraction.segments);
+        for value in [
+            &mut particulars.title,
+            &mut particulars.number,
+            &mut particulars.date,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *value = text_mask.apply(value, Part::Body);
+        }
+        particulars
+    }))
+    .unwrap_or_default()
 }
 
 /// The problems of a document whose matching panicked, masked as well as

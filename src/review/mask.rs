@@ -121,6 +121,19 @@ impl<'a> TextMask<'a> {
     }
 }
 
+/// `text` with what the masking rules of `rules` match in it masked, read
+/// on its own (as a piece of a document's body with nothing around it).
+///
+/// For text written outside a report — the decisions file, which is
+/// committed next to the drafts — where the finding's own masking may have
+/// been lifted by `--show-match`: whatever a personal rule would match is
+/// masked, whichever rule reported the finding.
+pub fn mask_text(rules: &RuleSet, text: &str) -> String {
+    let normal = normalize(text);
+    let index = DocumentIndex::new(vec![normal.text.as_str()]);
+    TextMask::new(rules, &index, false).apply(text, Part::Body)
+}
+
 /// Masks personal data, keeping a few leading and trailing characters so a
 /// reviewer can find it: `11010519491231002X` → `1101**********002X`.
 pub fn mask(text: &str) -> String {
@@ -168,6 +181,14 @@ mod tests {
         assert_eq!(found, [(10, 30), (12, 14)]);
         assert_eq!(masked.overlapping(5, 10).count(), 0);
         assert_eq!(masked.overlapping(44, 100).collect::<Vec<_>>(), [(40, 45)]);
+    }
+
+    #[test]
+    fn mask_text_masks_what_a_personal_rule_matches_whatever_surrounds_it() {
+        let rules = RuleSet::builtin().expect("built-in packs");
+        let masked = mask_text(&rules, "黑框下的文字：11010519491231002X，电话13912345678");
+        assert_eq!(masked, "黑框下的文字：1101**********002X，电话139****5678");
+        assert_eq!(mask_text(&rules, "机密★1年"), "机密★1年");
     }
 
     #[test]

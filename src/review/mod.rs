@@ -8,12 +8,13 @@ pub mod document;
 pub mod findings;
 pub mod mask;
 pub mod model;
+pub mod particulars;
 pub mod signature;
 pub mod verdict;
 
 pub use document::{Identity, panic_message, review_document, review_extraction, sha256_hex};
 pub use findings::{find_all, findings_in_text};
-pub use mask::{is_masked_category, mask};
+pub use mask::{is_masked_category, mask, mask_text};
 pub use model::*;
 pub use verdict::{verdict_for, verdict_of};
 

@@ -7,6 +7,7 @@
 use crate::extract::document::{Category, ExtractionStatus, Part, PictureRecord, Severity};
 use crate::extract::limits::Limits;
 use crate::extract::ocr::{Languages, OcrSettings};
+pub use crate::review::particulars::Particulars;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -460,6 +461,19 @@ pub enum Verdict {
     Block,
 }
 
+/// Whether two names are the same person as far as a name can tell:
+/// equal after trimming, folding case and collapsing inner white space, so
+/// `张三` and ` 张三 ` cannot approve each other's waivers.
+pub fn same_person(a: &str, b: &str) -> bool {
+    let key = |name: &str| {
+        name.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    key(a) == key(b)
+}
+
 impl Verdict {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -495,8 +509,17 @@ pub struct DocumentReview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<u32>,
     pub verdict: Verdict,
+    /// Findings waived by a `keep` decision, so no verdict reads as a bare
+    /// `pass` when something was waived (`pass (3 waived)`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub waived: usize,
     pub reasons: Vec<String>,
     pub extraction: ExtractionReport,
+    /// 文件标题, 文号 and 成文日期 as read from the document's 版头 and
+    /// 落款, for the sign-off form's item fields (absent when none could be
+    /// read; personal data in them masked as everywhere).
+    #[serde(default, skip_serializing_if = "Particulars::is_empty")]
+    pub particulars: Particulars,
     pub findings: Vec<Finding>,
     /// `remove`/`revise` decisions whose finding no longer appears: the
     /// text was taken out or revised.
@@ -556,10 +579,15 @@ pub struct Finding {
     pub waived: Option<Waiver>,
 }
 
-/// Who waived a finding, when and why.
+/// Who waived a finding, when and why — and, for a blocking finding, the
+/// second person who approved the waiver.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Waiver {
     pub by: String,
+    /// Who approved the `keep`: required, and distinct from `by`, for a
+    /// block-level finding (two-person rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
     /// `YYYY-MM-DD`.
     pub date: String,
     pub reason: String,
@@ -580,6 +608,14 @@ pub struct AppliedDecision {
     /// A `keep` whose `expires` date has passed: it no longer waives.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub expired: bool,
+    /// Who approved a `keep`, as recorded in the decisions file (or given
+    /// with `--approver`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
+    /// A `keep` of a block-level finding with no approver distinct from
+    /// the reviewer: it does not waive (two-person rule).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unapproved: bool,
     /// The document's SHA-256 when the decision was made.
     pub sha256: String,
 }
@@ -626,6 +662,10 @@ pub struct Decision {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub reviewer: String,
+    /// A second person who approved a `keep`: a block-level finding is
+    /// waived only when the approver is not the reviewer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
     /// `YYYY-MM-DD`.
     pub date: String,
     /// `YYYY-MM-DD`: after this day a `keep` no longer waives.

@@ -81,6 +81,18 @@ fn verdict_from(
             "{expired} keep decision(s) expired: the finding(s) count again"
         ));
     }
+    let unapproved = open()
+        .filter(|f| {
+            f.decision
+                .as_ref()
+                .is_some_and(|d| d.unapproved && !d.expired)
+        })
+        .count();
+    if unapproved > 0 {
+        reasons.push(format!(
+            "{unapproved} keep decision(s) on blocking findings not waived: no approver distinct from the reviewer (--approver)"
+        ));
+    }
     let waived = findings.iter().filter(|f| f.waived.is_some()).count();
     if waived > 0 {
         reasons.push(format!(
@@ -148,11 +160,14 @@ mod tests {
             reason: Some("已解密".into()),
             expires: None,
             expired,
+            approver: Some("李四".into()),
+            unapproved: false,
             sha256: String::new(),
         });
         if kind == DecisionKind::Keep && !expired {
             finding.waived = Some(Waiver {
                 by: "张三".into(),
+                approver: Some("李四".into()),
                 date: "2026-11-20".into(),
                 reason: "已解密".into(),
                 expires: None,
@@ -237,8 +252,10 @@ mod tests {
             format: "pptx".into(),
             pages: None,
             verdict: Verdict::Pass,
+            waived: 0,
             reasons: Vec::new(),
             extraction: report(extraction),
+            particulars: Default::default(),
             findings,
             resolved: Vec::new(),
             stale_decisions: Vec::new(),

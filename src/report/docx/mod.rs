@@ -19,8 +19,9 @@ use super::labels::{self, BOX, Labels, Lang, TICKED};
 use super::present::{self, DecisionCell, FormRow, Highlight, PastDecision};
 use crate::review::{DecisionKind, DocumentReview, Finding, Review, SkippedInput, ToolInfo};
 use docx_rs::{
-    AlignmentType, Docx, Footer, Hyperlink, HyperlinkType, PageMargin, PageNum, Paragraph, Run,
-    RunFonts, Shading, Table, TableCell, TableLayoutType, TableRow, WidthType,
+    AlignmentType, Docx, Footer, Header, Hyperlink, HyperlinkType, NumPages, PageMargin, PageNum,
+    PageSize, Paragraph, Run, RunFonts, Section, Shading, Table, TableCell, TableLayoutType,
+    TableRow, WidthType,
 };
 use std::io::{Cursor, Write as _};
 
@@ -67,32 +68,45 @@ const SHORT_BLANK: &str = "________";
 
 pub fn render(review: &Review, options: &RenderOptions) -> Result<Vec<u8>, String> {
     let lang = options.lang;
-    let l = lang.labels();
     let mut docx = Docx::new()
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
-        .page_margin(
-            PageMargin::new()
-                .top(MARGIN_TOP)
-                .bottom(MARGIN_TOP)
-                .left(MARGIN_SIDE)
-                .right(MARGIN_SIDE)
-                .header(720)
-                .footer(720),
-        )
+        .page_margin(page_margin())
         .default_fonts(fonts(BODY_FONT))
         .default_size(BODY_SIZE)
-        .footer(footer(l))
         // Document properties get the review's date, not the render time,
         // so re-rendering a saved review gives the same file.
         .created_at(&review.started_at)
         .updated_at(&review.started_at);
 
-    for block in cover(review, options) {
-        docx = block.add_to(docx);
-    }
+    // One Word section per document, each with its own header (its number
+    // and file name), so a signature page always says which document it
+    // signs; one footer, "第 7 页/共 10 页", for the whole file (Word and
+    // WPS could count a section's own pages, SECTIONPAGES, but LibreOffice
+    // prints that field's cached value, so the count would be wrong there).
+    // The last part is the body's own section (its properties end the body).
+    let mut parts: Vec<(Vec<Block>, Header)> = vec![(cover(review, options), Header::new())];
     let total = review.documents.len();
     for (i, document) in review.documents.iter().enumerate() {
-        for block in section(lang, i + 1, total, document, options) {
+        parts.push((
+            section(lang, i + 1, total, document, options),
+            running_header(lang, i + 1, document),
+        ));
+    }
+    let last = parts.pop();
+    for (blocks, header) in parts {
+        let mut part = Section::new()
+            .page_size(PageSize::new().size(PAGE_WIDTH, PAGE_HEIGHT))
+            .page_margin(page_margin())
+            .header(header);
+        for block in blocks {
+            part = block.add_to_section(part);
+        }
+        docx = docx.add_section(part);
+    }
+    docx = docx.footer(page_footer(lang));
+    if let Some((blocks, header)) = last {
+        docx = docx.header(header);
+        for block in blocks {
             docx = block.add_to(docx);
         }
     }
@@ -118,6 +132,13 @@ impl Block {
         match self {
             Block::Paragraph(p) => docx.add_paragraph(*p),
             Block::Table(t) => docx.add_table(*t),
+        }
+    }
+
+    fn add_to_section(self, section: Section) -> Section {
+        match self {
+            Block::Paragraph(p) => section.add_paragraph(*p),
+            Block::Table(t) => section.add_table(*t),
         }
     }
 }
@@ -151,14 +172,77 @@ fn heading(text: &str, size: usize) -> Paragraph {
         .keep_next(true)
 }
 
-fn footer(l: &Labels) -> Footer {
+fn page_margin() -> PageMargin {
+    PageMargin::new()
+        .top(MARGIN_TOP)
+        .bottom(MARGIN_TOP)
+        .left(MARGIN_SIDE)
+        .right(MARGIN_SIDE)
+        .header(720)
+        .footer(720)
+}
+
+/// The header of a document's pages: "第 3 份 · 通知.docx".
+fn running_header(lang: Lang, index: usize, document: &DocumentReview) -> Header {
+    let text = labels::running_header(
+        lang,
+        index,
+        &present::clean(&present::file_name(&document.path)),
+    );
+    Header::new().add_paragraph(
+        Paragraph::new()
+            .add_run(label_run(&text).size(SMALL_SIZE))
+            .size(SMALL_SIZE),
+    )
+}
+
+/// The footer of every page: "第 7 页/共 10 页" (PAGE and NUMPAGES fields),
+/// given to every section by [`share_footer`].
+fn page_footer(lang: Lang) -> Footer {
+    let (before, middle, after) = match lang {
+        Lang::Zh => ("第 ", " 页/共 ", " 页"),
+        Lang::En => ("page ", " of ", ""),
+    };
     Footer::new().add_paragraph(
         Paragraph::new()
             .align(AlignmentType::Center)
-            .add_run(label_run(&format!("{} · ", l.title)).size(SMALL_SIZE))
+            .add_run(label_run(before).size(SMALL_SIZE))
             .add_page_num(PageNum::new())
+            .add_run(label_run(middle).size(SMALL_SIZE))
+            .add_num_pages(NumPages::new())
+            .add_run(label_run(after).size(SMALL_SIZE))
             .size(SMALL_SIZE),
     )
+}
+
+/// Gives every section the body's footer: `docx-rs` 0.4 drops the footer
+/// of a [`Section`] (headers it keeps), and a section without a footer
+/// reference has no footer in Word, so the sections before the last would
+/// print no page number.
+fn share_footer(document: &[u8]) -> Vec<u8> {
+    let Ok(xml) = std::str::from_utf8(document) else {
+        return document.to_vec();
+    };
+    let Some(footer) = xml
+        .find("<w:footerReference ")
+        .and_then(|at| xml[at..].find("/>").map(|end| &xml[at..at + end + 2]))
+    else {
+        return document.to_vec();
+    };
+    let mut out = String::with_capacity(xml.len() + 4096);
+    let mut rest = xml;
+    while let Some(at) = rest.find("<w:headerReference ") {
+        let Some(end) = rest[at..].find("/>").map(|end| at + end + 2) else {
+            break;
+        };
+        out.push_str(&rest[..end]);
+        rest = &rest[end..];
+        if !rest.trim_start().starts_with("<w:footerReference") {
+            out.push_str(footer);
+        }
+    }
+    out.push_str(rest);
+    out.into_bytes()
 }
 
 /// A table cell of the given width holding these paragraphs.
@@ -361,7 +445,7 @@ fn cover(review: &Review, options: &RenderOptions) -> Vec<Block> {
                     widths[5],
                     vec![
                         Paragraph::new()
-                            .add_run(label_run(labels::verdict(lang, document.verdict)).bold()),
+                            .add_run(label_run(&present::verdict(lang, document)).bold()),
                     ],
                 ),
             ]));
@@ -429,11 +513,7 @@ fn section(
         running = format!("{running} · {} {batch}", l.batch);
     }
     let mut blocks = vec![
-        Block::paragraph(
-            Paragraph::new()
-                .page_break_before(true)
-                .add_run(run(&running).size(SMALL_SIZE)),
-        ),
+        Block::paragraph(Paragraph::new().add_run(run(&running).size(SMALL_SIZE))),
         Block::paragraph(
             Paragraph::new()
                 .add_bookmark_start(index, present::anchor(index))
@@ -449,6 +529,12 @@ fn section(
         ),
     ];
 
+    blocks.push(Block::paragraph(heading(l.item_section, SUBHEADING_SIZE)));
+    blocks.push(Block::table(form_table(
+        l,
+        &present::item_rows(lang, options, index, document),
+    )));
+    blocks.push(Block::paragraph(heading(l.tool_section, SUBHEADING_SIZE)));
     let mut rows = vec![
         field_row(l.file_name, value(Some(document.path.clone()))),
         field_row(l.sha256, value(Some(document.sha256.clone()))),
@@ -472,15 +558,12 @@ fn section(
         lang,
         document.extraction.status,
     ))];
-    for problem in &document.extraction.problems {
-        extraction.push(paragraph(&format!(
-            "• {}",
-            present::problem(lang, problem.part.as_deref(), &problem.message)
-        )));
+    for problem in present::problem_lines(lang, &document.extraction.problems) {
+        extraction.push(paragraph(&format!("• {problem}")));
     }
     rows.push(field_row(l.extraction, extraction));
     let mut verdict =
-        vec![Paragraph::new().add_run(label_run(labels::verdict(lang, document.verdict)).bold())];
+        vec![Paragraph::new().add_run(label_run(&present::verdict(lang, document)).bold())];
     for reason in &document.reasons {
         verdict.push(paragraph(&format!("• {reason}")));
     }
@@ -488,10 +571,23 @@ fn section(
     blocks.push(Block::table(table(&FIELD_WIDTHS, rows)));
 
     blocks.push(Block::paragraph(heading(l.findings, SUBHEADING_SIZE)));
-    if document.findings.is_empty() {
+    let (decide, info) = present::split_findings(document);
+    if decide.is_empty() {
         blocks.push(Block::paragraph(paragraph(l.no_findings)));
     } else {
-        blocks.push(Block::table(findings(lang, &document.findings)));
+        blocks.push(Block::table(findings(lang, &decide)));
+    }
+    if !info.is_empty() {
+        blocks.push(Block::paragraph(heading(l.info_section, SUBHEADING_SIZE)));
+        blocks.push(Block::paragraph(
+            Paragraph::new().add_run(run(l.info_note).size(SMALL_SIZE)),
+        ));
+        blocks.push(Block::table(info_findings(lang, &info)));
+    }
+    let waived = present::waived_rows(lang, document);
+    if !waived.is_empty() {
+        blocks.push(Block::paragraph(heading(l.waived_section, SUBHEADING_SIZE)));
+        blocks.push(Block::table(waived_table(l, &waived)));
     }
     let past = present::past_decisions(lang, document);
     if !past.is_empty() {
@@ -500,10 +596,18 @@ fn section(
     }
 
     blocks.push(Block::paragraph(heading(l.review_section, SUBHEADING_SIZE)));
-    // The form is kept on one page: every row unsplittable and every
-    // paragraph but the last row's kept with the next, so a page break can
-    // only fall before the form, never between two signature blocks.
-    let form = present::form_rows(lang, options);
+    blocks.push(Block::table(form_table(
+        l,
+        &present::form_rows(lang, options),
+    )));
+    blocks
+}
+
+/// Rows of the §5.10 form as a table kept on one page: every row
+/// unsplittable and every paragraph but the last row's kept with the next,
+/// so a page break can only fall before the form, never between two
+/// signature blocks.
+fn form_table(l: &Labels, form: &[FormRow]) -> Table {
     let last = form.len().saturating_sub(1);
     let rows = form
         .iter()
@@ -521,11 +625,87 @@ fn section(
             .cant_split()
         })
         .collect();
-    blocks.push(Block::table(table(&FIELD_WIDTHS, rows)));
-    blocks
+    table(&FIELD_WIDTHS, rows)
 }
 
-fn findings(lang: Lang, findings: &[Finding]) -> Table {
+/// Info findings: number, location, rule, the match — no decision boxes.
+fn info_findings(lang: Lang, findings: &[(usize, &Finding)]) -> Table {
+    let l = lang.labels();
+    let widths = [680, 1500, 2100, 0];
+    let content = TEXT_WIDTH - widths.iter().sum::<usize>();
+    let widths = [widths[0], widths[1], widths[2], content];
+    let mut rows = vec![header_row(
+        &widths,
+        &[l.number, l.location, l.rule, l.matched_text],
+    )];
+    for (number, finding) in findings {
+        rows.push(
+            TableRow::new(vec![
+                text_cell(widths[0], &number.to_string()),
+                text_cell(widths[1], &present::location(lang, &finding.location)),
+                cell(widths[2], vec![rule_paragraph(&finding.rule)]),
+                cell(
+                    widths[3],
+                    vec![
+                        highlight(lang, &present::highlight(&finding.context, &finding.text)),
+                        Paragraph::new().add_run(run(&finding.message).size(SMALL_SIZE)),
+                    ],
+                ),
+            ])
+            .cant_split(),
+        );
+    }
+    table(&widths, rows)
+}
+
+/// The waived findings with who kept each, who approved it and why.
+fn waived_table(l: &Labels, waived: &[present::WaivedRow]) -> Table {
+    let widths = [680, 2000, 1700, 1300, 1300, 0];
+    let content = TEXT_WIDTH - widths.iter().sum::<usize>();
+    let widths = [
+        widths[0], widths[1], widths[2], widths[3], widths[4], content,
+    ];
+    let mut rows = vec![header_row(
+        &widths,
+        &[
+            l.number,
+            l.rule,
+            l.match_label,
+            l.reviewer,
+            l.approver,
+            l.reasons,
+        ],
+    )];
+    for row in waived {
+        rows.push(
+            TableRow::new(vec![
+                text_cell(widths[0], &row.number.to_string()),
+                cell(widths[1], vec![rule_paragraph(&row.rule)]),
+                text_cell(widths[2], &row.text),
+                text_cell(widths[3], &row.reviewer),
+                text_cell(widths[4], &row.approver),
+                text_cell(widths[5], &row.reason),
+            ])
+            .cant_split(),
+        );
+    }
+    table(&widths, rows)
+}
+
+/// A rule id that wraps only after its dots and hyphens: a zero-width
+/// space after each, so Word never breaks `resident-id` inside a word.
+fn rule_paragraph(rule: &str) -> Paragraph {
+    let mut text = String::new();
+    for c in present::clean(rule).chars() {
+        text.push(c);
+        if c == '.' || c == '-' || c == '_' {
+            text.push('\u{200B}');
+        }
+    }
+    paragraph(&text)
+}
+
+fn findings(lang: Lang, findings: &[(usize, &Finding)]) -> Table {
     let l = lang.labels();
     // The severity column fits 阻止公开 and 已豁免; the decision column a
     // reason line, and a recorded decision with its reviewer and date.
@@ -545,7 +725,7 @@ fn findings(lang: Lang, findings: &[Finding]) -> Table {
             l.decision,
         ],
     )];
-    for (i, finding) in findings.iter().enumerate() {
+    for (number, finding) in findings {
         let mut content = vec![highlight(
             lang,
             &present::highlight(&finding.context, &finding.text),
@@ -560,12 +740,12 @@ fn findings(lang: Lang, findings: &[Finding]) -> Table {
             severity.push(Paragraph::new().add_run(label_run(l.waived).bold().size(TABLE_SIZE)));
         }
         let mut cells = vec![
-            text_cell(widths[0], &(i + 1).to_string()),
+            text_cell(widths[0], &number.to_string()),
             text_cell(widths[1], &present::location(lang, &finding.location)),
             cell(
                 widths[2],
                 vec![
-                    paragraph(&finding.rule),
+                    rule_paragraph(&finding.rule),
                     paragraph(labels::category(lang, finding.category)),
                 ],
             ),
@@ -716,6 +896,23 @@ fn highlight(lang: Lang, highlight: &Highlight) -> Paragraph {
 
 fn form_entry(l: &Labels, row: &FormRow) -> Vec<Paragraph> {
     let mut paragraphs = Vec::new();
+    if let Some(value) = &row.value {
+        let mut p = Paragraph::new().add_run(run(value));
+        if let Some(note) = row.note {
+            p = p.add_run(run(&format!(" {note}")).size(SMALL_SIZE));
+        }
+        paragraphs.push(p);
+    }
+    for caption in &row.blanks {
+        paragraphs.push(Paragraph::new().add_run(label_run(&format!("{caption}{BLANK}{BLANK}"))));
+    }
+    if row.is_blank() {
+        paragraphs.push(paragraph(BLANK));
+    }
+    if row.tall {
+        // Room to write a summary by hand.
+        paragraphs.extend((0..4).map(|_| Paragraph::new()));
+    }
     let mut choices: Vec<String> = row
         .choices
         .iter()
@@ -742,8 +939,8 @@ fn form_entry(l: &Labels, row: &FormRow) -> Vec<Paragraph> {
         paragraphs.insert(0, Paragraph::new().add_run(label_run(&choices.join("  "))));
     }
     if row.signed {
-        // Room for the written opinion.
-        paragraphs.extend([Paragraph::new(), Paragraph::new()]);
+        // Room for the written opinion: tall enough to write in.
+        paragraphs.extend((0..4).map(|_| Paragraph::new()));
         let mut sign = String::new();
         if let Some(name) = &row.name {
             sign.push_str(name);
@@ -778,6 +975,34 @@ const FONT_TABLE: &str = concat!(
     r#"</w:fonts>"#
 );
 
+/// Numbers the `w14:paraId` of every paragraph in document order.
+/// `docx-rs` draws them from a per-thread counter, and the paragraph that
+/// closes each Word section gets one only when the file is built — so two
+/// renderings of one review would differ in them; renumbered, the same
+/// review gives the same bytes.
+fn renumber_paragraph_ids(document: &[u8]) -> Vec<u8> {
+    const ATTRIBUTE: &[u8] = b"w14:paraId=\"";
+    let mut out = Vec::with_capacity(document.len());
+    let mut rest = document;
+    let mut next: u32 = 1;
+    while let Some(at) = rest
+        .windows(ATTRIBUTE.len())
+        .position(|window| window == ATTRIBUTE)
+    {
+        let start = at + ATTRIBUTE.len();
+        out.extend_from_slice(&rest[..start]);
+        let value_end = rest[start..]
+            .iter()
+            .position(|&b| b == b'"')
+            .map_or(rest.len(), |end| start + end);
+        out.extend_from_slice(format!("{next:08X}").as_bytes());
+        next += 1;
+        rest = &rest[value_end..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
 /// Adds `w:tblHeader` to the header rows (see [`HEADER_ROW_PROPERTIES`]).
 fn mark_header_rows(document: &[u8]) -> Result<Vec<u8>, String> {
     let xml =
@@ -794,7 +1019,7 @@ fn mark_header_rows(document: &[u8]) -> Result<Vec<u8>, String> {
 /// that wrote the file, where Word and WPS name themselves — the mark that
 /// keeps a later scan from reviewing the form as a draft.
 fn package(xml: docx_rs::XMLDocx, tool: &ToolInfo) -> Result<Vec<u8>, String> {
-    let document = mark_header_rows(&xml.document)?;
+    let document = renumber_paragraph_ids(&share_footer(&mark_header_rows(&xml.document)?));
     let app = crate::review::signature::docx_app_xml(tool);
     let mut parts: Vec<(String, &[u8])> = vec![
         ("[Content_Types].xml".into(), &xml.content_type),
@@ -812,13 +1037,23 @@ fn package(xml: docx_rs::XMLDocx, tool: &ToolInfo) -> Result<Vec<u8>, String> {
         ("word/commentsExtended.xml".into(), &xml.comments_extended),
         ("word/footnotes.xml".into(), &xml.footnotes),
     ];
-    for (i, header) in xml.headers.iter().enumerate() {
+    let headers: Vec<Vec<u8>> = xml
+        .headers
+        .iter()
+        .map(|h| renumber_paragraph_ids(h))
+        .collect();
+    for (i, header) in headers.iter().enumerate() {
         parts.push((format!("word/header{}.xml", i + 1), header));
         if let Some(rels) = xml.header_rels.get(i) {
             parts.push((format!("word/_rels/header{}.xml.rels", i + 1), rels));
         }
     }
-    for (i, footer) in xml.footers.iter().enumerate() {
+    let footers: Vec<Vec<u8>> = xml
+        .footers
+        .iter()
+        .map(|f| renumber_paragraph_ids(f))
+        .collect();
+    for (i, footer) in footers.iter().enumerate() {
         parts.push((format!("word/footer{}.xml", i + 1), footer));
         if let Some(rels) = xml.footer_rels.get(i) {
             parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), rels));

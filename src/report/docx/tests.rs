@@ -30,6 +30,7 @@ struct Parsed {
     tables: usize,
     rows: usize,
     page_breaks_before: usize,
+    sections: usize,
     repeating_headers: usize,
 }
 
@@ -40,6 +41,7 @@ fn parse(document_xml: &str) -> Parsed {
         tables: 0,
         rows: 0,
         page_breaks_before: 0,
+        sections: 0,
         repeating_headers: 0,
     };
     let mut in_text = false;
@@ -51,6 +53,7 @@ fn parse(document_xml: &str) -> Parsed {
                 "w:tbl" => parsed.tables += 1,
                 "w:tr" => parsed.rows += 1,
                 "w:pageBreakBefore" => parsed.page_breaks_before += 1,
+                "w:sectPr" => parsed.sections += 1,
                 "w:tblHeader" => parsed.repeating_headers += 1,
                 "w:t" => in_text = true,
                 _ => {}
@@ -78,16 +81,32 @@ fn the_written_file_reopens_with_tables_page_breaks_and_text() {
     let review = fixture::review();
     let docx = render(&review, &options()).unwrap();
     let parsed = parse(&entry(&docx, "word/document.xml"));
-    // One page break before each document's section.
-    assert_eq!(parsed.page_breaks_before, review.documents.len());
+    // One Word section for the cover and one per document (each starts a
+    // new page and has its own header), no page breaks besides.
+    assert_eq!(parsed.sections, review.documents.len() + 1);
+    assert_eq!(parsed.page_breaks_before, 0);
     // Cover: fields, summary, inputs not reviewed, statement box. Per
-    // document: facts and the review form, plus a findings table where
-    // there are findings (four) and a table of past decisions where there
-    // are some (three).
-    assert_eq!(parsed.tables, 4 + 2 * 5 + 4 + 3);
-    // Header rows of the summary, skipped, findings and past-decision
-    // tables repeat.
-    assert_eq!(parsed.repeating_headers, 1 + 1 + 4 + 3);
+    // document: the item fields, the facts and the review form, plus a
+    // findings table where there are findings to decide, a table of info
+    // findings, of waived findings and of past decisions where there are.
+    let count = |test: &dyn Fn(&crate::review::DocumentReview) -> bool| {
+        review.documents.iter().filter(|d| test(d)).count()
+    };
+    let decide = count(&|d| !present::split_findings(d).0.is_empty());
+    let info = count(&|d| !present::split_findings(d).1.is_empty());
+    let waived = count(&|d| !present::waived_rows(Lang::Zh, d).is_empty());
+    let past = count(&|d| !present::past_decisions(Lang::Zh, d).is_empty());
+    assert_eq!((decide, past), (4, 3));
+    assert_eq!(
+        parsed.tables,
+        4 + 3 * review.documents.len() + decide + info + waived + past
+    );
+    // Header rows of the summary, skipped, findings, info, waived and
+    // past-decision tables repeat.
+    assert_eq!(
+        parsed.repeating_headers,
+        1 + 1 + decide + info + waived + past
+    );
     let text = parsed.paragraphs.join("\n");
     for expected in [
         "信息公开保密审查单",
@@ -101,7 +120,17 @@ fn the_written_file_reopens_with_tables_page_breaks_and_text() {
     ] {
         assert!(text.contains(expected), "missing {expected}");
     }
-    for (choice, count) in [("□ 删除", 7), ("□ 修改", 8), ("□ 保留", 7)] {
+    // Boxes for the findings to decide only (info findings have none).
+    let to_decide: usize = review
+        .documents
+        .iter()
+        .map(|d| present::split_findings(d).0.len())
+        .sum();
+    for (choice, count) in [
+        ("□ 删除", to_decide - 1),
+        ("□ 修改", to_decide),
+        ("□ 保留", to_decide - 1),
+    ] {
         assert_eq!(
             parsed.paragraphs.iter().filter(|p| *p == choice).count(),
             count,
@@ -110,11 +139,13 @@ fn the_written_file_reopens_with_tables_page_breaks_and_text() {
     }
     for field in [
         "公开属性",
-        "拟公开方式",
+        "公开方式",
         "承办人初审意见",
-        "承办部门负责人审核意见",
+        "部门负责人审核意见",
         "保密审查意见",
-        "签发",
+        "保密审查负责人/分管领导签发",
+        "发布记录",
+        "文件标题",
     ] {
         assert_eq!(
             parsed.paragraphs.iter().filter(|p| *p == field).count(),

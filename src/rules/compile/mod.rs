@@ -176,9 +176,23 @@ impl RuleSet {
         self.rules.iter().find(|rule| rule.id == id)
     }
 
-    /// The digest recorded in every review: SHA-256 over the packs' own
-    /// digests in load order.
+    /// What every review records of the rules: each pack's name, version,
+    /// origin and SHA-256, and the digest over the packs' digests in load
+    /// order — never their text: a review (and the SARIF uploaded to a
+    /// code-scanning service) must not publish the office's watch-list.
     pub fn info(&self) -> RulesInfo {
+        let mut info = self.info_embedded();
+        for pack in &mut info.packs {
+            pack.source = None;
+            pack.terms_files.clear();
+        }
+        info
+    }
+
+    /// [`RuleSet::info`] with every pack's YAML and term files embedded
+    /// (`scan --embed-rules`): a self-contained audit record that `prepub
+    /// verify` reruns with nothing else.
+    pub fn info_embedded(&self) -> RulesInfo {
         let mut hasher = Sha256::new();
         for pack in &self.packs {
             hasher.update(pack.info.sha256.as_bytes());
