@@ -197,13 +197,17 @@ pub(crate) fn write_reports(
     reviewed: &Reviewed<'_>,
     outputs: &[(PathBuf, OutputFormat)],
     form: &report::RenderOptions,
-    quiet: bool,
+    text: &report::text::TextOptions,
 ) -> Result<(), Failure> {
+    let text = report::text::TextOptions {
+        colour: false,
+        ..*text
+    };
     let mut staged = Vec::with_capacity(outputs.len());
     for (path, format) in outputs {
         let mut failure = None;
         let stage = report::stage_with(path, &mut |out| {
-            render_to(reviewed, *format, form, false, quiet, out).map_err(|e| {
+            render_to(reviewed, *format, form, &text, out).map_err(|e| {
                 let message = e.message.clone();
                 failure = Some(e);
                 message
@@ -296,25 +300,21 @@ pub(crate) fn render_to(
     reviewed: &Reviewed<'_>,
     format: OutputFormat,
     form: &report::RenderOptions,
-    colour: bool,
-    quiet: bool,
+    text: &report::text::TextOptions,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let head = reviewed.head;
     let documents = reviewed.documents();
     let written = match format {
         OutputFormat::Json => report::json::write(head, documents, out),
-        OutputFormat::Text => {
-            let options = report::text::TextOptions { colour, quiet };
-            report::text::write(head, documents, &options, out)
-        }
+        OutputFormat::Text => report::text::write(head, documents, text, out),
         OutputFormat::Csv => report::csv::write(head, documents, form, out),
         OutputFormat::Junit => report::junit::write(head, documents, form, out),
         OutputFormat::Html => report::html::write(head, documents, form, out),
         OutputFormat::Markdown => report::markdown::write(head, documents, form, out),
         OutputFormat::Sarif => report::sarif::write(head, documents, form, out),
         OutputFormat::Docx => reviewed.in_memory().and_then(|review| {
-            let bytes = render(review, format, form, colour, quiet)?;
+            let bytes = render(review, format, form, text)?;
             out.write_all(&bytes)
                 .map_err(|e| format!("cannot write: {e}"))
         }),
@@ -330,15 +330,11 @@ pub(crate) fn render(
     review: &Review,
     format: OutputFormat,
     form: &report::RenderOptions,
-    colour: bool,
-    quiet: bool,
+    text: &report::text::TextOptions,
 ) -> Result<Vec<u8>, String> {
     match format {
         OutputFormat::Json => report::json::render(review),
-        OutputFormat::Text => Ok(report::text::render(
-            review,
-            &report::text::TextOptions { colour, quiet },
-        )),
+        OutputFormat::Text => Ok(report::text::render(review, text)),
         OutputFormat::Html => report::html::render(review, form),
         OutputFormat::Docx => report::docx::render(review, form),
         OutputFormat::Markdown => report::markdown::render(review, form),

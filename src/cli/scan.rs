@@ -125,6 +125,7 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
         check_stdout_format(stdout_format)?;
     }
     let form = args.form.options();
+    let lang = args.form.terminal_lang();
     let ocr = args.ocr.settings()?;
     let rules = load_rules(&args.rules)?;
     let audit = ScanAudit::prepare(&args.audit)?;
@@ -192,18 +193,14 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
     }
     audit.finish(&mut batch.head);
     let reviewed = Reviewed::spilled(&batch.head, &batch.documents);
-    write_reports(&reviewed, &outputs, &form, args.quiet)?;
+    let text = report::text::TextOptions {
+        colour: stdout_colour(),
+        quiet: args.quiet,
+        lang,
+    };
+    write_reports(&reviewed, &outputs, &form, &text)?;
     if stdout_wanted {
-        write_stdout_with(&mut |out| {
-            render_to(
-                &reviewed,
-                stdout_format,
-                &form,
-                stdout_colour(),
-                args.quiet,
-                out,
-            )
-        })?;
+        write_stdout_with(&mut |out| render_to(&reviewed, stdout_format, &form, &text, out))?;
     }
     let fail_on = match args.fail_on {
         FailOnArg::Review => FailOn::Review,

@@ -11,9 +11,11 @@ pub mod json;
 pub mod junit;
 pub mod labels;
 pub mod markdown;
+pub mod messages;
 mod options;
 pub mod present;
 pub mod sarif;
+pub mod terminal;
 pub mod text;
 
 #[cfg(test)]
@@ -318,6 +320,7 @@ mod tests {
         let text = text::TextOptions {
             colour: false,
             quiet: false,
+            lang: Lang::En,
         };
         // Compared as text, so a failure shows where they differ.
         let streamed = |write: &dyn Fn(&mut Vec<u8>) -> Result<(), String>| {
@@ -371,10 +374,12 @@ mod tests {
             let text = text::TextOptions {
                 colour: false,
                 quiet: false,
+                lang,
             };
             let quiet = text::TextOptions {
                 colour: false,
                 quiet: true,
+                lang,
             };
             let rendered: [(OwnFile, Vec<u8>); 9] = [
                 (OwnFile::JsonReview, json::render(&review).unwrap()),
