@@ -112,7 +112,14 @@ fn translate_with(catalogue: &Catalogue, message: &str, depth: usize) -> Option<
     if depth > MAX_DEPTH {
         return None;
     }
-    let index = catalogue.set.matches(message).into_iter().next()?;
+    // The template with the most literal text among those that match: the
+    // most specific one ("{}: not read by OCR: {}" over "{} cannot be
+    // read: {}"), the earlier on a tie.
+    let index = catalogue
+        .set
+        .matches(message)
+        .into_iter()
+        .max_by_key(|&i| (catalogue.templates[i].literal, std::cmp::Reverse(i)))?;
     let template = &catalogue.templates[index];
     let caps = template.regex.captures(message)?;
     let values: Vec<String> = (1..caps.len())
@@ -220,6 +227,8 @@ static MORE_LIKE_IT: LazyLock<Regex> = LazyLock::new(|| {
 struct Template {
     regex: Regex,
     zh: &'static str,
+    /// Bytes of literal text in the English template.
+    literal: usize,
 }
 
 struct Catalogue {
@@ -239,9 +248,10 @@ impl Catalogue {
         let templates = entries
             .iter()
             .zip(&patterns)
-            .map(|((_, zh), pattern)| Template {
+            .map(|((en, zh), pattern)| Template {
                 regex: Regex::new(pattern).expect("catalogue templates are valid patterns"),
                 zh,
+                literal: en.len() - 2 * en.matches("{}").count(),
             })
             .collect();
         Catalogue {
@@ -325,8 +335,8 @@ const LABEL_TABLE: &[(&str, &str)] = &[
     ),
 ];
 
-/// prepub's own sentences and the words inside them. More specific
-/// templates come first: the first that matches is used.
+/// prepub's own sentences. Where several templates match, the one with the
+/// most literal text is used.
 const SENTENCE_TABLE: &[(&str, &str)] = &[
     ("{} blocking finding(s): {}", "{} 处阻断级命中：{}"),
     ("{} finding(s) to review: {}", "{} 处待复核命中：{}"),
@@ -1253,6 +1263,14 @@ const SENTENCE_TABLE: &[(&str, &str)] = &[
     (
         "elements nest {} levels deep, over the limit of {} for HTML ({} × --max-depth): the page was read from its tags without building it, so hidden content is not told apart from visible content",
         "元素嵌套 {} 层，超过 HTML 的 {} 层上限（{} × --max-depth）：网页只按标签读取而未构建，隐藏内容与可见内容未能区分",
+    ),
+    (
+        "{}: not read by OCR: {}; check it by hand",
+        "{}：OCR 未读取：{}；请人工检查",
+    ),
+    (
+        "{}: OCR confidence {}%: check by eye",
+        "{}：OCR 置信度 {}%：请目视核对",
     ),
     (
         "not read by OCR: {}; check it by hand",

@@ -113,3 +113,83 @@ fn fill_leaves_an_unknown_placeholder_as_written() {
 pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3000}'..='\u{303F}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}')
 }
+
+/// Every rule of the built-in packs has its message in both languages:
+/// Chinese (with Chinese characters) and English (without them apart from
+/// the quoted terms, and not the Chinese one).
+#[test]
+fn every_built_in_rule_has_its_message_in_chinese_and_english() {
+    let rules = crate::rules::RuleSet::builtin().expect("built-in packs");
+    assert!(rules.rules().len() >= 70, "{} rules", rules.rules().len());
+    let mut missing = Vec::new();
+    for rule in rules.rules() {
+        let own_is_chinese = rule.message.chars().any(is_cjk);
+        let zh = rule
+            .messages
+            .zh
+            .as_deref()
+            .or(own_is_chinese.then_some(rule.message.as_str()));
+        let en = rule
+            .messages
+            .en
+            .as_deref()
+            .or((!own_is_chinese).then_some(rule.message.as_str()));
+        let zh_ok = zh.is_some_and(|m| m.chars().any(is_cjk));
+        let en_ok = en.is_some_and(|m| {
+            let letters = m.chars().filter(char::is_ascii_alphabetic).count();
+            let han = m.chars().filter(|c| is_cjk(*c)).count();
+            letters > 2 * han && Some(m) != zh
+        });
+        if !zh_ok || !en_ok {
+            missing.push(format!("{} (zh: {zh:?}, en: {en:?})", rule.id));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "rules without both languages:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn a_finding_shows_the_packs_message_in_the_report_language() {
+    let rules = crate::rules::RuleSet::builtin().expect("built-in packs");
+    let rule = rules.rule("marking.cn.level-star").expect("the rule");
+    let finding = Finding {
+        id: "x".into(),
+        rule: rule.id.clone(),
+        category: rule.category,
+        severity: rule.severity,
+        message: rule.message.clone(),
+        messages: crate::review::Messages {
+            zh: rule.messages.zh.clone(),
+            en: rule.messages.en.clone(),
+        },
+        text: String::new(),
+        context: String::new(),
+        location: crate::review::Location {
+            part: crate::extract::document::Part::Body,
+            page: None,
+            line: 1,
+            column: 1,
+            sheet: None,
+            cell: None,
+        },
+        explain: Vec::new(),
+        decision: None,
+        waived: None,
+    };
+    assert_eq!(super::finding(Lang::Zh, &finding), rule.message);
+    assert!(super::finding(Lang::En, &finding).starts_with("State-secret marking"));
+    // A notice (no pack messages) goes through the catalogue.
+    let notice = Finding {
+        message: "sheet 名单 has 2 values in hidden columns".into(),
+        messages: crate::review::Messages::default(),
+        ..finding
+    };
+    assert_eq!(
+        super::finding(Lang::Zh, &notice),
+        "工作表 名单 的隐藏列中有 2 个值"
+    );
+    assert_eq!(super::finding(Lang::En, &notice), notice.message);
+}
