@@ -118,6 +118,13 @@ pub fn stage_with(
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
+    if !directory.is_dir() {
+        return Err(format!(
+            "{}: the folder {} does not exist (or is not a folder): the report was not written",
+            path.display(),
+            directory.display()
+        ));
+    }
     let mut temporary = tempfile::Builder::new()
         .prefix(".prepub-")
         .suffix(".tmp")
