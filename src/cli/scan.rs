@@ -161,6 +161,7 @@ pub fn run(args: ScanArgs) -> Result<i32, Failure> {
     let options = BatchOptions {
         jobs: args.jobs,
         progress: !args.no_progress && !args.quiet,
+        lang,
         scan: ScanOptions {
             show_match: args.show_match,
             explain: args.explain,
