@@ -577,7 +577,7 @@ fn verify_reruns_a_terms_file_pack_from_the_review_alone() {
         .assert()
         .code(0)
         .stdout(predicates::str::contains(
-            "reproduced: 3 documents, 1 findings identical",
+            "reproduced: 3 documents, 1 finding identical",
         ));
 }
 

@@ -111,7 +111,7 @@ fn a_hidden_file_with_a_marking_is_listed_as_skipped_not_dropped() {
         "{text}"
     );
     assert!(
-        text.ends_with("1 documents: 1 pass, 0 review, 0 block; 0 findings; 2 skipped\n"),
+        text.ends_with("1 document: 1 pass, 0 review, 0 block; 0 findings; 2 skipped\n"),
         "{text}"
     );
     // --quiet leaves out the passes, never the skips.

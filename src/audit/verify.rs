@@ -106,8 +106,9 @@ impl Outcome {
         if self.reproduced() {
             let _ = writeln!(
                 out,
-                "reproduced: {} documents, {} findings identical",
-                self.documents, self.identical_findings
+                "reproduced: {}, {} identical",
+                crate::report::terminal::documents(crate::report::Lang::En, self.documents),
+                crate::report::terminal::findings(crate::report::Lang::En, self.identical_findings)
             );
         } else {
             let _ = writeln!(

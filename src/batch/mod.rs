@@ -16,6 +16,7 @@
 pub mod cache;
 pub mod file;
 pub mod interrupt;
+pub mod progress;
 pub mod read_budget;
 pub mod shard;
 pub mod spill;
@@ -36,7 +37,7 @@ use crate::review::{
 };
 use crate::rules::RuleSet;
 use rayon::prelude::*;
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -473,6 +474,8 @@ pub struct BatchOptions {
     pub jobs: Option<usize>,
     /// Draw a progress bar (only ever on a terminal).
     pub progress: bool,
+    /// The language of the progress line.
+    pub lang: crate::report::Lang,
     pub scan: ScanOptions,
 }
 
@@ -541,8 +544,7 @@ pub fn run_spilled(
 ) -> Result<BatchReview, BatchError> {
     let files = inputs.files.as_slice();
     let started_at = now_rfc3339();
-    let bar = progress_bar(files.len(), options.progress);
-    let findings_so_far = AtomicUsize::new(0);
+    let progress = progress::Progress::new(files.len(), options.progress, options.lang);
     let done = AtomicUsize::new(0);
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(jobs) = options.jobs {
@@ -569,6 +571,7 @@ pub fn run_spilled(
             }
             #[cfg(debug_assertions)]
             interrupt_hook(file);
+            progress.start(index, &file.display);
             let scanned = scan_input(file, rules, &options.scan);
             if crate::batch::interrupt::requested() {
                 // Possibly abandoned half-way: not a review to keep.
@@ -578,9 +581,7 @@ pub fn run_spilled(
             let mut reviews = match scanned {
                 Scanned::Documents(reviews) => reviews,
                 Scanned::Skipped(skipped) => {
-                    if let Some(bar) = &bar {
-                        bar.inc(1);
-                    }
+                    progress.finish(index, 1);
                     own_files
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
@@ -588,12 +589,7 @@ pub fn run_spilled(
                     return;
                 }
             };
-            if let Some(bar) = &bar {
-                let found: usize = reviews.iter().map(|r| r.findings.len()).sum();
-                let total = findings_so_far.fetch_add(found, Ordering::Relaxed) + found;
-                bar.set_message(format!("{total} findings · {}", file.display));
-                bar.inc(1);
-            }
+            progress.finish(index, reviews.len());
             let mut lines = Vec::with_capacity(reviews.len());
             for review in &mut reviews {
                 each(review);
@@ -610,10 +606,8 @@ pub fn run_spilled(
             }
         })
     });
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
     if crate::batch::interrupt::requested() {
+        progress.clear();
         return Err(BatchError::Interrupted {
             done: done.load(Ordering::Relaxed),
             total: files.len(),
@@ -623,8 +617,10 @@ pub fn run_spilled(
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
     if let Some(message) = failure {
+        progress.clear();
         return Err(BatchError::Storage(message));
     }
+    progress.reading_done();
     let spill = spill.into_inner().unwrap_or_else(|e| e.into_inner());
     let documents = spill
         .finish(|index| files.get(index).map_or("", |file| file.display.as_str()))
@@ -666,22 +662,6 @@ fn interrupt_hook(file: &InputFile) {
     {
         crate::batch::interrupt::request();
     }
-}
-
-fn progress_bar(total: usize, wanted: bool) -> Option<indicatif::ProgressBar> {
-    if !wanted || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(total as u64),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{bar:30} {pos}/{len} documents · ETA {eta} · {wide_msg}",
-    ) {
-        bar.set_style(style);
-    }
-    Some(bar)
 }
 
 /// The current time as RFC 3339 UTC, second precision.

@@ -79,9 +79,11 @@ pub enum LangArg {
 #[derive(Debug, Args)]
 pub struct FormArgs {
     /// Language of the human-readable reports (HTML, DOCX, Markdown, and the
-    /// messages in SARIF and JUnit).
-    #[arg(long, value_enum, default_value = "zh")]
-    pub lang: LangArg,
+    /// messages in SARIF and JUnit; default zh) and of the terminal (the
+    /// text report, progress and messages; default from LC_ALL, LC_MESSAGES
+    /// or LANG: zh for zh_*, else en).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
     /// The reviewer's name, printed on the sign-off form.
     #[arg(long, value_name = "NAME")]
     pub reviewer: Option<String>,
@@ -93,13 +95,26 @@ pub struct FormArgs {
     pub batch: Option<String>,
 }
 
+impl LangArg {
+    pub fn lang(self) -> report::Lang {
+        match self {
+            LangArg::Zh => report::Lang::Zh,
+            LangArg::En => report::Lang::En,
+        }
+    }
+}
+
 impl FormArgs {
+    /// The language the terminal speaks: `--lang`, else the locale's.
+    pub fn terminal_lang(&self) -> report::Lang {
+        self.lang
+            .map_or_else(report::Lang::from_locale, LangArg::lang)
+    }
+
     pub fn options(&self) -> report::RenderOptions {
         report::RenderOptions {
-            lang: match self.lang {
-                LangArg::Zh => report::Lang::Zh,
-                LangArg::En => report::Lang::En,
-            },
+            // The form replaces a Chinese paper form: Chinese unless asked.
+            lang: self.lang.map_or(report::Lang::Zh, LangArg::lang),
             reviewer: self.reviewer.clone(),
             department: self.department.clone(),
             batch: self.batch.clone(),

@@ -498,11 +498,15 @@ fn apply(
     if source != Source::Flag
         && let Some(value) = lang_file
     {
-        args.form.lang = value_of(value).map_err(|e| format!("report.lang: {e}"))?;
+        args.form.lang = Some(value_of(value).map_err(|e| format!("report.lang: {e}"))?);
     }
     settings.push(Setting {
         key: "report.lang",
-        value: value_name(&args.form.lang),
+        value: args
+            .form
+            .lang
+            .as_ref()
+            .map_or_else(|| "zh".to_owned(), value_name),
         source,
     });
 
@@ -613,7 +617,7 @@ output = ["out/review.sarif"]
         assert_eq!(args.exclude, ["vendor/**"]);
         assert_eq!(args.fail_on, FailOnArg::Block);
         assert_eq!(args.format, Some(OutputFormat::Json));
-        assert_eq!(args.form.lang, LangArg::En);
+        assert_eq!(args.form.lang, Some(LangArg::En));
         assert_eq!(args.output, [dir.path().join("out/review.sarif")]);
         let shown = Source::File(file.shown.clone());
         for key in [
@@ -650,7 +654,7 @@ output = ["out/review.sarif"]
             &file,
         );
         assert_eq!(args.fail_on, FailOnArg::Never);
-        assert_eq!(args.form.lang, LangArg::Zh);
+        assert_eq!(args.form.lang, Some(LangArg::Zh));
         // --rules replaces the file's [rules] whole: no built-in packs.
         assert_eq!(args.rules.rules, [PathBuf::from("mine.yaml")]);
         assert!(!args.rules.with_builtin);

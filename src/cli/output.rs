@@ -17,6 +17,15 @@ pub(crate) fn plan_outputs(
     outputs
         .iter()
         .map(|path| {
+            // Said before the extension is looked at: `-o reports/` names a
+            // folder, and "cannot tell the format" would not say so.
+            if path.is_dir() || path.as_os_str().to_string_lossy().ends_with(['/', '\\']) {
+                return Err(Failure::usage(format!(
+                    "-o {}: is a directory; -o takes a report file, such as {}",
+                    path.display(),
+                    path.join("review.html").display()
+                )));
+            }
             OutputFormat::from_extension(path)
                 .or(format)
                 .map(|format| (path.clone(), format))
@@ -47,6 +56,13 @@ pub(crate) fn check_output_targets(
     reports_skipped: bool,
 ) -> Result<(), Failure> {
     for (output, _) in outputs {
+        if let Some(folder) = missing_folder(output) {
+            return Err(Failure::usage(format!(
+                "-o {}: the folder {} does not exist; create it first",
+                output.display(),
+                folder.display()
+            )));
+        }
         let Ok(metadata) = std::fs::symlink_metadata(output) else {
             continue; // a new file
         };
@@ -75,6 +91,14 @@ pub(crate) fn check_output_targets(
         }
     }
     Ok(())
+}
+
+/// The folder a report would be written in, when it does not exist (the
+/// temporary file of an atomic write could not be made there, and its
+/// random name is no help to the user).
+pub(crate) fn missing_folder(output: &Path) -> Option<&Path> {
+    let folder = output.parent().filter(|p| !p.as_os_str().is_empty())?;
+    (!folder.is_dir()).then_some(folder)
 }
 
 /// A report of an earlier run that the scan will skip, not review (see
@@ -127,7 +151,7 @@ fn describe_file_type(metadata: &std::fs::Metadata) -> &'static str {
 pub(crate) fn check_stdout_format(format: OutputFormat) -> Result<(), Failure> {
     if format == OutputFormat::Docx && std::io::stdout().is_terminal() {
         return Err(Failure::usage(
-            "a .docx is binary: write it to a file with -o FILE.docx (or redirect standard output)",
+            "--format docx: a .docx is binary and is not written to a terminal; write it to a file with -o FILE.docx (or redirect standard output)",
         ));
     }
     Ok(())
@@ -197,13 +221,17 @@ pub(crate) fn write_reports(
     reviewed: &Reviewed<'_>,
     outputs: &[(PathBuf, OutputFormat)],
     form: &report::RenderOptions,
-    quiet: bool,
+    text: &report::text::TextOptions,
 ) -> Result<(), Failure> {
+    let text = report::text::TextOptions {
+        colour: false,
+        ..*text
+    };
     let mut staged = Vec::with_capacity(outputs.len());
     for (path, format) in outputs {
         let mut failure = None;
         let stage = report::stage_with(path, &mut |out| {
-            render_to(reviewed, *format, form, false, quiet, out).map_err(|e| {
+            render_to(reviewed, *format, form, &text, out).map_err(|e| {
                 let message = e.message.clone();
                 failure = Some(e);
                 message
@@ -296,29 +324,24 @@ pub(crate) fn render_to(
     reviewed: &Reviewed<'_>,
     format: OutputFormat,
     form: &report::RenderOptions,
-    colour: bool,
-    quiet: bool,
+    text: &report::text::TextOptions,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let head = reviewed.head;
     let documents = reviewed.documents();
     let written = match format {
         OutputFormat::Json => report::json::write(head, documents, out),
-        OutputFormat::Text => {
-            let options = report::text::TextOptions {
-                colour,
-                quiet,
+        OutputFormat::Text => report::text::write(head, documents, &report::text::TextOptions {
                 summarise_info: form.summarise_info,
-            };
-            report::text::write(head, documents, &options, out)
-        }
+                ..*text
+            }, out),
         OutputFormat::Csv => report::csv::write(head, documents, form, out),
         OutputFormat::Junit => report::junit::write(head, documents, form, out),
         OutputFormat::Html => report::html::write(head, documents, form, out),
         OutputFormat::Markdown => report::markdown::write(head, documents, form, out),
         OutputFormat::Sarif => report::sarif::write(head, documents, form, out),
         OutputFormat::Docx => reviewed.in_memory().and_then(|review| {
-            let bytes = render(review, format, form, colour, quiet)?;
+            let bytes = render(review, format, form, text)?;
             out.write_all(&bytes)
                 .map_err(|e| format!("cannot write: {e}"))
         }),
@@ -334,19 +357,14 @@ pub(crate) fn render(
     review: &Review,
     format: OutputFormat,
     form: &report::RenderOptions,
-    colour: bool,
-    quiet: bool,
+    text: &report::text::TextOptions,
 ) -> Result<Vec<u8>, String> {
     match format {
         OutputFormat::Json => report::json::render(review),
-        OutputFormat::Text => Ok(report::text::render(
-            review,
-            &report::text::TextOptions {
-                colour,
-                quiet,
+        OutputFormat::Text => Ok(report::text::render(review, &report::text::TextOptions {
                 summarise_info: form.summarise_info,
-            },
-        )),
+                ..*text
+            })),
         OutputFormat::Html => report::html::render(review, form),
         OutputFormat::Docx => report::docx::render(review, form),
         OutputFormat::Markdown => report::markdown::render(review, form),

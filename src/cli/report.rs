@@ -47,12 +47,16 @@ pub fn run(args: ReportArgs) -> Result<i32, Failure> {
     let review = report::json::parse(&bytes)
         .map_err(|e| Failure::usage(format!("{}: {e}", args.review.display())))?;
     let form = args.form.options();
+    let text = report::text::TextOptions {
+        colour: stdout_colour(),
+        quiet: false,
+        summarise_info: form.summarise_info,
+        lang: args.form.terminal_lang(),
+    };
     let reviewed = Reviewed::whole(&review);
-    write_reports(&reviewed, &outputs, &form, false)?;
+    write_reports(&reviewed, &outputs, &form, &text)?;
     if outputs.is_empty() {
-        write_stdout_with(&mut |out| {
-            render_to(&reviewed, stdout_format, &form, stdout_colour(), false, out)
-        })?;
+        write_stdout_with(&mut |out| render_to(&reviewed, stdout_format, &form, &text, out))?;
     }
     Ok(0)
 }

@@ -116,6 +116,7 @@ pub fn run(args: ReviewArgs) -> Result<i32, Failure> {
         let options = BatchOptions {
             jobs: args.jobs,
             progress: true,
+            lang: prepub::report::Lang::from_locale(),
             scan: ScanOptions {
                 show_match: args.show_match,
                 explain: false,

@@ -138,6 +138,7 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
     // Info findings are counted per document, not listed, in the text
     // report and on a terminal; --verbose and piped output list them all.
     form.summarise_info = !args.verbose;
+    let lang = args.form.terminal_lang();
     let ocr = args.ocr.settings()?;
     let rules = load_rules(&args.rules)?;
     let audit = ScanAudit::prepare(&args.audit)?;
@@ -180,6 +181,7 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
     let options = BatchOptions {
         jobs: args.jobs,
         progress: !args.no_progress && !args.quiet,
+        lang,
         scan: ScanOptions {
             show_match: args.show_match,
             explain: args.explain,
@@ -217,21 +219,20 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
         batch.head.rules = rules.info_embedded();
     }
     let reviewed = Reviewed::spilled(&batch.head, &batch.documents);
-    write_reports(&reviewed, &outputs, &form, args.quiet)?;
+    let text = report::text::TextOptions {
+        colour: stdout_colour(),
+        quiet: args.quiet,
+        summarise_info: form.summarise_info,
+        lang,
+    };
+    write_reports(&reviewed, &outputs, &form, &text)?;
     if stdout_wanted {
         write_stdout_with(&mut |out| {
             let on_terminal = report::RenderOptions {
                 summarise_info: form.summarise_info && std::io::stdout().is_terminal(),
                 ..form.clone()
             };
-            render_to(
-                &reviewed,
-                stdout_format,
-                &on_terminal,
-                stdout_colour(),
-                args.quiet,
-                out,
-            )
+            render_to(&reviewed, stdout_format, &on_terminal, &text, out)
         })?;
     }
     let fail_on = match args.fail_on {

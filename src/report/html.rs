@@ -13,6 +13,7 @@
 
 use super::RenderOptions;
 use super::labels::{self, BOX, Labels, Lang, TICKED};
+use super::messages;
 use super::present::{self, DecisionCell, Highlight, PastDecision};
 use crate::batch::spill::DocumentSource;
 use crate::review::{DocumentReview, Finding, Review, SkippedInput, Summary};
@@ -374,7 +375,7 @@ impl Page {
             let _ = write!(self.html, "<tr><td class=\"n\">{}</td>", i + 1);
             self.element("td", "", &input.path);
             self.element("td", "", labels::skip_reason(self.lang, input.reason));
-            self.element("td", "", &input.message);
+            self.element("td", "", &messages::sentence(self.lang, &input.message));
             self.raw("</tr>\n");
         }
         self.raw("</tbody>\n</table>\n");
@@ -479,7 +480,7 @@ impl Page {
         if !document.reasons.is_empty() {
             self.raw("<ul>");
             for reason in &document.reasons {
-                self.element("li", "", reason);
+                self.element("li", "", &messages::sentence(self.lang, reason));
             }
             self.raw("</ul>");
         }
@@ -651,8 +652,11 @@ impl Page {
                 self.element("span", "waived-tag", l.waived);
             }
             self.raw("</td><td>");
-            self.highlight(&present::highlight(&finding.context, &finding.text));
-            self.element("div", "message", &finding.message);
+            self.highlight(&present::highlight(
+                &messages::context(self.lang, &finding.context),
+                &finding.text,
+            ));
+            self.element("div", "message", &messages::finding(self.lang, finding));
             if !finding.explain.is_empty() {
                 self.raw("<ul class=\"message\">");
                 for step in &finding.explain {

@@ -13,6 +13,7 @@
 
 use super::RenderOptions;
 use super::labels::{self, BOX, Lang, TICKED};
+use super::messages;
 use super::present::{self, DecisionCell, Highlight, PastDecision};
 use crate::batch::spill::DocumentSource;
 use crate::review::{DecisionKind, DocumentReview, Finding, Review, SkippedInput, Summary};
@@ -113,7 +114,7 @@ fn skipped(out: &mut String, lang: Lang, skipped: &[SkippedInput]) {
             i + 1,
             escape(&input.path),
             labels::skip_reason(lang, input.reason),
-            escape(&input.message)
+            escape(&messages::sentence(lang, &input.message))
         );
     }
     out.push('\n');
@@ -317,7 +318,7 @@ fn section(
         Some(&format!("**{}**", present::verdict(lang, document))),
     );
     for reason in &document.reasons {
-        let _ = writeln!(out, "  - {}", escape(reason));
+        let _ = writeln!(out, "  - {}", escape(&messages::sentence(lang, reason)));
     }
 
     let _ = write!(out, "\n### {}\n\n", l.findings);
@@ -382,8 +383,11 @@ fn finding_table(out: &mut String, lang: Lang, findings: &[(usize, &Finding)]) {
         l.number, l.location, l.rule, l.severity, l.matched_text, l.decision
     );
     for &(i, finding) in findings {
-        let mut content = highlight(lang, &present::highlight(&finding.context, &finding.text));
-        let _ = write!(content, "<br>{}", escape(&finding.message));
+        let mut content = highlight(
+            lang,
+            &present::highlight(&messages::context(lang, &finding.context), &finding.text),
+        );
+        let _ = write!(content, "<br>{}", escape(&messages::finding(lang, finding)));
         for step in &finding.explain {
             let _ = write!(content, "<br>· {}", escape(step));
         }

@@ -11,9 +11,11 @@ pub mod json;
 pub mod junit;
 pub mod labels;
 pub mod markdown;
+pub mod messages;
 mod options;
 pub mod present;
 pub mod sarif;
+pub mod terminal;
 pub mod text;
 
 #[cfg(test)]
@@ -116,6 +118,13 @@ pub fn stage_with(
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
+    if !directory.is_dir() {
+        return Err(format!(
+            "{}: the folder {} does not exist (or is not a folder): the report was not written",
+            path.display(),
+            directory.display()
+        ));
+    }
     let mut temporary = tempfile::Builder::new()
         .prefix(".prepub-")
         .suffix(".tmp")
@@ -319,6 +328,7 @@ mod tests {
             colour: false,
             quiet: false,
             summarise_info: false,
+            lang: Lang::En,
         };
         // Compared as text, so a failure shows where they differ.
         let streamed = |write: &dyn Fn(&mut Vec<u8>) -> Result<(), String>| {
@@ -373,11 +383,13 @@ mod tests {
                 colour: false,
                 quiet: false,
                 summarise_info: false,
+                lang,
             };
             let quiet = text::TextOptions {
                 colour: false,
                 quiet: true,
                 summarise_info: false,
+                lang,
             };
             let rendered: [(OwnFile, Vec<u8>); 9] = [
                 (OwnFile::JsonReview, json::render(&review).unwrap()),

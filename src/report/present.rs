@@ -9,6 +9,7 @@
 
 use super::RenderOptions;
 use super::labels::{self, Lang};
+use super::messages;
 use crate::batch::spill::DocumentSource;
 use crate::extract::document::ExtractionStatus;
 use crate::extract::document::Part;
@@ -75,9 +76,19 @@ pub struct Highlight {
     pub found: bool,
 }
 
-/// Finds the matched text in its context (first occurrence).
+/// Finds the matched text in its context (first occurrence). A finding
+/// with no matched text (a notice about the whole document) is its context
+/// alone: there is nothing to emphasise, and no empty "命中：" to print.
 pub fn highlight(context: &str, text: &str) -> Highlight {
-    match (!text.is_empty()).then(|| context.find(text)).flatten() {
+    if text.is_empty() {
+        return Highlight {
+            before: clean(context),
+            matched: String::new(),
+            after: String::new(),
+            found: true,
+        };
+    }
+    match context.find(text) {
         Some(start) => {
             let end = start + text.len();
             Highlight {
@@ -181,7 +192,8 @@ pub fn size(lang: Lang, bytes: u64) -> String {
     format!("{grouped} {}", lang.labels().bytes)
 }
 
-/// "页眉：…" / "header: …" for an extraction problem; "整个文件" / "whole
+/// "页眉：…" / "header: …" for an extraction problem, the problem in the
+/// report language ([`messages`]); "整个文件" / "whole
 /// file" when no part is named. Not cleaned: callers clean or escape.
 pub fn problem(lang: Lang, part: Option<&str>, message: &str) -> String {
     let part = match part {
@@ -190,7 +202,7 @@ pub fn problem(lang: Lang, part: Option<&str>, message: &str) -> String {
             .unwrap_or_else(|| name.to_string()),
         None => lang.labels().whole_file.to_string(),
     };
-    labelled(lang, &part, message)
+    labelled(lang, &part, &messages::sentence(lang, message))
 }
 
 /// "审查人：王五" / "Reviewer: Jane Doe".
@@ -793,7 +805,14 @@ mod tests {
         assert!(!h.found);
         assert_eq!(h.before, "联系人 张*");
         assert_eq!(h.matched, "110***********1234");
-        assert!(!highlight("context", "").found);
+        // No matched text: the context alone, with nothing emphasised and
+        // no empty "命中：" line.
+        let whole = highlight("[作者] 张三", "");
+        assert!(whole.found);
+        assert_eq!(
+            (whole.before.as_str(), whole.matched.as_str()),
+            ("[作者] 张三", "")
+        );
     }
 
     #[test]

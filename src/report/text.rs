@@ -4,10 +4,13 @@
 
 use crate::batch::spill::DocumentSource;
 use crate::extract::document::Severity;
+use crate::report::labels::{self, Lang};
 use crate::report::present::clean;
+use crate::report::{messages, terminal};
 use crate::review::{DocumentReview, Review, SkippedInput, Verdict};
 use std::fmt::Write;
 
+#[derive(Clone, Copy, Debug)]
 pub struct TextOptions {
     pub colour: bool,
     /// Print only documents that are not `pass`, and the summary.
@@ -15,6 +18,9 @@ pub struct TextOptions {
     /// Count a document's info findings on one line instead of listing
     /// them (`另有 12 条提示（info）：personal.cn.landline ×7 …`).
     pub summarise_info: bool,
+    /// The language of the fixed words and of prepub's own sentences
+    /// (problems); rule ids, paths and document text are as they are.
+    pub lang: Lang,
 }
 
 const RESET: &str = "\x1b[0m";
@@ -27,19 +33,21 @@ fn paint(colour: bool, code: &str, text: &str) -> String {
     }
 }
 
-fn verdict_label(verdict: Verdict, colour: bool) -> String {
+fn verdict_label(lang: Lang, verdict: Verdict, colour: bool) -> String {
+    let word = terminal::verdict(lang, verdict);
     match verdict {
-        Verdict::Pass => paint(colour, "32", "PASS"),
-        Verdict::Review => paint(colour, "33", "REVIEW"),
-        Verdict::Block => paint(colour, "1;31", "BLOCK"),
+        Verdict::Pass => paint(colour, "32", word),
+        Verdict::Review => paint(colour, "33", word),
+        Verdict::Block => paint(colour, "1;31", word),
     }
 }
 
-fn severity_label(severity: Severity, colour: bool) -> String {
+fn severity_label(lang: Lang, severity: Severity, colour: bool) -> String {
+    let word = labels::severity(lang, severity);
     match severity {
-        Severity::Info => paint(colour, "2", "info"),
-        Severity::Review => paint(colour, "33", "review"),
-        Severity::Block => paint(colour, "31", "block"),
+        Severity::Info => paint(colour, "2", word),
+        Severity::Review => paint(colour, "33", word),
+        Severity::Block => paint(colour, "31", word),
     }
 }
 
@@ -70,33 +78,46 @@ pub fn write(
         document_lines(&mut buffer, document, options);
         flush(&mut buffer)
     })?;
-    skipped_lines(&mut buffer, &head.skipped, options.colour);
-    summary_line(&mut buffer, head);
+    skipped_lines(&mut buffer, &head.skipped, options);
+    summary_line(&mut buffer, head, options.lang);
     flush(&mut buffer)
 }
 
 /// A document's verdict line, then its problems, findings and decisions.
 fn document_lines(out: &mut String, document: &DocumentReview, options: &TextOptions) {
     let colour = options.colour;
+    let lang = options.lang;
+    let w = terminal::words(lang);
     if options.quiet && document.verdict == Verdict::Pass {
         return;
     }
     // Document text is untrusted: control characters and escape
     // sequences are shown visibly, never sent to the terminal.
     let path = clean(&document.path);
-    let _ = write!(out, "{}", verdict_label(document.verdict, colour));
+    let _ = write!(out, "{}", verdict_label(lang, document.verdict, colour));
     // Never a bare PASS when something was waived.
     let waived = crate::report::present::waived_findings(document);
     if waived > 0 {
-        let _ = write!(out, " ({waived} waived)");
+        let _ = match lang {
+            Lang::Zh => write!(out, "（{waived} 项已豁免）"),
+            Lang::En => write!(out, " ({waived} waived)"),
+        };
     }
     let _ = write!(out, " {path}");
     if document.extraction.status != crate::extract::document::ExtractionStatus::Complete {
-        let _ = write!(out, " ({})", document.extraction.status.as_str());
+        let status = match lang {
+            Lang::En => document.extraction.status.as_str(),
+            Lang::Zh => labels::extraction_status(lang, document.extraction.status),
+        };
+        let _ = write!(out, " ({status})");
     }
     out.push('\n');
     for problem in &document.extraction.problems {
-        let _ = writeln!(out, "  ! {}", clean(&problem.message));
+        let _ = writeln!(
+            out,
+            "  ! {}",
+            clean(&messages::sentence(lang, &problem.message))
+        );
     }
     let mut infos: Vec<(&str, usize)> = Vec::new();
     for finding in &document.findings {
@@ -118,11 +139,11 @@ fn document_lines(out: &mut String, document: &DocumentReview, options: &TextOpt
         let _ = writeln!(
             out,
             "  {place} [{}{page}] {} {}  {}{}",
-            location.part,
+            part_word(lang, location.part),
             finding.rule,
-            severity_label(finding.severity, colour),
+            severity_label(lang, finding.severity, colour),
             highlighted,
-            decision_note(finding, colour)
+            decision_note(finding, options)
         );
     }
     if !infos.is_empty() {
@@ -131,33 +152,38 @@ fn document_lines(out: &mut String, document: &DocumentReview, options: &TextOpt
     for decision in &document.resolved {
         let _ = writeln!(
             out,
-            "  {} {} {}  {} by {} on {}: the text is gone",
-            paint(colour, "32", "resolved"),
+            "  {} {} {}  {} {} {} {} {}: {}",
+            paint(colour, "32", w.resolved),
             decision.rule,
             decision.text,
-            decision.decision.as_str(),
+            decision_word(lang, decision.decision),
+            w.by,
             decision.reviewer,
-            decision.date
+            w.on,
+            decision.date,
+            w.text_gone
         );
     }
     // As on the sign-off form: in a document not fully read, an absent
     // finding proves nothing.
     let why_stale =
         if document.extraction.status == crate::extract::document::ExtractionStatus::Complete {
-            "the finding no longer appears"
+            w.no_longer_appears
         } else {
-            "the document was not fully read; check by hand"
+            w.not_fully_read
         };
     for decision in &document.stale_decisions {
         let _ = writeln!(
             out,
-            "  {} {} {} {}  {} by {} on {}: {why_stale}",
-            paint(colour, "33", "stale decision"),
+            "  {} {} {} {}  {} {} {} {} {}: {why_stale}",
+            paint(colour, "33", w.stale_decision),
             decision.id,
             decision.rule,
             decision.text,
-            decision.decision.as_str(),
+            decision_word(lang, decision.decision),
+            w.by,
             decision.reviewer,
+            w.on,
             decision.date
         );
     }
@@ -185,65 +211,109 @@ fn info_summary(infos: &[(&str, usize)], colour: bool) -> String {
 
 /// What was not reviewed and why, one line each, after the documents (in
 /// `--quiet` too: a skip is never a `pass` to leave out).
-fn skipped_lines(out: &mut String, skipped: &[SkippedInput], colour: bool) {
+fn skipped_lines(out: &mut String, skipped: &[SkippedInput], options: &TextOptions) {
+    let lang = options.lang;
     for input in skipped {
         let _ = writeln!(
             out,
             "{} {}: {}",
-            paint(colour, "33", "SKIPPED"),
+            paint(options.colour, "33", terminal::words(lang).skipped),
             clean(&input.path),
-            clean(&input.message)
+            clean(&messages::sentence(lang, &input.message))
         );
     }
 }
 
+/// A part's name: the JSON identifier in English (scripts read it), the
+/// form's word in Chinese.
+fn part_word(lang: Lang, part: crate::extract::document::Part) -> &'static str {
+    match lang {
+        Lang::En => part.as_str(),
+        Lang::Zh => labels::part(lang, part),
+    }
+}
+
+/// A decision's name: the JSON identifier in English, the form's word in
+/// Chinese.
+fn decision_word(lang: Lang, decision: crate::review::DecisionKind) -> &'static str {
+    match lang {
+        Lang::En => decision.as_str(),
+        Lang::Zh => labels::decision(lang, decision),
+    }
+}
+
 /// The batch's counts, last.
-fn summary_line(out: &mut String, review: &Review) {
+fn summary_line(out: &mut String, review: &Review, lang: Lang) {
     let summary = &review.summary;
+    let separator = match lang {
+        Lang::En => "; ",
+        Lang::Zh => "；",
+    };
     let _ = write!(
         out,
-        "{} documents: {} pass, {} review, {} block; {} findings",
-        summary.documents, summary.pass, summary.review, summary.block, summary.findings
+        "{}{separator}{}",
+        terminal::summary(
+            lang,
+            summary.documents,
+            summary.pass,
+            summary.review,
+            summary.block
+        ),
+        terminal::findings(lang, summary.findings)
     );
     if !review.skipped.is_empty() {
-        let _ = write!(out, "; {} skipped", review.skipped.len());
+        out.push_str(&terminal::skipped(lang, review.skipped.len()));
     }
     if let Some(decisions) = &review.decisions {
-        let _ = write!(
-            out,
-            "; decisions {}: {} waived, {} resolved, {} stale",
-            decisions.file, summary.waived, summary.resolved, summary.stale_decisions
-        );
+        out.push_str(&terminal::decisions(
+            lang,
+            &decisions.file,
+            summary.waived,
+            summary.resolved,
+            summary.stale_decisions,
+        ));
     }
     out.push('\n');
 }
 
 /// What a reviewer decided about a finding still present, after its line.
-fn decision_note(finding: &crate::review::Finding, colour: bool) -> String {
+fn decision_note(finding: &crate::review::Finding, options: &TextOptions) -> String {
+    let (colour, lang) = (options.colour, options.lang);
+    let w = terminal::words(lang);
     if let Some(waiver) = &finding.waived {
         let expires = waiver
             .expires
             .as_deref()
-            .map(|e| format!(", until {e}"))
+            .map(|e| format!(", {} {e}", w.until))
             .unwrap_or_default();
-        let label = paint(colour, "2", "waived");
+        let label = paint(colour, "2", w.waived);
         return format!(
-            "  ({label} by {} on {}{expires}: {})",
-            waiver.by, waiver.date, waiver.reason
+            "  ({label} {} {} {} {}{expires}: {})",
+            w.by, waiver.by, w.on, waiver.date, waiver.reason
         );
     }
     match &finding.decision {
         Some(decision) if decision.expired => format!(
-            "  ({} by {} expired {}: open again)",
-            paint(colour, "33", "keep"),
+            "  ({} {} {} {} {}: {})",
+            paint(
+                colour,
+                "33",
+                decision_word(lang, crate::review::DecisionKind::Keep)
+            ),
+            w.by,
             decision.by,
-            decision.expires.as_deref().unwrap_or("")
+            w.expired,
+            decision.expires.as_deref().unwrap_or(""),
+            w.open_again
         ),
         Some(decision) => format!(
-            "  ({} by {} on {}: still present)",
-            paint(colour, "33", decision.decision.as_str()),
+            "  ({} {} {} {} {}: {})",
+            paint(colour, "33", decision_word(lang, decision.decision)),
+            w.by,
             decision.by,
-            decision.date
+            w.on,
+            decision.date,
+            w.still_present
         ),
         None => String::new(),
     }
@@ -283,6 +353,7 @@ mod escape_tests {
                 colour: false,
                 quiet: false,
                 summarise_info: false,
+                lang: Lang::En,
             },
         ))
         .unwrap();
@@ -292,6 +363,7 @@ mod escape_tests {
                 colour: false,
                 quiet: false,
                 summarise_info: true,
+                lang: Lang::En,
             },
         ))
         .unwrap();

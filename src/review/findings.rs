@@ -3,7 +3,7 @@
 
 use crate::extract::document::{Extraction, Part, Segment};
 use crate::review::mask::{MaskedSpans, TextMask, mask, mask_within};
-use crate::review::{Finding, Location, ProblemReport, ReviewOptions};
+use crate::review::{Finding, Location, Messages, ProblemReport, ReviewOptions};
 use crate::rules::apply::apply;
 use crate::rules::normalize::{Normalized, normalize};
 use crate::rules::{DocumentIndex, RawMatch, RuleSet};
@@ -139,6 +139,7 @@ pub(crate) fn review_texts(
                 category: notice.category,
                 severity: notice.severity,
                 message: text_mask.apply(&notice.message, notice.part),
+                messages: Messages::default(),
                 context: text.clone(),
                 text,
                 location: Location {
@@ -262,12 +263,22 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
         hasher.update(piece.as_bytes());
         hasher.update([0]);
     }
-    let mut message = rule.message.clone();
-    for reason in &raw.reasons {
-        message.push('（');
-        message.push_str(reason);
-        message.push('）');
-    }
+    // A downgrade's or a lexicon entry's reason is the pack's own words,
+    // added to the message in every language.
+    let with_reasons = |message: &str| {
+        let mut message = message.to_owned();
+        for reason in &raw.reasons {
+            message.push('（');
+            message.push_str(reason);
+            message.push('）');
+        }
+        message
+    };
+    let message = with_reasons(&rule.message);
+    let messages = Messages {
+        zh: rule.messages.zh.as_deref().map(with_reasons),
+        en: rule.messages.en.as_deref().map(with_reasons),
+    };
     let page = segment.page;
     Located {
         fingerprint_base: hasher.finalize().into(),
@@ -278,6 +289,7 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
             category: raw.category.unwrap_or(rule.category),
             severity: raw.severity,
             message,
+            messages,
             text,
             context,
             location: Location {

@@ -562,6 +562,11 @@ pub struct Finding {
     pub category: Category,
     pub severity: Severity,
     pub message: String,
+    /// The message in each report language where the rule pack gives one
+    /// (`message_zh`, `message_en`); `message` stays the pack's own words.
+    /// Absent for packs and reviews without them.
+    #[serde(default, skip_serializing_if = "Messages::is_empty")]
+    pub messages: Messages,
     /// The matched text exactly as in the document (masked for personal
     /// data unless `--show-match`).
     pub text: String,
@@ -577,6 +582,21 @@ pub struct Finding {
     /// shown but no longer counts toward the verdict or the exit code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waived: Option<Waiver>,
+}
+
+/// A rule's message in the languages of the reports, as its pack gives it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Messages {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+}
+
+impl Messages {
+    pub fn is_empty(&self) -> bool {
+        self.zh.is_none() && self.en.is_none()
+    }
 }
 
 /// Who waived a finding, when and why — and, for a blocking finding, the

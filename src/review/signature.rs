@@ -312,9 +312,19 @@ fn is_text_report(text: &str) -> bool {
     let mut last: Option<&str> = None;
     for line in text.lines().filter(|line| !line.is_empty()) {
         if let Some(previous) = last {
-            let verdict_or_indented = ["PASS ", "REVIEW ", "BLOCK ", "SKIPPED ", "  "]
-                .iter()
-                .any(|start| previous.starts_with(start));
+            let verdict_or_indented = [
+                "PASS ",
+                "REVIEW ",
+                "BLOCK ",
+                "SKIPPED ",
+                "可公开 ",
+                "需复核 ",
+                "须修改 ",
+                "已跳过 ",
+                "  ",
+            ]
+            .iter()
+            .any(|start| previous.starts_with(start));
             if !verdict_or_indented {
                 return false;
             }
@@ -324,33 +334,67 @@ fn is_text_report(text: &str) -> bool {
     last.is_some_and(is_summary_line)
 }
 
-/// `N documents: N pass, N review, N block; N findings` and what may follow.
+/// `N documents: N pass, N review, N block; N findings` and what may follow
+/// (`1 document`, `1 finding` in the singular; reports before 0.x wrote
+/// `1 documents`), or its Chinese form `共 N 份文件：可公开 N 份，需复核 N 份，
+/// 须修改 N 份；命中 N 处`.
 fn is_summary_line(line: &str) -> bool {
+    use Step::{Number, Words};
+    const ENGLISH: &[Step] = &[
+        Number,
+        Words(&[" documents: ", " document: "]),
+        Number,
+        Words(&[" pass, "]),
+        Number,
+        Words(&[" review, "]),
+        Number,
+        Words(&[" block; "]),
+        Number,
+        Words(&[" findings", " finding"]),
+    ];
+    const CHINESE: &[Step] = &[
+        Words(&["共 "]),
+        Number,
+        Words(&[" 份文件：可公开 "]),
+        Number,
+        Words(&[" 份，需复核 "]),
+        Number,
+        Words(&[" 份，须修改 "]),
+        Number,
+        Words(&[" 份；命中 "]),
+        Number,
+        Words(&[" 处"]),
+    ];
+    let follows = |steps: &[Step], more: &str| {
+        shaped(line, steps).is_some_and(|rest| rest.is_empty() || rest.starts_with(more))
+    };
+    follows(ENGLISH, "; ") || follows(CHINESE, "；")
+}
+
+/// One piece of a summary line's shape.
+enum Step {
+    /// One or more ASCII digits.
+    Number,
+    /// One of these words (the longer first where one begins another).
+    Words(&'static [&'static str]),
+}
+
+/// What follows the pieces `steps` at the start of `line`, if they are there.
+fn shaped<'a>(line: &'a str, steps: &[Step]) -> Option<&'a str> {
     let mut rest = line;
-    for (i, word) in [
-        " documents: ",
-        " pass, ",
-        " review, ",
-        " block; ",
-        " findings",
-    ]
-    .iter()
-    .enumerate()
-    {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return false;
-        }
-        rest = &rest[digits..];
-        let Some(after) = rest.strip_prefix(word) else {
-            return false;
+    for step in steps {
+        rest = match step {
+            Step::Number => {
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                if digits == 0 {
+                    return None;
+                }
+                &rest[digits..]
+            }
+            Step::Words(words) => words.iter().find_map(|word| rest.strip_prefix(word))?,
         };
-        rest = after;
-        if i == 4 {
-            return rest.is_empty() || rest.starts_with("; ");
-        }
     }
-    false
+    Some(rest)
 }
 
 #[cfg(test)]
@@ -406,6 +450,13 @@ mod tests {
         );
         let edited = report.replace("  a.txt:1:1", "a.txt:1:1");
         assert_eq!(recognise(edited.as_bytes()), None);
+        let singular = "PASS a.txt\n1 document: 1 pass, 0 review, 0 block; 1 finding\n";
+        assert_eq!(recognise(singular.as_bytes()), Some(OwnFile::Text));
+        let chinese = "须修改 a.txt\n  a.txt:1:1 [正文] marking.cn.level-star 阻止公开  [机密★1年]\n\
+                       已跳过 .hidden.txt: 隐藏文件\n\
+                       共 1 份文件：可公开 0 份，需复核 0 份，须修改 1 份；命中 1 处；跳过 1 项\n";
+        assert_eq!(recognise(chinese.as_bytes()), Some(OwnFile::Text));
+        assert_eq!(recognise("共 1 份文件：可公开 0 份\n".as_bytes()), None);
     }
 
     #[test]

@@ -136,6 +136,7 @@ mod tests {
             category: Category::Marking,
             severity,
             message: String::new(),
+            messages: Default::default(),
             text: "机密★1年".into(),
             context: "机密★1年".into(),
             location: Location {

@@ -25,8 +25,16 @@ pub struct RuleSpec {
     pub id: String,
     /// `block`, `review` or `info`.
     pub severity: String,
-    /// What the finding means, in words a clerk understands.
+    /// What the finding means, in words a clerk understands, in the pack's
+    /// own language. This is the message the JSON review stores.
     pub message: String,
+    /// The message in Chinese, for a pack written in English: reports in
+    /// Chinese (`--lang zh`) print it instead of `message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_zh: Option<String>,
+    /// The message in English, for a pack written in Chinese (`--lang en`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_en: Option<String>,
     /// A longer explanation for `rules show` and report help texts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

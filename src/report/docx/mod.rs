@@ -16,6 +16,7 @@
 
 use super::RenderOptions;
 use super::labels::{self, BOX, Labels, Lang, TICKED};
+use super::messages;
 use super::present::{self, DecisionCell, FormRow, Highlight, PastDecision};
 use crate::review::{DecisionKind, DocumentReview, Finding, Review, SkippedInput, ToolInfo};
 use docx_rs::{
@@ -490,7 +491,7 @@ fn skipped(lang: Lang, skipped: &[SkippedInput]) -> Vec<Block> {
             text_cell(widths[0], &(i + 1).to_string()),
             text_cell(widths[1], &input.path),
             text_cell(widths[2], labels::skip_reason(lang, input.reason)),
-            text_cell(widths[3], &input.message),
+            text_cell(widths[3], &messages::sentence(lang, &input.message)),
         ]));
     }
     vec![
@@ -565,7 +566,10 @@ fn section(
     let mut verdict =
         vec![Paragraph::new().add_run(label_run(&present::verdict(lang, document)).bold())];
     for reason in &document.reasons {
-        verdict.push(paragraph(&format!("• {reason}")));
+        verdict.push(paragraph(&format!(
+            "• {}",
+            messages::sentence(lang, reason)
+        )));
     }
     rows.push(field_row(l.tool_verdict, verdict));
     blocks.push(Block::table(table(&FIELD_WIDTHS, rows)));
@@ -728,9 +732,11 @@ fn findings(lang: Lang, findings: &[(usize, &Finding)]) -> Table {
     for (number, finding) in findings {
         let mut content = vec![highlight(
             lang,
-            &present::highlight(&finding.context, &finding.text),
+            &present::highlight(&messages::context(lang, &finding.context), &finding.text),
         )];
-        content.push(Paragraph::new().add_run(run(&finding.message).size(SMALL_SIZE)));
+        content.push(
+            Paragraph::new().add_run(run(&messages::finding(lang, finding)).size(SMALL_SIZE)),
+        );
         for step in &finding.explain {
             content.push(Paragraph::new().add_run(run(&format!("· {step}")).size(SMALL_SIZE)));
         }

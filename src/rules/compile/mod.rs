@@ -4,7 +4,7 @@ use super::conditions::{Boundary, Downgrade, DowngradeCondition, LineShape, Near
 use super::schema::{PackSpec, RuleSpec};
 use super::validators::Validator;
 use crate::extract::document::{Category, Part, Severity};
-use crate::review::{PackInfo, RulesInfo};
+use crate::review::{Messages, PackInfo, RulesInfo};
 use crate::rules::lexicon::{LexiconEntry, parse_lexicon};
 use crate::rules::normalize::{fold_pattern, normalize_term};
 use crate::rules::pinyin::{full_spellings, initial_spellings};
@@ -81,6 +81,15 @@ pub struct Term {
     pub spelled: bool,
 }
 
+/// A `message_zh`/`message_en` value, trimmed.
+fn translation(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(str::to_owned)
+}
+
 /// A compiled rule.
 #[derive(Clone, Debug)]
 pub struct Rule {
@@ -88,6 +97,9 @@ pub struct Rule {
     pub category: Category,
     pub severity: Severity,
     pub message: String,
+    /// `message_zh`/`message_en` of the pack: the message in each report
+    /// language, where the pack gives it.
+    pub messages: Messages,
     pub description: Option<String>,
     pub pack: String,
     pub matcher: Matcher,
@@ -377,6 +389,16 @@ fn compile_rule(
     if spec.message.trim().is_empty() {
         errors.push("`message` must say what the finding means".into());
     }
+    for (key, value) in [
+        ("message_zh", &spec.message_zh),
+        ("message_en", &spec.message_en),
+    ] {
+        if value.as_ref().is_some_and(|m| m.trim().is_empty()) {
+            errors.push(format!(
+                "`{key}` is empty: give the message or leave the key out"
+            ));
+        }
+    }
     let case_sensitive = spec.case_sensitive.unwrap_or(true);
     let matcher_count = [
         spec.terms.is_some(),
@@ -634,6 +656,10 @@ fn compile_rule(
         category,
         severity,
         message: spec.message.trim().to_owned(),
+        messages: Messages {
+            zh: translation(&spec.message_zh),
+            en: translation(&spec.message_en),
+        },
         description: spec.description.clone(),
         pack: pack.to_owned(),
         matcher,
