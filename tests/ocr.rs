@@ -233,6 +233,107 @@ fn with_no_ocr_a_picture_only_document_is_partial_as_before() {
 }
 
 #[test]
+fn a_scanned_pdf_page_is_rendered_read_and_located() {
+    if !tesseract_here() {
+        return;
+    }
+    let review = scan(&[&fixture("scan.pdf")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "block", "{document:#}");
+    // Read by OCR: the page no longer "has no text layer".
+    assert_eq!(document["extraction"]["status"], "complete", "{document:#}");
+    let marks = findings(document, "marking.cn.level-star-ocr");
+    assert_eq!(marks.len(), 1, "{document:#}");
+    assert_eq!(marks[0]["location"]["part"], "image");
+    assert_eq!(marks[0]["location"]["page"], 2);
+    let context = marks[0]["context"].as_str().unwrap();
+    assert!(context.starts_with("[page 2 (rendered)"), "{context}");
+    // The box of the OCR line, in the pixels of the page drawn at 300 dpi:
+    // 机密★10年 is drawn at (110, 140) of the 150 dpi scan, so near
+    // (220, 280) of the rendered page, in its top left.
+    let bbox: Vec<u64> = marks[0]["location"]["bbox"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no bbox: {:#}", marks[0]))
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(bbox.len(), 4);
+    assert!(
+        (150..=300).contains(&bbox[0]) && (220..=340).contains(&bbox[1]),
+        "{bbox:?}"
+    );
+    assert!(bbox[2] > 100 && bbox[3] > 30 && bbox[3] < 200, "{bbox:?}");
+    let ids = findings(document, "personal.cn.resident-id");
+    assert_eq!(ids.len(), 1, "{document:#}");
+    assert_eq!(ids[0]["location"]["page"], 2);
+    let pictures = document["extraction"]["pictures"].as_array().unwrap();
+    assert_eq!(pictures.len(), 1, "{pictures:?}");
+    assert_eq!(pictures[0]["picture"], "page 2 (rendered)");
+    assert_eq!(pictures[0]["outcome"], "read", "{pictures:?}");
+}
+
+#[test]
+fn a_pdf_whose_text_was_converted_to_outlines_is_rendered_and_read() {
+    if !tesseract_here() {
+        return;
+    }
+    let review = scan(&[&fixture("outlined.pdf")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "block", "{document:#}");
+    assert_eq!(document["extraction"]["status"], "complete", "{document:#}");
+    let marks = findings(document, "marking.cn.level-star-ocr");
+    assert_eq!(marks.len(), 1, "{document:#}");
+    assert_eq!(marks[0]["location"]["page"], 1);
+}
+
+#[test]
+fn a_page_the_renderer_cannot_draw_is_partial_with_the_reason() {
+    let review = scan(&[&fixture("render-broken.pdf")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "review", "{document:#}");
+    assert_eq!(document["extraction"]["status"], "partial");
+    let problems = problems(document);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("page 1 (rendered): not read by OCR: ")
+                && p.contains(
+                    "could not draw all of it: an image on the page could not be decoded"
+                )),
+        "{problems:?}"
+    );
+    assert!(
+        problems.contains(
+            &"page 1 has no text layer (scanned image): needs OCR or manual review".to_owned()
+        ),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn with_no_ocr_or_past_the_page_limit_a_scanned_pdf_page_is_not_rendered() {
+    for args in [&["--no-ocr"][..], &["--ocr-max-pages", "0"][..]] {
+        let mut args = args.to_vec();
+        let scanned = fixture("scan.pdf");
+        args.push(&scanned);
+        let review = scan(&args);
+        let document = only_document(&review);
+        assert_eq!(document["verdict"], "review", "{args:?}: {document:#}");
+        assert_eq!(document["extraction"]["status"], "partial");
+        let problems = problems(document);
+        assert!(
+            problems.iter().any(|p| p.starts_with(
+                "page 2 has no text layer (scanned image): needs OCR or manual review; not read: "
+            )),
+            "{args:?}: {problems:?}"
+        );
+        assert_eq!(problems.len(), 1, "{args:?}: {problems:?}");
+        let pictures = document["extraction"]["pictures"].as_array().unwrap();
+        assert_eq!(pictures[0]["outcome"], "not-read", "{pictures:?}");
+    }
+}
+
+#[test]
 fn missing_language_data_is_partial_and_says_what_to_install() {
     let review = scan(&["--ocr-lang", "xxx", &fixture("picture-only.docx")]);
     let document = only_document(&review);

@@ -4,6 +4,8 @@
 
 use prepub::extract::document::{Category, Extraction, ExtractionStatus, Impact, Part, Severity};
 use prepub::extract::limits::{Deadline, Limits};
+use prepub::extract::ocr::{self, OcrSettings};
+use prepub::extract::picture::PictureFormat;
 use prepub::extract::{Format, Request, detect, extract};
 use std::path::Path;
 
@@ -193,15 +195,31 @@ fn owner_password_only_file_is_read_and_said_so() {
 }
 
 #[test]
-fn image_only_page_is_partial_and_names_the_page() {
-    let extraction = read("image-only.pdf");
+fn image_only_page_is_handed_to_ocr_and_partial_unless_read() {
+    let mut extraction = read("image-only.pdf");
+    // The reader hands the page over to be drawn for OCR, with what it
+    // reports about the page when OCR does not read it.
+    assert_eq!(extraction.pictures.len(), 1, "{:?}", extraction.pictures);
+    let page = &extraction.pictures[0];
+    assert_eq!(page.format, PictureFormat::Drawn);
+    assert_eq!(page.place.page, Some(1));
+    assert_eq!(
+        page.if_not_read.as_deref(),
+        Some("page 1 has no text layer (scanned image): needs OCR or manual review")
+    );
+    ocr::recognise(
+        &mut extraction,
+        &OcrSettings::Off,
+        &Limits::default(),
+        Deadline::never(),
+    );
     assert_eq!(extraction.status(), ExtractionStatus::Partial);
-    assert_eq!(extraction.problems.len(), 1);
+    assert_eq!(extraction.problems.len(), 1, "{:?}", extraction.problems);
     let problem = &extraction.problems[0];
     assert_eq!(problem.impact, Impact::Partial);
     assert_eq!(
         problem.message,
-        "page 1 has no text layer (scanned image): needs OCR or manual review"
+        "page 1 has no text layer (scanned image): needs OCR or manual review; not read: OCR is off (--no-ocr)"
     );
 }
 

@@ -122,6 +122,10 @@ pub struct Segment {
     pub label: Option<String>,
     /// Writing, or source code the document carries.
     pub kind: TextKind,
+    /// For text read by OCR: where each of its lines is in the picture,
+    /// `[x, y, width, height]` in the picture's pixels, line by line (a
+    /// finding on line 3 of the text is in `boxes[2]`). Empty otherwise.
+    pub boxes: Vec<[u32; 4]>,
 }
 
 /// What a segment's text is, for the rule conditions that read the text
@@ -147,6 +151,12 @@ impl Segment {
             text: text.into(),
             ..Segment::default()
         }
+    }
+
+    /// The boxes of the text's lines in its picture ([`Segment::boxes`]).
+    pub fn with_boxes(mut self, boxes: Vec<[u32; 4]>) -> Segment {
+        self.boxes = boxes;
+        self
     }
 
     pub fn on_page(mut self, page: u32) -> Segment {
@@ -392,7 +402,7 @@ impl Extraction {
 
     /// Hands a picture to the OCR stage. An empty one is not a picture.
     pub fn push_picture(&mut self, picture: Picture) {
-        if !picture.bytes.is_empty() {
+        if !picture.is_empty() {
             self.pictures.push(picture);
         }
     }

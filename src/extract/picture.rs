@@ -11,6 +11,7 @@
 use crate::extract::Request;
 use crate::extract::document::{Extraction, Part};
 use std::fmt;
+use std::sync::Arc;
 
 /// Reads a picture file (PNG, JPEG, TIFF, BMP, GIF, WebP …): the whole
 /// file is one picture, handed to the OCR stage; its frames are the
@@ -44,6 +45,9 @@ pub struct PicturePlace {
     /// The picture is the document itself (a scanned page saved as a PNG,
     /// a multi-page TIFF): its frames are the document's pages.
     pub whole_document: bool,
+    /// The picture is a whole page drawn by a renderer (a scanned PDF
+    /// page): it is "page 3 (rendered)", not one image among the page's.
+    pub whole_page: bool,
 }
 
 impl PicturePlace {
@@ -59,6 +63,17 @@ impl PicturePlace {
     pub fn whole_document() -> PicturePlace {
         PicturePlace {
             whole_document: true,
+            ..PicturePlace::default()
+        }
+    }
+
+    /// The place of page `page` drawn whole by a renderer.
+    pub fn rendered_page(page: u32) -> PicturePlace {
+        PicturePlace {
+            part: Part::Body,
+            page: Some(page),
+            name: format!("page {page} (rendered)"),
+            whole_page: true,
             ..PicturePlace::default()
         }
     }
@@ -115,6 +130,9 @@ pub enum PictureFormat {
         width: u32,
         height: u32,
     },
+    /// Not pixels yet: drawn by its [`Draw`] when the OCR stage reaches it
+    /// (a PDF page rendered whole). Made with [`Picture::drawn`].
+    Drawn,
     /// Nothing prepub recognises.
     Unknown,
 }
@@ -182,6 +200,7 @@ impl PictureFormat {
             PictureFormat::Ico => "icon (ICO)",
             PictureFormat::Heic => "HEIF/AVIF",
             PictureFormat::Gray { .. } => "grey pixels",
+            PictureFormat::Drawn => "page to render",
             PictureFormat::Unknown => "unrecognised picture format",
         }
     }
@@ -197,6 +216,7 @@ impl PictureFormat {
                 | PictureFormat::Gif
                 | PictureFormat::WebP
                 | PictureFormat::Gray { .. }
+                | PictureFormat::Drawn
         )
     }
 }
@@ -214,13 +234,50 @@ fn starts_like_svg(bytes: &[u8]) -> bool {
         && head.contains("<svg")
 }
 
+/// Draws a picture that is not pixels yet, when the OCR stage reaches it.
+///
+/// A scanned PDF of 100 pages is 100 pages of 9 MB of grey each at 300
+/// dpi: drawn as the reader meets them they would all sit in memory until
+/// the stage runs. Drawn late, one page is held at a time, and a page is
+/// never drawn at all when OCR is off (`--no-ocr`), past `--ocr-max-pages`
+/// or past the deadline — the stage decides, in one place.
+pub trait Draw: Send + Sync {
+    /// The picture as grey pixels ([`Picture::gray`]) of at most
+    /// `max_pixels` pixels; `Err` says why it could not be drawn (naming
+    /// the cause). Must not panic: a renderer's panic is caught inside.
+    fn draw(&self, max_pixels: u64) -> Result<Picture, String>;
+}
+
 /// A picture handed over by a reader: where it is, and its encoded bytes.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Picture {
     pub place: PicturePlace,
     pub format: PictureFormat,
     pub bytes: Vec<u8>,
+    /// What draws the picture, for [`PictureFormat::Drawn`].
+    pub drawing: Option<Arc<dyn Draw>>,
+    /// What the reader reports about the place when the picture is not
+    /// read ("page 3 has no text layer (scanned image): needs OCR or manual
+    /// review"): the OCR stage reports it, with its own reason, only then —
+    /// a scanned page whose OCR succeeded was read.
+    pub if_not_read: Option<String>,
 }
+
+impl PartialEq for Picture {
+    fn eq(&self, other: &Picture) -> bool {
+        self.place == other.place
+            && self.format == other.format
+            && self.bytes == other.bytes
+            && self.if_not_read == other.if_not_read
+            && match (&self.drawing, &other.drawing) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            }
+    }
+}
+
+impl Eq for Picture {}
 
 impl Picture {
     /// A picture at `place`, its format sniffed from its bytes.
@@ -230,7 +287,32 @@ impl Picture {
             place,
             format,
             bytes,
+            drawing: None,
+            if_not_read: None,
         }
+    }
+
+    /// A picture drawn by `drawing` when the OCR stage reaches it.
+    pub fn drawn(place: PicturePlace, drawing: Arc<dyn Draw>) -> Picture {
+        Picture {
+            place,
+            format: PictureFormat::Drawn,
+            bytes: Vec::new(),
+            drawing: Some(drawing),
+            if_not_read: None,
+        }
+    }
+
+    /// The problem the reader reports about the picture's place if the
+    /// picture is not read.
+    pub fn if_not_read(mut self, message: impl Into<String>) -> Picture {
+        self.if_not_read = Some(message.into());
+        self
+    }
+
+    /// Whether there is anything to read: bytes, or something to draw.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty() && self.drawing.is_none()
     }
 }
 
@@ -242,6 +324,8 @@ impl Picture {
             place,
             format: PictureFormat::Gray { width, height },
             bytes: pixels,
+            drawing: None,
+            if_not_read: None,
         }
     }
 }
@@ -252,6 +336,8 @@ impl fmt::Debug for Picture {
             .field("place", &self.place)
             .field("format", &self.format)
             .field("bytes", &self.bytes.len())
+            .field("drawn", &self.drawing.is_some())
+            .field("if_not_read", &self.if_not_read)
             .finish()
     }
 }

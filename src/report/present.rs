@@ -125,6 +125,13 @@ pub fn location(lang: Lang, location: &Location) -> String {
         (None, Some(cell)) => pieces.push(clean(cell)),
         (None, None) => {}
     }
+    if let Some([x, y, width, height]) = location.bbox {
+        // Where the OCR line is in its picture, in the picture's pixels.
+        pieces.push(match lang {
+            Lang::Zh => format!("图中位置 {x},{y} {width}×{height}"),
+            Lang::En => format!("at {x},{y} {width}×{height} in the picture"),
+        });
+    }
     let separator = match lang {
         Lang::Zh => " ",
         Lang::En => ", ",
@@ -824,9 +831,16 @@ mod tests {
             column: 4,
             sheet: None,
             cell: None,
+            bbox: None,
         };
         assert_eq!(location(Lang::Zh, &at), "页眉 第3页 第12行");
         assert_eq!(location(Lang::En, &at), "header, p. 3, line 12");
+        at.bbox = Some([120, 40, 300, 30]);
+        assert_eq!(
+            location(Lang::En, &at),
+            "header, p. 3, line 12, at 120,40 300×30 in the picture"
+        );
+        at.bbox = None;
         at.part = Part::Body;
         at.page = None;
         at.sheet = Some("名单".into());

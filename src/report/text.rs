@@ -134,7 +134,11 @@ fn document_lines(out: &mut String, document: &DocumentReview, options: &TextOpt
         if let (Some(sheet), Some(cell)) = (&location.sheet, &location.cell) {
             place = format!("{path}!{}!{}", clean(sheet), clean(cell));
         }
-        let page = location.page.map(|p| format!(" p{p}")).unwrap_or_default();
+        let mut page = location.page.map(|p| format!(" p{p}")).unwrap_or_default();
+        if let Some([x, y, width, height]) = location.bbox {
+            // Where in the picture the OCR line is, in its pixels.
+            page.push_str(&format!(" at {x},{y} {width}×{height}"));
+        }
         let highlighted = highlight(&clean(&finding.context), &clean(&finding.text), colour);
         let _ = writeln!(
             out,

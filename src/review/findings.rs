@@ -149,6 +149,7 @@ pub(crate) fn review_texts(
                     column: 1,
                     sheet: None,
                     cell: None,
+                    bbox: None,
                 },
                 explain: Vec::new(),
                 decision: None,
@@ -299,6 +300,7 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
                 column,
                 sheet: sheet.clone(),
                 cell: segment.cell.clone(),
+                bbox: segment.boxes.get(line_in_segment as usize).copied(),
             },
             explain: if options.explain {
                 raw.explain.clone()

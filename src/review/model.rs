@@ -703,4 +703,8 @@ pub struct Location {
     pub sheet: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
+    /// For text read by OCR: the box of the finding's line in its picture,
+    /// `[x, y, width, height]` in the picture's pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[u32; 4]>,
 }

@@ -146,6 +146,7 @@ mod tests {
                 column: 1,
                 sheet: None,
                 cell: None,
+                bbox: None,
             },
             explain: Vec::new(),
             decision: None,

@@ -30,6 +30,9 @@ struct StoredSegment {
     label: Option<String>,
     /// Source code rather than writing ([`TextKind::Code`]).
     code: bool,
+    /// Boxes of OCR lines ([`Segment::boxes`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    boxes: Vec<[u32; 4]>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -68,6 +71,7 @@ impl Stored {
                     cell: s.cell.clone(),
                     label: s.label.clone(),
                     code: s.kind == TextKind::Code,
+                    boxes: s.boxes.clone(),
                 })
                 .collect(),
             problems: extraction
@@ -115,6 +119,7 @@ impl Stored {
                     } else {
                         TextKind::Prose
                     },
+                    boxes: s.boxes,
                 })
                 .collect(),
             problems: self

@@ -55,6 +55,16 @@ pub fn decode(picture: &Picture, max_pixels: u64, max_frames: usize) -> Result<D
                 ..Decoded::default()
             })
         }
+        PictureFormat::Drawn => {
+            let Some(drawing) = &picture.drawing else {
+                return Err("nothing to draw the page with".into());
+            };
+            let drawn = drawing.draw(max_pixels)?;
+            match drawn.format {
+                PictureFormat::Gray { .. } => decode(&drawn, max_pixels, max_frames),
+                other => Err(format!("the renderer gave {other}, not grey pixels")),
+            }
+        }
         other => Err(format!("{other} pictures are not decoded for OCR")),
     }
 }

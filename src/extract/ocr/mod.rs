@@ -27,13 +27,15 @@
 pub mod decode;
 pub mod engine;
 pub mod judge;
+pub mod metadata;
 
 use crate::extract::document::{
-    Extraction, Impact, Part, PictureOutcome, PictureRecord, Problem, Segment,
+    Category, Extraction, Impact, Notice, Part, PictureOutcome, PictureRecord, Problem, Segment,
+    Severity,
 };
 use crate::extract::limits::{Deadline, Limits};
 use crate::extract::ocr::engine::{EngineError, Gray, Layout, Recognised};
-use crate::extract::picture::{Picture, PicturePlace};
+use crate::extract::picture::{Picture, PictureFormat, PicturePlace};
 use std::collections::HashMap;
 
 /// Languages read unless `--ocr-lang` says otherwise.
@@ -157,8 +159,11 @@ pub fn recognise(
     match settings {
         OcrSettings::Off => {
             for picture in &pictures {
+                let mark = stage.mark();
                 let place = stage.place(&picture.place);
+                stage.metadata(picture, &place);
                 stage.not_read(place, "OCR is off (--no-ocr)".into(), Unread::Off);
+                stage.unless_read(picture, mark);
             }
         }
         OcrSettings::On {
@@ -168,7 +173,9 @@ pub fn recognise(
             let mut pages_left = *max_pages as usize;
             let mut unavailable: Option<String> = None;
             for picture in &pictures {
+                let mark = stage.mark();
                 let place = stage.place(&picture.place);
+                stage.metadata(picture, &place);
                 if let Some(why) = &unavailable {
                     stage.not_read(place, why.clone(), Unread::Unavailable(why.clone()));
                 } else if deadline.passed() {
@@ -193,6 +200,7 @@ pub fn recognise(
                         unavailable = Some(why);
                     }
                 }
+                stage.unless_read(picture, mark);
             }
         }
     }
@@ -247,7 +255,94 @@ struct Read {
 }
 
 impl Stage<'_> {
+    /// Where the records and unread causes of the next picture start.
+    fn mark(&self) -> (usize, usize) {
+        (self.out.pictures_read.len(), self.unread.len())
+    }
+
+    /// Reports what the reader says about the place of a picture that was
+    /// not read ([`Picture::if_not_read`]): a scanned PDF page whose OCR
+    /// failed, was off or ran out of budget still "has no text layer".
+    /// The cause is said with it, so no summary repeats it.
+    fn unless_read(&mut self, picture: &Picture, (records, unread): (usize, usize)) {
+        let Some(message) = &picture.if_not_read else {
+            return;
+        };
+        let reason =
+            self.out.pictures_read[records..]
+                .iter()
+                .find_map(|record| match &record.outcome {
+                    PictureOutcome::NotRead { reason } => Some(reason.clone()),
+                    _ => None,
+                });
+        let Some(reason) = reason else {
+            return;
+        };
+        let causes = &mut self.unread[unread..];
+        let message = if causes.iter().all(|why| *why == Unread::Other) {
+            // The picture's own problem said why already.
+            message.clone()
+        } else {
+            causes.iter_mut().for_each(|why| *why = Unread::Other);
+            format!("{message}; not read: {reason}")
+        };
+        self.out.problems.push(Problem::partial(
+            Some(picture.place.part.as_str().to_owned()),
+            message,
+        ));
+    }
+
+    /// The EXIF and XMP of a picture file: its text fields become
+    /// `metadata` segments, labelled with the picture and the field; a GPS
+    /// position is a finding. Read whether or not OCR is on.
+    fn metadata(&mut self, picture: &Picture, place: &Place) {
+        if !matches!(
+            picture.format,
+            PictureFormat::Jpeg
+                | PictureFormat::Tiff
+                | PictureFormat::Png
+                | PictureFormat::WebP
+                | PictureFormat::Heic
+        ) {
+            return;
+        }
+        let found = metadata::read(&picture.bytes);
+        let what = if place.words.is_empty() {
+            "the picture".to_owned()
+        } else {
+            place.words.clone()
+        };
+        for (field, value) in &found.fields {
+            let segment =
+                Segment::new(Part::Metadata, value.clone()).with_label(format!("{what}: {field}"));
+            self.out.push(match place.page {
+                Some(page) => segment.on_page(page),
+                None => segment,
+            });
+        }
+        if let Some(position) = found.position() {
+            self.out.notices.push(Notice {
+                rule: "metadata.image.gps".into(),
+                category: Category::Metadata,
+                severity: Severity::Review,
+                message: format!(
+                    "photo taken at {position} ({what}): the picture records where it was taken"
+                ),
+                part: Part::Metadata,
+                page: place.page,
+                text: position,
+            });
+        }
+    }
+
     fn place(&mut self, place: &PicturePlace) -> Place {
+        if place.whole_page {
+            return Place {
+                words: place.name.clone(),
+                page: place.page,
+                whole_document: false,
+            };
+        }
         if place.whole_document {
             return Place {
                 words: String::new(),
@@ -480,14 +575,18 @@ impl Stage<'_> {
         };
         if let Some(banner_confidence) = banner_lines.confidence() {
             self.out.push(with_page(
-                Segment::new(Part::Image, banner_lines.text()).with_label(label(
-                    &at(words, "top of the page, 版头"),
-                    banner_confidence,
-                )),
+                Segment::new(Part::Image, banner_lines.text())
+                    .with_label(label(
+                        &at(words, "top of the page, 版头"),
+                        banner_confidence,
+                    ))
+                    .with_boxes(boxes(&banner_lines)),
             ));
         }
         self.out.push(with_page(
-            Segment::new(Part::Image, recognised.text()).with_label(label(words, confidence)),
+            Segment::new(Part::Image, recognised.text())
+                .with_label(label(words, confidence))
+                .with_boxes(boxes(&recognised)),
         ));
         if confidence < LOW_CONFIDENCE {
             self.problem(words, format!("OCR confidence {confidence}%: check by eye"));
@@ -605,6 +704,18 @@ fn lines_not_in<'a>(banner: &'a Recognised, page: &Recognised) -> Vec<&'a engine
             !read.contains(&squeeze(&line.text))
                 && line.confidence >= f32::from(LOW_CONFIDENCE)
                 && wide_chars(&line.text) > wide_chars(&read)
+        })
+        .collect()
+}
+
+/// The box of each recognised line, in the order of the text's lines.
+fn boxes(recognised: &Recognised) -> Vec<[u32; 4]> {
+    recognised
+        .lines
+        .iter()
+        .map(|line| {
+            let rect = line.rect;
+            [rect.left, rect.top, rect.width, rect.height]
         })
         .collect()
 }

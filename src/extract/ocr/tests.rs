@@ -302,3 +302,73 @@ fn a_banner_line_the_page_read_alike_is_not_repeated() {
         .collect();
     assert_eq!(kept, ["秘密", "特 急", "一天下"]);
 }
+
+/// A page drawn late: blank, or failing.
+struct Page(Result<(u32, u32), &'static str>);
+
+impl crate::extract::picture::Draw for Page {
+    fn draw(&self, _max_pixels: u64) -> Result<Picture, String> {
+        let (width, height) = self.0.map_err(String::from)?;
+        Ok(Picture::gray(
+            PicturePlace::rendered_page(3),
+            width,
+            height,
+            vec![255; (width * height) as usize],
+        ))
+    }
+}
+
+fn drawn_page(page: Page) -> Picture {
+    Picture::drawn(PicturePlace::rendered_page(3), std::sync::Arc::new(page))
+        .if_not_read("page 3 has no text layer (scanned image): needs OCR or manual review")
+}
+
+#[test]
+fn a_drawn_page_not_read_keeps_the_reader_s_problem_with_the_cause() {
+    let mut extraction = with_pictures(vec![drawn_page(Page(Ok((600, 800))))]);
+    run(&mut extraction, &OcrSettings::Off);
+    let messages: Vec<&str> = extraction
+        .problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect();
+    // One problem, the reader's, saying why; no summary repeating it.
+    assert_eq!(
+        messages,
+        [
+            "page 3 has no text layer (scanned image): needs OCR or manual review; not read: OCR is off (--no-ocr)"
+        ]
+    );
+    assert_eq!(extraction.problems[0].part.as_deref(), Some("body"));
+    assert_eq!(extraction.pictures_read[0].picture, "page 3 (rendered)");
+}
+
+#[test]
+fn a_page_that_cannot_be_drawn_says_why_and_stays_without_text_layer() {
+    let mut extraction = with_pictures(vec![drawn_page(Page(Err("the renderer broke")))]);
+    run(&mut extraction, &OcrSettings::default());
+    assert_eq!(extraction.status(), ExtractionStatus::Partial);
+    let messages: Vec<&str> = extraction
+        .problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "page 3 (rendered): not read by OCR: the renderer broke; check it by hand",
+            "page 3 has no text layer (scanned image): needs OCR or manual review"
+        ]
+    );
+}
+
+#[test]
+fn a_drawn_page_judged_blank_is_read_and_not_partial() {
+    let mut extraction = with_pictures(vec![drawn_page(Page(Ok((600, 800))))]);
+    run(&mut extraction, &OcrSettings::default());
+    assert!(extraction.problems.is_empty(), "{:?}", extraction.problems);
+    assert!(matches!(
+        extraction.pictures_read[0].outcome,
+        PictureOutcome::NoText { .. }
+    ));
+}

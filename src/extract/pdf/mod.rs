@@ -33,6 +33,7 @@ mod objects;
 mod quality;
 mod recover;
 mod redaction;
+mod render;
 mod revisions;
 mod streams;
 mod structure;
@@ -40,9 +41,12 @@ mod truetype;
 
 use super::Request;
 use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segment, Severity};
+use crate::extract::picture::{Picture, PicturePlace};
 use content::Context;
 use load::Protection;
+use render::{PageDrawing, Renderer};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use streams::Budget;
 
 pub fn extract(request: &Request<'_>) -> Extraction {
@@ -94,12 +98,11 @@ pub fn extract(request: &Request<'_>) -> Extraction {
     let page_count = pages.len();
     let mut attachments = Vec::new();
     let mut annotation_count = 0;
-    // Consecutive pages without a text layer for the same reason, reported
-    // as one problem ("pages 2–13 have no text layer (scanned image)").
-    let mut no_text: Option<(u32, u32, &'static str)> = None;
+    // Made for the first page without a text layer: a scan, or text drawn
+    // as outlines, is read by drawing the page for OCR.
+    let mut renderer: Option<Arc<Renderer>> = None;
     for (number, page_id) in pages {
         if request.deadline.passed() {
-            flush_no_text(&mut no_text, &mut extraction);
             extraction.problems.push(Problem::partial(
                 None,
                 format!(
@@ -117,17 +120,22 @@ pub fn extract(request: &Request<'_>) -> Extraction {
             &mut annotation_count,
         );
         attachments.extend(page_attachments);
-        match (&mut no_text, missing_text) {
-            (Some((_, last, reason)), Some(now)) if *reason == now && *last + 1 == number => {
-                *last = number;
-            }
-            (_, now) => {
-                flush_no_text(&mut no_text, &mut extraction);
-                no_text = now.map(|reason| (number, number, reason));
-            }
+        if let Some(reason) = missing_text {
+            let renderer = renderer.get_or_insert_with(|| {
+                Renderer::new(request.bytes, opened.password.as_deref(), page_count)
+            });
+            // The page stays "no text layer" unless OCR reads it.
+            extraction.push_picture(
+                Picture::drawn(
+                    PicturePlace::rendered_page(number),
+                    Arc::new(PageDrawing::new(renderer, number)),
+                )
+                .if_not_read(format!(
+                    "page {number} has {reason}: needs OCR or manual review"
+                )),
+            );
         }
     }
-    flush_no_text(&mut no_text, &mut extraction);
 
     read_document_parts(&context, &mut extraction);
     if annotation_count > 0 {
@@ -220,22 +228,6 @@ pub(crate) fn alternate_label(key: &str) -> String {
         _ => "text not shown",
     };
     format!("{key}: {what}")
-}
-
-/// The problem for a run of pages without a text layer.
-fn flush_no_text(run: &mut Option<(u32, u32, &'static str)>, extraction: &mut Extraction) {
-    let Some((first, last, reason)) = run.take() else {
-        return;
-    };
-    let message = if first == last {
-        format!("page {first} has {reason}: needs OCR or manual review")
-    } else {
-        format!("pages {first}–{last} have {reason}: needs OCR or manual review")
-    };
-    extraction.problems.push(Problem::partial(
-        Some(Part::Body.as_str().to_owned()),
-        message,
-    ));
 }
 
 /// Reads one page into segments, problems and notices; returns the files

@@ -174,6 +174,7 @@ fn a_finding_shows_the_packs_message_in_the_report_language() {
             column: 1,
             sheet: None,
             cell: None,
+            bbox: None,
         },
         explain: Vec::new(),
         decision: None,

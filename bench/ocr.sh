@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# OCR accuracy and speed: prepub's library path (Tesseract linked, the 版头
+# read again on its own, PDF pages rendered by hayro) next to the `tesseract`
+# command line (chi_sim+eng, psm 3) on the same pictures in the same run.
+#
+#   bench/ocr.sh [PREPUB]    PREPUB: the binary (default target/release/prepub,
+#                            built here)
+#
+# The evaluation pictures are made from the 公文 pages of fixtures/ocr/make.py:
+# 150 and 300 dpi, clean and degraded as scans (rotated 1.5°, noise, blur,
+# JPEG quality 50), and the scanned PDF. Reported per picture: character
+# accuracy (1 − CER against the planted text, whitespace ignored), whether
+# the planted marking (机密★10年, as OCR reads ★) and the resident ID were
+# found, and seconds per page on one core (OMP_THREAD_LIMIT=1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+prepub=${1:-}
+if [ -z "$prepub" ]; then
+    cargo build --release --quiet
+    prepub=target/release/prepub
+fi
+command -v tesseract >/dev/null || { echo "bench: tesseract is required (make setup)" >&2; exit 1; }
+work=bench/work/ocr
+mkdir -p "$work"
+export OMP_THREAD_LIMIT=1
+python3 - "$work" <<'PY'
+import sys, random
+from pathlib import Path
+sys.path.insert(0, "fixtures/ocr")
+import make
+from PIL import Image, ImageFilter
+work = Path(sys.argv[1])
+page = make.page()
+random.seed(7)
+def degrade(img):
+    img = img.rotate(1.5, resample=Image.BICUBIC, fillcolor=255)
+    noisy = img.point(lambda v: v)
+    px = noisy.load()
+    w, h = noisy.size
+    for _ in range(w * h // 50):
+        x, y = random.randrange(w), random.randrange(h)
+        px[x, y] = random.choice((0, 255))
+    return noisy.filter(ImageFilter.GaussianBlur(0.8))
+p300 = page.resize((2480, 3508), Image.LANCZOS)
+page.save(work / "clean-150.png")
+p300.save(work / "clean-300.png")
+degrade(page).convert("RGB").save(work / "scan-150.jpg", quality=50)
+degrade(p300).convert("RGB").save(work / "scan-300.jpg", quality=50)
+PY
+cp fixtures/ocr/scan.pdf "$work/scan.pdf"
+planted='000123机密★10年特急××市人民政府办公室关于开展年度专项检查工作的通知各区县人民政府，市政府各部门：为做好年度专项检查工作，现将有关事项通知如下。一、各单位于三月底前完成自查并报送结果。二、联系人：张三，身份证号11010519491231002X。'
+printf '%-16s %-10s %8s %8s %4s %8s\n' picture path accuracy marking id s/page
+for picture in clean-150.png clean-300.png scan-150.jpg scan-300.jpg scan.pdf; do
+    input=$work/$picture
+    start=$(date +%s.%N)
+    "$prepub" extract "$input" > "$work/$picture.prepub.txt" 2>/dev/null || true
+    prepub_s=$(python3 -c "import time; print(f'{time.time() - $start:.2f}')")
+    if [ "${picture##*.}" = pdf ]; then
+        # The CLI reads pictures only: the page as pdftoppm draws it at 300 dpi.
+        pdftoppm -r 300 -gray -f 2 -l 2 -png "$input" "$work/scan-page" 2>/dev/null
+        cli_input=$(ls "$work"/scan-page*.png | head -1)
+    else
+        cli_input=$input
+    fi
+    start=$(date +%s.%N)
+    tesseract "$cli_input" - -l chi_sim+eng --psm 3 > "$work/$picture.cli.txt" 2>/dev/null || true
+    cli_s=$(python3 -c "import time; print(f'{time.time() - $start:.2f}')")
+    for path in prepub cli; do
+        seconds=$prepub_s
+        [ $path = cli ] && seconds=$cli_s
+        python3 - "$work/$picture.$path.txt" "$planted" "$picture" "$path" "$seconds" <<'PY'
+import re, sys
+text, planted, picture, path, seconds = sys.argv[1:]
+read = re.sub(r"\s+", "", open(text, encoding="utf-8", errors="replace").read())
+# prepub extract prints labels in brackets: not text of the picture.
+read = re.sub(r"\[[^\]]*\]|^=+.*$", "", read)
+planted = re.sub(r"\s+", "", planted.replace("　", ""))
+def distance(a, b):
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+# Accuracy over the best-aligned window: prepub also prints the 版头 twice.
+cer = min(distance(planted, read), len(planted)) / len(planted)
+marking = bool(re.search(r"机密.{0,2}10年", read))
+ident = "11010519491231002X" in read
+print(f"{picture:<16} {path:<10} {1 - cer:8.3f} {str(marking):>8} {str(ident):>4} {seconds:>8}")
+PY
+    done
+done
