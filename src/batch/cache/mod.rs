@@ -478,14 +478,26 @@ mod tests {
     }
 
     fn key_of(cache: &Cache, bytes: &[u8]) -> CacheKey {
-        cache.key(bytes, Format::Txt, &Limits::default(), &[], &OcrSettings::default())
+        cache.key(
+            bytes,
+            Format::Txt,
+            &Limits::default(),
+            &[],
+            &OcrSettings::default(),
+        )
     }
 
     #[test]
     fn round_trips_everything_but_the_name() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path()).unwrap();
-        let key = cache.key(b"bytes", Format::Docx, &Limits::default(), &[], &OcrSettings::default());
+        let key = cache.key(
+            b"bytes",
+            Format::Docx,
+            &Limits::default(),
+            &[],
+            &OcrSettings::default(),
+        );
         assert!(cache.get(&key, "a.docx").is_none());
         let original = sample();
         cache.put(&key, "dir/a.docx", &original);
@@ -540,10 +552,16 @@ mod tests {
         // otherwise, so its file names tell nothing about what was seen.
         let other_dir = tempfile::tempdir().unwrap();
         let other = Cache::open(other_dir.path()).unwrap();
-        assert_ne!(base, other.key(b"x", Format::Pdf, &limits, &[], &OcrSettings::default()));
+        assert_ne!(
+            base,
+            other.key(b"x", Format::Pdf, &limits, &[], &OcrSettings::default())
+        );
         // The same cache opened again keeps its secret and its keys.
         let again = Cache::open(dir.path()).unwrap();
-        assert_eq!(base, again.key(b"x", Format::Pdf, &limits, &[], &OcrSettings::default()));
+        assert_eq!(
+            base,
+            again.key(b"x", Format::Pdf, &limits, &[], &OcrSettings::default())
+        );
     }
 
     #[test]
@@ -670,7 +688,13 @@ mod tests {
     fn extractions_cut_short_by_the_budget_are_not_stored() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path()).unwrap();
-        let key = cache.key(b"slow", Format::Pdf, &Limits::default(), &[], &OcrSettings::default());
+        let key = cache.key(
+            b"slow",
+            Format::Pdf,
+            &Limits::default(),
+            &[],
+            &OcrSettings::default(),
+        );
         let mut extraction = sample();
         extraction.problems.push(Problem::partial(
             None,

@@ -2,8 +2,7 @@
 //! model can change without silently changing what old entries mean.
 
 use crate::extract::document::{
-    Category, Extraction, Impact, Notice, Part, PictureRecord, Problem, Segment, Severity,
-    TextKind,
+    Category, Extraction, Impact, Notice, Part, PictureRecord, Problem, Segment, Severity, TextKind,
 };
 use serde::{Deserialize, Serialize};
 
