@@ -19,7 +19,8 @@
 //!
 //! Around the pipeline: [`batch`] walks the inputs and runs each file through
 //! the stages under the watchdog and the limits, in parallel; [`audit`]
-//! applies reviewers' decisions, verifies and merges reviews. The command
+//! applies reviewers' decisions, verifies and merges reviews; [`serve`] is
+//! the review desk in the browser (`prepub serve`). The command
 //! line is the binary's own (`src/cli/`).
 
 pub mod audit;
@@ -28,3 +29,4 @@ pub mod extract;
 pub mod report;
 pub mod review;
 pub mod rules;
+pub mod serve;

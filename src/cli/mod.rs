@@ -16,6 +16,7 @@ mod report;
 mod review;
 mod rules;
 mod scan;
+mod serve;
 mod verify;
 
 pub use args::Failure;
@@ -59,6 +60,9 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Join JSON reviews of parts of one batch (e.g. `scan --shard K/N`).
     Merge(merge::MergeArgs),
+    /// The review desk: a local web page to decide each finding and print
+    /// the form (`prepub serve drafts/ --reviewer 张三`).
+    Serve(Box<serve::ServeArgs>),
     /// Print a shell completion script.
     Completions {
         /// The shell: bash, zsh, fish, powershell or elvish.
@@ -94,6 +98,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<i32, Failure> {
         Command::Review(args) => review::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Serve(args) => serve::run(*args),
         Command::Completions { shell } => completions::run(shell),
         Command::Man(args) => man::run(args),
     }

@@ -73,7 +73,7 @@ fn not_a_terminal() -> Failure {
     ))
 }
 
-fn reviewer_name(given: Option<&str>) -> Option<String> {
+pub(crate) fn reviewer_name(given: Option<&str>) -> Option<String> {
     let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     given
         .map(str::to_owned)
