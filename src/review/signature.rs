@@ -321,6 +321,10 @@ fn is_text_report(text: &str) -> bool {
                 "需复核 ",
                 "须修改 ",
                 "已跳过 ",
+                // A verdict with waived findings: `可公开（1 项已豁免） a.docx`.
+                "可公开（",
+                "需复核（",
+                "须修改（",
                 "  ",
             ]
             .iter()
