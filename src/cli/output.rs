@@ -331,10 +331,15 @@ pub(crate) fn render_to(
     let documents = reviewed.documents();
     let written = match format {
         OutputFormat::Json => report::json::write(head, documents, out),
-        OutputFormat::Text => report::text::write(head, documents, &report::text::TextOptions {
+        OutputFormat::Text => report::text::write(
+            head,
+            documents,
+            &report::text::TextOptions {
                 summarise_info: form.summarise_info,
                 ..*text
-            }, out),
+            },
+            out,
+        ),
         OutputFormat::Csv => report::csv::write(head, documents, form, out),
         OutputFormat::Junit => report::junit::write(head, documents, form, out),
         OutputFormat::Html => report::html::write(head, documents, form, out),
@@ -361,10 +366,13 @@ pub(crate) fn render(
 ) -> Result<Vec<u8>, String> {
     match format {
         OutputFormat::Json => report::json::render(review),
-        OutputFormat::Text => Ok(report::text::render(review, &report::text::TextOptions {
+        OutputFormat::Text => Ok(report::text::render(
+            review,
+            &report::text::TextOptions {
                 summarise_info: form.summarise_info,
                 ..*text
-            })),
+            },
+        )),
         OutputFormat::Html => report::html::render(review, form),
         OutputFormat::Docx => report::docx::render(review, form),
         OutputFormat::Markdown => report::markdown::render(review, form),

@@ -653,12 +653,13 @@ pub fn form_rows(lang: Lang, options: &RenderOptions) -> Vec<FormRow> {
     ]
 }
 
+/// Findings with their number on the form.
+pub type Numbered<'a> = Vec<(usize, &'a Finding)>;
+
 /// A document's findings as the form lists them, numbered: first those to
 /// decide (block and review, and any finding a decision was recorded on),
 /// then the info findings, listed apart without decision boxes.
-pub fn split_findings(
-    document: &DocumentReview,
-) -> (Vec<(usize, &Finding)>, Vec<(usize, &Finding)>) {
+pub fn split_findings(document: &DocumentReview) -> (Numbered<'_>, Numbered<'_>) {
     let is_info = |f: &Finding| {
         f.severity == crate::extract::document::Severity::Info && f.decision.is_none()
     };

@@ -23,7 +23,7 @@ impl Lang {
     pub fn from_locale_vars(lookup: impl Fn(&str) -> Option<String>) -> Lang {
         let value = ["LC_ALL", "LC_MESSAGES", "LANG"]
             .into_iter()
-            .filter_map(|name| lookup(name))
+            .filter_map(lookup)
             .find(|value| !value.is_empty());
         match value {
             Some(value) if value.to_ascii_lowercase().starts_with("zh") => Lang::Zh,

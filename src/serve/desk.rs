@@ -65,7 +65,12 @@ pub struct Desk {
 }
 
 impl Desk {
-    pub fn new(decisions: Decisions, decisions_path: PathBuf, reviewer: String, mask: Mask) -> Desk {
+    pub fn new(
+        decisions: Decisions,
+        decisions_path: PathBuf,
+        reviewer: String,
+        mask: Mask,
+    ) -> Desk {
         Desk {
             mask,
             stage: RwLock::new(Stage::Scanning),

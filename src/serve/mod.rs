@@ -43,7 +43,9 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-/// What the desk shows: a batch to scan, or a saved review.
+/// What the desk shows: a batch to scan, or a saved review. Made once per
+/// run, so the size of its variants does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Source {
     Scan {
         inputs: Inputs,
@@ -408,7 +410,9 @@ fn session(app: &App) -> pages::Session<'_> {
     }
 }
 
-/// The review with decisions applied, or the page to show instead.
+/// The review with decisions applied, or the page to show instead (a
+/// response, once per request: its size does not matter).
+#[allow(clippy::result_large_err)]
 fn ready(app: &App, lang: Lang) -> Result<Box<Review>, Response> {
     match app.desk.applied() {
         Stage::Ready(review) => Ok(review),
