@@ -324,9 +324,14 @@ fn decisions_are_saved_after_every_answer_and_kept_across_a_restart() {
     assert_eq!(refused.status, 400, "{refused:?}");
     assert!(!dir.path().join("prepub-decisions.yaml").exists());
     for id in &ids {
+        // A keep of a blocking finding waives only with a second person.
         let reply = decide(
             id,
-            &format!("decision=keep&reason={}", encode("已解密，见解密通知")),
+            &format!(
+                "decision=keep&reason={}&approver={}",
+                encode("已解密，见解密通知"),
+                encode("李四")
+            ),
         );
         assert_eq!(reply.status, 303, "{reply:?}");
         let saved = std::fs::read_to_string(dir.path().join("prepub-decisions.yaml")).unwrap();
@@ -524,7 +529,7 @@ async fn browse(desk: &Desk, dir: &Path, port: u16, chromium: &Path) {
     // The batch, filtered to what blocks.
     let batch_page = client.source().await.unwrap();
     assert!(
-        batch_page.contains("通知.txt") && batch_page.contains("公开.txt"),
+        batch_page.contains("工作要点") && batch_page.contains("运动会通知.txt"),
         "{batch_page}"
     );
     shot(&client, "desk-batch.png").await;

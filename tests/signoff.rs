@@ -322,7 +322,7 @@ fn a_second_person_waives_and_the_verdict_says_so_everywhere() {
         .args(["verify", "review.json"])
         .assert()
         .code(0)
-        .stdout(predicates::str::contains("reproduced: 1 documents"));
+        .stdout(predicates::str::contains("reproduced: 1 document,"));
 }
 
 // --- the form's fields ---------------------------------------------------

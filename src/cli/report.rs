@@ -46,7 +46,10 @@ pub fn run(args: ReportArgs) -> Result<i32, Failure> {
     };
     let review = report::json::parse(&bytes)
         .map_err(|e| Failure::usage(format!("{}: {e}", args.review.display())))?;
-    let form = args.form.options();
+    let mut form = args.form.options();
+    // As `scan` without --verbose: a text report counts info findings per
+    // document, so `report` renders the very bytes the scan wrote.
+    form.summarise_info = true;
     let text = report::text::TextOptions {
         colour: stdout_colour(),
         quiet: false,

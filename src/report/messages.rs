@@ -338,6 +338,16 @@ const LABEL_TABLE: &[(&str, &str)] = &[
 /// prepub's own sentences. Where several templates match, the one with the
 /// most literal text is used.
 const SENTENCE_TABLE: &[(&str, &str)] = &[
+    // Names in document properties (extract/people.rs): the Chinese advice
+    // leads, the English detail follows.
+    (
+        "文档属性含姓名，建议发布前清除 (document properties name a person: {})",
+        "文档属性含姓名，建议发布前清除（{}）",
+    ),
+    (
+        "文档属性含姓名及联系方式或内部地址，发布前须清除 (document properties name a person: {}; they also hold {})",
+        "文档属性含姓名及联系方式或内部地址，发布前须清除（{}；另含{}）",
+    ),
     ("{} blocking finding(s): {}", "{} 处阻断级命中：{}"),
     ("{} finding(s) to review: {}", "{} 处待复核命中：{}"),
     (
@@ -1318,6 +1328,10 @@ const SENTENCE_TABLE: &[(&str, &str)] = &[
 /// sentence of their own, so a value alone is not taken for a sentence the
 /// catalogue knows.
 const WORD_TABLE: &[(&str, &str)] = &[
+    ("a UNC path", "UNC 路径"),
+    ("an internal host name", "内部主机名"),
+    ("a phone number", "电话号码"),
+    ("an e-mail address", "电子邮件地址"),
     ("partial", "部分读取"),
     ("failed", "读取失败"),
     ("{}, {}", "{}，{}"),
