@@ -443,17 +443,23 @@ async fn document_page(
     }
 }
 
+/// A change whose form lacks the desk's token: refused (the cookie alone
+/// never suffices, see [`guard`]).
+fn without_form_token(app: &App, form: &HashMap<String, String>) -> Option<Response> {
+    (!app
+        .guard
+        .form_token_ok(form.get("token").map(String::as_str)))
+    .then(|| (StatusCode::FORBIDDEN, guard::Refusal::Token.message()).into_response())
+}
+
 async fn decide(
     State(app): State<Arc<App>>,
     Path(index): Path<usize>,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    if !app
-        .guard
-        .form_token_ok(form.get("token").map(String::as_str))
-    {
-        return (StatusCode::FORBIDDEN, guard::Refusal::Token.message()).into_response();
+    if let Some(refused) = without_form_token(&app, &form) {
+        return refused;
     }
     let lang = lang_of(&app, &headers, &HashMap::new());
     let Some(kind) = form.get("decision").and_then(|d| pages::parse_kind(d)) else {
@@ -484,11 +490,8 @@ async fn undo(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    if !app
-        .guard
-        .form_token_ok(form.get("token").map(String::as_str))
-    {
-        return (StatusCode::FORBIDDEN, guard::Refusal::Token.message()).into_response();
+    if let Some(refused) = without_form_token(&app, &form) {
+        return refused;
     }
     let lang = lang_of(&app, &headers, &HashMap::new());
     let finding = form.get("finding").cloned().unwrap_or_default();
