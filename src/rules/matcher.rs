@@ -55,13 +55,30 @@ pub struct TopLines {
 impl TopLines {
     const KEPT: usize = 64;
 
-    /// Non-empty lines from the start of `text` through the one holding
-    /// `at`; any count above `limit` is reported as `limit + 1`.
-    fn count_through(&self, text: &str, at: usize, limit: usize) -> usize {
-        if limit >= Self::KEPT {
-            return nonempty_lines_through(text, at, limit);
+    /// Where the `n`th non-empty line of `text` ends (`n` ≥ 1), or `None`
+    /// when it has fewer: a match starting after it is on a later line.
+    fn nth_end(&self, text: &str, n: usize) -> Option<usize> {
+        if n <= Self::KEPT {
+            return self.ends(text).get(n - 1).copied();
         }
-        let ends = self.ends.get_or_init(|| {
+        let mut seen = 0;
+        let mut offset = 0;
+        for line in text.split('\n') {
+            offset += line.len();
+            if !line.trim().is_empty() {
+                seen += 1;
+                if seen == n {
+                    return Some(offset);
+                }
+            }
+            offset += 1;
+        }
+        None
+    }
+
+    /// The end offsets of the first [`TopLines::KEPT`] non-empty lines.
+    fn ends(&self, text: &str) -> &[usize] {
+        self.ends.get_or_init(|| {
             let mut ends = Vec::new();
             let mut offset = 0;
             for line in text.split('\n') {
@@ -75,7 +92,16 @@ impl TopLines {
                 offset += 1;
             }
             ends
-        });
+        })
+    }
+
+    /// Non-empty lines from the start of `text` through the one holding
+    /// `at`; any count above `limit` is reported as `limit + 1`.
+    fn count_through(&self, text: &str, at: usize, limit: usize) -> usize {
+        if limit >= Self::KEPT {
+            return nonempty_lines_through(text, at, limit);
+        }
+        let ends = self.ends(text);
         // Lines ending before `at` are above it; the next kept line is the
         // (non-empty) one holding the match.
         let above = ends.partition_point(|&end| end < at);
@@ -177,11 +203,19 @@ impl RuleSet {
                 let super::compile::Matcher::Pattern(regex) = &rule.matcher else {
                     continue;
                 };
+                let Some(last_start) = pattern_last_start(rule, view) else {
+                    continue;
+                };
                 let mut position = 0;
                 while position <= text.len() {
                     let Some(hit) = regex.find_at(text, position) else {
                         break;
                     };
+                    // Hits come in order of their start: past `last_start`
+                    // every one would be rejected by position.
+                    if hit.start() > last_start {
+                        break;
+                    }
                     if hit.start() == hit.end() {
                         position = next_char(text, hit.end());
                         continue;
@@ -229,6 +263,46 @@ impl RuleSet {
         matched.category = owner.category;
         Some(matched)
     }
+}
+
+/// The last offset of the segment at which a match of a pattern rule can
+/// be accepted, or `None` when no match in it can be: the checks of
+/// [`accept`] that do not depend on where the match is, made once per
+/// segment instead of once per hit. A `scope: first-lines N` pattern such as
+/// the level line had 1.6 M raw hits in a 300 MB text, every one rejected by
+/// its line number; a `near:` rule whose terms are nowhere in the segment
+/// (or the document, for `within: 0`) would rescan it for nothing.
+fn pattern_last_start(rule: &Rule, view: &SegmentView<'_>) -> Option<usize> {
+    let text = view.text;
+    if let Some(parts) = &rule.parts
+        && !parts.contains(&view.part)
+    {
+        return None;
+    }
+    let mut last = text.len();
+    if let Some(limit) = rule.first_lines
+        && !view.part.is_header_or_footer()
+    {
+        let before = view.top_lines_before()?;
+        // The match's own line counts too, so it needs a line to spare.
+        if before >= limit {
+            return None;
+        }
+        if let Some(end) = view.top_lines.nth_end(text, limit - before) {
+            last = end;
+        }
+    }
+    if let Some(near) = &rule.near {
+        let present = if near.within == 0 {
+            near.terms.iter().any(|term| view.document.contains(term))
+        } else {
+            near.terms.iter().any(|term| text.contains(term.as_str()))
+        };
+        if !present {
+            return None;
+        }
+    }
+    Some(last)
 }
 
 fn next_char(text: &str, at: usize) -> usize {
@@ -726,6 +800,82 @@ fn introduces(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rules' ids and the lines (1-based, in the segment) of every match
+    /// in one body segment with `before` non-empty body lines above it.
+    fn lines_found(yaml: &str, text: &str, before: usize) -> Vec<(String, usize)> {
+        let rules = super::super::compile::load_sources(&[super::super::compile::PackSource {
+            origin: "t.yaml".into(),
+            yaml: yaml.into(),
+            ..Default::default()
+        }])
+        .unwrap();
+        let index = DocumentIndex::new(vec![text]);
+        let view = SegmentView {
+            part: Part::Body,
+            kind: TextKind::Prose,
+            text,
+            body_lines_before: before,
+            document: &index,
+            top_lines: TopLines::default(),
+        };
+        rules
+            .find(&view)
+            .into_iter()
+            .map(|m| {
+                let line = text[..m.start].matches('\n').count() + 1;
+                (rules.rules()[m.rule].id.clone(), line)
+            })
+            .collect()
+    }
+
+    fn first_lines_pack(limit: usize) -> String {
+        format!(
+            "name: t\nversion: '1'\nrules:\n  - id: marking.top\n    severity: review\n    message: m\n    pattern: 'X[0-9]+'\n    scope: first-lines {limit}\n    examples: {{match: [X1]}}\n"
+        )
+    }
+
+    /// A `first-lines N` pattern stops at the N-th non-empty line: every hit
+    /// below it is left unread, none above it is lost, blank lines do not
+    /// count, and lines of earlier segments do.
+    #[test]
+    fn first_lines_scope_counts_only_nonempty_lines() {
+        let text = "X1\n\n  \nX2 X3\nX4\nX5";
+        let ids =
+            |found: Vec<(String, usize)>| found.into_iter().map(|(_, l)| l).collect::<Vec<_>>();
+        assert_eq!(ids(lines_found(&first_lines_pack(2), text, 0)), [1, 4, 4]);
+        assert_eq!(
+            ids(lines_found(&first_lines_pack(3), text, 0)),
+            [1, 4, 4, 5]
+        );
+        assert_eq!(ids(lines_found(&first_lines_pack(3), text, 2)), [1]);
+        assert!(lines_found(&first_lines_pack(3), text, 3).is_empty());
+        assert_eq!(
+            ids(lines_found(&first_lines_pack(9), text, 0)),
+            [1, 4, 4, 5, 6]
+        );
+        // A limit beyond the kept line ends (64) is counted line by line.
+        let long: String = (0..200).map(|i| format!("X{i}\n")).collect();
+        assert_eq!(lines_found(&first_lines_pack(100), &long, 0).len(), 100);
+        assert_eq!(lines_found(&first_lines_pack(100), &long, 150).len(), 0);
+        assert_eq!(lines_found(&first_lines_pack(100), &long, 99).len(), 1);
+        assert_eq!(lines_found(&first_lines_pack(300), &long, 0).len(), 200);
+    }
+
+    /// A `near:` pattern rule finds nothing where its terms are absent, and
+    /// still finds its matches where they are present.
+    #[test]
+    fn near_rules_need_their_terms() {
+        let pack = |within: usize| {
+            format!(
+                "name: t\nversion: '1'\nrules:\n  - id: term.near\n    severity: review\n    message: m\n    pattern: '[0-9]{{4}}'\n    near:\n      terms: [编号]\n      within: {within}\n    examples: {{match: [编号1234]}}\n"
+            )
+        };
+        assert!(lines_found(&pack(2), "1234 5678", 0).is_empty());
+        assert!(lines_found(&pack(0), "1234 5678", 0).is_empty());
+        assert_eq!(lines_found(&pack(2), "1234 编号5678", 0).len(), 1);
+        assert_eq!(lines_found(&pack(0), "1234\n编号5678", 0).len(), 2);
+    }
 
     #[test]
     fn boundaries() {
