@@ -78,6 +78,7 @@ fn contact_detail(extraction: &Extraction) -> Option<&'static str> {
         .segments
         .iter()
         .filter(|s| s.part == Part::Metadata)
+        .filter(|s| !s.label.as_deref().is_some_and(not_contact_field))
         .map(|s| s.text.as_str());
     for text in metadata {
         if text.contains("\\\\") && text.split("\\\\").skip(1).any(starts_with_host) {
@@ -89,11 +90,48 @@ fn contact_detail(extraction: &Extraction) -> Option<&'static str> {
         if has_email(text) {
             return Some("an e-mail address");
         }
-        if has_phone(text) {
+        let contact_lines: String = text
+            .lines()
+            .filter(|line| {
+                !line
+                    .split_once(": ")
+                    .is_some_and(|(key, _)| not_contact_field(key.trim()))
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        if has_phone(&contact_lines) {
             return Some("a phone number");
         }
     }
     None
+}
+
+/// Properties that name the producing application, its version, an
+/// identifier or a date: their digit runs (`Suwell OFD 7.2.20230815`,
+/// `DocID 0123456789`) are not phone numbers, so they are never read as
+/// contact details.
+fn not_contact_field(label: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "creator",
+        "producer",
+        "application",
+        "app",
+        "version",
+        "generator",
+        "tool",
+        "date",
+        "created",
+        "modified",
+        "id",
+        "docid",
+        "documentid",
+        "revision",
+        "template",
+    ];
+    label
+        .to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| WORDS.contains(&word) || word.ends_with("version") || word.ends_with("date"))
 }
 
 fn starts_with_host(rest: &str) -> bool {
@@ -304,5 +342,26 @@ mod tests {
         ]);
         note_people(Format::Xlsx, &mut public);
         assert_eq!(public.notices[0].severity, Severity::Info);
+    }
+
+    /// Issue 17: the digit runs of an OFD's producer and version fields
+    /// are not a phone number beside the author's name.
+    #[test]
+    fn producer_and_version_digits_are_not_a_phone() {
+        let mut ofd = with(vec![
+            Segment::new(Part::Metadata, "张三").with_label("author"),
+            Segment::new(Part::Metadata, "Suwell OFD Writer 20230815").with_label("creator"),
+            Segment::new(Part::Metadata, "7.2.20230815").with_label("creator version"),
+            Segment::new(Part::Metadata, "Producer: Foxit 1234567890"),
+        ]);
+        note_people(Format::Ofd, &mut ofd);
+        assert_eq!(ofd.notices[0].severity, Severity::Info);
+        let mut with_phone = with(vec![
+            Segment::new(Part::Metadata, "张三").with_label("author"),
+            Segment::new(Part::Metadata, "7.2.20230815").with_label("creator version"),
+            Segment::new(Part::Metadata, "电话\t010-12345678").with_label("custom data"),
+        ]);
+        note_people(Format::Ofd, &mut with_phone);
+        assert_eq!(with_phone.notices[0].severity, Severity::Review);
     }
 }

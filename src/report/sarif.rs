@@ -186,12 +186,7 @@ pub fn write(
                 // Names, versions and digests only, even when the review
                 // embeds the packs' text: SARIF goes to code-scanning
                 // services, and a watch-list must not go with it.
-                "packs": review.rules.packs.iter().map(|pack| json!({
-                    "name": pack.name,
-                    "version": pack.version,
-                    "sha256": pack.sha256,
-                    "origin": pack.origin,
-                })).collect::<Vec<_>>(),
+                "packs": review.rules.packs.iter().map(pack_properties).collect::<Vec<_>>(),
             },
             "summary": review.summary,
         },
@@ -327,6 +322,21 @@ impl Streams<'_> {
         }
         Ok(())
     }
+}
+
+/// A pack as SARIF names it: name, version and digest, and where it was
+/// read from when that is known. An absent origin is left out rather than
+/// written as `null`, which SARIF consumers show as a literal "null".
+fn pack_properties(pack: &crate::review::PackInfo) -> Value {
+    let mut properties = json!({
+        "name": pack.name,
+        "version": pack.version,
+        "sha256": pack.sha256,
+    });
+    if let Some(origin) = &pack.origin {
+        properties["origin"] = json!(origin);
+    }
+    properties
 }
 
 /// The SARIF log: `$schema`, one run, `version` (sorted, as in a value).
@@ -931,6 +941,41 @@ mod tests {
             .expect("result")
             .remove("message");
         assert!(!validator.is_valid(&broken));
+    }
+
+    /// Every `null` in the log, by JSON path.
+    fn nulls(value: &Value, path: &str, out: &mut Vec<String>) {
+        match value {
+            Value::Null => out.push(path.to_owned()),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    nulls(item, &format!("{path}[{i}]"), out);
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    nulls(item, &format!("{path}.{key}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn absent_properties_are_left_out_not_written_as_null() {
+        let mut review = fixture::review();
+        assert!(review.rules.packs.iter().any(|p| p.origin.is_none()));
+        if let Some(pack) = review.rules.packs.first_mut() {
+            pack.origin = Some("builtin:starter-pack.yaml".into());
+        }
+        let log: Value =
+            serde_json::from_slice(&render(&review, &RenderOptions::default()).unwrap()).unwrap();
+        let mut found = Vec::new();
+        nulls(&log, "$", &mut found);
+        assert!(found.is_empty(), "null values in SARIF: {found:?}");
+        let packs = &log["runs"][0]["properties"]["rules"]["packs"];
+        assert_eq!(packs[0]["origin"], "builtin:starter-pack.yaml");
+        assert!(packs[1].get("origin").is_none(), "{packs}");
     }
 
     #[test]
