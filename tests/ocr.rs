@@ -165,6 +165,41 @@ fn a_screenshot_over_a_sheet_is_read_in_that_sheet() {
     );
 }
 
+/// Issue 15: a picture pasted beside a PDF's text layer (a screenshot of
+/// a roster) is read where it lands; before, only the text layer was read
+/// and the page passed.
+#[test]
+fn a_screenshot_pasted_into_a_pdf_page_with_text_is_read() {
+    if !tesseract_here() {
+        return;
+    }
+    let review = scan(&[&fixture("pasted.pdf")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "block", "{document:#}");
+    let ids = findings(document, "personal.cn.resident-id");
+    assert_eq!(ids.len(), 1, "{document:#}");
+    let context = ids[0]["context"].as_str().unwrap();
+    assert!(
+        context.starts_with("[page 1, image 1, /Im1 (OCR, confidence"),
+        "{context}"
+    );
+    // The bullet beside it is judged by its own 12 × 12 pixels.
+    let pictures = document["extraction"]["pictures"].as_array().unwrap();
+    assert_eq!(pictures.len(), 2, "{pictures:#?}");
+    assert_eq!(pictures[0]["outcome"], "read", "{pictures:#?}");
+    assert_eq!(pictures[1]["picture"], "page 1, image 2, /Im2");
+    assert_eq!(pictures[1]["outcome"], "no-text", "{pictures:#?}");
+}
+
+/// With OCR off the pasted screenshot is not read: never `pass`.
+#[test]
+fn with_no_ocr_a_picture_beside_the_text_keeps_the_page_from_pass() {
+    let review = scan(&["--no-ocr", &fixture("pasted.pdf")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "review", "{document:#}");
+    assert_eq!(document["extraction"]["status"], "partial");
+}
+
 #[test]
 fn a_clean_page_passes_and_blank_pictures_are_no_text() {
     if !tesseract_here() {

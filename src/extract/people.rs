@@ -77,10 +77,9 @@ fn contact_detail(extraction: &Extraction) -> Option<&'static str> {
     let metadata = extraction
         .segments
         .iter()
-        .filter(|s| s.part == Part::Metadata)
-        .filter(|s| !s.label.as_deref().is_some_and(not_contact_field))
-        .map(|s| s.text.as_str());
-    for text in metadata {
+        .filter(|s| s.part == Part::Metadata);
+    for segment in metadata {
+        let text = segment.text.as_str();
         if text.contains("\\\\") && text.split("\\\\").skip(1).any(starts_with_host) {
             return Some("a UNC path");
         }
@@ -89,6 +88,12 @@ fn contact_detail(extraction: &Extraction) -> Option<&'static str> {
         }
         if has_email(text) {
             return Some("an e-mail address");
+        }
+        // Only the phone check trusts the label: a producer's version
+        // digits are not a phone, but a UNC path, host or e-mail address is
+        // a contact detail whatever field holds it (a template path).
+        if segment.label.as_deref().is_some_and(not_contact_field) {
+            continue;
         }
         let contact_lines: String = text
             .lines()
@@ -363,5 +368,24 @@ mod tests {
         ]);
         note_people(Format::Ofd, &mut with_phone);
         assert_eq!(with_phone.notices[0].severity, Severity::Review);
+    }
+
+    /// A labelled producer or template field is exempt from the phone
+    /// check only: a UNC path, host or address in it still points into the
+    /// office.
+    #[test]
+    fn paths_and_addresses_in_exempt_fields_still_count() {
+        for (label, value) in [
+            ("template", "\\\\fileserver\\模板\\normal.dotm"),
+            ("creator", "zhangsan@example.cn"),
+            ("producer", "http://oa/print"),
+        ] {
+            let mut extraction = with(vec![
+                Segment::new(Part::Metadata, "张三").with_label("author"),
+                Segment::new(Part::Metadata, value).with_label(label),
+            ]);
+            note_people(Format::Docx, &mut extraction);
+            assert_eq!(extraction.notices[0].severity, Severity::Review, "{label}");
+        }
     }
 }

@@ -26,10 +26,17 @@ pub const INK_CONTRAST: u8 = 64;
 /// small character has more).
 pub const MIN_INK: usize = 20;
 
+/// Whether a picture of `width × height` pixels is too small to hold a
+/// legible character. Readers that draw pictures themselves (a PDF image
+/// drawn where it lands) ask this too, to draw a bullet at its own size.
+pub fn too_small_for_text(width: u32, height: u32) -> bool {
+    let pixels = u64::from(width) * u64::from(height);
+    width < MIN_SIDE || height < MIN_SIDE || pixels < MIN_PIXELS
+}
+
 /// Why a picture holds no text, or `None` when it must be recognised.
 pub fn no_text(image: &Gray) -> Option<String> {
-    let pixels = u64::from(image.width) * u64::from(image.height);
-    if image.width < MIN_SIDE || image.height < MIN_SIDE || pixels < MIN_PIXELS {
+    if too_small_for_text(image.width, image.height) {
         return Some(format!(
             "an icon of {} × {} pixels, too small to hold legible text (under {MIN_SIDE} pixels a side or {MIN_PIXELS} pixels)",
             image.width, image.height

@@ -213,6 +213,27 @@ pub struct Fill {
     pub kind: FillKind,
 }
 
+/// One picture the page paints (an image XObject, an inline image or an
+/// image mask), where it lands: what the OCR stage is handed when the page
+/// has a text layer but pictures besides it (a pasted screenshot, a
+/// photographed seal or notice).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlacedImage {
+    /// The unit square under the CTM: the picture's bounding box in user
+    /// space.
+    pub rect: Rect,
+    /// The picture's own size in pixels (`/Width`, `/Height`), when given:
+    /// an icon is judged by it, not by the size it is drawn at.
+    pub pixels: Option<(u32, u32)>,
+    /// How the page names it (`/Im1`, `inline image`), for the clerk.
+    pub name: String,
+}
+
+/// Images recorded per page with their places; past this many the rest are
+/// counted (a page tiled with thousands of image strips is a scan, read by
+/// rendering the page).
+pub const MAX_IMAGES_PER_PAGE: usize = 200;
+
 /// Everything one page (or appearance stream) painted that prepub uses.
 #[derive(Debug, Default)]
 pub struct PageContent {
@@ -222,6 +243,8 @@ pub struct PageContent {
     /// Total device-space area of the images painted.
     pub image_area: f64,
     pub image_count: usize,
+    /// The first [`MAX_IMAGES_PER_PAGE`] images, placed.
+    pub images: Vec<PlacedImage>,
     /// Number of fill operations, of any shape and colour.
     pub path_fills: usize,
     /// Points of the paths filled (a rectangle counts 4), of any colour.
@@ -1131,10 +1154,18 @@ impl<'c, 'a> Interpreter<'c, 'a> {
                 // An image with a soft mask or colour-key mask lets what is
                 // under it show through: it is not an opaque cover.
                 let transparent = stream.dict.has(b"SMask") || stream.dict.has(b"Mask");
+                let size = |key: &[u8]| {
+                    get_number(doc, &stream.dict, key)
+                        .filter(|value| value.is_finite() && *value >= 0.0)
+                        .map(|value| value.min(f64::from(u32::MAX)) as u32)
+                };
+                let pixels = size(b"Width").zip(size(b"Height"));
                 self.image(
                     if mask { self.state.fill } else { None },
                     FillKind::Image(id),
                     !transparent,
+                    pixels,
+                    format!("/{}", String::from_utf8_lossy(name)),
                 );
             }
             Some(b"Form") | None => self.form(stream, id, resources, depth),
@@ -1146,20 +1177,39 @@ impl<'c, 'a> Interpreter<'c, 'a> {
         let mask = dict
             .and_then(|dict| dict.get(b"IM").or_else(|| dict.get(b"ImageMask")))
             .is_some_and(|value| *value == Operand::Bool(true));
+        let size = |short: &[u8], long: &[u8]| {
+            dict.and_then(|dict| dict.get(short).or_else(|| dict.get(long)))
+                .and_then(Operand::number)
+                .filter(|value| value.is_finite() && *value >= 0.0)
+                .map(|value| value.min(f64::from(u32::MAX)) as u32)
+        };
+        let pixels = size(b"W", b"Width").zip(size(b"H", b"Height"));
         self.image(
             if mask { self.state.fill } else { None },
             FillKind::InlineImage,
             true,
+            pixels,
+            String::from("inline image"),
         );
     }
 
-    fn image(&mut self, luminance: Option<f32>, kind: FillKind, covers: bool) {
+    fn image(
+        &mut self,
+        luminance: Option<f32>,
+        kind: FillKind,
+        covers: bool,
+        pixels: Option<(u32, u32)>,
+        name: String,
+    ) {
         let rect = Rect::from_corners(0.0, 0.0, 1.0, 1.0).transformed(&self.state.ctm);
         if !rect.is_finite() {
             return;
         }
         self.out.image_count += 1;
         self.out.image_area += rect.area();
+        if self.out.images.len() < MAX_IMAGES_PER_PAGE {
+            self.out.images.push(PlacedImage { rect, pixels, name });
+        }
         let seq = self.next_seq();
         let opaque = covers && self.state.fill_alpha >= 0.999 && !self.state.soft_mask;
         if opaque && self.out.fills.len() < MAX_FILLS_PER_PAGE {

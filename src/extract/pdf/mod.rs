@@ -44,7 +44,7 @@ use crate::extract::document::{Category, Extraction, Notice, Part, Problem, Segm
 use crate::extract::picture::{Picture, PicturePlace};
 use content::Context;
 use load::Protection;
-use render::{PageDrawing, Renderer};
+use render::{ImageDrawing, PageDrawing, Renderer};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use streams::Budget;
@@ -112,23 +112,50 @@ pub fn extract(request: &Request<'_>) -> Extraction {
             ));
             break;
         }
-        let (page_attachments, missing_text) = read_page(
+        let read = read_page(
             &context,
             number,
             page_id,
             &mut extraction,
             &mut annotation_count,
         );
-        attachments.extend(page_attachments);
-        if let Some(reason) = missing_text {
-            let renderer = renderer.get_or_insert_with(|| {
+        attachments.extend(read.attachments);
+        let mut renderer = || {
+            Arc::clone(renderer.get_or_insert_with(|| {
                 Renderer::new(request.bytes, opened.password.as_deref(), page_count)
-            });
+            }))
+        };
+        for (index, image) in read.pictures.into_iter().enumerate() {
+            // Each picture beside the text layer is read where it lands
+            // (a pasted screenshot, a photographed notice, a seal): unread,
+            // it keeps the document from `pass`.
+            let place = PicturePlace::new(Part::Body, image.name).on_page(number);
+            let drawing =
+                ImageDrawing::new(&renderer(), number, image.rect, image.pixels, place.clone());
+            extraction.push_picture(
+                Picture::drawn(place, Arc::new(drawing)).if_not_read(format!(
+                    "page {number}: picture {} was not read: needs OCR or manual review",
+                    index + 1
+                )),
+            );
+        }
+        if read.images_not_placed > 0 {
+            extraction.problems.push(Problem::partial(
+                Some(Part::Image.as_str().to_owned()),
+                format!(
+                    "page {number}: {} more pictures than the {} read on one page were not read",
+                    read.images_not_placed,
+                    content::MAX_IMAGES_PER_PAGE
+                ),
+            ));
+        }
+        if let Some(reason) = read.missing_text {
+            let renderer = renderer();
             // The page stays "no text layer" unless OCR reads it.
             extraction.push_picture(
                 Picture::drawn(
                     PicturePlace::rendered_page(number),
-                    Arc::new(PageDrawing::new(renderer, number)),
+                    Arc::new(PageDrawing::new(&renderer, number)),
                 )
                 .if_not_read(format!(
                     "page {number} has {reason}: needs OCR or manual review"
@@ -230,16 +257,27 @@ pub(crate) fn alternate_label(key: &str) -> String {
     format!("{key}: {what}")
 }
 
-/// Reads one page into segments, problems and notices; returns the files
-/// its annotations attach, and what the page has instead of a text layer
-/// when it has none.
+/// What reading a page leaves for the document to do.
+struct PageRead<'a> {
+    /// Files the page's annotations attach.
+    attachments: Vec<annotations::Attachment<'a>>,
+    /// What the page has instead of a text layer, when it has none: the
+    /// page is drawn whole for OCR.
+    missing_text: Option<&'static str>,
+    /// Pictures beside a text layer, each read by OCR where it lands.
+    pictures: Vec<content::PlacedImage>,
+    /// Pictures past [`content::MAX_IMAGES_PER_PAGE`] (never read).
+    images_not_placed: usize,
+}
+
+/// Reads one page into segments, problems and notices.
 fn read_page<'a>(
     context: &Context<'a>,
     number: u32,
     page_id: lopdf::ObjectId,
     extraction: &mut Extraction,
     annotation_count: &mut usize,
-) -> (Vec<annotations::Attachment<'a>>, Option<&'static str>) {
+) -> PageRead<'a> {
     let content = content::interpret_page(context, page_id);
     let text = layout::page_text(&content, |_, glyph| !glyph.hidden_layer);
     let part = Some(Part::Body.as_str().to_owned());
@@ -259,6 +297,20 @@ fn read_page<'a>(
     } else {
         missing_text = quality::no_text_layer(&content, &text);
     }
+    // A page drawn whole is read whole; otherwise its pictures are read
+    // one by one.
+    let (pictures, images_not_placed) = if missing_text.is_some() {
+        (Vec::new(), 0)
+    } else {
+        let pictures: Vec<content::PlacedImage> = quality::pictures_beside_text(&content)
+            .into_iter()
+            .cloned()
+            .collect();
+        (
+            pictures,
+            content.image_count.saturating_sub(content.images.len()),
+        )
+    };
     extraction.push(Segment::new(Part::Body, text).on_page(number));
 
     let hidden = layout::page_text(&content, |_, glyph| glyph.hidden_layer);
@@ -348,7 +400,12 @@ fn read_page<'a>(
     for segment in page_annotations.segments {
         extraction.push(segment);
     }
-    (page_annotations.attachments, missing_text)
+    PageRead {
+        attachments: page_annotations.attachments,
+        missing_text,
+        pictures,
+        images_not_placed,
+    }
 }
 
 /// Metadata, bookmarks and form fields.

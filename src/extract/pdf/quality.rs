@@ -13,7 +13,7 @@
 //!
 //! And the page with no text at all but a scanned image on it.
 
-use super::content::PageContent;
+use super::content::{PageContent, PlacedImage};
 use super::encodings::is_cjk_ideograph;
 use std::sync::OnceLock;
 
@@ -26,6 +26,8 @@ const RARE_SHARE: f64 = 0.4;
 const MIN_IDEOGRAPHS: usize = 8;
 /// Share of the page an image must cover for the page to count as scanned.
 const SCAN_AREA: f64 = 0.25;
+/// Share of the page an image covers to be the page itself (a scan).
+const FULL_PAGE: f64 = 0.6;
 /// Filled paths on a page with no text and no image that suggest text drawn
 /// as outlines (`gs -dNoOutputFonts`, 转曲): a few fills of curved, detailed
 /// shapes — one line of 18 outlined letters is 17 fills of some 370 points.
@@ -136,7 +138,7 @@ pub fn no_text_layer(content: &PageContent, text: &str) -> Option<&'static str> 
         // a paragraph) may hold text just the same.
         return Some("no text layer (only pictures)");
     }
-    if characters < 10 && covered >= 0.6 {
+    if characters < 10 && covered >= FULL_PAGE {
         return Some("almost no text layer over a full-page image (scanned image)");
     }
     if characters == 0
@@ -146,6 +148,30 @@ pub fn no_text_layer(content: &PageContent, text: &str) -> Option<&'static str> 
         return Some("no text layer (only drawn shapes: text converted to outlines?)");
     }
     None
+}
+
+/// The pictures of a page that has a text layer which must still be read
+/// by OCR: every one, but a picture that fills the page under an invisible
+/// text layer — a searchable scan, whose text layer *is* the scanner's OCR
+/// of that picture and was read as the page's text.
+pub fn pictures_beside_text(content: &PageContent) -> Vec<&PlacedImage> {
+    let page_area = content.page_box.map(|rect| rect.area()).unwrap_or(0.0);
+    let invisible_layer = !content.glyphs.is_empty()
+        && content
+            .glyphs
+            .iter()
+            .filter(|glyph| glyph.invisible)
+            .count()
+            * 2
+            >= content.glyphs.len();
+    content
+        .images
+        .iter()
+        .filter(|image| {
+            let fills_page = page_area > 0.0 && image.rect.area() >= FULL_PAGE * page_area;
+            !(invisible_layer && fills_page)
+        })
+        .collect()
 }
 
 /// Characters of mojibake: GBK or UTF-16 bytes read through a Latin
@@ -351,6 +377,49 @@ mod tests {
         assert!(no_text_layer(&stamp, "").unwrap().contains("only pictures"));
         let scan = page(0, 0, 1, 9000.0);
         assert!(no_text_layer(&scan, "").unwrap().contains("scanned image"));
+    }
+
+    #[test]
+    fn pictures_beside_text_are_read_unless_the_text_is_their_ocr() {
+        use super::super::content::{GlyphBox, Rect};
+        let glyph = |invisible| GlyphBox {
+            text_start: 0,
+            text_len: 1,
+            origin: (10.0, 10.0),
+            end: (20.0, 10.0),
+            size: 10.0,
+            direction: (1.0, 0.0),
+            bbox: Rect::from_corners(10.0, 8.0, 20.0, 18.0),
+            seq: 0,
+            color: Some(0.0),
+            invisible,
+            unmapped: false,
+            hidden_layer: false,
+        };
+        let image = |side: f64| PlacedImage {
+            rect: Rect::from_corners(0.0, 0.0, side, side),
+            pixels: Some((1000, 1000)),
+            name: String::from("/Im1"),
+        };
+        let page = |invisible, images| PageContent {
+            glyphs: vec![glyph(invisible); 4],
+            images,
+            page_box: Some(Rect::from_corners(0.0, 0.0, 100.0, 100.0)),
+            ..PageContent::default()
+        };
+        // A searchable scan: its invisible text is the scanner's OCR.
+        assert!(pictures_beside_text(&page(true, vec![image(100.0)])).is_empty());
+        // A stamp on it is a picture of its own.
+        assert_eq!(
+            pictures_beside_text(&page(true, vec![image(100.0), image(20.0)])).len(),
+            1
+        );
+        // Visible text over a page-size picture (a letterhead background)
+        // does not say what the picture holds.
+        assert_eq!(
+            pictures_beside_text(&page(false, vec![image(100.0)])).len(),
+            1
+        );
     }
 
     #[test]

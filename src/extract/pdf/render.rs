@@ -17,11 +17,15 @@
 //! page, an image it cannot decode, a font it cannot load), or a panic in
 //! the renderer, is an `Err` naming the cause, so the page stays `partial`.
 
+use super::content::Rect;
 use crate::extract::picture::{Draw, Picture, PicturePlace};
-use hayro::hayro_interpret::{InterpreterSettings, InterpreterWarning};
+use hayro::hayro_interpret::{InterpreterSettings, InterpreterWarning, TransformExt};
 use hayro::hayro_syntax::Pdf;
+use hayro::hayro_syntax::page::Page;
+use hayro::kurbo::{Affine, Point};
 use hayro::vello_cpu::color::palette::css::WHITE;
-use hayro::{PixmapSettings, RenderCache, RenderSettings};
+use hayro::vello_cpu::{Pixmap, RasterizerSettings, RenderContext, Resources, TargetInit};
+use hayro::{RenderCache, RenderSettings};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -78,6 +82,17 @@ impl Renderer {
         });
         opened.as_ref().map_err(Clone::clone)
     }
+
+    /// Page `number` (1-based, as the reader numbers pages).
+    fn page(&self, number: u32) -> Result<&Page<'_>, String> {
+        let pdf = self.pdf()?;
+        let index = (number as usize)
+            .checked_sub(1)
+            .ok_or("page 0 does not exist")?;
+        pdf.pages()
+            .get(index)
+            .ok_or_else(|| format!("the renderer has no page {number}"))
+    }
 }
 
 /// One page of a [`Renderer`]'s document, to be drawn.
@@ -96,62 +111,210 @@ impl PageDrawing {
     }
 
     fn render(&self, max_pixels: u64) -> Result<Picture, String> {
-        let pdf = self.renderer.pdf()?;
-        let index = (self.number as usize)
-            .checked_sub(1)
-            .ok_or("page 0 does not exist")?;
-        let page = pdf
-            .pages()
-            .get(index)
-            .ok_or_else(|| format!("the renderer has no page {}", self.number))?;
+        let page = self.renderer.page(self.number)?;
         let (width, height) = page.render_dimensions();
         let scale = scale_for(width, height, max_pixels)?;
-        let warnings: Arc<Mutex<Vec<InterpreterWarning>>> = Arc::default();
-        let sink = Arc::clone(&warnings);
-        let settings = InterpreterSettings {
-            warning_sink: Arc::new(move |warning| {
-                if let Ok(mut seen) = sink.lock() {
-                    seen.push(warning);
-                }
-            }),
-            ..InterpreterSettings::default()
-        };
-        let pixmap = hayro::render(
-            page,
-            &RenderCache::new(),
-            &settings,
-            &RenderSettings::default(),
-            &PixmapSettings {
-                x_scale: scale,
-                y_scale: scale,
-                bg_color: WHITE,
-            },
+        let transform = Affine::scale(f64::from(scale)) * page.initial_transform(true).to_kurbo();
+        let (w, h) = (
+            (width * scale).floor() as u16,
+            (height * scale).floor() as u16,
         );
-        let seen = warnings.lock().map(|seen| seen.clone()).unwrap_or_default();
-        if let Some(why) = seen.iter().find_map(|warning| incomplete(*warning)) {
-            return Err(format!("the renderer could not draw all of it: {why}"));
-        }
-        let (w, h) = (u32::from(pixmap.width()), u32::from(pixmap.height()));
-        if w == 0 || h == 0 {
-            return Err(format!("the renderer drew {w} × {h} pixels"));
-        }
-        let pixels: Vec<u8> = pixmap
-            .data()
-            .iter()
-            .map(|px| {
-                let luma = u32::from(px.r) * 299 + u32::from(px.g) * 587 + u32::from(px.b) * 114;
-                // Premultiplied over white: what is not covered is paper.
-                let covered = (luma + 500) / 1000;
-                (covered + (255 - u32::from(px.a))).min(255) as u8
-            })
-            .collect();
+        let pixels = draw_into(page, transform, w, h, Fonts::Needed)?;
         Ok(Picture::gray(
             PicturePlace::rendered_page(self.number),
-            w,
-            h,
+            u32::from(w),
+            u32::from(h),
             pixels,
         ))
     }
+}
+
+/// One picture on a page that has a text layer, drawn where it lands: the
+/// page is drawn through a window the size of the picture's box, so what
+/// the clerk sees there — the picture, and anything printed over it — is
+/// what the OCR stage reads. Rendering, not decoding, is how every image
+/// filter (DCT, JPX, Flate, CCITT, JBIG2), colour space, mask and
+/// transform is handled the way a viewer shows it.
+pub struct ImageDrawing {
+    renderer: Arc<Renderer>,
+    number: u32,
+    /// The picture's box in user space.
+    rect: Rect,
+    /// The picture's own size in pixels, when known: it is drawn at no
+    /// more than its own resolution.
+    pixels: Option<(u32, u32)>,
+    place: PicturePlace,
+}
+
+impl ImageDrawing {
+    pub fn new(
+        renderer: &Arc<Renderer>,
+        number: u32,
+        rect: Rect,
+        pixels: Option<(u32, u32)>,
+        place: PicturePlace,
+    ) -> ImageDrawing {
+        ImageDrawing {
+            renderer: Arc::clone(renderer),
+            number,
+            rect,
+            pixels,
+            place,
+        }
+    }
+
+    fn render(&self, max_pixels: u64) -> Result<Picture, String> {
+        let page = self.renderer.page(self.number)?;
+        let to_page = page.initial_transform(true).to_kurbo();
+        // The picture's box in page space (points, y down, rotation
+        // applied), clipped to the page.
+        let corners = [
+            (self.rect.x0, self.rect.y0),
+            (self.rect.x1, self.rect.y0),
+            (self.rect.x0, self.rect.y1),
+            (self.rect.x1, self.rect.y1),
+        ]
+        .map(|(x, y)| to_page * Point::new(x, y));
+        let (page_w, page_h) = page.render_dimensions();
+        let left = corners
+            .iter()
+            .map(|p| p.x)
+            .fold(f64::INFINITY, f64::min)
+            .max(0.0);
+        let top = corners
+            .iter()
+            .map(|p| p.y)
+            .fold(f64::INFINITY, f64::min)
+            .max(0.0);
+        let right = corners
+            .iter()
+            .map(|p| p.x)
+            .fold(f64::NEG_INFINITY, f64::max)
+            .min(f64::from(page_w));
+        let bottom = corners
+            .iter()
+            .map(|p| p.y)
+            .fold(f64::NEG_INFINITY, f64::max)
+            .min(f64::from(page_h));
+        let (box_w, box_h) = (right - left, bottom - top);
+        if !(box_w > 0.0 && box_h > 0.0) {
+            return Err(String::from("the picture lies outside the page"));
+        }
+        let mut scale = scale_for(box_w as f32, box_h as f32, max_pixels)?;
+        if let Some((w, h)) = self.pixels
+            && w > 0
+            && h > 0
+        {
+            // At most its own resolution (at least one pixel a side): the
+            // pixels the picture has, as a picture in any other format is
+            // read — drawing a screenshot larger only blurs it (a roster
+            // drawn at 300 dpi read 0 as O), and a bullet drawn at its own
+            // size is judged by what it is.
+            let own = (f64::from(w) / box_w).max(f64::from(h) / box_h) as f32;
+            scale = scale.min(own.max(1.0 / box_w.min(box_h) as f32));
+        }
+        let scale = f64::from(scale);
+        let (w, h) = (
+            ((box_w * scale).round() as u16).max(1),
+            ((box_h * scale).round() as u16).max(1),
+        );
+        let transform =
+            Affine::translate((-left * scale, -top * scale)) * Affine::scale(scale) * to_page;
+        // Text printed over the picture is in the text layer, read as the
+        // page's text: a font the renderer lacks leaves only that text
+        // out of the drawing, never the picture.
+        let pixels = draw_into(page, transform, w, h, Fonts::FromTextLayer)?;
+        Ok(Picture::gray(
+            self.place.clone(),
+            u32::from(w),
+            u32::from(h),
+            pixels,
+        ))
+    }
+}
+
+impl Draw for ImageDrawing {
+    fn draw(&self, max_pixels: u64) -> Result<Picture, String> {
+        catch_unwind(AssertUnwindSafe(|| self.render(max_pixels))).unwrap_or_else(|panic| {
+            Err(format!(
+                "the renderer failed on the picture ({})",
+                panic_message(&panic)
+            ))
+        })
+    }
+}
+
+/// Whether a font the renderer cannot load leaves text unread.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fonts {
+    /// The drawing is the only reading of the page's text.
+    Needed,
+    /// The page's text was read from its text layer.
+    FromTextLayer,
+}
+
+/// Draws `page` under `transform` into `w × h` grey pixels over white;
+/// `Err` when the renderer says it left out something that could hold
+/// text.
+fn draw_into(
+    page: &Page<'_>,
+    transform: Affine,
+    w: u16,
+    h: u16,
+    fonts: Fonts,
+) -> Result<Vec<u8>, String> {
+    if w == 0 || h == 0 {
+        return Err(format!("the renderer drew {w} × {h} pixels"));
+    }
+    let warnings: Arc<Mutex<Vec<InterpreterWarning>>> = Arc::default();
+    let sink = Arc::clone(&warnings);
+    let settings = InterpreterSettings {
+        warning_sink: Arc::new(move |warning| {
+            if let Ok(mut seen) = sink.lock() {
+                seen.push(warning);
+            }
+        }),
+        ..InterpreterSettings::default()
+    };
+    let mut context = RenderContext::new(w, h);
+    hayro::render_into(
+        page,
+        &RenderCache::new(),
+        &settings,
+        &RenderSettings::default(),
+        &mut context,
+        transform,
+    );
+    context.flush();
+    let mut pixmap = Pixmap::new(w, h);
+    context.render_with(
+        &mut pixmap,
+        &mut Resources::default(),
+        RasterizerSettings {
+            target_init: TargetInit::Clear(WHITE),
+            ..Default::default()
+        },
+    );
+    let seen = warnings.lock().map(|seen| seen.clone()).unwrap_or_default();
+    let left_out = seen.iter().filter(|warning| {
+        fonts == Fonts::Needed || !matches!(warning, InterpreterWarning::UnsupportedFont)
+    });
+    if let Some(why) = left_out
+        .into_iter()
+        .find_map(|warning| incomplete(*warning))
+    {
+        return Err(format!("the renderer could not draw all of it: {why}"));
+    }
+    Ok(pixmap
+        .data()
+        .iter()
+        .map(|px| {
+            let luma = u32::from(px.r) * 299 + u32::from(px.g) * 587 + u32::from(px.b) * 114;
+            // Premultiplied over white: what is not covered is paper.
+            let covered = (luma + 500) / 1000;
+            (covered + (255 - u32::from(px.a))).min(255) as u8
+        })
+        .collect())
 }
 
 impl Draw for PageDrawing {
@@ -265,6 +428,35 @@ mod tests {
         // Under a lower pixel cap the same page is drawn smaller.
         let small = draw(&pages[0], 1_000_000).unwrap();
         assert!(small.bytes.len() <= 1_000_000, "{}", small.bytes.len());
+    }
+
+    #[test]
+    fn pictures_beside_a_text_layer_are_drawn_where_they_land() {
+        let pictures = pages_of("pasted.pdf");
+        assert_eq!(pictures.len(), 2, "{pictures:?}");
+        assert_eq!(
+            pictures[0].place,
+            PicturePlace::new(crate::extract::document::Part::Body, "/Im1").on_page(1)
+        );
+        // 900 × 260 pixels drawn over 450 × 130 pt: its own 144 dpi.
+        let shot = draw(&pictures[0], 64_000_000).unwrap();
+        let PictureFormat::Gray { width, height } = shot.format else {
+            panic!("not grey: {:?}", shot.format);
+        };
+        assert_eq!((width, height), (900, 260));
+        let share = ink(&shot);
+        assert!(share > 0.01 && share < 0.3, "{share}");
+        // The bullet is drawn at its own 12 × 12 pixels, dark in the middle.
+        let bullet = draw(&pictures[1], 64_000_000).unwrap();
+        assert_eq!(
+            bullet.format,
+            PictureFormat::Gray {
+                width: 12,
+                height: 12
+            }
+        );
+        assert!(bullet.bytes[6 * 12 + 6] < 64, "{:?}", bullet.bytes);
+        assert!(bullet.bytes[0] > 192, "{:?}", bullet.bytes);
     }
 
     #[test]
