@@ -44,6 +44,17 @@ fn scan(args: &[&str]) -> Value {
     })
 }
 
+/// What `prepub extract` prints for `path`.
+fn scan_text(path: &str) -> String {
+    let output = Command::cargo_bin("prepub")
+        .unwrap()
+        .current_dir(root())
+        .args(["extract", path])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 fn only_document(review: &Value) -> &Value {
     let documents = review["documents"].as_array().unwrap();
     assert_eq!(documents.len(), 1, "{review:#}");
@@ -189,6 +200,31 @@ fn a_screenshot_pasted_into_a_pdf_page_with_text_is_read() {
     assert_eq!(pictures[0]["outcome"], "read", "{pictures:#?}");
     assert_eq!(pictures[1]["picture"], "page 1, image 2, /Im2");
     assert_eq!(pictures[1]["outcome"], "no-text", "{pictures:#?}");
+}
+
+/// Issue 15: red is read apart from black. A 内部资料 stamp pressed at 15°
+/// is cut out, turned upright and read; the round seal over the signature
+/// holds no legible text and does not make the page unread.
+#[test]
+fn a_red_stamp_pressed_at_an_angle_is_read_from_the_red_layer() {
+    if !tesseract_here() {
+        return;
+    }
+    let review = scan(&[&fixture("sealed.png")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "block", "{document:#}");
+    assert_eq!(document["extraction"]["status"], "complete", "{document:#}");
+    let marks = findings(document, "marking.cn.internal-line");
+    assert_eq!(marks.len(), 1, "{document:#}");
+    let context = marks[0]["context"].as_str().unwrap();
+    assert!(
+        context.starts_with("[red seal or stamp 1, turned 15° (OCR, confidence"),
+        "{context}"
+    );
+    assert!(context.contains("内部资料"), "{context}");
+    // The black text beside the red was read without it.
+    let text = scan_text(&fixture("sealed.png"));
+    assert!(text.contains("关于开展年度专项检查工作的通知"), "{text}");
 }
 
 /// With OCR off the pasted screenshot is not read: never `pass`.

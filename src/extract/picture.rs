@@ -130,6 +130,14 @@ pub enum PictureFormat {
         width: u32,
         height: u32,
     },
+    /// Already pixels, in colour: three bytes (red, green, blue) per pixel
+    /// over white, rows without padding — what a renderer hands over so
+    /// that red seals and stamps can be read apart. Made with
+    /// [`Picture::rgb`].
+    Rgb {
+        width: u32,
+        height: u32,
+    },
     /// Not pixels yet: drawn by its [`Draw`] when the OCR stage reaches it
     /// (a PDF page rendered whole). Made with [`Picture::drawn`].
     Drawn,
@@ -200,6 +208,7 @@ impl PictureFormat {
             PictureFormat::Ico => "icon (ICO)",
             PictureFormat::Heic => "HEIF/AVIF",
             PictureFormat::Gray { .. } => "grey pixels",
+            PictureFormat::Rgb { .. } => "colour pixels",
             PictureFormat::Drawn => "page to render",
             PictureFormat::Unknown => "unrecognised picture format",
         }
@@ -216,6 +225,7 @@ impl PictureFormat {
                 | PictureFormat::Gif
                 | PictureFormat::WebP
                 | PictureFormat::Gray { .. }
+                | PictureFormat::Rgb { .. }
                 | PictureFormat::Drawn
         )
     }
@@ -323,6 +333,20 @@ impl Picture {
         Picture {
             place,
             format: PictureFormat::Gray { width, height },
+            bytes: pixels,
+            drawing: None,
+            if_not_read: None,
+        }
+    }
+}
+
+impl Picture {
+    /// A picture that is already colour pixels (`width × height × 3`
+    /// bytes, red, green, blue).
+    pub fn rgb(place: PicturePlace, width: u32, height: u32, pixels: Vec<u8>) -> Picture {
+        Picture {
+            place,
+            format: PictureFormat::Rgb { width, height },
             bytes: pixels,
             drawing: None,
             if_not_read: None,

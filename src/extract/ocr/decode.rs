@@ -11,6 +11,7 @@
 //! repeat an earlier one are not read twice).
 
 use crate::extract::ocr::engine::Gray;
+use crate::extract::ocr::seal::{self, Separated};
 use crate::extract::picture::{Picture, PictureFormat};
 use image::{AnimationDecoder, ImageDecoder, ImageFormat, ImageReader};
 use sha2::Digest;
@@ -26,6 +27,18 @@ pub struct Decoded {
     /// Frames that could not be decoded, with the reason (a damaged page of
     /// a multi-page TIFF), while others were.
     pub failures: Vec<String>,
+    /// The red layer of a colour frame that has red ink (seals, stamps),
+    /// by the frame's index in `frames`; that frame has the red taken out.
+    pub red: Vec<(usize, Gray)>,
+}
+
+impl Decoded {
+    fn push(&mut self, frame: Separated) {
+        if let Some(red) = frame.red {
+            self.red.push((self.frames.len(), red));
+        }
+        self.frames.push(frame.ink);
+    }
 }
 
 /// Decodes up to `max_frames` frames of `picture`, refusing any frame of
@@ -38,6 +51,19 @@ pub fn decode(picture: &Picture, max_pixels: u64, max_frames: usize) -> Result<D
         PictureFormat::Jpeg => single(&picture.bytes, ImageFormat::Jpeg, max_pixels),
         PictureFormat::Bmp => single(&picture.bytes, ImageFormat::Bmp, max_pixels),
         PictureFormat::WebP => single(&picture.bytes, ImageFormat::WebP, max_pixels),
+        PictureFormat::Rgb { width, height } => {
+            let pixels = check_size(width, height, max_pixels)?;
+            if (picture.bytes.len() as u64) < pixels.saturating_mul(3) {
+                return Err(format!(
+                    "{width} × {height} RGB pixels claimed, {} bytes given",
+                    picture.bytes.len()
+                ));
+            }
+            let rgb = picture.bytes.chunks_exact(3).map(|p| [p[0], p[1], p[2]]);
+            let mut out = Decoded::default();
+            out.push(seal::separate(width, height, rgb));
+            Ok(out)
+        }
         PictureFormat::Gray { width, height } => {
             let pixels = check_size(width, height, max_pixels)?;
             if (picture.bytes.len() as u64) < pixels {
@@ -61,8 +87,10 @@ pub fn decode(picture: &Picture, max_pixels: u64, max_frames: usize) -> Result<D
             };
             let drawn = drawing.draw(max_pixels)?;
             match drawn.format {
-                PictureFormat::Gray { .. } => decode(&drawn, max_pixels, max_frames),
-                other => Err(format!("the renderer gave {other}, not grey pixels")),
+                PictureFormat::Gray { .. } | PictureFormat::Rgb { .. } => {
+                    decode(&drawn, max_pixels, max_frames)
+                }
+                other => Err(format!("the renderer gave {other}, not pixels")),
             }
         }
         other => Err(format!("{other} pictures are not decoded for OCR")),
@@ -117,34 +145,51 @@ fn single(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<Decoded,
     let image = reader
         .decode()
         .map_err(|e| format!("{name} cannot be decoded: {e}"))?;
-    Ok(Decoded {
-        frames: vec![gray_of(image)],
-        ..Decoded::default()
-    })
+    let mut out = Decoded::default();
+    out.push(separated(image));
+    Ok(out)
 }
 
-/// Grey pixels of a decoded image; transparent pixels count as white paper
-/// (a screenshot or logo with a transparent background is black text on
+/// Grey pixels of a decoded image, with its red ink apart
+/// ([`seal::separate`]); transparent pixels count as white paper (a
+/// screenshot or logo with a transparent background is black text on
 /// nothing, which would otherwise turn black).
-fn gray_of(image: image::DynamicImage) -> Gray {
+fn separated(image: image::DynamicImage) -> Separated {
     let (width, height) = (image.width(), image.height());
-    let pixels = if image.color().has_alpha() {
-        let rgba = image.into_rgba8();
-        rgba.pixels()
-            .map(|p| over_white(luma(p[0], p[1], p[2]), p[3]))
-            .collect()
-    } else {
-        image.into_luma8().into_raw()
-    };
-    Gray {
-        width,
-        height,
-        pixels,
+    if !image.color().has_color() {
+        let pixels = if image.color().has_alpha() {
+            image
+                .into_luma_alpha8()
+                .pixels()
+                .map(|p| over_white(p[0], p[1]))
+                .collect()
+        } else {
+            image.into_luma8().into_raw()
+        };
+        return Separated {
+            ink: Gray {
+                width,
+                height,
+                pixels,
+            },
+            red: None,
+        };
     }
-}
-
-fn luma(r: u8, g: u8, b: u8) -> u8 {
-    ((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114 + 500) / 1000) as u8
+    if image.color().has_alpha() {
+        let rgba = image.into_rgba8();
+        let rgb = rgba.pixels().map(|p| {
+            let a = p[3];
+            [
+                over_white(p[0], a),
+                over_white(p[1], a),
+                over_white(p[2], a),
+            ]
+        });
+        seal::separate(width, height, rgb)
+    } else {
+        let rgb = image.into_rgb8();
+        seal::separate(width, height, rgb.pixels().map(|p| p.0))
+    }
 }
 
 fn over_white(value: u8, alpha: u8) -> u8 {
@@ -176,8 +221,13 @@ fn gif_frames(bytes: &[u8], max_pixels: u64, max_frames: usize) -> Result<Decode
                 break;
             }
         };
-        let gray = gray_of(image::DynamicImage::ImageRgba8(frame.into_buffer()));
-        let digest: [u8; 32] = sha2::Sha256::digest(&gray.pixels).into();
+        let frame = separated(image::DynamicImage::ImageRgba8(frame.into_buffer()));
+        let mut digest = sha2::Sha256::new();
+        digest.update(&frame.ink.pixels);
+        if let Some(red) = &frame.red {
+            digest.update(&red.pixels);
+        }
+        let digest: [u8; 32] = digest.finalize().into();
         if !seen.insert(digest) {
             continue;
         }
@@ -185,7 +235,7 @@ fn gif_frames(bytes: &[u8], max_pixels: u64, max_frames: usize) -> Result<Decode
             out.frames_left += 1;
             continue;
         }
-        out.frames.push(gray);
+        out.push(frame);
     }
     Ok(out)
 }
@@ -206,7 +256,7 @@ fn tiff_pages(bytes: &[u8], max_pixels: u64, max_frames: usize) -> Result<Decode
             out.frames_left += 1;
         } else {
             match tiff_page(&mut decoder, max_pixels) {
-                Ok(gray) => out.frames.push(gray),
+                Ok(frame) => out.push(frame),
                 Err(why) => {
                     let why = format!("TIFF page {page}: {why}");
                     if page == 1 && !decoder.more_images() {
@@ -246,7 +296,7 @@ fn tiff_pages(bytes: &[u8], max_pixels: u64, max_frames: usize) -> Result<Decode
 fn tiff_page(
     decoder: &mut tiff::decoder::Decoder<Cursor<&[u8]>>,
     max_pixels: u64,
-) -> Result<Gray, String> {
+) -> Result<Separated, String> {
     use tiff::ColorType;
     use tiff::decoder::DecodingResult;
     let (width, height) = decoder.dimensions().map_err(|e| e.to_string())?;
@@ -306,42 +356,45 @@ fn tiff_page(
         }
         ColorType::RGB(8) | ColorType::RGB(16) => {
             channels(3)?;
-            samples
+            let rgb = samples
                 .chunks_exact(3)
-                .take(count)
-                .map(|p| luma(top(p[0]), top(p[1]), top(p[2])))
-                .collect()
+                .map(|p| [top(p[0]), top(p[1]), top(p[2])]);
+            return Ok(seal::separate(width, height, rgb));
         }
         ColorType::RGBA(8) | ColorType::RGBA(16) => {
             channels(4)?;
-            samples
-                .chunks_exact(4)
-                .take(count)
-                .map(|p| over_white(luma(top(p[0]), top(p[1]), top(p[2])), top(p[3])))
-                .collect()
+            let rgb = samples.chunks_exact(4).map(|p| {
+                let a = top(p[3]);
+                [
+                    over_white(top(p[0]), a),
+                    over_white(top(p[1]), a),
+                    over_white(top(p[2]), a),
+                ]
+            });
+            return Ok(seal::separate(width, height, rgb));
         }
         ColorType::CMYK(8) | ColorType::CMYK(16) => {
             channels(4)?;
-            samples
-                .chunks_exact(4)
-                .take(count)
-                .map(|p| {
-                    let k = 255 - u16::from(top(p[3]));
-                    let rgb = |c: u16| ((255 - c) * k / 255) as u8;
-                    luma(
-                        rgb(u16::from(top(p[0]))),
-                        rgb(u16::from(top(p[1]))),
-                        rgb(u16::from(top(p[2]))),
-                    )
-                })
-                .collect()
+            let rgb = samples.chunks_exact(4).map(|p| {
+                let k = 255 - u16::from(top(p[3]));
+                let rgb = |c: u16| ((255 - c) * k / 255) as u8;
+                [
+                    rgb(u16::from(top(p[0]))),
+                    rgb(u16::from(top(p[1]))),
+                    rgb(u16::from(top(p[2]))),
+                ]
+            });
+            return Ok(seal::separate(width, height, rgb));
         }
         other => return Err(format!("colour type {other:?} is not read")),
     };
-    Ok(Gray {
-        width,
-        height,
-        pixels: gray,
+    Ok(Separated {
+        ink: Gray {
+            width,
+            height,
+            pixels: gray,
+        },
+        red: None,
     })
 }
 

@@ -28,6 +28,7 @@ pub mod decode;
 pub mod engine;
 pub mod judge;
 pub mod metadata;
+pub mod seal;
 
 use crate::extract::document::{
     Category, Extraction, Impact, Notice, Part, PictureOutcome, PictureRecord, Problem, Segment,
@@ -460,11 +461,24 @@ impl Stage<'_> {
                 self.out.pages = Some(self.out.pages.unwrap_or(0).max(number));
             }
             read.pages += 1;
-            if let Some(why) = judge::no_text(frame) {
-                self.record(&words, PictureOutcome::NoText { reason: why });
-                continue;
-            }
-            match self.frame(frame, &words, page, languages) {
+            let red = decoded
+                .red
+                .iter()
+                .find(|(of, _)| *of == index)
+                .map(|(_, layer)| layer);
+            let blank = judge::no_text(frame);
+            let result = match (blank, red) {
+                (Some(why), None) => {
+                    self.record(&words, PictureOutcome::NoText { reason: why });
+                    continue;
+                }
+                // Only red ink (a stamp on its own): the red is read.
+                (Some(_), Some(red)) => self.red_layer(red, &words, page, languages),
+                (None, red) => self.frame(frame, &words, page, languages).and_then(|()| {
+                    red.map_or(Ok(()), |red| self.red_layer(red, &words, page, languages))
+                }),
+            };
+            match result {
                 Ok(()) => {}
                 Err(EngineError::Unavailable(why)) => {
                     let frame_place = Place {
@@ -498,6 +512,70 @@ impl Stage<'_> {
             self.record(&place.words, PictureOutcome::NotRead { reason: why });
         }
         read
+    }
+
+    /// Recognises the red seals and stamps of a frame ([`seal`]), each cut
+    /// out and turned upright, as blocks of their own.
+    fn red_layer(
+        &mut self,
+        red: &Gray,
+        words: &str,
+        page: Option<u32>,
+        languages: &Languages,
+    ) -> Result<(), EngineError> {
+        for (number, patch) in seal::patches(red).into_iter().enumerate() {
+            let piece = seal::cut(red, patch);
+            let (upright, degrees) = seal::upright(&piece);
+            let mut what = format!("red seal or stamp {}", number + 1);
+            if degrees != 0 {
+                what.push_str(&format!(", turned {}°", -degrees));
+            }
+            let words = if words.is_empty() {
+                what
+            } else {
+                format!("{words}, {what}")
+            };
+            let recognised = engine::recognise(languages, &upright, Layout::Block)?;
+            let Some(confidence) = recognised.confidence() else {
+                self.record(
+                    &words,
+                    PictureOutcome::NoText {
+                        reason: "OCR found no text".into(),
+                    },
+                );
+                continue;
+            };
+            if legible_chars(&recognised.text()) < MIN_LEGIBLE {
+                self.record(
+                    &words,
+                    PictureOutcome::NoText {
+                        reason: format!(
+                            "OCR found only stray marks, no legible text ({:?})",
+                            recognised.text()
+                        ),
+                    },
+                );
+                continue;
+            }
+            // Located at the patch: the lines were read turned upright.
+            let lines = recognised.text().lines().count().max(1);
+            let place = [patch.x, patch.y, patch.width, patch.height];
+            let mut segment = Segment::new(Part::Image, recognised.text())
+                .with_label(format!("{words} (OCR, confidence {confidence}%)"))
+                .with_boxes(vec![place; lines]);
+            if let Some(page) = page {
+                segment = segment.on_page(page);
+            }
+            self.out.push(segment);
+            if confidence < LOW_CONFIDENCE {
+                self.problem(
+                    &words,
+                    format!("OCR confidence {confidence}%: check by eye"),
+                );
+            }
+            self.record(&words, PictureOutcome::Read { confidence });
+        }
+        Ok(())
     }
 
     /// Recognises one frame: its text, and the 版头 on its own when this is

@@ -1,4 +1,4 @@
-//! PDF pages drawn to grey pixels for OCR, by a well-kept renderer.
+//! PDF pages drawn to pixels for OCR, by a well-kept renderer.
 //!
 //! A page with no text layer (a scan) or whose text was converted to
 //! outlines (转曲) holds its words only as pixels or shapes: the OCR stage
@@ -120,7 +120,7 @@ impl PageDrawing {
             (height * scale).floor() as u16,
         );
         let pixels = draw_into(page, transform, w, h, Fonts::Needed)?;
-        Ok(Picture::gray(
+        Ok(Picture::rgb(
             PicturePlace::rendered_page(self.number),
             u32::from(w),
             u32::from(h),
@@ -224,7 +224,7 @@ impl ImageDrawing {
         // page's text: a font the renderer lacks leaves only that text
         // out of the drawing, never the picture.
         let pixels = draw_into(page, transform, w, h, Fonts::FromTextLayer)?;
-        Ok(Picture::gray(
+        Ok(Picture::rgb(
             self.place.clone(),
             u32::from(w),
             u32::from(h),
@@ -253,7 +253,7 @@ enum Fonts {
     FromTextLayer,
 }
 
-/// Draws `page` under `transform` into `w × h` grey pixels over white;
+/// Draws `page` under `transform` into `w × h` RGB pixels over white;
 /// `Err` when the renderer says it left out something that could hold
 /// text.
 fn draw_into(
@@ -305,16 +305,16 @@ fn draw_into(
     {
         return Err(format!("the renderer could not draw all of it: {why}"));
     }
-    Ok(pixmap
-        .data()
-        .iter()
-        .map(|px| {
-            let luma = u32::from(px.r) * 299 + u32::from(px.g) * 587 + u32::from(px.b) * 114;
-            // Premultiplied over white: what is not covered is paper.
-            let covered = (luma + 500) / 1000;
-            (covered + (255 - u32::from(px.a))).min(255) as u8
-        })
-        .collect())
+    // In colour, so that the OCR stage can read red seals and stamps
+    // apart; premultiplied over white: what is not covered is paper.
+    let mut rgb = Vec::with_capacity(usize::from(w) * usize::from(h) * 3);
+    for px in pixmap.data() {
+        let paper = 255 - u32::from(px.a);
+        for channel in [px.r, px.g, px.b] {
+            rgb.push((u32::from(channel) + paper).min(255) as u8);
+        }
+    }
+    Ok(rgb)
 }
 
 impl Draw for PageDrawing {
@@ -405,29 +405,33 @@ mod tests {
             .draw(max_pixels)
     }
 
-    /// Share of dark pixels in a grey drawing.
+    /// Share of dark pixels in an RGB drawing.
     fn ink(picture: &Picture) -> f64 {
-        let dark = picture.bytes.iter().filter(|&&v| v < 128).count();
-        dark as f64 / picture.bytes.len().max(1) as f64
+        let dark = picture
+            .bytes
+            .chunks_exact(3)
+            .filter(|p| u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2]) < 3 * 128)
+            .count();
+        dark as f64 / (picture.bytes.len() / 3).max(1) as f64
     }
 
     #[test]
-    fn a_scanned_page_is_handed_over_and_drawn_at_300_dpi_in_grey() {
+    fn a_scanned_page_is_handed_over_and_drawn_at_300_dpi_in_colour() {
         let pages = pages_of("scan.pdf");
         // Page 1 has a text layer; page 2 is the scan.
         assert_eq!(pages.len(), 1, "{pages:?}");
         assert_eq!(pages[0].place, PicturePlace::rendered_page(2));
         let drawn = draw(&pages[0], 64_000_000).unwrap();
-        let PictureFormat::Gray { width, height } = drawn.format else {
+        let PictureFormat::Rgb { width, height } = drawn.format else {
             panic!("not grey: {:?}", drawn.format);
         };
         assert_eq!((width, height), (2479, 3508));
-        assert_eq!(drawn.bytes.len(), 2479 * 3508);
+        assert_eq!(drawn.bytes.len(), 2479 * 3508 * 3);
         let share = ink(&drawn);
         assert!(share > 0.005 && share < 0.2, "{share}");
         // Under a lower pixel cap the same page is drawn smaller.
         let small = draw(&pages[0], 1_000_000).unwrap();
-        assert!(small.bytes.len() <= 1_000_000, "{}", small.bytes.len());
+        assert!(small.bytes.len() <= 3_000_000, "{}", small.bytes.len());
     }
 
     #[test]
@@ -440,7 +444,7 @@ mod tests {
         );
         // 900 × 260 pixels drawn over 450 × 130 pt: its own 144 dpi.
         let shot = draw(&pictures[0], 64_000_000).unwrap();
-        let PictureFormat::Gray { width, height } = shot.format else {
+        let PictureFormat::Rgb { width, height } = shot.format else {
             panic!("not grey: {:?}", shot.format);
         };
         assert_eq!((width, height), (900, 260));
@@ -450,12 +454,12 @@ mod tests {
         let bullet = draw(&pictures[1], 64_000_000).unwrap();
         assert_eq!(
             bullet.format,
-            PictureFormat::Gray {
+            PictureFormat::Rgb {
                 width: 12,
                 height: 12
             }
         );
-        assert!(bullet.bytes[6 * 12 + 6] < 64, "{:?}", bullet.bytes);
+        assert!(bullet.bytes[(6 * 12 + 6) * 3] < 64, "{:?}", bullet.bytes);
         assert!(bullet.bytes[0] > 192, "{:?}", bullet.bytes);
     }
 
