@@ -46,11 +46,24 @@ page.save(work / "clean-150.png")
 p300.save(work / "clean-300.png")
 degrade(page).convert("RGB").save(work / "scan-150.jpg", quality=50)
 degrade(p300).convert("RGB").save(work / "scan-300.jpg", quality=50)
+def photo(img):
+    """A phone photo of the page: tilted 3°, light falling off to one side,
+    soft focus, JPEG quality 40."""
+    img = img.convert("RGB").rotate(3, resample=Image.BICUBIC, fillcolor=(235, 235, 228))
+    w, h = img.size
+    shade = Image.linear_gradient("L").rotate(90).resize((w, h))
+    dark = Image.new("RGB", (w, h), (120, 115, 105))
+    img = Image.composite(img, Image.blend(img, dark, 0.45), shade.point(lambda v: 255 - v // 3))
+    return img.filter(ImageFilter.GaussianBlur(1.0))
+photo(p300).save(work / "photo-300.jpg", quality=40)
+sealed = make.sealed()
+sealed.save(work / "sealed-150.png")
+photo(sealed.resize((2480, 3508), Image.LANCZOS)).save(work / "sealed-photo.jpg", quality=40)
 PY
 cp fixtures/ocr/scan.pdf "$work/scan.pdf"
 planted='000123机密★10年特急××市人民政府办公室关于开展年度专项检查工作的通知各区县人民政府，市政府各部门：为做好年度专项检查工作，现将有关事项通知如下。一、各单位于三月底前完成自查并报送结果。二、联系人：张三，身份证号11010519491231002X。'
 printf '%-16s %-10s %8s %8s %4s %8s\n' picture path accuracy marking id s/page
-for picture in clean-150.png clean-300.png scan-150.jpg scan-300.jpg scan.pdf; do
+for picture in clean-150.png clean-300.png scan-150.jpg scan-300.jpg photo-300.jpg scan.pdf; do
     input=$work/$picture
     start=$(date +%s.%N)
     "$prepub" extract "$input" > "$work/$picture.prepub.txt" 2>/dev/null || true
@@ -89,5 +102,25 @@ marking = bool(re.search(r"机密.{0,2}10年", read))
 ident = "11010519491231002X" in read
 print(f"{picture:<16} {path:<10} {1 - cer:8.3f} {str(marking):>8} {str(ident):>4} {seconds:>8}")
 PY
+    done
+done
+
+# Red stamps: the 内部资料 stamp pressed at 15° (fixtures/ocr/make.py sealed()),
+# as drawn and as a phone photo. prepub reads the red layer apart; the CLI
+# reads the picture as it is.
+echo
+printf '%-16s %-10s %6s %8s\n' picture path stamp s/page
+for picture in sealed-150.png sealed-photo.jpg; do
+    input=$work/$picture
+    for path in prepub cli; do
+        start=$(date +%s.%N)
+        if [ $path = prepub ]; then
+            "$prepub" extract "$input" > "$work/$picture.$path.txt" 2>/dev/null || true
+        else
+            tesseract "$input" - -l chi_sim+eng --psm 3 > "$work/$picture.$path.txt" 2>/dev/null || true
+        fi
+        seconds=$(python3 -c "import time; print(f'{time.time() - $start:.2f}')")
+        stamp=$(python3 -c "import re,sys; t=re.sub(r'\s+','',open(sys.argv[1],encoding='utf-8',errors='replace').read()); print('内部资料' in t)" "$work/$picture.$path.txt")
+        printf '%-16s %-10s %6s %8s\n' "$picture" "$path" "$stamp" "$seconds"
     done
 done

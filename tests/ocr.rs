@@ -131,6 +131,72 @@ fn a_word_document_whose_only_content_is_a_scanned_page_blocks_from_its_picture(
     assert!(pictures[0]["confidence"].as_u64().unwrap() >= 60);
 }
 
+/// The PNG a finding's `crop` carries, decoded.
+fn crop_of(finding: &Value) -> image::GrayImage {
+    use base64::Engine;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(finding["crop"]["png"].as_str().expect("a crop"))
+        .unwrap();
+    image::load_from_memory(&png).unwrap().into_luma8()
+}
+
+/// Issue 15: a finding read by OCR carries a small picture of its line, for
+/// the clerk to check the recognition; a line with personal data on it is
+/// pixelated unless --show-match; the HTML form shows the picture.
+#[test]
+fn ocr_findings_carry_their_picture_pixelated_where_personal() {
+    if !tesseract_here() {
+        return;
+    }
+    let review = scan(&[&fixture("gongwen.png")]);
+    let document = only_document(&review);
+    let mark = findings(document, "marking.cn.level-star-ocr")[0];
+    assert_eq!(mark["crop"]["obscured"], false, "{mark:#}");
+    let picture = crop_of(mark);
+    assert!(picture.height() <= 48 && picture.width() <= 640);
+    let id = findings(document, "personal.cn.resident-id")[0];
+    assert_eq!(id["crop"]["obscured"], true, "{id:#}");
+    // Pixelated: no pixel is as dark as a stroke.
+    let darkest = crop_of(id).pixels().map(|p| p.0[0]).min().unwrap();
+    assert!(darkest > 40, "a stroke survived: {darkest}");
+    let shown = scan(&["--show-match", &fixture("gongwen.png")]);
+    let id = findings(only_document(&shown), "personal.cn.resident-id")[0];
+    assert_eq!(id["crop"]["obscured"], false);
+    let darkest = crop_of(id).pixels().map(|p| p.0[0]).min().unwrap();
+    assert!(darkest < 40, "{darkest}");
+    // Text-layer findings have no picture.
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("a.txt");
+    std::fs::write(&text, "机密★10年\n").unwrap();
+    let plain = scan(&[text.to_str().unwrap()]);
+    assert!(only_document(&plain)["findings"][0].get("crop").is_none());
+    // The form shows it, captioned.
+    let html = dir.path().join("form.html");
+    let status = Command::cargo_bin("prepub")
+        .unwrap()
+        .current_dir(root())
+        .args([
+            "scan",
+            "--no-progress",
+            "--fail-on",
+            "never",
+            "--lang",
+            "zh",
+            "-o",
+        ])
+        .arg(&html)
+        .arg(fixture("gongwen.png"))
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{status:?}");
+    let form = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        form.contains("<figure class=\"crop\"><img src=\"data:image/png;base64,iVBOR"),
+        "no picture in the form"
+    );
+    assert!(form.contains("原图（含个人信息，已打码）"));
+}
+
 #[test]
 fn scans_as_png_jpeg_and_multi_page_tiff_are_read_page_by_page() {
     if !tesseract_here() {
@@ -224,6 +290,53 @@ fn a_red_stamp_pressed_at_an_angle_is_read_from_the_red_layer() {
     assert!(context.contains("内部资料"), "{context}");
     // The black text beside the red was read without it.
     let text = scan_text(&fixture("sealed.png"));
+    assert!(text.contains("关于开展年度专项检查工作的通知"), "{text}");
+}
+
+/// Issue 15: a page scanned sideways is turned upright (Tesseract's
+/// orientation detection) before it is read.
+#[test]
+fn a_page_scanned_sideways_is_turned_upright_and_read() {
+    if !tesseract_here() {
+        return;
+    }
+    let review = scan(&[&fixture("sideways.png")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "block", "{document:#}");
+    let ids = findings(document, "personal.cn.resident-id");
+    assert_eq!(ids.len(), 1, "{document:#}");
+    let context = ids[0]["context"].as_str().unwrap();
+    assert!(
+        context.starts_with("[turned 270° (OCR, confidence"),
+        "{context}"
+    );
+    assert_eq!(findings(document, "marking.cn.level-star-ocr").len(), 1);
+    // An upright page is not turned.
+    let upright = scan(&[&fixture("gongwen.png")]);
+    let context = findings(only_document(&upright), "personal.cn.resident-id")[0]["context"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!context.contains("turned"), "{context}");
+}
+
+/// Issue 15: a page written in columns (竖排) is read by the vertical
+/// models when they read it better than across.
+#[test]
+fn a_page_written_in_columns_is_read_with_the_vertical_models() {
+    if !tesseract_here() {
+        return;
+    }
+    let review = scan(&[&fixture("vertical.png")]);
+    let document = only_document(&review);
+    assert_eq!(document["verdict"], "block", "{document:#}");
+    assert_eq!(document["extraction"]["status"], "complete", "{document:#}");
+    assert_eq!(
+        findings(document, "marking.cn.level-star-ocr").len(),
+        1,
+        "{document:#}"
+    );
+    let text = scan_text(&fixture("vertical.png"));
     assert!(text.contains("关于开展年度专项检查工作的通知"), "{text}");
 }
 

@@ -219,7 +219,9 @@ fn scan_mail(
 ) -> Vec<DocumentReview> {
     let identity = Identity::of(&bytes);
     let settings = options.ocr.clone();
+    let pages = ocr::page_progress();
     let opened = guarded(Format::Mail, path, bytes, options, move |request| {
+        ocr::set_page_progress(pages);
         let mut opened = extract::mime::open(request);
         // The saved page's pictures, as for any other document.
         ocr::recognise(
@@ -326,7 +328,11 @@ pub fn extract_safely(
         return extraction;
     }
     let settings = options.ocr.clone();
+    let pages = ocr::page_progress();
     let extraction = guarded(format, path, Arc::clone(bytes), options, move |request| {
+        // This thread is the watchdog's helper: OCR reports to the batch's
+        // progress line for this file.
+        ocr::set_page_progress(pages);
         let mut extraction = extract::extract(format, request);
         // The pictures the reader met, under the same watchdog and budget.
         ocr::recognise(&mut extraction, &settings, request.limits, request.deadline);

@@ -572,7 +572,9 @@ pub fn run_spilled(
             #[cfg(debug_assertions)]
             interrupt_hook(file);
             progress.start(index, &file.display);
+            crate::extract::ocr::set_page_progress(progress.ocr_pages(index));
             let scanned = scan_input(file, rules, &options.scan);
+            crate::extract::ocr::set_page_progress(None);
             if crate::batch::interrupt::requested() {
                 // Possibly abandoned half-way: not a review to keep.
                 return;

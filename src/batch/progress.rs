@@ -16,25 +16,40 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// One file being read: its name, since when, and how far OCR has got
+/// through its pictures (pages read, of how many), once OCR started.
+struct Reading {
+    name: String,
+    since: Instant,
+    ocr: Option<(usize, usize)>,
+}
+
 /// The files being read, by their index in the batch.
 #[derive(Default)]
 struct InFlight {
-    files: BTreeMap<usize, (String, Instant)>,
+    files: BTreeMap<usize, Reading>,
 }
 
 impl InFlight {
     /// "reading 4 (longest 12 s: big.pdf)".
     fn describe(&self, lang: Lang, now: Instant) -> String {
         let w = terminal::words(lang);
-        let Some((name, since)) = self.files.values().min_by_key(|(_, since)| *since) else {
+        let Some(longest) = self.files.values().min_by_key(|reading| reading.since) else {
             return String::new();
         };
-        let seconds = now.saturating_duration_since(*since).as_secs();
+        let seconds = now.saturating_duration_since(longest.since).as_secs();
+        // OCR is the slow part: a file minutes long says how far it is.
+        let ocr = match (longest.ocr, lang) {
+            (None, _) => String::new(),
+            (Some((at, of)), Lang::En) => format!(", OCR page {at}/{of}"),
+            (Some((at, of)), Lang::Zh) => format!("，OCR 第 {at}/{of} 页"),
+        };
         format!(
-            "{} {} ({} {seconds} s: {name})",
+            "{} {} ({} {seconds} s: {}{ocr})",
             w.reading,
             self.files.len(),
-            w.longest
+            w.longest,
+            longest.name
         )
     }
 }
@@ -67,10 +82,28 @@ impl Progress {
     pub fn start(&self, index: usize, name: &str) {
         if self.bar.is_some() {
             let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-            in_flight
-                .files
-                .insert(index, (name.to_owned(), Instant::now()));
+            in_flight.files.insert(
+                index,
+                Reading {
+                    name: name.to_owned(),
+                    since: Instant::now(),
+                    ocr: None,
+                },
+            );
         }
+    }
+
+    /// What the OCR stage reports its pages to while the file at `index`
+    /// is read (`None` when no line is drawn).
+    pub fn ocr_pages(&self, index: usize) -> Option<crate::extract::ocr::PageProgress> {
+        self.bar.as_ref()?;
+        let in_flight = Arc::clone(&self.in_flight);
+        Some(Arc::new(move |at: usize, of: usize| {
+            let mut in_flight = in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(reading) = in_flight.files.get_mut(&index) {
+                reading.ocr = Some((at, of));
+            }
+        }))
     }
 
     /// The file at `index` is done; it held `documents` documents (more
@@ -162,10 +195,15 @@ mod tests {
         let now = Instant::now();
         let mut in_flight = InFlight::default();
         assert_eq!(in_flight.describe(Lang::En, now), "");
-        in_flight.files.insert(1, ("quick.txt".into(), now));
+        let reading = |name: &str, since| Reading {
+            name: name.into(),
+            since,
+            ocr: None,
+        };
+        in_flight.files.insert(1, reading("quick.txt", now));
         in_flight
             .files
-            .insert(2, ("big.pdf".into(), now - Duration::from_secs(12)));
+            .insert(2, reading("big.pdf", now - Duration::from_secs(12)));
         assert_eq!(
             in_flight.describe(Lang::En, now),
             "reading 2 (longest 12 s: big.pdf)"
@@ -173,6 +211,18 @@ mod tests {
         assert_eq!(
             in_flight.describe(Lang::Zh, now),
             "正在读 2 (最久 12 s: big.pdf)"
+        );
+        // Once OCR runs, how far it has got.
+        if let Some(big) = in_flight.files.get_mut(&2) {
+            big.ocr = Some((12, 40));
+        }
+        assert_eq!(
+            in_flight.describe(Lang::En, now),
+            "reading 2 (longest 12 s: big.pdf, OCR page 12/40)"
+        );
+        assert_eq!(
+            in_flight.describe(Lang::Zh, now),
+            "正在读 2 (最久 12 s: big.pdf，OCR 第 12/40 页)"
         );
     }
 

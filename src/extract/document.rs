@@ -126,6 +126,10 @@ pub struct Segment {
     /// `[x, y, width, height]` in the picture's pixels, line by line (a
     /// finding on line 3 of the text is in `boxes[2]`). Empty otherwise.
     pub boxes: Vec<[u32; 4]>,
+    /// For text read by OCR: a small grey PNG of each line's box
+    /// ([`crate::extract::ocr::crop`]), line by line like `boxes`; an empty
+    /// one where none was made. Empty otherwise.
+    pub crops: Vec<Vec<u8>>,
 }
 
 /// What a segment's text is, for the rule conditions that read the text
@@ -151,6 +155,12 @@ impl Segment {
             text: text.into(),
             ..Segment::default()
         }
+    }
+
+    /// The pictures of the text's lines ([`Segment::crops`]).
+    pub fn with_crops(mut self, crops: Vec<Vec<u8>>) -> Segment {
+        self.crops = crops;
+        self
     }
 
     /// The boxes of the text's lines in its picture ([`Segment::boxes`]).

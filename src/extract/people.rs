@@ -195,7 +195,23 @@ fn has_email(text: &str) -> bool {
 /// mobile), with at most one hyphen, not touching letters: dates, UUIDs and
 /// version numbers have more separators or letters around them.
 fn has_phone(text: &str) -> bool {
-    let bytes = text.as_bytes();
+    text.lines().any(line_has_phone)
+}
+
+/// Words that say a number beside them is a phone or fax number.
+const PHONE_WORDS: &[&str] = &[
+    "电话", "手机", "座机", "传真", "联系", "热线", "tel", "phone", "mobile", "fax", "cell",
+];
+
+/// A run of digits shaped like a phone number: a mainland mobile
+/// (1[3-9] and 9 digits), a number with its area code (0 and 9 to 11
+/// digits, one hyphen at most), or a local number of 7 or 8 digits on a
+/// line that says it is a phone. Other digit runs — a date (20230815), a
+/// version, a serial number — are not a contact detail.
+fn line_has_phone(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    let says_phone = PHONE_WORDS.iter().any(|word| lower.contains(word));
+    let bytes = line.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
         if !bytes[at].is_ascii_digit() {
@@ -206,15 +222,20 @@ fn has_phone(text: &str) -> bool {
         while at < bytes.len() && (bytes[at].is_ascii_digit() || bytes[at] == b'-') {
             at += 1;
         }
-        let run = text[start..at].trim_end_matches('-');
-        let digits = run.bytes().filter(u8::is_ascii_digit).count();
-        let hyphens = run.len() - digits;
-        let touches_letter = |i: Option<&u8>| i.is_some_and(|b| b.is_ascii_alphabetic());
-        if (7..=12).contains(&digits)
-            && hyphens <= 1
-            && !touches_letter(start.checked_sub(1).and_then(|i| bytes.get(i)))
-            && !touches_letter(bytes.get(at))
+        let run = line[start..at].trim_end_matches('-');
+        let digits: Vec<u8> = run.bytes().filter(u8::is_ascii_digit).collect();
+        let hyphens = run.len() - digits.len();
+        let touches = |i: Option<&u8>| i.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'.');
+        if hyphens > 1
+            || touches(start.checked_sub(1).and_then(|i| bytes.get(i)))
+            || touches(bytes.get(at))
         {
+            continue;
+        }
+        let mobile = digits.len() == 11 && digits[0] == b'1' && (b'3'..=b'9').contains(&digits[1]);
+        let with_area_code = digits[0] == b'0' && (10..=12).contains(&digits.len());
+        let local = (7..=8).contains(&digits.len()) && says_phone;
+        if mobile || with_area_code || local {
             return true;
         }
     }
@@ -368,6 +389,31 @@ mod tests {
         ]);
         note_people(Format::Ofd, &mut with_phone);
         assert_eq!(with_phone.notices[0].severity, Severity::Review);
+    }
+
+    #[test]
+    fn only_phone_shaped_numbers_are_phones() {
+        for phone in [
+            "13912345678",
+            "010-12345678",
+            "0755-83456789",
+            "电话 6543210",
+            "Tel: 88886666",
+            "传真：0571-87654321",
+        ] {
+            assert!(has_phone(phone), "{phone}");
+        }
+        for not_phone in [
+            "20230815",
+            "编号 12345678",
+            "7.2.20230815",
+            "1234567890",
+            "版本 3.1234567",
+            "ISBN 9787111213826",
+            "13912345678901",
+        ] {
+            assert!(!has_phone(not_phone), "{not_phone}");
+        }
     }
 
     /// A labelled producer or template field is exempt from the phone

@@ -108,6 +108,9 @@ table.fields th, table.form th { width: 9em; }
 .hash, code { font-family: "Consolas", "Noto Sans Mono CJK SC", monospace; font-size: 0.9em; word-break: break-all; }
 td.n { text-align: right; width: 3em; }
 mark { background: #ffe066; color: inherit; font-weight: bold; text-decoration: underline; }
+figure.crop { margin: 0.3em 0; }
+figure.crop img { display: block; max-width: 100%; height: auto; border: 1px solid #999; image-rendering: auto; }
+figure.crop figcaption { font-size: 85%; color: #555; }
 .message { font-size: 0.9em; margin-top: 0.2em; }
 table.findings { table-layout: fixed; }
 table.findings col.n { width: 3em; }
@@ -555,6 +558,7 @@ impl Page {
             self.rule_id(&finding.rule);
             self.raw("</td><td>");
             self.highlight(&present::highlight(&finding.context, &finding.text));
+            self.crop(finding);
             self.element("div", "message", &finding.message);
             self.raw("</td></tr>\n");
         }
@@ -656,6 +660,7 @@ impl Page {
                 &messages::context(self.lang, &finding.context),
                 &finding.text,
             ));
+            self.crop(finding);
             self.element("div", "message", &messages::finding(self.lang, finding));
             if !finding.explain.is_empty() {
                 self.raw("<ul class=\"message\">");
@@ -669,6 +674,26 @@ impl Page {
             self.raw("</td></tr>\n");
         }
         self.raw("</tbody>\n</table>\n");
+    }
+
+    /// The picture of an OCR finding's line, pixelated where it holds
+    /// personal data, so the clerk checks the recognition by eye.
+    fn crop(&mut self, finding: &Finding) {
+        let Some(crop) = present::crop(finding) else {
+            return;
+        };
+        let caption = if crop.obscured {
+            self.labels.crop_obscured
+        } else {
+            self.labels.crop
+        };
+        let _ = write!(
+            self.html,
+            "<figure class=\"crop\"><img src=\"data:image/png;base64,{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>",
+            crop.png,
+            escape(caption),
+            escape(caption)
+        );
     }
 
     /// The context with its match emphasised. Pieces are already cleaned.

@@ -106,6 +106,10 @@ pub struct Labels {
     pub severity: &'static str,
     pub matched_text: &'static str,
     pub match_label: &'static str,
+    /// Caption of the picture of an OCR finding's line.
+    pub crop: &'static str,
+    /// Caption of that picture when it was pixelated (personal data).
+    pub crop_obscured: &'static str,
     pub decision: &'static str,
     pub decision_remove: &'static str,
     pub decision_revise: &'static str,
@@ -245,6 +249,8 @@ pub static ZH: Labels = Labels {
     severity: "级别",
     matched_text: "命中内容（上下文）",
     match_label: "命中",
+    crop: "原图（OCR 识别处）",
+    crop_obscured: "原图（含个人信息，已打码）",
     decision: "处理意见",
     decision_remove: "删除",
     decision_revise: "修改",
@@ -356,6 +362,8 @@ pub static EN: Labels = Labels {
     severity: "Severity",
     matched_text: "Match in context",
     match_label: "Match",
+    crop: "The picture (where OCR read it)",
+    crop_obscured: "The picture (personal data: pixelated)",
     decision: "Decision",
     decision_remove: "remove",
     decision_revise: "revise",

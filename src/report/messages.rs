@@ -327,6 +327,7 @@ const LABEL_TABLE: &[(&str, &str)] = &[
         "OCR 置信度 {}%：请目视核对",
     ),
     ("OCR, confidence {}%", "OCR，置信度 {}%"),
+    ("{} (OCR, confidence {}%)", "{}（OCR，置信度 {}%）"),
     ("stamp: {}", "图章：{}"),
     ("tags {}", "标签 {}"),
     (
@@ -1279,6 +1280,14 @@ const SENTENCE_TABLE: &[(&str, &str)] = &[
         "{}：OCR 未读取：{}；请人工检查",
     ),
     (
+        "page {}: picture {} was not read: needs OCR or manual review",
+        "第 {} 页：图片 {} 未读取：需要 OCR 或人工审查",
+    ),
+    (
+        "page {}: {} more pictures than the {} read on one page were not read",
+        "第 {} 页：另有 {} 张图片超出每页读取 {} 张的上限，未读取",
+    ),
+    (
         "{}: OCR confidence {}%: check by eye",
         "{}：OCR 置信度 {}%：请目视核对",
     ),
@@ -1427,6 +1436,18 @@ const WORD_TABLE: &[(&str, &str)] = &[
         "最后保存时的首页缩略图，{}",
     ),
     ("top of the page, 版头", "页面顶部，版头"),
+    (
+        "{}, red seal or stamp {}, turned {}°",
+        "{}，红色印章 {}，已转正 {}°",
+    ),
+    ("{}, red seal or stamp {}", "{}，红色印章 {}"),
+    (
+        "red seal or stamp {}, turned {}°",
+        "红色印章 {}，已转正 {}°",
+    ),
+    ("red seal or stamp {}", "红色印章 {}"),
+    ("{}, turned {}°", "{}，已转正 {}°"),
+    ("turned {}°", "已转正 {}°"),
     ("image {}", "图片 {}"),
     ("page {}", "第 {} 页"),
 ];

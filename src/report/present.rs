@@ -107,6 +107,18 @@ pub fn highlight(context: &str, text: &str) -> Highlight {
     }
 }
 
+/// The picture of an OCR finding's line, if it is one: a review read back
+/// from a file is shown only a base64 PNG, never whatever else a `crop`
+/// field might hold.
+pub fn crop(finding: &crate::review::Finding) -> Option<&crate::review::Crop> {
+    use base64::Engine;
+    let crop = finding.crop.as_ref()?;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(&crop.png)
+        .ok()?;
+    png.starts_with(b"\x89PNG\r\n\x1a\n").then_some(crop)
+}
+
 /// "正文 第3页 第12行 Sheet1!C7" / "body, p. 3, line 12, Sheet1!C7".
 ///
 /// Line 0 means the part has no lines (file properties, the file name) and

@@ -137,9 +137,13 @@ fn document_lines(out: &mut String, document: &DocumentReview, options: &TextOpt
         let mut page = location.page.map(|p| format!(" p{p}")).unwrap_or_default();
         if let Some([x, y, width, height]) = location.bbox {
             // Where in the picture the OCR line is, in its pixels.
-            page.push_str(&format!(" at {x},{y} {width}×{height}"));
+            page.push_str(&match lang {
+                Lang::Zh => format!(" 图中 {x},{y} {width}×{height}"),
+                Lang::En => format!(" at {x},{y} {width}×{height}"),
+            });
         }
-        let highlighted = highlight(&clean(&finding.context), &clean(&finding.text), colour);
+        let context = messages::context(lang, &finding.context);
+        let highlighted = highlight(&clean(&context), &clean(&finding.text), colour);
         let _ = writeln!(
             out,
             "  {place} [{}{page}] {} {}  {}{}",

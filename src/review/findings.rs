@@ -3,7 +3,7 @@
 
 use crate::extract::document::{Extraction, Part, Segment};
 use crate::review::mask::{MaskedSpans, TextMask, mask, mask_within};
-use crate::review::{Finding, Location, Messages, ProblemReport, ReviewOptions};
+use crate::review::{Crop, Finding, Location, Messages, ProblemReport, ReviewOptions};
 use crate::rules::apply::apply;
 use crate::rules::normalize::{Normalized, normalize};
 use crate::rules::{DocumentIndex, RawMatch, RuleSet};
@@ -151,6 +151,7 @@ pub(crate) fn review_texts(
                     cell: None,
                     bbox: None,
                 },
+                crop: None,
                 explain: Vec::new(),
                 decision: None,
                 waived: None,
@@ -302,6 +303,19 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
                 cell: segment.cell.clone(),
                 bbox: segment.boxes.get(line_in_segment as usize).copied(),
             },
+            crop: line_crop(
+                segment,
+                line_in_segment as usize,
+                // A picture of a line with personal data on it shows what
+                // the text masks: pixelated, unless --show-match.
+                !options.show_match
+                    && (rule.mask || {
+                        let line_end = original[start..]
+                            .find('\n')
+                            .map_or(original.len(), |i| start + i);
+                        masked.overlapping(line_start, line_end).next().is_some()
+                    }),
+            ),
             explain: if options.explain {
                 raw.explain.clone()
             } else {
@@ -311,6 +325,21 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
             waived: None,
         },
     }
+}
+
+/// The picture of line `line` of an OCR segment, pixelated if `obscure`.
+fn line_crop(segment: &Segment, line: usize, obscure: bool) -> Option<Crop> {
+    use base64::Engine;
+    let png = segment.crops.get(line).filter(|png| !png.is_empty())?;
+    let png = if obscure {
+        crate::extract::ocr::crop::obscure(png)?
+    } else {
+        png.clone()
+    };
+    Some(Crop {
+        png: base64::engine::general_purpose::STANDARD.encode(png),
+        obscured: obscure,
+    })
 }
 
 /// The same line around the match, up to [`CONTEXT_CHARS`] either side,

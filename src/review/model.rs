@@ -572,6 +572,10 @@ pub struct Finding {
     pub text: String,
     pub context: String,
     pub location: Location,
+    /// For text read by OCR: a small picture of the finding's line, so the
+    /// clerk can check the recognition by eye.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crop: Option<Crop>,
     /// The checks that were made (`--explain`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub explain: Vec<String>,
@@ -582,6 +586,16 @@ pub struct Finding {
     /// shown but no longer counts toward the verdict or the exit code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waived: Option<Waiver>,
+}
+
+/// A small picture of the line a finding read by OCR is on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Crop {
+    /// The picture: a grey PNG, base64.
+    pub png: String,
+    /// The line holds personal data and the picture was pixelated, as the
+    /// text is masked (`--show-match` shows it as it is).
+    pub obscured: bool,
 }
 
 /// A rule's message in the languages of the reports, as its pack gives it.

@@ -148,6 +148,7 @@ mod tests {
                 cell: None,
                 bbox: None,
             },
+            crop: None,
             explain: Vec::new(),
             decision: None,
             waived: None,

@@ -499,6 +499,20 @@ fn finding_html(finding: &Finding, index: usize, lang: Lang, token: &str) -> Str
             escape(&highlight.before)
         );
     }
+    if let Some(crop) = present::crop(finding) {
+        // The picture where OCR read the line: the clerk checks it by eye.
+        let labels = lang.labels();
+        let caption = if crop.obscured {
+            labels.crop_obscured
+        } else {
+            labels.crop
+        };
+        let _ = write!(
+            html,
+            "<figure class=\"crop\"><img src=\"data:image/png;base64,{}\" alt=\"{caption}\"><figcaption>{caption}</figcaption></figure>",
+            crop.png
+        );
+    }
     let cell = present::decision_cell(lang, finding);
     if let Some(kind) = cell.ticked {
         let _ = write!(

@@ -55,7 +55,7 @@ use std::sync::{Mutex, OnceLock};
 use stored::Stored;
 
 /// Changes whenever the entry layout below changes.
-const ENTRY_FORMAT: &str = "prepub-extraction-cache-4";
+const ENTRY_FORMAT: &str = "prepub-extraction-cache-5";
 
 /// How many rejected entries `--verbose` names (the rest are counted).
 const LISTED_REJECTIONS: usize = 20;

@@ -4,6 +4,8 @@
 use crate::extract::document::{
     Category, Extraction, Impact, Notice, Part, PictureRecord, Problem, Segment, Severity, TextKind,
 };
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 
 /// [`Extraction`] as stored. A separate type, so the in-memory model can
@@ -33,6 +35,9 @@ struct StoredSegment {
     /// Boxes of OCR lines ([`Segment::boxes`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     boxes: Vec<[u32; 4]>,
+    /// Pictures of OCR lines ([`Segment::crops`]), as base64 PNG.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    crops: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -72,6 +77,7 @@ impl Stored {
                     label: s.label.clone(),
                     code: s.kind == TextKind::Code,
                     boxes: s.boxes.clone(),
+                    crops: s.crops.iter().map(|png| BASE64.encode(png)).collect(),
                 })
                 .collect(),
             problems: extraction
@@ -120,6 +126,13 @@ impl Stored {
                         TextKind::Prose
                     },
                     boxes: s.boxes,
+                    // A picture that does not decode is left out, never
+                    // shown broken.
+                    crops: s
+                        .crops
+                        .iter()
+                        .map(|png| BASE64.decode(png).unwrap_or_default())
+                        .collect(),
                 })
                 .collect(),
             problems: self

@@ -26,6 +26,9 @@ pub enum Layout {
     /// A strip such as the 版头, read as one block of lines (`--psm 6`):
     /// no page layout analysis to drop a lone 秘密 at the left.
     Block,
+    /// A page written in columns top to bottom (竖排), read with the
+    /// vertical models as one block of vertical text (`--psm 5`).
+    Columns,
 }
 
 /// A grey image, one byte per pixel, rows without padding.
@@ -137,6 +140,95 @@ pub fn recognise(
             Ok(api) => run(api, image, layout),
         }
     })
+}
+
+/// How far `image` is turned, by Tesseract's orientation detection (the
+/// `osd` model): `Some((degrees, confidence))` with degrees 0, 90, 180 or
+/// 270 counter-clockwise to turn it upright; `None` when the model is not
+/// installed or the image has too little text to tell.
+pub fn orientation(image: &Gray) -> Option<(u32, f32)> {
+    let width = i32::try_from(image.width).ok()?;
+    let height = i32::try_from(image.height).ok()?;
+    OSD.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let osd = slot.get_or_insert_with(Osd::start).as_ref()?;
+        let (mut degrees, mut confidence) = (0, 0.0f32);
+        let (mut script, mut script_confidence) = (std::ptr::null(), 0.0f32);
+        // SAFETY: the handle is live (owned by `osd`, deleted on drop);
+        // Tesseract copies the pixels on SetImage, and `image.pixels` holds
+        // width × height bytes (one per pixel, rows without padding) for
+        // the duration of the call; the out-pointers are valid locals.
+        let found = unsafe {
+            tesseract_sys::TessBaseAPISetPageSegMode(
+                osd.0,
+                tesseract_sys::TessPageSegMode_PSM_OSD_ONLY,
+            );
+            if image.pixels.len() < (image.width as usize) * (image.height as usize) {
+                return None;
+            }
+            tesseract_sys::TessBaseAPISetImage(
+                osd.0,
+                image.pixels.as_ptr(),
+                width,
+                height,
+                1,
+                width,
+            );
+            tesseract_sys::TessBaseAPISetSourceResolution(osd.0, 300);
+            let found = tesseract_sys::TessBaseAPIDetectOrientationScript(
+                osd.0,
+                &mut degrees,
+                &mut confidence,
+                &mut script,
+                &mut script_confidence,
+            );
+            tesseract_sys::TessBaseAPIClear(osd.0);
+            found
+        };
+        (found != 0 && matches!(degrees, 0 | 90 | 180 | 270))
+            .then_some((degrees as u32, confidence))
+    })
+}
+
+/// This thread's orientation detector: `None` inside when the `osd` model
+/// could not be loaded (checked once).
+struct Osd(*mut tesseract_sys::TessBaseAPI);
+
+impl Osd {
+    fn start() -> Option<Osd> {
+        let languages = Languages::parse("osd").ok()?;
+        let dir = data_path(&languages).ok()?;
+        let path = CString::new(dir.to_string_lossy().as_bytes()).ok()?;
+        let language = CString::new("osd").ok()?;
+        let sink = CString::new(if cfg!(windows) { "NUL" } else { "/dev/null" }).ok()?;
+        let debug_file = CString::new("debug_file").ok()?;
+        // SAFETY: a fresh handle, owned by the returned `Osd` (deleted on
+        // drop, also when loading fails); the strings outlive the calls.
+        unsafe {
+            let handle = tesseract_sys::TessBaseAPICreate();
+            if handle.is_null() {
+                return None;
+            }
+            let osd = Osd(handle);
+            tesseract_sys::TessBaseAPISetVariable(handle, debug_file.as_ptr(), sink.as_ptr());
+            if tesseract_sys::TessBaseAPIInit3(handle, path.as_ptr(), language.as_ptr()) != 0 {
+                return None;
+            }
+            tesseract_sys::TessBaseAPISetVariable(handle, debug_file.as_ptr(), sink.as_ptr());
+            Some(osd)
+        }
+    }
+}
+
+impl Drop for Osd {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from TessBaseAPICreate and is deleted once.
+        unsafe { tesseract_sys::TessBaseAPIDelete(self.0) }
+    }
+}
+
+thread_local! {
+    static OSD: RefCell<Option<Option<Osd>>> = const { RefCell::new(None) };
 }
 
 /// Whether the engine can start for `languages` here, without reading
@@ -270,6 +362,7 @@ fn run(api: &mut TessBaseApi, image: &Gray, layout: Layout) -> Result<Recognised
     api.set_page_seg_mode(match layout {
         Layout::Page => tesseract_sys::TessPageSegMode_PSM_AUTO,
         Layout::Block => tesseract_sys::TessPageSegMode_PSM_SINGLE_BLOCK,
+        Layout::Columns => tesseract_sys::TessPageSegMode_PSM_SINGLE_BLOCK_VERT_TEXT,
     });
     api.set_image(&image.pixels, width, height, 1, width)
         .map_err(|e| EngineError::Failed(format!("Tesseract refused the image: {e}")))?;

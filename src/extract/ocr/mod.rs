@@ -24,10 +24,12 @@
 //! own, as sparse text: page segmentation of a whole 公文 page drops a lone
 //! 秘密 at the top left; lines only that pass finds are added.
 
+pub mod crop;
 pub mod decode;
 pub mod engine;
 pub mod judge;
 pub mod metadata;
+pub mod orient;
 pub mod seal;
 
 use crate::extract::document::{
@@ -37,7 +39,9 @@ use crate::extract::document::{
 use crate::extract::limits::{Deadline, Limits};
 use crate::extract::ocr::engine::{EngineError, Gray, Layout, Recognised};
 use crate::extract::picture::{Picture, PictureFormat, PicturePlace};
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Languages read unless `--ocr-lang` says otherwise.
 pub const DEFAULT_LANGUAGES: &str = "chi_sim+eng";
@@ -86,6 +90,27 @@ impl Languages {
     /// with `eng` beside them Tesseract reads a line such as 机密★10年 as
     /// Latin letters (`BLE LO4E`), so the 版头, where markings stand, is
     /// read without it.
+    /// The vertical models of its Chinese languages (`chi_sim` →
+    /// `chi_sim_vert`), for pages written in columns; `None` without
+    /// Chinese.
+    pub fn vertical(&self) -> Option<Languages> {
+        let vertical: Vec<String> = self
+            .names()
+            .filter(|name| name.starts_with("chi") && !name.ends_with("_vert"))
+            .map(|name| format!("{name}_vert"))
+            .collect();
+        (!vertical.is_empty()).then(|| Languages(vertical.join("+")))
+    }
+
+    /// Those of its languages whose data is installed; `None` if none is.
+    fn installed(&self) -> Option<Languages> {
+        let here: Vec<&str> = self
+            .names()
+            .filter(|name| Languages::parse(name).is_ok_and(|one| engine::check(&one).is_ok()))
+            .collect();
+        (!here.is_empty()).then(|| Languages(here.join("+")))
+    }
+
     pub fn chinese(&self) -> Languages {
         let chinese: Vec<&str> = self.names().filter(|n| n.starts_with("chi")).collect();
         if chinese.is_empty() {
@@ -136,6 +161,28 @@ impl OcrSettings {
     }
 }
 
+/// Where the OCR stage reports how far it has got through a document's
+/// pictures: `(picture being read, pictures in all)`. OCR is the slow part
+/// of a batch, so the progress line says "OCR page 12/40".
+pub type PageProgress = Arc<dyn Fn(usize, usize) + Send + Sync>;
+
+thread_local! {
+    static PAGE_PROGRESS: RefCell<Option<PageProgress>> = const { RefCell::new(None) };
+}
+
+/// Sets where this thread's OCR stage reports its pages (`None`: nowhere).
+/// Readers run on a watchdog's helper thread: the batch sets it on its
+/// worker, and the caller of [`recognise`] carries it over with
+/// [`page_progress`].
+pub fn set_page_progress(progress: Option<PageProgress>) {
+    PAGE_PROGRESS.with(|slot| *slot.borrow_mut() = progress);
+}
+
+/// Where this thread's OCR stage reports its pages.
+pub fn page_progress() -> Option<PageProgress> {
+    PAGE_PROGRESS.with(|slot| slot.borrow().clone())
+}
+
 /// Turns the pictures `extraction` holds into segments, problems and
 /// records, emptying its list. `limits` gives the pixel cap; past
 /// `deadline` the remaining pictures are left unread, saying so.
@@ -173,7 +220,11 @@ pub fn recognise(
         } => {
             let mut pages_left = *max_pages as usize;
             let mut unavailable: Option<String> = None;
-            for picture in &pictures {
+            let report = page_progress();
+            for (number, picture) in pictures.iter().enumerate() {
+                if let Some(report) = &report {
+                    report(number + 1, pictures.len());
+                }
                 let mark = stage.mark();
                 let place = stage.place(&picture.place);
                 stage.metadata(picture, &place);
@@ -560,9 +611,11 @@ impl Stage<'_> {
             // Located at the patch: the lines were read turned upright.
             let lines = recognised.text().lines().count().max(1);
             let place = [patch.x, patch.y, patch.width, patch.height];
+            let picture = crop::line(red, place).unwrap_or_default();
             let mut segment = Segment::new(Part::Image, recognised.text())
                 .with_label(format!("{words} (OCR, confidence {confidence}%)"))
-                .with_boxes(vec![place; lines]);
+                .with_boxes(vec![place; lines])
+                .with_crops(vec![picture; lines]);
             if let Some(page) = page {
                 segment = segment.on_page(page);
             }
@@ -587,8 +640,46 @@ impl Stage<'_> {
         page: Option<u32>,
         languages: &Languages,
     ) -> Result<(), EngineError> {
-        let recognised = engine::recognise(languages, frame, Layout::Page)?;
-        let banner = if !self.banner_done && is_page_like(frame) {
+        // A page scanned sideways or upside down is turned upright first;
+        // if it then reads worse than as it was, it was upright after all.
+        let mut turned = orient::upright(frame);
+        let mut recognised = engine::recognise(
+            languages,
+            turned.as_ref().map_or(frame, |(upright, _)| upright),
+            Layout::Page,
+        )?;
+        if turned.is_some() && below(&recognised, LOW_CONFIDENCE) {
+            let as_it_was = engine::recognise(languages, frame, Layout::Page)?;
+            if better(&as_it_was, &recognised) {
+                turned = None;
+                recognised = as_it_was;
+            }
+        }
+        let turned_words;
+        let (frame, words) = match &turned {
+            Some((upright, degrees)) => {
+                turned_words = if words.is_empty() {
+                    format!("turned {degrees}°")
+                } else {
+                    format!("{words}, turned {degrees}°")
+                };
+                (upright, turned_words.as_str())
+            }
+            None => (frame, words),
+        };
+        // A page written in columns (竖排) reads as noise across: the
+        // vertical models read it, when they are installed and read better.
+        let mut columns = false;
+        if below(&recognised, LOW_CONFIDENCE)
+            && let Some(vertical) = languages.vertical().and_then(|v| v.installed())
+        {
+            let down = engine::recognise(&vertical, frame, Layout::Columns)?;
+            if better(&down, &recognised) {
+                recognised = down;
+                columns = true;
+            }
+        }
+        let banner = if !self.banner_done && !columns && is_page_like(frame) {
             self.banner_done = true;
             let strip = top_strip(frame);
             Some(engine::recognise(
@@ -658,13 +749,15 @@ impl Stage<'_> {
                         &at(words, "top of the page, 版头"),
                         banner_confidence,
                     ))
-                    .with_boxes(boxes(&banner_lines)),
+                    .with_boxes(boxes(&banner_lines))
+                    .with_crops(crops(frame, &banner_lines)),
             ));
         }
         self.out.push(with_page(
             Segment::new(Part::Image, recognised.text())
                 .with_label(label(words, confidence))
-                .with_boxes(boxes(&recognised)),
+                .with_boxes(boxes(&recognised))
+                .with_crops(crops(frame, &recognised)),
         ));
         if confidence < LOW_CONFIDENCE {
             self.problem(words, format!("OCR confidence {confidence}%: check by eye"));
@@ -722,6 +815,22 @@ pub fn is_document_text(segment: &Segment) -> bool {
     !matches!(segment.part, Part::Metadata | Part::Filename)
         && segment.label.as_deref() != Some("alt text")
         && !segment.text.trim().is_empty()
+}
+
+/// Whether `recognised` read nothing or read it with a mean confidence
+/// under `confidence`.
+fn below(recognised: &Recognised, confidence: u8) -> bool {
+    recognised.confidence().is_none_or(|read| read < confidence)
+}
+
+/// Whether `a` is a clearly better reading than `b`: 10 points more
+/// confident, with as much legible text.
+fn better(a: &Recognised, b: &Recognised) -> bool {
+    let (Some(ca), cb) = (a.confidence(), b.confidence()) else {
+        return false;
+    };
+    let legible = |r: &Recognised| legible_chars(&r.text());
+    ca >= cb.unwrap_or(0).saturating_add(10) && legible(a) * 2 >= legible(b)
 }
 
 /// A scan or photo of a page: portrait and tall enough to have a 版头.
@@ -782,6 +891,19 @@ fn lines_not_in<'a>(banner: &'a Recognised, page: &Recognised) -> Vec<&'a engine
             !read.contains(&squeeze(&line.text))
                 && line.confidence >= f32::from(LOW_CONFIDENCE)
                 && wide_chars(&line.text) > wide_chars(&read)
+        })
+        .collect()
+}
+
+/// A small picture of each recognised line ([`crop::line`]), in the order
+/// of the text's lines (empty where none could be made).
+fn crops(frame: &Gray, recognised: &Recognised) -> Vec<Vec<u8>> {
+    recognised
+        .lines
+        .iter()
+        .map(|line| {
+            let rect = line.rect;
+            crop::line(frame, [rect.left, rect.top, rect.width, rect.height]).unwrap_or_default()
         })
         .collect()
 }

@@ -77,6 +77,39 @@ fn unknown_sentences_are_shown_as_written_and_words_are_not_sentences() {
 }
 
 #[test]
+fn pictures_read_apart_are_named_in_chinese() {
+    assert_eq!(
+        context(
+            Lang::Zh,
+            "[red seal or stamp 1, turned 15° (OCR, confidence 96%)] 内部资料"
+        ),
+        "[红色印章 1，已转正 15°（OCR，置信度 96%）] 内部资料"
+    );
+    assert_eq!(
+        context(Lang::Zh, "[turned 270° (OCR, confidence 88%)] 张三"),
+        "[已转正 270°（OCR，置信度 88%）] 张三"
+    );
+    assert_eq!(
+        context(
+            Lang::Zh,
+            "[page 1, image 1, /Im1 (OCR, confidence 86%)] 张三"
+        ),
+        "[第 1 页，图片 1，/Im1（OCR，置信度 86%）] 张三"
+    );
+    for sentence in [
+        "page 3: picture 2 was not read: needs OCR or manual review",
+        "page 3: 12 more pictures than the 200 read on one page were not read",
+        "page 1, image 1, /Im1, red seal or stamp 2: OCR confidence 41%: check by eye",
+    ] {
+        let zh = chinese(sentence).unwrap_or_default();
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{sentence}: {zh}"
+        );
+    }
+}
+
+#[test]
 fn context_labels_are_translated_and_people_are_not() {
     assert_eq!(
         context(Lang::Zh, "[section 1, first page] 机密★1年"),
@@ -176,6 +209,7 @@ fn a_finding_shows_the_packs_message_in_the_report_language() {
             cell: None,
             bbox: None,
         },
+        crop: None,
         explain: Vec::new(),
         decision: None,
         waived: None,
