@@ -8,6 +8,10 @@
 //! finding above what their label allows. Exits 1 when a target is missed:
 //! recall below [`RECALL_TARGET`] in a class, or any false positive.
 //!
+//! Then, when the shared corpus is here, the third-party documents of
+//! `fixtures/eval/third-party.tsv` ([`third_party`]): whole files scanned
+//! as `prepub scan` would, scored on verdicts, false alarms and recall.
+//!
 //! `tests/eval.rs` includes this file and enforces the same targets under
 //! `cargo test`.
 
@@ -429,16 +433,355 @@ fn main() {
             root = PathBuf::from(argument);
         }
     }
+    let mut failed = false;
     match run(&root) {
         Ok(report) => {
             print!("{}", report.render(verbose));
-            if !report.failures().is_empty() {
-                std::process::exit(1);
-            }
+            failed |= !report.failures().is_empty();
         }
         Err(error) => {
             eprintln!("eval: {error}");
             std::process::exit(2);
         }
+    }
+    // The third-party documents, when the shared corpus is here.
+    match third_party::corpus() {
+        None => println!(
+            "\nthird-party documents: skipped (no corpus at ../shared/corpus; set PREPUB_CORPUS)"
+        ),
+        Some(corpus) => {
+            let rules = RuleSet::builtin().unwrap_or_else(|_| std::process::exit(2));
+            match third_party::run(&root.join("third-party.tsv"), &corpus, &rules) {
+                Ok(report) => {
+                    print!("\n{}", report.render());
+                    for failure in report.failures() {
+                        println!("target missed: {failure}");
+                        failed = true;
+                    }
+                }
+                Err(error) => {
+                    eprintln!("eval: {error}");
+                    std::process::exit(2);
+                }
+            }
+        }
+    }
+    if failed {
+        std::process::exit(1);
+    }
+}
+
+/// Third-party documents (`fixtures/eval/third-party.tsv`, issue 17): whole
+/// files nobody here wrote, from the shared corpus, each labelled with what
+/// a reviewer would decide.
+pub mod third_party {
+    use prepub::batch::file::{ScanOptions, scan_bytes};
+    use prepub::extract::document::{ExtractionStatus, Severity};
+    use prepub::review::{DocumentReview, Verdict};
+    use prepub::rules::RuleSet;
+    use std::fmt::Write as _;
+    use std::path::{Path, PathBuf};
+
+    /// No publishable document may be blocked; at most one in this many
+    /// may get `review` for a reason a reviewer would reject.
+    pub const UNJUSTIFIED_REVIEW_ONE_IN: usize = 20;
+    /// Share of what reviewers insist on that must be found.
+    pub const RECALL_TARGET: f64 = 0.95;
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Expect {
+        Publish,
+        Withhold,
+    }
+
+    /// What a reviewer insists on.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub enum Insist {
+        /// A finding of the rule at least this severe.
+        Rule(String, Severity),
+        /// The document is not passed.
+        NotPassed,
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct Item {
+        pub local_name: String,
+        pub expect: Expect,
+        pub insist: Vec<Insist>,
+        /// Rules whose findings above info are justified here; `partial`
+        /// where a part really cannot be read.
+        pub accept: Vec<String>,
+        pub why: String,
+    }
+
+    /// The corpus: `$PREPUB_CORPUS`, else `../shared/corpus` beside the
+    /// crate; `None` when absent.
+    pub fn corpus() -> Option<PathBuf> {
+        let dir = std::env::var_os("PREPUB_CORPUS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+        dir.is_dir().then_some(dir)
+    }
+
+    pub fn load(path: &Path) -> Result<Vec<Item>, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut items = Vec::new();
+        for (number, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let at = |what: &str| format!("{}:{}: {what}", path.display(), number + 1);
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [local_name, expect, insist, accept, why] = fields[..] else {
+                return Err(at("five tab-separated fields expected"));
+            };
+            let expect = match expect {
+                "publish" => Expect::Publish,
+                "withhold" => Expect::Withhold,
+                other => return Err(at(&format!("expect is publish or withhold, not {other}"))),
+            };
+            let list = |field: &str| -> Vec<String> {
+                field
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty() && *s != "-")
+                    .map(str::to_owned)
+                    .collect()
+            };
+            let mut wanted = Vec::new();
+            for want in list(insist) {
+                if want == "verdict>=review" {
+                    wanted.push(Insist::NotPassed);
+                    continue;
+                }
+                let (rule, severity) = want
+                    .split_once(">=")
+                    .ok_or_else(|| at(&format!("{want}: RULE>=SEVERITY expected")))?;
+                let severity = match severity {
+                    "info" => Severity::Info,
+                    "review" => Severity::Review,
+                    "block" => Severity::Block,
+                    other => return Err(at(&format!("unknown severity {other}"))),
+                };
+                wanted.push(Insist::Rule(rule.to_owned(), severity));
+            }
+            items.push(Item {
+                local_name: local_name.to_owned(),
+                expect,
+                insist: wanted,
+                accept: list(accept),
+                why: why.to_owned(),
+            });
+        }
+        Ok(items)
+    }
+
+    /// What happened to one document.
+    #[derive(Debug)]
+    pub struct Outcome {
+        pub item: Item,
+        pub verdict: Verdict,
+        /// Rules with findings above info that `accept` does not justify,
+        /// and `partial` when being unread is not.
+        pub unjustified: Vec<String>,
+        /// What the reviewer insists on and was not found.
+        pub missed: Vec<String>,
+    }
+
+    impl Outcome {
+        /// The verdict is what the label allows.
+        pub fn right(&self) -> bool {
+            match self.item.expect {
+                Expect::Publish => {
+                    self.verdict == Verdict::Pass
+                        || (self.verdict == Verdict::Review && self.unjustified.is_empty())
+                }
+                Expect::Withhold => self.verdict != Verdict::Pass,
+            }
+        }
+    }
+
+    pub fn judge(item: &Item, documents: &[DocumentReview]) -> Outcome {
+        let verdict = documents
+            .iter()
+            .map(|d| d.verdict)
+            .max_by_key(|v| match v {
+                Verdict::Pass => 0,
+                Verdict::Review => 1,
+                Verdict::Block => 2,
+            })
+            .unwrap_or(Verdict::Review);
+        let mut unjustified: Vec<String> = Vec::new();
+        for document in documents {
+            for finding in &document.findings {
+                let counts = finding.severity > Severity::Info && finding.waived.is_none();
+                if counts
+                    && !item.accept.contains(&finding.rule)
+                    && !unjustified.contains(&finding.rule)
+                {
+                    unjustified.push(finding.rule.clone());
+                }
+            }
+            if document.extraction.status != ExtractionStatus::Complete
+                && !item.accept.iter().any(|a| a == "partial")
+                && !unjustified.iter().any(|u| u == "partial")
+            {
+                unjustified.push("partial".into());
+            }
+        }
+        let missed = item
+            .insist
+            .iter()
+            .filter(|want| match want {
+                Insist::NotPassed => verdict == Verdict::Pass,
+                Insist::Rule(rule, severity) => !documents.iter().any(|d| {
+                    d.findings
+                        .iter()
+                        .any(|f| &f.rule == rule && f.severity >= *severity)
+                }),
+            })
+            .map(|want| match want {
+                Insist::NotPassed => "not passed".to_owned(),
+                Insist::Rule(rule, severity) => format!("{rule}>={}", severity.as_str()),
+            })
+            .collect();
+        Outcome {
+            item: item.clone(),
+            verdict,
+            unjustified,
+            missed,
+        }
+    }
+
+    #[derive(Debug, Default)]
+    pub struct Report {
+        pub outcomes: Vec<Outcome>,
+        /// Items whose file is not in the corpus.
+        pub absent: Vec<String>,
+    }
+
+    impl Report {
+        fn publish(&self) -> impl Iterator<Item = &Outcome> {
+            self.outcomes
+                .iter()
+                .filter(|o| o.item.expect == Expect::Publish)
+        }
+
+        pub fn blocked(&self) -> Vec<&Outcome> {
+            self.publish()
+                .filter(|o| o.verdict == Verdict::Block)
+                .collect()
+        }
+
+        /// Publishable documents sent to review for a reason a reviewer
+        /// would reject.
+        pub fn unjustified_reviews(&self) -> Vec<&Outcome> {
+            self.publish()
+                .filter(|o| o.verdict == Verdict::Review && !o.unjustified.is_empty())
+                .collect()
+        }
+
+        pub fn recall(&self) -> (usize, usize) {
+            let wanted: usize = self.outcomes.iter().map(|o| o.item.insist.len()).sum();
+            let missed: usize = self.outcomes.iter().map(|o| o.missed.len()).sum();
+            (wanted - missed, wanted)
+        }
+
+        /// The targets missed, in words.
+        pub fn failures(&self) -> Vec<String> {
+            let mut failures = Vec::new();
+            let blocked = self.blocked();
+            if !blocked.is_empty() {
+                failures.push(format!(
+                    "{} publishable document(s) blocked: {}",
+                    blocked.len(),
+                    blocked
+                        .iter()
+                        .map(|o| o.item.local_name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            let publish = self.publish().count();
+            let unjustified = self.unjustified_reviews().len();
+            if unjustified * UNJUSTIFIED_REVIEW_ONE_IN > publish.max(1) {
+                failures.push(format!(
+                    "{unjustified} of {publish} publishable documents sent to review for a reason a reviewer would reject (at most 1 in {UNJUSTIFIED_REVIEW_ONE_IN})"
+                ));
+            }
+            let (found, wanted) = self.recall();
+            if wanted > 0 && (found as f64) < RECALL_TARGET * wanted as f64 {
+                failures.push(format!(
+                    "recall {found}/{wanted} under {RECALL_TARGET} of what reviewers insist on"
+                ));
+            }
+            failures
+        }
+
+        pub fn render(&self) -> String {
+            let mut out = String::new();
+            let _ = writeln!(
+                out,
+                "third-party documents (fixtures/eval/third-party.tsv):"
+            );
+            for o in &self.outcomes {
+                let mark = if o.right() && o.missed.is_empty() {
+                    "ok  "
+                } else {
+                    "MISS"
+                };
+                let _ = write!(
+                    out,
+                    "  {mark} {:<8} {:<7} {}",
+                    match o.item.expect {
+                        Expect::Publish => "publish",
+                        Expect::Withhold => "withhold",
+                    },
+                    o.verdict.as_str(),
+                    o.item.local_name
+                );
+                if !o.missed.is_empty() {
+                    let _ = write!(out, "  missed: {}", o.missed.join(", "));
+                }
+                if o.item.expect == Expect::Publish && !o.unjustified.is_empty() {
+                    let _ = write!(out, "  not justified: {}", o.unjustified.join(", "));
+                }
+                out.push('\n');
+            }
+            if !self.absent.is_empty() {
+                let _ = writeln!(out, "  ({} not in the corpus, skipped)", self.absent.len());
+            }
+            let right = self.outcomes.iter().filter(|o| o.right()).count();
+            let publish = self.publish().count();
+            let (found, wanted) = self.recall();
+            let _ = writeln!(
+                out,
+                "verdicts right: {right}/{}; publishable blocked: {}/{publish}; publishable sent to review without a reason a reviewer accepts: {}/{publish}; recall of what reviewers insist on: {found}/{wanted}",
+                self.outcomes.len(),
+                self.blocked().len(),
+                self.unjustified_reviews().len(),
+            );
+            out
+        }
+    }
+
+    /// Scans every labelled document found in `corpus` with the built-in
+    /// packs and default options, as `prepub scan` would.
+    pub fn run(labels: &Path, corpus: &Path, rules: &RuleSet) -> Result<Report, String> {
+        let mut report = Report::default();
+        // Results must not hang on how fast this machine reads pictures:
+        // no document here is cut short by the time budget.
+        let mut options = ScanOptions::default();
+        options.limits.time_budget = std::time::Duration::from_secs(1800);
+        for item in load(labels)? {
+            let path = corpus.join(&item.local_name);
+            let Ok(bytes) = std::fs::read(&path) else {
+                report.absent.push(item.local_name.clone());
+                continue;
+            };
+            let documents = scan_bytes(&item.local_name, &bytes, rules, &options);
+            report.outcomes.push(judge(&item, &documents));
+        }
+        Ok(report)
     }
 }

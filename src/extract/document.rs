@@ -130,6 +130,10 @@ pub struct Segment {
     /// ([`crate::extract::ocr::crop`]), line by line like `boxes`; an empty
     /// one where none was made. Empty otherwise.
     pub crops: Vec<Vec<u8>>,
+    /// For text read by OCR: the picture is a page or the whole document
+    /// (a scan), so its top is the top of a page — where 版头 rules look —
+    /// not a figure among the page's text.
+    pub page_picture: bool,
 }
 
 /// What a segment's text is, for the rule conditions that read the text
@@ -155,6 +159,13 @@ impl Segment {
             text: text.into(),
             ..Segment::default()
         }
+    }
+
+    /// Marks the text as read from a picture that is a page
+    /// ([`Segment::page_picture`]).
+    pub fn from_page_picture(mut self, page_picture: bool) -> Segment {
+        self.page_picture = page_picture;
+        self
     }
 
     /// The pictures of the text's lines ([`Segment::crops`]).

@@ -1276,6 +1276,12 @@ const SENTENCE_TABLE: &[(&str, &str)] = &[
         "元素嵌套 {} 层，超过 HTML 的 {} 层上限（{} × --max-depth）：网页只按标签读取而未构建，隐藏内容与可见内容未能区分",
     ),
     (
+        "the picture's edit history (XMP) says it was {} ({}): the original shows more than this picture",
+        "图片的编辑记录（XMP）显示它经过{}（{}）：原图的内容比这张图片多",
+    ),
+    ("cropped", "裁剪"),
+    ("derived from another picture", "由另一张图片派生"),
+    (
         "{}: not read by OCR: {}; check it by hand",
         "{}：OCR 未读取：{}；请人工检查",
     ),
@@ -1420,6 +1426,10 @@ const WORD_TABLE: &[(&str, &str)] = &[
     (
         "{} of {} Chinese characters are rare ones, typical of a wrong /ToUnicode map",
         "{} 个汉字（共 {} 个）是生僻字，通常是 /ToUnicode 映射有误",
+    ),
+    (
+        "one character {} times in a row ({}…), typical of a font that maps many glyphs to one character",
+        "同一个字连续出现 {} 次（{}…），通常是字体把多个字形映射成了同一个字",
     ),
     (
         "{} characters look like Chinese bytes read as Latin text",

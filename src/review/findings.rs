@@ -1,7 +1,7 @@
 //! Findings: the rules' matches located in the original text, with
 //! context (personal data masked), escalations and stable ids.
 
-use crate::extract::document::{Extraction, Part, Segment};
+use crate::extract::document::{Extraction, Part, Segment, Severity};
 use crate::review::mask::{MaskedSpans, TextMask, mask, mask_within};
 use crate::review::{Crop, Finding, Location, Messages, ProblemReport, ReviewOptions};
 use crate::rules::apply::apply;
@@ -43,6 +43,55 @@ struct Located {
     finding: Finding,
     fingerprint_base: [u8; 32],
     order: (Part, u32, u32, u32),
+    /// The normalised matched text, for contact details that are one and
+    /// the same across the document ([`same_contact_same_verdict`]).
+    matched: String,
+}
+
+/// Contact-detail rules whose context can say the detail is an office's,
+/// not a person's (政务公开信箱, 采购代理机构 …).
+const CONTACT_RULES: &[&str] = &[
+    "personal.email",
+    "personal.cn.mobile",
+    "personal.cn.landline",
+];
+
+/// A mailbox or number the document names as an office's in one place is
+/// that office's wherever else it is printed (发送至邮箱：… in the
+/// instructions, the same address in a table): every finding of it takes
+/// the lowest severity its context gave anywhere, with that reason.
+fn same_contact_same_verdict(located: &mut [Located]) {
+    let mut lowest: HashMap<(String, String), (Severity, String, Messages)> = HashMap::new();
+    for item in located.iter() {
+        if !CONTACT_RULES.contains(&item.finding.rule.as_str()) {
+            continue;
+        }
+        let key = (item.finding.rule.clone(), item.matched.clone());
+        let entry = lowest.entry(key).or_insert_with(|| {
+            (
+                item.finding.severity,
+                item.finding.message.clone(),
+                item.finding.messages.clone(),
+            )
+        });
+        if item.finding.severity < entry.0 {
+            *entry = (
+                item.finding.severity,
+                item.finding.message.clone(),
+                item.finding.messages.clone(),
+            );
+        }
+    }
+    for item in located.iter_mut() {
+        let key = (item.finding.rule.clone(), item.matched.clone());
+        if let Some((severity, message, messages)) = lowest.get(&key)
+            && *severity < item.finding.severity
+        {
+            item.finding.severity = *severity;
+            item.finding.message = message.clone();
+            item.finding.messages = messages.clone();
+        }
+    }
 }
 
 /// Runs the rules over every segment and turns matches and notices into
@@ -133,6 +182,7 @@ pub(crate) fn review_texts(
         located.push(Located {
             fingerprint_base: hasher.finalize().into(),
             order: (notice.part, notice.page.unwrap_or(0), 0, 0),
+            matched: String::new(),
             finding: Finding {
                 id: String::new(),
                 rule: notice.rule.clone(),
@@ -158,6 +208,7 @@ pub(crate) fn review_texts(
             },
         });
     }
+    same_contact_same_verdict(&mut located);
     located.sort_by(|a, b| {
         a.order
             .cmp(&b.order)
@@ -285,6 +336,7 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
     Located {
         fingerprint_base: hasher.finalize().into(),
         order: (segment.part, page.unwrap_or(0), line, column),
+        matched: normalized_match.to_owned(),
         finding: Finding {
             id: String::new(),
             rule: rule.id.clone(),
@@ -608,6 +660,25 @@ mod tests {
             .find(|f| f.rule == "personal.number")
             .unwrap();
         assert_eq!(personal.text, "1***56");
+    }
+
+    /// Issue 17: an agency's mailbox named as such once is the agency's
+    /// wherever the document prints it again; a person's stays review.
+    #[test]
+    fn a_mailbox_named_an_offices_once_is_the_offices_everywhere() {
+        let rules = builtin();
+        let text = "采购代理机构：××招标有限公司，电子邮箱：zbdl@163.com\n\
+                    请于截止时间前将备份文件发送至邮箱：zbdl@163.com\n\
+                    联系人：张××，邮箱：zhang_x@163.com";
+        let findings = findings_in_text(text, &rules);
+        let emails: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule == "personal.email")
+            .collect();
+        assert_eq!(emails.len(), 3, "{emails:#?}");
+        assert_eq!(emails[0].severity, Severity::Info);
+        assert_eq!(emails[1].severity, Severity::Info, "{:?}", emails[1]);
+        assert_eq!(emails[2].severity, Severity::Review);
     }
 
     #[test]

@@ -98,6 +98,7 @@ impl<'a> TextMask<'a> {
             kind: crate::extract::document::TextKind::Prose,
             text: &normal.text,
             body_lines_before: 0,
+            page_picture: false,
             top_lines: Default::default(),
             document: self.document,
         };

@@ -38,6 +38,7 @@ pub fn apply(
             kind: segment.kind,
             text: &normal.text,
             body_lines_before: body_nonempty_before,
+            page_picture: segment.page_picture,
             top_lines: Default::default(),
             document: &index,
         };

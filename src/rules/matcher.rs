@@ -24,6 +24,8 @@ pub struct SegmentView<'a> {
     /// Non-empty lines of the document's body before this segment, for
     /// `scope: first-lines N`.
     pub body_lines_before: usize,
+    /// Text of a picture that is a page or the whole document (a scan).
+    pub page_picture: bool,
     pub document: &'a DocumentIndex<'a>,
     /// Where the segment's first non-empty lines end, computed on first use.
     pub top_lines: TopLines,
@@ -32,13 +34,14 @@ pub struct SegmentView<'a> {
 impl SegmentView<'_> {
     /// Non-empty lines above this segment's first line on its page, where
     /// "the top of the document" applies: the body's lines before it; none
-    /// for a picture's text, each picture being read from its own top (a
-    /// scanned page's 版头 is at the top of the picture, wherever the
-    /// picture sits); `None` for other parts.
+    /// for the text of a picture that is a page (a scan: its 版头 is at the
+    /// top of the picture, wherever the picture sits) or that is all the
+    /// document has; `None` for a picture among a page's text (a figure in
+    /// a guide is not the document's top) and for other parts.
     pub fn top_lines_before(&self) -> Option<usize> {
         match self.part {
             Part::Body => Some(self.body_lines_before),
-            Part::Image => Some(0),
+            Part::Image => (self.page_picture || self.body_lines_before == 0).then_some(0),
             _ => None,
         }
     }
@@ -816,6 +819,7 @@ mod tests {
             kind: TextKind::Prose,
             text,
             body_lines_before: before,
+            page_picture: false,
             document: &index,
             top_lines: TopLines::default(),
         };

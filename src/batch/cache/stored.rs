@@ -38,6 +38,9 @@ struct StoredSegment {
     /// Pictures of OCR lines ([`Segment::crops`]), as base64 PNG.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     crops: Vec<String>,
+    /// Read from a picture that is a page ([`Segment::page_picture`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    page_picture: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -78,6 +81,7 @@ impl Stored {
                     code: s.kind == TextKind::Code,
                     boxes: s.boxes.clone(),
                     crops: s.crops.iter().map(|png| BASE64.encode(png)).collect(),
+                    page_picture: s.page_picture,
                 })
                 .collect(),
             problems: extraction
@@ -133,6 +137,7 @@ impl Stored {
                         .iter()
                         .map(|png| BASE64.decode(png).unwrap_or_default())
                         .collect(),
+                    page_picture: s.page_picture,
                 })
                 .collect(),
             problems: self

@@ -196,6 +196,7 @@ struct Osd(*mut tesseract_sys::TessBaseAPI);
 
 impl Osd {
     fn start() -> Option<Osd> {
+        quiet_leptonica();
         let languages = Languages::parse("osd").ok()?;
         let dir = data_path(&languages).ok()?;
         let path = CString::new(dir.to_string_lossy().as_bytes()).ok()?;
@@ -348,7 +349,23 @@ fn start(languages: &Languages) -> Result<TessBaseApi, String> {
     Ok(api)
 }
 
+/// Leptonica, under Tesseract, prints its own complaints to standard error
+/// ("Error in boxClipToRectangle: box outside rectangle" on a small
+/// picture); prepub reports what went wrong itself, so they are turned off
+/// once for the process.
+fn quiet_leptonica() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        use tesseract::plumbing::leptonica_sys;
+        // SAFETY: sets a process-wide message level; no memory is touched.
+        unsafe {
+            leptonica_sys::setMsgSeverity(leptonica_sys::L_SEVERITY_NONE as i32);
+        }
+    });
+}
+
 fn silence(api: &mut TessBaseApi) {
+    quiet_leptonica();
     let sink = if cfg!(windows) { "NUL" } else { "/dev/null" };
     if let (Ok(name), Ok(value)) = (CString::new("debug_file"), CString::new(sink)) {
         let _ = api.set_variable(&name, &value);

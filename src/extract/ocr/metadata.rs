@@ -8,7 +8,12 @@
 //! and become `metadata` text the rules review, and a GPS finding.
 //!
 //! EXIF is read by `kamadak-exif` (JPEG, TIFF, PNG, WebP, HEIF); XMP is the
-//! XML packet in the file (`<x:xmpmeta>`), read with quick-xml.
+//! XML packet in the file (`<x:xmpmeta>`), read with quick-xml; IPTC (the
+//! press captions Photoshop and newsroom tools write into a JPEG's APP13
+//! segment: by-line, headline, caption, keywords) is read record by
+//! record here ([`iptc_fields`]). An XMP edit history that says the picture
+//! was cropped or derived from another ([`ImageMetadata::history`]) is
+//! noted: the original shows more than this picture does.
 
 use encoding_rs::GB18030;
 use exif::{In, Reader, Tag, Value};
@@ -29,6 +34,9 @@ pub struct ImageMetadata {
     pub fields: Vec<(String, String)>,
     /// Latitude and longitude in degrees (north and east positive).
     pub gps: Option<(f64, f64)>,
+    /// What the XMP edit history says was done (`cropped`, `derived from
+    /// another picture`), when it says the picture is part of a larger one.
+    pub history: Option<String>,
 }
 
 impl ImageMetadata {
@@ -74,6 +82,8 @@ pub fn read(bytes: &[u8]) -> ImageMetadata {
         out.gps = gps;
     }
     out.fields.extend(xmp_fields(bytes));
+    out.fields.extend(iptc_fields(bytes));
+    out.history = xmp_history(bytes);
     let mut seen = std::collections::HashSet::new();
     out.fields
         .retain(|(_, value)| seen.insert(value.clone()) || value.is_empty());
@@ -245,6 +255,77 @@ fn xmp_fields(bytes: &[u8]) -> Fields {
     fields
 }
 
+/// IPTC datasets (record 2) reviewed, with the names they are labelled
+/// with.
+const IPTC_DATASETS: &[(u8, &str)] = &[
+    (5, "Object Name"),
+    (25, "Keywords"),
+    (80, "By-line"),
+    (85, "By-line Title"),
+    (105, "Headline"),
+    (110, "Credit"),
+    (116, "Copyright Notice"),
+    (120, "Caption"),
+    (122, "Writer"),
+];
+
+/// The IPTC text of a JPEG: the records of its Photoshop APP13 segment
+/// (`Photoshop 3.0`, resource 0x0404). Text is UTF-8 where it is valid
+/// UTF-8, else GB18030 (what Chinese tools write).
+fn iptc_fields(bytes: &[u8]) -> Fields {
+    let mut fields = Vec::new();
+    let Some(start) = find(bytes, b"Photoshop 3.0\0") else {
+        return fields;
+    };
+    // The APP13 segment's length is the two bytes before its signature.
+    let length = start
+        .checked_sub(2)
+        .map(|at| usize::from(u16::from_be_bytes([bytes[at], bytes[at + 1]])))
+        .unwrap_or(0);
+    let segment = &bytes[start..bytes.len().min(start + length.max(14))];
+    let mut at = 0;
+    while at + 5 <= segment.len() {
+        if segment[at] != 0x1C || segment[at + 1] != 2 {
+            at += 1;
+            continue;
+        }
+        let dataset = segment[at + 2];
+        let size = usize::from(u16::from_be_bytes([segment[at + 3], segment[at + 4]]));
+        // An extended length (high bit) is for binary data, not text.
+        if size & 0x8000 != 0 {
+            break;
+        }
+        let data = &segment[(at + 5).min(segment.len())..(at + 5 + size).min(segment.len())];
+        at += 5 + size;
+        let Some((_, name)) = IPTC_DATASETS.iter().find(|(number, _)| *number == dataset) else {
+            continue;
+        };
+        let text = match std::str::from_utf8(data) {
+            Ok(text) => text.to_owned(),
+            Err(_) => GB18030.decode_without_bom_handling(data).0.into_owned(),
+        };
+        if let Some(value) = clean(&text) {
+            fields.push((format!("IPTC {name}"), value));
+        }
+    }
+    fields
+}
+
+/// Whether the XMP edit history (`xmpMM:History`, `xmpMM:DerivedFrom`)
+/// says the picture was cut from a larger one.
+fn xmp_history(bytes: &[u8]) -> Option<String> {
+    let start = find(bytes, b"<x:xmpmeta")?;
+    let packet = &bytes[start..bytes.len().min(start + MAX_XMP)];
+    let has = |needle: &[u8]| find(packet, needle).is_some();
+    if has(b"stEvt:action=\"cropped\"") || has(b"<stEvt:action>cropped</stEvt:action>") {
+        Some("cropped".into())
+    } else if has(b"xmpMM:DerivedFrom") {
+        Some("derived from another picture".into())
+    } else {
+        None
+    }
+}
+
 fn dc_field(name: &str) -> Option<&'static str> {
     match name {
         "dc:creator" => Some("dc:creator"),
@@ -396,6 +477,67 @@ mod tests {
             ]
         );
         assert_eq!(metadata.gps, None);
+    }
+
+    /// A JPEG carrying an APP13 Photoshop segment with IPTC records.
+    fn with_iptc(records: &[(u8, &[u8])]) -> Vec<u8> {
+        let mut iptc = Vec::new();
+        for (dataset, data) in records {
+            iptc.extend_from_slice(&[0x1C, 2, *dataset]);
+            iptc.extend_from_slice(&(data.len() as u16).to_be_bytes());
+            iptc.extend_from_slice(data);
+        }
+        let mut body = b"Photoshop 3.0\0".to_vec();
+        body.extend_from_slice(b"8BIM\x04\x04\0\0");
+        body.extend_from_slice(&(iptc.len() as u32).to_be_bytes());
+        body.extend_from_slice(&iptc);
+        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xED];
+        jpeg.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+        jpeg.extend_from_slice(&body);
+        jpeg.extend_from_slice(&[0xFF, 0xD9]);
+        jpeg
+    }
+
+    #[test]
+    fn iptc_captions_are_read_in_utf8_and_gb18030() {
+        let (gbk, _, _) = GB18030.encode("××基地雷达站");
+        let jpeg = with_iptc(&[
+            (80, "张三".as_bytes()),
+            (120, &gbk),
+            (25, b"site survey"),
+            (90, b"\x1b%G"),
+        ]);
+        let found = read(&jpeg);
+        assert!(
+            found
+                .fields
+                .contains(&("IPTC By-line".into(), "张三".into())),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .fields
+                .contains(&("IPTC Caption".into(), "××基地雷达站".into()))
+        );
+        assert!(
+            found
+                .fields
+                .contains(&("IPTC Keywords".into(), "site survey".into()))
+        );
+        assert_eq!(found.fields.len(), 3, "the coded character set is not text");
+    }
+
+    #[test]
+    fn an_edit_history_of_cropping_is_noted() {
+        let cropped =
+            b"<x:xmpmeta><rdf:li stEvt:action=\"cropped\" stEvt:when=\"2024\"/></x:xmpmeta>";
+        assert_eq!(read(cropped).history.as_deref(), Some("cropped"));
+        let derived = b"<x:xmpmeta><xmpMM:DerivedFrom stRef:documentID=\"x\"/></x:xmpmeta>";
+        assert_eq!(
+            read(derived).history.as_deref(),
+            Some("derived from another picture")
+        );
+        assert_eq!(read(b"<x:xmpmeta></x:xmpmeta>").history, None);
     }
 
     #[test]

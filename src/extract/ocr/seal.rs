@@ -94,6 +94,18 @@ pub fn luma(r: u8, g: u8, b: u8) -> u8 {
     ((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114 + 500) / 1000) as u8
 }
 
+/// Characters of the marking words a red stamp may carry (密级, 内部资料,
+/// 限……阅, 不予公开, 严禁外传 …), traditional forms included.
+/// Common words of seals (有限公司, 公章, 人民政府, 专用章) are left out.
+const MARKING_CHARS: &str = "密秘機机绝絕内內资資料阅閱禁传傳翻";
+
+/// Whether a doubtful reading of red ink holds a character of a marking
+/// word, so that it must be checked rather than set aside as a seal's
+/// unreadable ring.
+pub fn may_be_marking(text: &str) -> bool {
+    text.chars().any(|ch| MARKING_CHARS.contains(ch))
+}
+
 /// A patch of red, in pixels of its layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Patch {
@@ -337,6 +349,15 @@ mod tests {
         let little = separate(w, h, pixels(2));
         assert!(little.red.is_none());
         assert_eq!(little.ink.pixels[0], luma(215, 30, 35));
+    }
+
+    #[test]
+    fn a_doubtful_reading_is_kept_only_with_a_marking_character() {
+        assert!(may_be_marking("机窑"));
+        assert!(may_be_marking("内部贤料"));
+        assert!(!may_be_marking("XV. are a."));
+        assert!(!may_be_marking("有限公司合同专用章"));
+        assert!(!may_be_marking("市人民政府办"));
     }
 
     #[test]

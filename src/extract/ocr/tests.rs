@@ -372,3 +372,14 @@ fn a_drawn_page_judged_blank_is_read_and_not_partial() {
         PictureOutcome::NoText { .. }
     ));
 }
+
+#[test]
+fn a_doubtful_reading_of_scattered_marks_is_no_text() {
+    // Read from a photo of fruit and from a company's blue seal.
+    assert!(scattered("-人\n人/全\n全-"));
+    assert!(scattered("公司\n\\>\n全局\n从\n下梢一"));
+    // Words, a marking character or a long number are text to check.
+    assert!(!scattered("关于开展年度专项\n检查"));
+    assert!(!scattered("机 窑"));
+    assert!(!scattered("1101 0519491231"));
+}

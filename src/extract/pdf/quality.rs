@@ -24,6 +24,10 @@ const MIN_BAD: usize = 4;
 /// Share of rare ideographs above which a page is unreliable.
 const RARE_SHARE: f64 = 0.4;
 const MIN_IDEOGRAPHS: usize = 8;
+/// One ideograph this many times in a row is a font mapping many glyphs to
+/// one character (a customs form read as 佛佛佛佛佛佛佛佛佛佛佛 where the
+/// page shows a company's name): no Chinese word repeats a character so.
+const MIN_REPEATED: usize = 5;
 /// Share of the page an image must cover for the page to count as scanned.
 const SCAN_AREA: f64 = 0.25;
 /// Share of the page an image covers to be the page itself (a scan).
@@ -45,6 +49,8 @@ pub struct Counts {
     pub mojibake: usize,
     pub ideographs: usize,
     pub rare_ideographs: usize,
+    /// The longest run of one ideograph, and how long it is.
+    pub repeated: Option<(char, usize)>,
 }
 
 /// Counts what the quality verdict rests on, from the glyphs and the page
@@ -59,7 +65,18 @@ pub fn count(content: &PageContent, text: &str) -> Counts {
             counts.glyphs += 1;
         }
     }
+    let mut run: Option<(char, usize)> = None;
     for ch in text.chars() {
+        run = match run {
+            Some((last, n)) if last == ch => Some((ch, n + 1)),
+            _ if is_cjk_ideograph(ch) => Some((ch, 1)),
+            _ => None,
+        };
+        if let Some((ch, n)) = run
+            && counts.repeated.is_none_or(|(_, longest)| n > longest)
+        {
+            counts.repeated = Some((ch, n));
+        }
         match ch as u32 {
             0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD => counts.private_use += 1,
             0xFFFD => counts.replacement += 1,
@@ -101,6 +118,14 @@ pub fn unreliable(counts: &Counts) -> Option<String> {
             ));
         }
         return Some(reasons.join(", "));
+    }
+    if let Some((ch, n)) = counts.repeated
+        && n >= MIN_REPEATED
+    {
+        return Some(format!(
+            "one character {n} times in a row ({}…), typical of a font that maps many glyphs to one character",
+            ch.to_string().repeat(3)
+        ));
     }
     if counts.ideographs >= MIN_IDEOGRAPHS
         && counts.rare_ideographs as f64 > RARE_SHARE * counts.ideographs as f64
@@ -420,6 +445,22 @@ mod tests {
             pictures_beside_text(&page(false, vec![image(100.0)])).len(),
             1
         );
+    }
+
+    #[test]
+    fn one_ideograph_over_and_over_is_a_wrong_mapping() {
+        let page = PageContent::default();
+        let bad = count(&page, "佛佛佛佛佛佛佛佛佛佛佛 4 4 0 6 9 6 1 4 8 5\t佛山");
+        assert_eq!(bad.repeated, Some(('佛', 11)));
+        let why = unreliable(&bad).unwrap();
+        assert!(
+            why.starts_with("one character 11 times in a row (佛佛佛…)"),
+            "{why}"
+        );
+        // Doubled characters of ordinary prose are not.
+        let prose = count(&page, "人人都要认认真真、踏踏实实地做好工作，常常检查。");
+        assert_eq!(unreliable(&prose), None);
+        assert_eq!(unreliable(&count(&page, "…………——————")), None);
     }
 
     #[test]
