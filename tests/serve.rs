@@ -547,10 +547,20 @@ async fn browse(desk: &Desk, dir: &Path, port: u16, chromium: &Path) {
         .click()
         .await
         .unwrap();
-    let rows = client
-        .find_all(Locator::Css("table.documents tbody tr"))
-        .await
-        .unwrap();
+    // The filtered page replaces the batch page: wait for it rather than
+    // count the rows of the page being left.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let rows = loop {
+        let url = client.current_url().await.unwrap();
+        let rows = client
+            .find_all(Locator::Css("table.documents tbody tr"))
+            .await
+            .unwrap();
+        if url.as_str().contains("verdict=block") && rows.len() == 1 || Instant::now() > deadline {
+            break rows;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     assert_eq!(rows.len(), 1, "only the blocking draft");
     client
         .find(Locator::Css("table.documents tbody a"))
@@ -559,10 +569,18 @@ async fn browse(desk: &Desk, dir: &Path, port: u16, chromium: &Path) {
         .click()
         .await
         .unwrap();
-    let findings = client
-        .find_all(Locator::Css("article.finding"))
-        .await
-        .unwrap();
+    // Likewise the document page replaces the batch page.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let findings = loop {
+        let findings = client
+            .find_all(Locator::Css("article.finding"))
+            .await
+            .unwrap();
+        if findings.len() >= 3 || Instant::now() > deadline {
+            break findings;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     assert!(findings.len() >= 3, "{} findings", findings.len());
     shot(&client, "desk-document.png").await;
     // Three decisions by keyboard: remove, revise, keep with a reason.
@@ -591,6 +609,31 @@ async fn browse(desk: &Desk, dir: &Path, port: u16, chromium: &Path) {
     for kind in ["decision: remove", "decision: revise", "decision: keep"] {
         assert!(saved.contains(kind), "{kind} in {saved}");
     }
+    // Readable at 200% zoom: at half the width (what a 1280 px window
+    // shows at 200%), the document page and the batch page still fit the
+    // width — nothing runs off to the side.
+    client.set_window_size(640, 800).await.unwrap();
+    for page in [None, Some(desk.url.clone())] {
+        if let Some(url) = page {
+            client.goto(&url).await.unwrap();
+        }
+        let fits = client
+            .execute(
+                "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let widths: Vec<u64> = serde_json::from_value(fits).unwrap();
+        assert!(
+            widths[0] <= widths[1] + 1,
+            "{} is {} px wide in a {} px window",
+            client.current_url().await.unwrap(),
+            widths[0],
+            widths[1]
+        );
+    }
+    client.set_window_size(1280, 800).await.unwrap();
     // The printed form is the HTML report, with the decisions on it.
     client
         .goto(&format!("http://127.0.0.1:{}/print", desk.port))

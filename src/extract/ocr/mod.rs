@@ -765,7 +765,12 @@ impl Stage<'_> {
             );
             return Ok(());
         }
+        // Only for a picture among a document's content: a page drawn
+        // because it has no text layer (a scan, text turned to outlines) or
+        // a picture that is the whole document was expected to hold text,
+        // so a doubtful reading of it is unread, never "no text".
         if confidence < LOW_CONFIDENCE
+            && !self.page_picture
             && banner_lines.lines.is_empty()
             && scattered(&recognised.text())
         {
