@@ -40,10 +40,14 @@ pub enum Validator {
     /// 考核 result: a 人事批复 or 政审 record, not a 任前公示 (which publishes
     /// sex, ethnicity, birth and native place by design).
     PersonnelProfile,
+    /// Three different kinds of one person's particulars (sex, ethnicity,
+    /// birth, native place, residence), not one kind repeated down a table
+    /// (张三,男 … 李四,女 …).
+    PersonalParticulars,
 }
 
 impl Validator {
-    pub const ALL: [(&'static str, Validator); 12] = [
+    pub const ALL: [(&'static str, Validator); 13] = [
         ("cn-resident-id", Validator::CnResidentId),
         ("cn-resident-id-15", Validator::CnResidentId15),
         ("luhn", Validator::Luhn),
@@ -56,6 +60,7 @@ impl Validator {
         ("masked-number", Validator::MaskedNumber),
         ("cn-roster-header", Validator::RosterHeader),
         ("cn-personnel-profile", Validator::PersonnelProfile),
+        ("cn-personal-particulars", Validator::PersonalParticulars),
     ];
 
     pub fn parse(name: &str) -> Option<Validator> {
@@ -99,6 +104,7 @@ impl Validator {
             Validator::MaskedNumber => masked_number(&compact),
             Validator::RosterHeader => roster_header(matched),
             Validator::PersonnelProfile => personnel_profile(matched),
+            Validator::PersonalParticulars => personal_particulars(matched),
         }
     }
 }
@@ -286,6 +292,23 @@ pub fn roster_header(text: &str) -> bool {
     ];
     PERSON.iter().any(|word| text.contains(word))
         && IDENTIFIER.iter().any(|word| text.contains(word))
+}
+
+/// See [`Validator::PersonalParticulars`].
+pub fn personal_particulars(text: &str) -> bool {
+    let has = |words: &[&str]| words.iter().any(|word| text.contains(word));
+    let birth = text.contains("生")
+        && text.char_indices().any(|(i, c)| {
+            c == '年' && text[..i].trim_end().ends_with(|d: char| d.is_ascii_digit())
+        });
+    let kinds = [
+        has(&["性别", ",男,", ",女,"]),
+        has(&["民族", "族,"]),
+        birth || has(&["出生日期", "出生年月"]),
+        has(&["籍贯", "人,"]),
+        has(&["户籍", "住"]),
+    ];
+    kinds.iter().filter(|&&kind| kind).count() >= 3
 }
 
 /// See [`Validator::PersonnelProfile`].

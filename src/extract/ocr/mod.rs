@@ -994,10 +994,11 @@ fn legible_chars(text: &str) -> usize {
 
 /// Fewest letters, digits or CJK characters in a row that make a word of
 /// text in a doubtful reading.
-const MIN_WORD: usize = 4;
+const MIN_WORD: usize = 5;
 
 /// Whether a doubtful reading is scattered marks, not text: no run of
-/// [`MIN_WORD`] legible characters, no character of a marking and no run
+/// [`MIN_WORD`] legible characters (a picture read at 13% as `理忆这证` has
+/// runs of four), no character of a marking and no run
 /// of six digits (an ID or phone number read badly must be checked).
 /// Measured on the corpus: a photo of fruit read as `-人 人/全 全-` at 23%,
 /// a blue company seal as `公司 \> 全局 从 下梢一` at 14%; the sample pages
