@@ -605,39 +605,22 @@ impl Stage<'_> {
                 format!("{words}, {what}")
             };
             let recognised = engine::recognise(languages, &upright, Layout::Block)?;
-            let Some(confidence) = recognised.confidence() else {
-                self.record(
-                    &words,
-                    PictureOutcome::NoText {
-                        reason: "OCR found no text".into(),
-                    },
-                );
+            let text = recognised.text();
+            let Some(confidence) =
+                self.legible(&words, recognised.confidence(), legible_chars(&text), &text)
+            else {
                 continue;
             };
-            if legible_chars(&recognised.text()) < MIN_LEGIBLE {
-                self.record(
-                    &words,
-                    PictureOutcome::NoText {
-                        reason: format!(
-                            "OCR found only stray marks, no legible text ({:?})",
-                            recognised.text()
-                        ),
-                    },
-                );
-                continue;
-            }
             // The ring of a round seal (公章) reads as low-confidence noise
             // on every sealed page; a stamp OCR can read (内部资料, 机密)
             // reads confidently. A doubtful reading is kept — and the page
             // checked by eye — only when it holds a character of a marking.
-            if confidence < LOW_CONFIDENCE && !seal::may_be_marking(&recognised.text()) {
-                self.record(
+            if confidence < LOW_CONFIDENCE && !seal::may_be_marking(&text) {
+                self.no_text(
                     &words,
-                    PictureOutcome::NoText {
-                        reason: format!(
-                            "a seal or stamp whose text OCR cannot read (confidence {confidence}%, no character of a marking)"
-                        ),
-                    },
+                    format!(
+                        "a seal or stamp whose text OCR cannot read (confidence {confidence}%, no character of a marking)"
+                    ),
                 );
                 continue;
             }
@@ -645,7 +628,7 @@ impl Stage<'_> {
             let lines = recognised.text().lines().count().max(1);
             let place = [patch.x, patch.y, patch.width, patch.height];
             let picture = crop::line(red, place).unwrap_or_default();
-            let mut segment = Segment::new(Part::Image, recognised.text())
+            let mut segment = Segment::new(Part::Image, text)
                 .with_label(format!("{words} (OCR, confidence {confidence}%)"))
                 .with_boxes(vec![place; lines])
                 .with_crops(vec![picture; lines])
@@ -654,15 +637,46 @@ impl Stage<'_> {
                 segment = segment.on_page(page);
             }
             self.out.push(segment);
-            if confidence < LOW_CONFIDENCE {
-                self.problem(
-                    &words,
-                    format!("OCR confidence {confidence}%: check by eye"),
-                );
-            }
-            self.record(&words, PictureOutcome::Read { confidence });
+            self.read(&words, confidence);
         }
         Ok(())
+    }
+
+    /// The confidence of a reading that holds legible text; otherwise
+    /// records the picture as holding none (OCR found nothing, or fewer
+    /// than [`MIN_LEGIBLE`] letters, digits or characters) and `None`.
+    fn legible(
+        &mut self,
+        words: &str,
+        confidence: Option<u8>,
+        legible: usize,
+        text: &str,
+    ) -> Option<u8> {
+        let Some(confidence) = confidence else {
+            self.no_text(words, "OCR found no text".into());
+            return None;
+        };
+        if legible < MIN_LEGIBLE {
+            self.no_text(
+                words,
+                format!("OCR found only stray marks, no legible text ({text:?})"),
+            );
+            return None;
+        }
+        Some(confidence)
+    }
+
+    fn no_text(&mut self, words: &str, reason: String) {
+        self.record(words, PictureOutcome::NoText { reason });
+    }
+
+    /// Records a picture read with `confidence`; under [`LOW_CONFIDENCE`]
+    /// the document is also `partial`, to be checked by eye.
+    fn read(&mut self, words: &str, confidence: u8) {
+        if confidence < LOW_CONFIDENCE {
+            self.problem(words, format!("OCR confidence {confidence}%: check by eye"));
+        }
+        self.record(words, PictureOutcome::Read { confidence });
     }
 
     /// Recognises one frame: its text, and the 版头 on its own when this is
@@ -743,28 +757,16 @@ impl Stage<'_> {
             }
             label
         };
-        let legible = legible_chars(&recognised.text()) + legible_chars(&banner_lines.text());
-        let Some(confidence) = recognised.confidence().or(banner_lines.confidence()) else {
-            self.record(
-                words,
-                PictureOutcome::NoText {
-                    reason: "OCR found no text".into(),
-                },
-            );
+        let text = recognised.text();
+        let legible = legible_chars(&text) + legible_chars(&banner_lines.text());
+        let Some(confidence) = self.legible(
+            words,
+            recognised.confidence().or(banner_lines.confidence()),
+            legible,
+            &text,
+        ) else {
             return Ok(());
         };
-        if legible < MIN_LEGIBLE {
-            self.record(
-                words,
-                PictureOutcome::NoText {
-                    reason: format!(
-                        "OCR found only stray marks, no legible text ({:?})",
-                        recognised.text()
-                    ),
-                },
-            );
-            return Ok(());
-        }
         // Only for a picture among a document's content: a page drawn
         // because it has no text layer (a scan, text turned to outlines) or
         // a picture that is the whole document was expected to hold text,
@@ -772,15 +774,13 @@ impl Stage<'_> {
         if confidence < LOW_CONFIDENCE
             && !self.page_picture
             && banner_lines.lines.is_empty()
-            && scattered(&recognised.text())
+            && scattered(&text)
         {
-            self.record(
+            self.no_text(
                 words,
-                PictureOutcome::NoText {
-                    reason: format!(
-                        "OCR found only scattered marks at confidence {confidence}%, no word of text (a photo, a seal's ring)"
-                    ),
-                },
+                format!(
+                    "OCR found only scattered marks at confidence {confidence}%, no word of text (a photo, a seal's ring)"
+                ),
             );
             return Ok(());
         }
@@ -808,16 +808,13 @@ impl Stage<'_> {
             ));
         }
         self.out.push(with_page(
-            Segment::new(Part::Image, recognised.text())
+            Segment::new(Part::Image, text)
                 .with_label(label(words, confidence))
                 .with_boxes(boxes(&recognised))
                 .with_crops(crops(frame, &recognised))
                 .from_page_picture(self.page_picture),
         ));
-        if confidence < LOW_CONFIDENCE {
-            self.problem(words, format!("OCR confidence {confidence}%: check by eye"));
-        }
-        self.record(words, PictureOutcome::Read { confidence });
+        self.read(words, confidence);
         Ok(())
     }
 
