@@ -1286,6 +1286,10 @@ const SENTENCE_TABLE: &[(&str, &str)] = &[
         "{}：OCR 未读取：{}；请人工检查",
     ),
     (
+        "a picture on the page claims {} × {} pixels, over the limit of {} megapixels (--max-image-pixels); not drawn",
+        "页面上的一张图片声称有 {} × {} 像素，超过 {} 百万像素的上限（--max-image-pixels），未绘制",
+    ),
+    (
         "page {}: picture {} was not read: needs OCR or manual review",
         "第 {} 页：图片 {} 未读取：需要 OCR 或人工审查",
     ),

@@ -155,7 +155,7 @@ pub fn extract(request: &Request<'_>) -> Extraction {
             extraction.push_picture(
                 Picture::drawn(
                     PicturePlace::rendered_page(number),
-                    Arc::new(PageDrawing::new(&renderer, number)),
+                    Arc::new(PageDrawing::new(&renderer, number, read.largest_picture)),
                 )
                 .if_not_read(format!(
                     "page {number} has {reason}: needs OCR or manual review"
@@ -268,6 +268,8 @@ struct PageRead<'a> {
     pictures: Vec<content::PlacedImage>,
     /// Pictures past [`content::MAX_IMAGES_PER_PAGE`] (never read).
     images_not_placed: usize,
+    /// The largest picture the page paints, by the pixels it claims.
+    largest_picture: Option<(u32, u32)>,
 }
 
 /// Reads one page into segments, problems and notices.
@@ -400,11 +402,17 @@ fn read_page<'a>(
     for segment in page_annotations.segments {
         extraction.push(segment);
     }
+    let largest_picture = content
+        .images
+        .iter()
+        .filter_map(|image| image.pixels)
+        .max_by_key(|&(w, h)| u64::from(w) * u64::from(h));
     PageRead {
         attachments: page_annotations.attachments,
         missing_text,
         pictures,
         images_not_placed,
+        largest_picture,
     }
 }
 

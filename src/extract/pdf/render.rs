@@ -100,17 +100,27 @@ pub struct PageDrawing {
     renderer: Arc<Renderer>,
     /// 1-based, as the reader numbers pages.
     number: u32,
+    /// The largest picture the page paints, as it claims (`/Width` ×
+    /// `/Height`): the renderer decodes it whole, so one over the pixel
+    /// limit is refused before drawing.
+    largest_picture: Option<(u32, u32)>,
 }
 
 impl PageDrawing {
-    pub fn new(renderer: &Arc<Renderer>, number: u32) -> PageDrawing {
+    pub fn new(
+        renderer: &Arc<Renderer>,
+        number: u32,
+        largest_picture: Option<(u32, u32)>,
+    ) -> PageDrawing {
         PageDrawing {
             renderer: Arc::clone(renderer),
             number,
+            largest_picture,
         }
     }
 
     fn render(&self, max_pixels: u64) -> Result<Picture, String> {
+        within_limit(self.largest_picture, max_pixels)?;
         let page = self.renderer.page(self.number)?;
         let (width, height) = page.render_dimensions();
         let scale = scale_for(width, height, max_pixels)?;
@@ -164,6 +174,7 @@ impl ImageDrawing {
     }
 
     fn render(&self, max_pixels: u64) -> Result<Picture, String> {
+        within_limit(self.pixels, max_pixels)?;
         let page = self.renderer.page(self.number)?;
         let to_page = page.initial_transform(true).to_kurbo();
         // The picture's box in page space (points, y down, rotation
@@ -241,6 +252,19 @@ impl Draw for ImageDrawing {
                 panic_message(&panic)
             ))
         })
+    }
+}
+
+/// Refuses a picture claiming more pixels than `--max-image-pixels`: the
+/// renderer would decode all of them (a few bytes claiming 4,000,000,000
+/// pixels a side took 4 GB before the renderer gave up).
+fn within_limit(pixels: Option<(u32, u32)>, max_pixels: u64) -> Result<(), String> {
+    match pixels {
+        Some((w, h)) if u64::from(w) * u64::from(h) > max_pixels => Err(format!(
+            "a picture on the page claims {w} × {h} pixels, over the limit of {} megapixels (--max-image-pixels); not drawn",
+            max_pixels / 1_000_000
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -429,9 +453,12 @@ mod tests {
         assert_eq!(drawn.bytes.len(), 2479 * 3508 * 3);
         let share = ink(&drawn);
         assert!(share > 0.005 && share < 0.2, "{share}");
-        // Under a lower pixel cap the same page is drawn smaller.
-        let small = draw(&pages[0], 1_000_000).unwrap();
-        assert!(small.bytes.len() <= 3_000_000, "{}", small.bytes.len());
+        // Under a lower pixel cap the same page is drawn smaller …
+        let small = draw(&pages[0], 4_000_000).unwrap();
+        assert!(small.bytes.len() <= 12_000_000, "{}", small.bytes.len());
+        // … and under one its 1240 × 1754 scan exceeds, not at all.
+        let why = draw(&pages[0], 1_000_000).unwrap_err();
+        assert!(why.contains("1240 × 1754 pixels"), "{why}");
     }
 
     #[test]
@@ -487,14 +514,29 @@ mod tests {
     fn a_renderer_that_sees_other_pages_than_the_reader_draws_nothing() {
         let bytes = fixture("scan.pdf");
         let renderer = Renderer::new(&bytes, None, 3);
-        let why = PageDrawing::new(&renderer, 2).draw(64_000_000).unwrap_err();
+        let why = PageDrawing::new(&renderer, 2, None)
+            .draw(64_000_000)
+            .unwrap_err();
         assert_eq!(why, "the renderer finds 2 pages where the reader found 3");
         let garbage = Renderer::new(b"%PDF-1.4 not a PDF", None, 1);
-        let why = PageDrawing::new(&garbage, 1).draw(64_000_000).unwrap_err();
+        let why = PageDrawing::new(&garbage, 1, None)
+            .draw(64_000_000)
+            .unwrap_err();
         assert!(
             why.starts_with("the renderer cannot open the file"),
             "{why}"
         );
+    }
+
+    /// A few bytes claiming 4,000,000,000 pixels a side made the renderer
+    /// allocate 4 GB: such a picture is refused before drawing.
+    #[test]
+    fn a_picture_claiming_more_than_the_pixel_limit_is_not_drawn() {
+        assert!(within_limit(None, 64_000_000).is_ok());
+        assert!(within_limit(Some((8000, 8000)), 64_000_000).is_ok());
+        let why = within_limit(Some((4_000_000_000, 4_000_000_000)), 64_000_000).unwrap_err();
+        assert!(why.contains("4000000000 × 4000000000 pixels"), "{why}");
+        assert!(within_limit(Some((99_999, 99_999)), 64_000_000).is_err());
     }
 
     #[test]
