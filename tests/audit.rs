@@ -878,3 +878,129 @@ fn merge_checks_the_decisions_applied() {
         .assert()
         .code(2);
 }
+
+/// `prepub review` on a real terminal: `script` (util-linux) gives it a
+/// pseudo-terminal, and the keys are typed into it as a clerk would.
+/// Returns the screen, or `None` (with a message) where `script` is absent.
+fn review_on_a_terminal(
+    dir: &Path,
+    args: &str,
+    keys: &[&str],
+    env: &[(&str, &str)],
+) -> Option<String> {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: `script` (util-linux) is not installed, so no terminal can be made");
+        return None;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("prepub");
+    let mut command = std::process::Command::new("script");
+    command
+        .args([
+            "-qec",
+            &format!("{} review {args}", bin.display()),
+            "/dev/null",
+        ])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("PREPUB_REVIEWER")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let keys: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+    let typist = std::thread::spawn(move || {
+        use std::io::Write;
+        // The scan comes first; then one key at a time, as typed.
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        for key in keys {
+            let _ = stdin.write_all(key.as_bytes());
+            let _ = stdin.flush();
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    });
+    let output = child.wait_with_output().unwrap();
+    typist.join().unwrap();
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn review_takes_single_keys_confirms_each_answer_and_asks_for_an_end_date() {
+    let dir = batch();
+    let Some(screen) = review_on_a_terminal(
+        dir.path(),
+        "--reviewer 张三 --decisions d.yaml docs/notice.txt",
+        // remove the marking; keep the mobile, with a reason and an end.
+        &["r", "k", "本人同意公开\r", "2027-01-31\r", "q"],
+        &[("LANG", "zh_CN.UTF-8")],
+    ) else {
+        return;
+    };
+    for shown in [
+        "[r]删除",
+        "> r",
+        "✓ 已记录：删除（已决定 1/",
+        "保留至（YYYY-MM-DD",
+        "✓ 已记录：保留 — 本人同意公开，有效至 2027-01-31",
+        "决定已保存在 d.yaml",
+    ] {
+        assert!(
+            screen.contains(shown),
+            "`{shown}` not on the screen:\n{screen}"
+        );
+    }
+    let saved = std::fs::read_to_string(dir.path().join("d.yaml")).unwrap();
+    assert!(
+        saved.contains("reviewer: 张三\n"),
+        "the reviewer is remembered: {saved}"
+    );
+    assert!(saved.contains("expires: \"2027-01-31\""), "{saved}");
+    assert!(
+        saved.contains("decision: remove") && saved.contains("decision: keep"),
+        "{saved}"
+    );
+}
+
+#[test]
+fn review_remembers_the_reviewer_and_skips_info_findings_unless_asked() {
+    let dir = batch();
+    // An office telephone number (info) before a marking (block).
+    write(
+        dir.path(),
+        "docs/info.txt",
+        "办公电话：010-65123456\n机密★1年\n",
+    );
+    let decisions = "schema: prepub.decisions/1\nreviewer: 李四\ndecisions: []\n";
+    write(dir.path(), "d.yaml", decisions);
+    let Some(screen) = review_on_a_terminal(
+        dir.path(),
+        "--decisions d.yaml docs/info.txt",
+        &["r", "q"],
+        &[("LANG", "C.UTF-8"), ("USER", "root")],
+    ) else {
+        return;
+    };
+    assert!(!screen.contains("your name"), "not asked again: {screen}");
+    let saved = std::fs::read_to_string(dir.path().join("d.yaml")).unwrap();
+    assert!(
+        saved.contains("  reviewer: 李四"),
+        "decided under the remembered name: {saved}"
+    );
+    assert!(
+        screen.contains("1 info finding(s) not asked about"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("finding 1 of 1"),
+        "only the marking is asked: {screen}"
+    );
+    assert!(saved.contains("rule: marking.cn.level-star"), "{saved}");
+    assert!(!saved.contains("landline"), "{saved}");
+}

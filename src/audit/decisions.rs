@@ -42,8 +42,9 @@ const HEADER: &str = "\
 # prepub decisions: one entry per decided finding, keyed by path and finding id.
 # decision: remove | revise | keep (keep needs a reason); dates are YYYY-MM-DD;
 # `expires` (optional) ends a keep; a keep of a block-level finding waives it
-# only with an `approver` who is not the reviewer. Written by `prepub review`; safe to edit by
-# hand, but comments are not kept when prepub saves the file.
+# only with an `approver` who is not the reviewer. The top-level `reviewer` is the name
+# `prepub review` last decided under (asked once, then remembered). Written by `prepub review`;
+# safe to edit by hand, but comments are not kept when prepub saves the file.
 ";
 
 /// An example entry, shown when `prepub review` cannot run interactively.
@@ -67,6 +68,10 @@ decisions:
 #[serde(deny_unknown_fields)]
 struct FileFormat {
     schema: String,
+    /// Who last decided with `prepub review`, so the next session does not
+    /// ask again (a login name like `root` is no name for a signed form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reviewer: Option<String>,
     #[serde(default)]
     decisions: Vec<Decision>,
 }
@@ -75,6 +80,8 @@ struct FileFormat {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Decisions {
     entries: BTreeMap<(String, String), Decision>,
+    /// The name `prepub review` last recorded decisions under.
+    reviewer: Option<String>,
 }
 
 /// A decisions file as read: the decisions, where from, and its digest.
@@ -105,7 +112,10 @@ impl Decisions {
             ));
         }
         let mut errors = Vec::new();
-        let mut decisions = Decisions::default();
+        let mut decisions = Decisions {
+            reviewer: file.reviewer.filter(|name| !name.trim().is_empty()),
+            ..Decisions::default()
+        };
         for (number, decision) in file.decisions.into_iter().enumerate() {
             let label = format!("{origin}: decision {} (id {})", number + 1, decision.id);
             for problem in check(&decision) {
@@ -155,6 +165,7 @@ impl Decisions {
     pub fn to_yaml(&self) -> Result<String, String> {
         let file = FileFormat {
             schema: SCHEMA.to_owned(),
+            reviewer: self.reviewer.clone(),
             decisions: self.entries.values().cloned().collect(),
         };
         let options = serde_saphyr::ser_options! {
@@ -174,6 +185,19 @@ impl Decisions {
         }
         crate::report::write_atomically(path, text.as_bytes())?;
         Ok(true)
+    }
+
+    /// The name `prepub review` last recorded decisions under.
+    pub fn reviewer(&self) -> Option<&str> {
+        self.reviewer.as_deref()
+    }
+
+    /// Remembers `name` as the reviewer of the next session.
+    pub fn remember_reviewer(&mut self, name: &str) {
+        let name = name.trim();
+        if !name.is_empty() {
+            self.reviewer = Some(name.to_owned());
+        }
     }
 
     pub fn get(&self, path: &str, id: &str) -> Option<&Decision> {
