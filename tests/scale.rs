@@ -364,3 +364,109 @@ fn content_shards_follow_the_bytes_and_merge_to_the_whole_batch() {
     assert!(paths(&after, "pd/").contains(&"moved/renamed.txt".to_owned()));
     assert_eq!(paths(&after, "").len(), first.len());
 }
+
+fn document<'a>(review: &'a Value, path: &str) -> &'a Value {
+    review["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == path)
+        .unwrap_or_else(|| panic!("{path} not in {review}"))
+}
+
+#[test]
+fn a_rescan_since_an_earlier_review_reads_only_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "in/a.txt", "通知\n机密★1年\n");
+    write(root, "in/b.txt", "通知\n请各单位按时报送。\n");
+    write(root, "in/c.txt", "会议纪要\n");
+    let first = save(root, "first.json", &["in"]);
+    let first_time = first["started_at"].as_str().unwrap().to_owned();
+
+    write(root, "in/b.txt", "通知\n联系人手机13912345678\n");
+    std::fs::remove_file(root.join("in/c.txt")).unwrap();
+    write(root, "in/d.txt", "新文件\n");
+    // a.txt is unchanged: it must not be read again. The test hook makes
+    // reading it panic (a debug build's PREPUB_TEST_PANIC), so a rescan
+    // that read it would report it failed.
+    let output = prepub(root)
+        .env("PREPUB_TEST_PANIC", "a.txt")
+        .args([
+            "scan",
+            "--no-progress",
+            "--fail-on",
+            "never",
+            "--format",
+            "json",
+        ])
+        .args(["--since", "first.json", "in"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let second: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let a = document(&second, "in/a.txt");
+    assert_eq!(a["reused_from"], first_time.as_str(), "{a}");
+    assert_eq!(a["verdict"], "block");
+    assert_eq!(a["extraction"]["status"], "complete");
+    let b = document(&second, "in/b.txt");
+    assert!(b.get("reused_from").is_none(), "changed: read again: {b}");
+    assert_eq!(b["verdict"], "review", "the new mobile number is found");
+    assert!(document(&second, "in/d.txt").get("reused_from").is_none());
+    let since = &second["options"]["since"];
+    assert_eq!(since["reused"], 1, "{since}");
+    assert_eq!(since["removed"], serde_json::json!(["in/c.txt"]));
+    assert_eq!(since["started_at"], first_time.as_str());
+    assert!(
+        stderr.contains("1 reused, 2 read, 1 removed") && stderr.contains("removed: in/c.txt"),
+        "{stderr}"
+    );
+
+    // A rescan of the rescan keeps the original time of a.txt's review.
+    std::fs::write(
+        root.join("second.json"),
+        serde_json::to_vec(&second).unwrap(),
+    )
+    .unwrap();
+    let third = scan(root, &["--since", "second.json", "in"]);
+    assert_eq!(
+        document(&third, "in/a.txt")["reused_from"],
+        first_time.as_str()
+    );
+    assert_eq!(third["options"]["since"]["reused"], 3);
+}
+
+#[test]
+fn a_rescan_with_other_options_reads_everything_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "in/a.txt", "联系人手机13912345678\n");
+    save(root, "first.json", &["in"]);
+    let output = prepub(root)
+        .args([
+            "scan",
+            "--no-progress",
+            "--fail-on",
+            "never",
+            "--format",
+            "json",
+        ])
+        .args(["--show-match", "--since", "first.json", "in"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("nothing reused: it was made with other options"),
+        "{stderr}"
+    );
+    let second: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(document(&second, "in/a.txt").get("reused_from").is_none());
+    assert_eq!(second["options"]["since"]["reused"], 0);
+    assert!(
+        second["options"]["since"]["not_reused"]
+            .as_str()
+            .unwrap()
+            .contains("other options")
+    );
+}

@@ -468,6 +468,7 @@ mod tests {
                     inputs: None,
                     ocr: None,
                     config: None,
+                    since: None,
                 });
                 part
             })

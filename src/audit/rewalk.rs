@@ -181,6 +181,7 @@ mod tests {
                 inputs,
                 ocr: None,
                 config: None,
+                since: None,
             }),
             decisions: None,
         }

@@ -38,6 +38,8 @@ pub struct ScanOptions {
     /// Whether and how pictures are read (`--no-ocr`, `--ocr-lang`,
     /// `--ocr-max-pages`).
     pub ocr: OcrSettings,
+    /// `--since previous.json`: reviews of unchanged files to take over.
+    pub since: Option<Arc<crate::batch::since::Previous>>,
 }
 
 impl ScanOptions {

@@ -19,6 +19,7 @@ pub mod interrupt;
 pub mod progress;
 pub mod read_budget;
 pub mod shard;
+pub mod since;
 pub mod spill;
 pub mod walk;
 pub mod watchdog;
@@ -296,6 +297,11 @@ pub fn scan_input(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> S
             file.named,
         ));
     }
+    if let Some(previous) = &options.since
+        && let Some(reused) = previous.reuse(file, &crate::review::sha256_hex(&bytes))
+    {
+        return Scanned::Documents(reused);
+    }
     Scanned::Documents(scan_shared(
         &file.display,
         std::sync::Arc::new(bytes),
@@ -546,6 +552,7 @@ pub fn run_spilled(
     let started_at = now_rfc3339();
     let progress = progress::Progress::new(files.len(), options.progress, options.lang);
     let done = AtomicUsize::new(0);
+    let reused = AtomicUsize::new(0);
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(jobs) = options.jobs {
         builder = builder.num_threads(jobs.max(1));
@@ -592,6 +599,10 @@ pub fn run_spilled(
                 }
             };
             progress.finish(index, reviews.len());
+            reused.fetch_add(
+                reviews.iter().filter(|r| r.reused_from.is_some()).count(),
+                Ordering::Relaxed,
+            );
             let mut lines = Vec::with_capacity(reviews.len());
             for review in &mut reviews {
                 each(review);
@@ -647,6 +658,11 @@ pub fn run_spilled(
             inputs: None,
             ocr: Some(crate::review::OcrInfo::of(&options.scan.ocr)),
             config: None,
+            since: options
+                .scan
+                .since
+                .as_ref()
+                .map(|previous| previous.info(files, reused.load(Ordering::Relaxed))),
         }),
         decisions: None,
     };

@@ -2,6 +2,7 @@
 
 use crate::cli::args::{
     FailOnArg, Failure, FormArgs, LimitArgs, OcrArgs, OutputFormat, RuleArgs, load_rules,
+    read_review,
 };
 use crate::cli::config::{self, ConfigArgs};
 use crate::cli::output::{
@@ -13,6 +14,7 @@ use prepub::audit::decisions::{self, Decisions};
 use prepub::batch::cache::{Cache, CacheError};
 use prepub::batch::file::ScanOptions;
 use prepub::batch::shard::{Partition, Shard};
+use prepub::batch::since::Previous;
 use prepub::batch::{self, BatchOptions, Selection};
 use prepub::report::{self, FailOn};
 use prepub::review::{DecisionsInfo, DocumentReview, Review, ShardKey};
@@ -94,6 +96,12 @@ pub struct ScanArgs {
     /// any other entry is read again.
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
+    /// A rescan: take over the review of every file whose path and SHA-256
+    /// are unchanged since this earlier JSON review (made by the same
+    /// prepub with the same packs and options), reading only changed and
+    /// new files; files it had that are gone are listed as removed.
+    #[arg(long, value_name = "REVIEW.json")]
+    pub since: Option<PathBuf>,
     /// Say more on standard error: with --cache, every cache entry that
     /// was rejected (failed its integrity check, …) and why.
     #[arg(long, short = 'v')]
@@ -178,7 +186,7 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
         },
         None => None,
     };
-    let options = BatchOptions {
+    let mut options = BatchOptions {
         jobs: args.jobs,
         progress: !args.no_progress && !args.quiet,
         lang,
@@ -192,11 +200,31 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
             ..ScanOptions::default()
         },
     };
+    if let Some(file) = &args.since {
+        let earlier = read_review(file)?;
+        let previous = Previous::new(
+            &file.to_string_lossy(),
+            earlier,
+            &rules.info().digest,
+            &options.scan,
+        );
+        if let Some(why) = previous.mismatch()
+            && !args.quiet
+        {
+            eprintln!("prepub: --since {}: nothing reused: {why}", file.display());
+        }
+        options.scan.since = Some(std::sync::Arc::new(previous));
+    }
     let mut batch = batch::run_spilled(&inputs, &rules, &options, &|document| {
         audit.apply_to_document(document)
     })?;
     // The walk list is not needed any more; the reports may be long to write.
     drop(inputs);
+    if let Some(since) = batch.head.options.as_ref().and_then(|o| o.since.as_ref())
+        && !args.quiet
+    {
+        report_since(since, batch.head.summary.documents);
+    }
     if let (Some(cache), Some(directory)) = (&cache, &args.cache)
         && !args.quiet
     {
@@ -431,5 +459,28 @@ impl ScanAudit {
         } else {
             code
         }
+    }
+}
+
+/// What `--since` took over, on standard error: the earlier review, how
+/// many documents were reused and read, and the files that are gone.
+fn report_since(since: &prepub::review::SinceInfo, documents: usize) {
+    eprintln!(
+        "since {} ({}): {} reused, {} read, {} removed",
+        since.review,
+        since.started_at,
+        since.reused,
+        documents.saturating_sub(since.reused),
+        since.removed.len()
+    );
+    const SHOWN: usize = 20;
+    for path in since.removed.iter().take(SHOWN) {
+        eprintln!("  removed: {path}");
+    }
+    if since.removed.len() > SHOWN {
+        eprintln!(
+            "  … and {} more removed (all listed in the JSON review's options.since.removed)",
+            since.removed.len() - SHOWN
+        );
     }
 }

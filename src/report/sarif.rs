@@ -1263,6 +1263,7 @@ mod tests {
             inputs: None,
             ocr: None,
             config: None,
+            since: None,
         });
         options.shard = Some(crate::review::ShardInfo {
             count: 3,

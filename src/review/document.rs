@@ -112,6 +112,7 @@ pub fn review_extraction(
         findings,
         resolved: Vec::new(),
         stale_decisions: Vec::new(),
+        reused_from: None,
     }
 }
 

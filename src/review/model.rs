@@ -188,6 +188,28 @@ pub struct RunOptions {
     /// Absent when none was read (and in older reviews).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<ConfigInfo>,
+    /// `--since previous.json`: what this run took over from an earlier
+    /// review (absent for a full scan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<SinceInfo>,
+}
+
+/// What a `--since` run took over from an earlier review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SinceInfo {
+    /// The earlier review's file, as given.
+    pub review: String,
+    /// When the earlier review was made.
+    pub started_at: String,
+    /// Documents whose review was taken over (unchanged path and SHA-256).
+    pub reused: usize,
+    /// Files the earlier review had that this run did not find.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
+    /// Why nothing was taken over, when the earlier review was made by
+    /// another version, with other packs or options.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_reused: Option<String>,
 }
 
 /// A project configuration file a scan read.
@@ -529,6 +551,10 @@ pub struct DocumentReview {
     /// changed at that place); they waive nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stale_decisions: Vec<Decision>,
+    /// `--since`: this review was taken over, unchanged, from the earlier
+    /// review made at this time (the file's path and SHA-256 were the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reused_from: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

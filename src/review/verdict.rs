@@ -262,6 +262,7 @@ mod tests {
             findings,
             resolved: Vec::new(),
             stale_decisions: Vec::new(),
+            reused_from: None,
         }
     }
 
