@@ -470,3 +470,134 @@ fn a_rescan_with_other_options_reads_everything_and_says_why() {
             .contains("other options")
     );
 }
+
+/// The lines of a JSONL review, parsed.
+fn jsonl_lines(bytes: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect()
+}
+
+#[test]
+fn jsonl_streams_one_line_per_document_between_a_header_and_an_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    archive(root, "in", 6);
+    let output = prepub(root)
+        .args([
+            "scan",
+            "--no-progress",
+            "--fail-on",
+            "never",
+            "--format",
+            "jsonl",
+            "in",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let lines = jsonl_lines(&output.stdout);
+    assert_eq!(lines.first().unwrap()["type"], "header");
+    let end = lines.last().unwrap();
+    assert_eq!(end["type"], "end");
+    assert_eq!(end["review"]["summary"]["documents"], 6);
+    let documents: Vec<&Value> = lines.iter().filter(|l| l["type"] == "document").collect();
+    let files: Vec<&Value> = lines.iter().filter(|l| l["type"] == "file").collect();
+    assert_eq!((documents.len(), files.len()), (6, 6), "{lines:?}");
+    // Read back, it is the JSON review of the same scan.
+    std::fs::write(root.join("r.jsonl"), &output.stdout).unwrap();
+    let whole = scan(root, &["in"]);
+    let merged = prepub(root).args(["merge", "r.jsonl"]).output().unwrap();
+    assert_eq!(
+        merged.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    let merged: Value = serde_json::from_slice(&merged.stdout).unwrap();
+    assert_eq!(merged["documents"], whole["documents"]);
+    assert_eq!(merged["summary"], whole["summary"]);
+}
+
+#[test]
+fn a_killed_jsonl_scan_resumes_without_reading_what_it_finished() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    archive(root, "in", 5);
+    let full = prepub(root)
+        .args([
+            "scan",
+            "--no-progress",
+            "--fail-on",
+            "never",
+            "-o",
+            "full.jsonl",
+            "in",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(full.status.code(), Some(0));
+    let bytes = std::fs::read(root.join("full.jsonl")).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    // The job killed after two inputs, half-way through the third's line.
+    let lines: Vec<&str> = text.lines().collect();
+    let mut killed = lines[..5].join("\n");
+    killed.push('\n');
+    killed.push_str(&lines[5][..lines[5].len() / 2]);
+    std::fs::write(root.join("run.jsonl"), &killed).unwrap();
+    let done: Vec<String> = jsonl_lines(lines[..5].join("\n").as_bytes())
+        .iter()
+        .filter(|l| l["type"] == "file")
+        .map(|l| l["file"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(done.len(), 2);
+    // Unfinished, it is not taken for a whole review.
+    let refused = prepub(root).args(["merge", "run.jsonl"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("unfinished"));
+    // Reading a finished input again would fail it (the debug build's
+    // PREPUB_TEST_PANIC hook); resumed, it is not read.
+    let name = done[0].rsplit('/').next().unwrap().to_owned();
+    let resumed = prepub(root)
+        .env("PREPUB_TEST_PANIC", &name)
+        .args([
+            "scan",
+            "--no-progress",
+            "--fail-on",
+            "never",
+            "--resume",
+            "run.jsonl",
+            "in",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert_eq!(resumed.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("2 inputs already done"), "{stderr}");
+    let after = jsonl_lines(&std::fs::read(root.join("run.jsonl")).unwrap());
+    assert_eq!(after.iter().filter(|l| l["type"] == "file").count(), 5);
+    assert_eq!(after.iter().filter(|l| l["type"] == "header").count(), 1);
+    let merged = prepub(root).args(["merge", "run.jsonl"]).output().unwrap();
+    let merged: Value = serde_json::from_slice(&merged.stdout).unwrap();
+    let whole = scan(root, &["in"]);
+    assert_eq!(
+        merged["documents"], whole["documents"],
+        "nothing lost, nothing failed"
+    );
+
+    // Resuming with other options is refused: the lines would mix two scans.
+    let other = prepub(root)
+        .args([
+            "scan",
+            "--no-progress",
+            "--show-match",
+            "--resume",
+            "run.jsonl",
+            "in",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(other.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&other.stderr).contains("cannot resume a different scan"));
+}

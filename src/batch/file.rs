@@ -21,6 +21,9 @@ use crate::rules::RuleSet;
 use std::panic::catch_unwind;
 use std::sync::Arc;
 
+/// The reviews a killed run finished, by input display path.
+pub type Resumed = std::collections::HashMap<String, Vec<DocumentReview>>;
+
 /// Options that change what a scan finds or shows.
 #[derive(Clone, Debug, Default)]
 pub struct ScanOptions {
@@ -40,6 +43,9 @@ pub struct ScanOptions {
     pub ocr: OcrSettings,
     /// `--since previous.json`: reviews of unchanged files to take over.
     pub since: Option<Arc<crate::batch::since::Previous>>,
+    /// `--resume FILE.jsonl`: the reviews a killed run of this same scan
+    /// finished, by input; those inputs are not read again.
+    pub resumed: Option<Arc<Resumed>>,
 }
 
 impl ScanOptions {

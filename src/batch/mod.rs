@@ -278,6 +278,9 @@ pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Ve
 /// is one of prepub's own files ([`signature::recognise`]), which is
 /// skipped, with the reason, instead of being reviewed as a draft.
 pub fn scan_input(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Scanned {
+    if let Some(done) = options.resumed.as_ref().and_then(|r| r.get(&file.display)) {
+        return Scanned::Documents(done.clone());
+    }
     let FileBytes {
         bytes,
         _reservation,
@@ -548,6 +551,25 @@ pub fn run_spilled(
     options: &BatchOptions,
     each: &(dyn Fn(&mut DocumentReview) + Sync),
 ) -> Result<BatchReview, BatchError> {
+    run_streamed(inputs, rules, options, each, &|_, _| Ok(()))
+}
+
+/// What [`run_streamed`] hands each input's reviews to: the input's
+/// display path and its documents.
+pub type Finished<'a> = dyn Fn(&str, &[DocumentReview]) -> Result<(), String> + Sync + 'a;
+
+/// [`run_spilled`], handing each input's finished reviews to `finished`
+/// (with the input's display path) as soon as the input is done, in the
+/// order inputs finish: `--format jsonl` streams them. An error from
+/// `finished` (the stream could not be written) stops the batch as a
+/// storage failure.
+pub fn run_streamed(
+    inputs: &Inputs,
+    rules: &RuleSet,
+    options: &BatchOptions,
+    each: &(dyn Fn(&mut DocumentReview) + Sync),
+    finished: &Finished<'_>,
+) -> Result<BatchReview, BatchError> {
     let files = inputs.files.as_slice();
     let started_at = now_rfc3339();
     let progress = progress::Progress::new(files.len(), options.progress, options.lang);
@@ -611,6 +633,9 @@ pub fn run_spilled(
                     Err(message) => return failed(message),
                 }
             }
+            if let Err(message) = finished(&file.display, &reviews) {
+                return failed(message);
+            }
             let mut spill = spill.lock().unwrap_or_else(|e| e.into_inner());
             for (member, (review, line)) in reviews.iter().zip(&lines).enumerate() {
                 if let Err(message) = spill.push(review, line, index, member, &file.display) {
@@ -650,23 +675,32 @@ pub fn run_spilled(
         skipped,
         documents: Vec::new(),
         options: Some(RunOptions {
-            show_match: options.scan.show_match,
-            explain: options.scan.explain,
-            limits: LimitsInfo::of(&options.scan.limits),
-            passwords: options.scan.passwords.len(),
-            shard: None,
-            inputs: None,
-            ocr: Some(crate::review::OcrInfo::of(&options.scan.ocr)),
-            config: None,
             since: options
                 .scan
                 .since
                 .as_ref()
                 .map(|previous| previous.info(files, reused.load(Ordering::Relaxed))),
+            ..run_options(&options.scan)
         }),
         decisions: None,
     };
     Ok(BatchReview { head, documents })
+}
+
+/// The options a review records for a scan with `scan` (the inputs, the
+/// configuration file and the shard are filled in by the command).
+pub fn run_options(scan: &ScanOptions) -> RunOptions {
+    RunOptions {
+        show_match: scan.show_match,
+        explain: scan.explain,
+        limits: LimitsInfo::of(&scan.limits),
+        passwords: scan.passwords.len(),
+        shard: None,
+        inputs: None,
+        ocr: Some(crate::review::OcrInfo::of(&scan.ocr)),
+        config: None,
+        since: None,
+    }
 }
 
 /// Test-only hook of debug builds: starting a file whose path contains

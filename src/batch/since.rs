@@ -148,21 +148,37 @@ fn top_file(path: &str) -> &str {
 
 /// Why a previous review cannot be reused by this run, if it cannot.
 fn mismatch(review: &Review, rules_digest: &str, options: &ScanOptions) -> Option<String> {
+    if let Some(why) = different_run(review, rules_digest, options) {
+        return Some(format!("{why}: every file is read again"));
+    }
+    if review.options.as_ref().is_some_and(|o| o.shard.is_some()) {
+        return Some(
+            "it is one shard of a batch: merge the shards first, then rescan --since the merged review"
+                .to_owned(),
+        );
+    }
+    None
+}
+
+/// Why findings of `review` could differ from this run's on the same
+/// bytes: another prepub version, other packs, other options. Also what
+/// `--resume` checks a killed run against.
+pub fn different_run(review: &Review, rules_digest: &str, options: &ScanOptions) -> Option<String> {
     let ours = crate::review::ToolInfo::current();
     if review.tool.version != ours.version {
         return Some(format!(
-            "it was made by prepub {} and this is {}: every file is read again",
+            "it was made by prepub {} and this is {}",
             review.tool.version, ours.version
         ));
     }
     if review.rules.digest != rules_digest {
         return Some(format!(
-            "its rule packs differ (digest {} there, {rules_digest} now): every file is read again",
+            "its rule packs differ (digest {} there, {rules_digest} now)",
             review.rules.digest
         ));
     }
     let Some(theirs) = &review.options else {
-        return Some("it records no options: every file is read again".to_owned());
+        return Some("it records no options".to_owned());
     };
     let same = theirs.show_match == options.show_match
         && theirs.explain == options.explain
@@ -171,13 +187,7 @@ fn mismatch(review: &Review, rules_digest: &str, options: &ScanOptions) -> Optio
         && theirs.ocr == Some(OcrInfo::of(&options.ocr));
     if !same {
         return Some(
-            "it was made with other options (limits, OCR, --show-match, --explain or passwords): every file is read again"
-                .to_owned(),
-        );
-    }
-    if theirs.shard.is_some() {
-        return Some(
-            "it is one shard of a batch: merge the shards first, then rescan --since the merged review"
+            "it was made with other options (limits, OCR, --show-match, --explain or passwords)"
                 .to_owned(),
         );
     }

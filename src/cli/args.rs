@@ -31,6 +31,10 @@ pub enum OutputFormat {
     Text,
     /// The JSON review, schema prepub.review/1 (`prepub report` reads it back).
     Json,
+    /// The review as JSON Lines: a header, one line per document as it
+    /// finishes, an end line with the summary (`scan` streams it;
+    /// `--resume` continues a killed run; `merge` and `report` read it).
+    Jsonl,
     /// The printable sign-off form (保密审查单), one self-contained file.
     Html,
     /// The sign-off form as a Word document.
@@ -48,11 +52,13 @@ pub enum OutputFormat {
 
 impl OutputFormat {
     /// The format a report file's extension names: `.json`, `.html`/`.htm`,
-    /// `.docx`, `.md`/`.markdown`, `.sarif`, `.xml` (JUnit), `.csv`, `.txt`.
+    /// `.jsonl`, `.docx`, `.md`/`.markdown`, `.sarif`, `.xml` (JUnit), `.csv`,
+    /// `.txt`.
     pub fn from_extension(path: &std::path::Path) -> Option<OutputFormat> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         Some(match extension.as_str() {
             "json" => OutputFormat::Json,
+            "jsonl" => OutputFormat::Jsonl,
             "html" | "htm" => OutputFormat::Html,
             "docx" => OutputFormat::Docx,
             "md" | "markdown" => OutputFormat::Markdown,

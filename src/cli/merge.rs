@@ -9,8 +9,8 @@ use std::path::PathBuf;
 /// `prepub merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// JSON reviews of disjoint parts of one batch (e.g. every `scan
-    /// --shard K/N`).
+    /// JSON (or finished JSONL) reviews of disjoint parts of one batch
+    /// (e.g. every `scan --shard K/N`).
     #[arg(value_name = "REVIEW.json", required = true)]
     pub inputs: Vec<PathBuf>,
     /// Write the merged review to FILE (atomically) instead of standard

@@ -32,7 +32,7 @@ pub(crate) fn plan_outputs(
                 .ok_or_else(|| {
                     Failure::usage(format!(
                         "{}: cannot tell the report format from the extension; use .json, \
-                         .html, .docx, .md, .sarif, .xml (JUnit), .csv or .txt, or give --format",
+                         .jsonl, .html, .docx, .md, .sarif, .xml (JUnit), .csv or .txt, or give --format",
                         path.display()
                     ))
                 })
@@ -345,7 +345,7 @@ pub(crate) fn render_to(
         OutputFormat::Html => report::html::write(head, documents, form, out),
         OutputFormat::Markdown => report::markdown::write(head, documents, form, out),
         OutputFormat::Sarif => report::sarif::write(head, documents, form, out),
-        OutputFormat::Docx => reviewed.in_memory().and_then(|review| {
+        OutputFormat::Docx | OutputFormat::Jsonl => reviewed.in_memory().and_then(|review| {
             let bytes = render(review, format, form, text)?;
             out.write_all(&bytes)
                 .map_err(|e| format!("cannot write: {e}"))
@@ -366,6 +366,7 @@ pub(crate) fn render(
 ) -> Result<Vec<u8>, String> {
     match format {
         OutputFormat::Json => report::json::render(review),
+        OutputFormat::Jsonl => report::jsonl::render(review),
         OutputFormat::Text => Ok(report::text::render(
             review,
             &report::text::TextOptions {

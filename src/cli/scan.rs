@@ -102,6 +102,12 @@ pub struct ScanArgs {
     /// new files; files it had that are gone are listed as removed.
     #[arg(long, value_name = "REVIEW.json")]
     pub since: Option<PathBuf>,
+    /// Continue a killed scan that was streaming `--format jsonl` to FILE:
+    /// the inputs it finished are not read again, the rest are appended,
+    /// and the end line is written when all are done. The rerun must have
+    /// the same inputs, prepub, packs and options.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub resume: Option<PathBuf>,
     /// Say more on standard error: with --cache, every cache entry that
     /// was rejected (failed its integrity check, …) and why.
     #[arg(long, short = 'v')]
@@ -135,10 +141,14 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
     }
     // Decided before scanning, so a mistyped extension fails at once rather
     // than after the batch has been read.
-    let outputs = plan_outputs(&args.output, args.format)?;
+    let mut outputs = plan_outputs(&args.output, args.format)?;
+    let stream_to = stream_target(&mut outputs, args.resume.as_deref())?;
     let stdout_format = args.format.unwrap_or(OutputFormat::Text);
     let stdout_wanted = args.output.is_empty() || stdout_format == OutputFormat::Text;
     let stdout_wanted = stdout_wanted && (args.output.is_empty() || !args.quiet);
+    // `--format jsonl` on standard output streams there as documents finish.
+    let stream_stdout = stdout_wanted && stdout_format == OutputFormat::Jsonl;
+    let stdout_wanted = stdout_wanted && !stream_stdout;
     if stdout_wanted {
         check_stdout_format(stdout_format)?;
     }
@@ -172,6 +182,9 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
         .map(|file| file.path.as_path())
         .collect();
     check_output_targets(&outputs, &paths, true)?;
+    if let Some(stream) = &stream_to {
+        check_output_targets(&[(stream.clone(), OutputFormat::Jsonl)], &paths, true)?;
+    }
     drop(paths);
     let cache = match &args.cache {
         Some(directory) => match Cache::open(directory) {
@@ -215,9 +228,39 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
         }
         options.scan.since = Some(std::sync::Arc::new(previous));
     }
-    let mut batch = batch::run_spilled(&inputs, &rules, &options, &|document| {
-        audit.apply_to_document(document)
-    })?;
+    let stream = match (&stream_to, stream_stdout) {
+        (Some(file), _) => Some(Stream::to_file(
+            file,
+            args.resume.is_some(),
+            &rules,
+            &options,
+            args.audit.embed_rules,
+        )?),
+        (None, true) => Some(Stream::to_stdout(&rules, &options, args.audit.embed_rules)?),
+        (None, false) => None,
+    };
+    if let Some(stream) = &stream {
+        options.scan.resumed = stream.resumed.clone();
+        if let (Some(file), Some(done)) = (&args.resume, &stream.resumed)
+            && !args.quiet
+        {
+            eprintln!(
+                "resuming {}: {} inputs already done",
+                file.display(),
+                done.len()
+            );
+        }
+    }
+    let mut batch = batch::run_streamed(
+        &inputs,
+        &rules,
+        &options,
+        &|document| audit.apply_to_document(document),
+        &|file, documents| match &stream {
+            Some(stream) => stream.file(file, documents),
+            None => Ok(()),
+        },
+    )?;
     // The walk list is not needed any more; the reports may be long to write.
     drop(inputs);
     if let Some(since) = batch.head.options.as_ref().and_then(|o| o.since.as_ref())
@@ -245,6 +288,9 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
     audit.finish(&mut batch.head);
     if args.audit.embed_rules {
         batch.head.rules = rules.info_embedded();
+    }
+    if let Some(stream) = &stream {
+        stream.end(&batch.head)?;
     }
     let reviewed = Reviewed::spilled(&batch.head, &batch.documents);
     let text = report::text::TextOptions {
@@ -482,5 +528,163 @@ fn report_since(since: &prepub::review::SinceInfo, documents: usize) {
             "  … and {} more removed (all listed in the JSON review's options.since.removed)",
             since.removed.len() - SHOWN
         );
+    }
+}
+
+/// Where `--format jsonl` streams: the `.jsonl` file among `-o` (taken out
+/// of the reports written at the end), or the `--resume` file; at most one.
+fn stream_target(
+    outputs: &mut Vec<(PathBuf, OutputFormat)>,
+    resume: Option<&Path>,
+) -> Result<Option<PathBuf>, Failure> {
+    let mut streamed: Vec<PathBuf> = Vec::new();
+    outputs.retain(|(path, format)| {
+        let jsonl = *format == OutputFormat::Jsonl;
+        if jsonl {
+            streamed.push(path.clone());
+        }
+        !jsonl
+    });
+    if let Some(resume) = resume {
+        if streamed.iter().any(|path| path != resume) {
+            return Err(Failure::usage(format!(
+                "--resume {} streams to that file: do not name another .jsonl report",
+                resume.display()
+            )));
+        }
+        return Ok(Some(resume.to_owned()));
+    }
+    if streamed.len() > 1 {
+        return Err(Failure::usage(
+            "one JSONL report at a time: it is streamed while the scan runs",
+        ));
+    }
+    Ok(streamed.pop())
+}
+
+/// A JSONL review being streamed: the header first, each input's lines as
+/// it finishes (one write, flushed, so a killed job leaves whole inputs),
+/// the end line last.
+struct Stream {
+    out: std::sync::Mutex<Box<dyn std::io::Write + Send>>,
+    shown: String,
+    /// With `--resume`: the inputs the killed run finished, by display
+    /// path (already in the file: not written again).
+    resumed: Option<std::sync::Arc<prepub::batch::file::Resumed>>,
+}
+
+impl Stream {
+    /// The review as it starts, for the header line.
+    fn head(rules: &prepub::rules::RuleSet, options: &BatchOptions, embed: bool) -> Review {
+        Review {
+            schema: prepub::review::SCHEMA.to_owned(),
+            tool: prepub::review::ToolInfo::current(),
+            started_at: batch::now_rfc3339(),
+            rules: if embed {
+                rules.info_embedded()
+            } else {
+                rules.info()
+            },
+            summary: prepub::review::Summary::default(),
+            skipped: Vec::new(),
+            documents: Vec::new(),
+            options: Some(batch::run_options(&options.scan)),
+            decisions: None,
+        }
+    }
+
+    fn to_stdout(
+        rules: &prepub::rules::RuleSet,
+        options: &BatchOptions,
+        embed: bool,
+    ) -> Result<Stream, Failure> {
+        let stream = Stream {
+            out: std::sync::Mutex::new(Box::new(std::io::stdout())),
+            shown: "standard output".to_owned(),
+            resumed: None,
+        };
+        stream.write(
+            &report::jsonl::header(&Stream::head(rules, options, embed)).map_err(Failure::usage)?,
+        )?;
+        Ok(stream)
+    }
+
+    /// A new stream into `path`, or with `resume` the continuation of the
+    /// one a killed run left there (cut back to its last finished input).
+    fn to_file(
+        path: &Path,
+        resume: bool,
+        rules: &prepub::rules::RuleSet,
+        options: &BatchOptions,
+        embed: bool,
+    ) -> Result<Stream, Failure> {
+        let shown = path.display().to_string();
+        let cannot = |e: std::io::Error| Failure::usage(format!("{shown}: cannot write: {e}"));
+        if !resume {
+            let mut file = std::fs::File::create(path).map_err(cannot)?;
+            let header = report::jsonl::header(&Stream::head(rules, options, embed))
+                .map_err(Failure::usage)?;
+            std::io::Write::write_all(&mut file, &header).map_err(cannot)?;
+            return Ok(Stream {
+                out: std::sync::Mutex::new(Box::new(file)),
+                shown,
+                resumed: None,
+            });
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| Failure::usage(format!("--resume {shown}: cannot read: {e}")))?;
+        let lines = report::jsonl::parse_lines(&bytes)
+            .map_err(|e| Failure::usage(format!("--resume {shown}: {e}")))?;
+        if let Some(why) =
+            prepub::batch::since::different_run(&lines.header, &rules.info().digest, &options.scan)
+        {
+            return Err(Failure::usage(format!(
+                "--resume {shown}: cannot resume a different scan: {why}"
+            )));
+        }
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(cannot)?;
+        // What the killed run left after its last finished input (a line
+        // cut short, an unfinished archive's members, an old end line).
+        file.set_len(lines.kept_bytes as u64).map_err(cannot)?;
+        let mut file = file;
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0)).map_err(cannot)?;
+        Ok(Stream {
+            out: std::sync::Mutex::new(Box::new(file)),
+            shown,
+            resumed: Some(std::sync::Arc::new(lines.files)),
+        })
+    }
+
+    fn write(&self, bytes: &[u8]) -> Result<(), Failure> {
+        let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
+        out.write_all(bytes)
+            .and_then(|()| out.flush())
+            .map_err(|e| {
+                Failure::usage(format!(
+                    "{}: cannot write the JSONL review: {e}",
+                    self.shown
+                ))
+            })
+    }
+
+    /// The lines of one finished input (none for an input the resumed run
+    /// had finished: they are in the file already).
+    fn file(&self, file: &str, documents: &[DocumentReview]) -> Result<(), String> {
+        if self
+            .resumed
+            .as_ref()
+            .is_some_and(|done| done.contains_key(file))
+        {
+            return Ok(());
+        }
+        let lines = report::jsonl::file(file, documents)?;
+        self.write(&lines).map_err(|failure| failure.message)
+    }
+
+    fn end(&self, head: &Review) -> Result<(), Failure> {
+        self.write(&report::jsonl::end(head).map_err(Failure::usage)?)
     }
 }

@@ -85,8 +85,12 @@ impl Serialize for Documents<'_> {
     }
 }
 
-/// Reads a saved review back.
+/// Reads a saved review back: JSON, or JSON Lines ([`super::jsonl`]).
 pub fn parse(bytes: &[u8]) -> Result<Review, String> {
+    // A review streamed as JSON Lines reads the same (`merge`, `report`).
+    if super::jsonl::is_jsonl(bytes) {
+        return super::jsonl::parse(bytes);
+    }
     let review: Review =
         serde_json::from_slice(bytes).map_err(|e| format!("not a prepub review: {e}"))?;
     if review.schema != crate::review::SCHEMA {

@@ -8,6 +8,7 @@ pub mod csv;
 pub mod docx;
 pub mod html;
 pub mod json;
+pub mod jsonl;
 pub mod junit;
 pub mod labels;
 pub mod markdown;
