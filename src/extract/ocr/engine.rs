@@ -58,6 +58,22 @@ pub struct Line {
     pub confidence: f32,
     /// Characters of the line, the weight of its confidence.
     pub chars: usize,
+    /// Letters of the line in Latin words (two letters or more): on a
+    /// Chinese page, the mark of the `eng` model taking over a line
+    /// (`BRAD KE SHES` for 联系人：张三，身份证号 — read at up to 91%, so
+    /// the words' confidence does not tell).
+    pub latin_letters: usize,
+}
+
+/// Letters of `word` when it is a Latin word: ASCII only, two letters or
+/// more.
+fn latin_letters(word: &str) -> usize {
+    let letters = word.chars().filter(char::is_ascii_alphabetic).count();
+    if letters >= 2 && word.is_ascii() {
+        letters
+    } else {
+        0
+    }
 }
 
 /// What the engine read from one image: lines in reading order.
@@ -427,6 +443,7 @@ fn lines_of_tsv(tsv: &str) -> Recognised {
                 line.text.push_str(word);
                 line.confidence += confidence * chars as f32;
                 line.chars += chars;
+                line.latin_letters += latin_letters(word);
                 line.rect = union(line.rect, rect);
             }
             _ => {
@@ -440,6 +457,7 @@ fn lines_of_tsv(tsv: &str) -> Recognised {
                         rect,
                         confidence: confidence * chars as f32,
                         chars,
+                        latin_letters: latin_letters(word),
                     },
                 ));
             }

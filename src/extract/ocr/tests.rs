@@ -272,6 +272,7 @@ fn a_banner_line_the_page_read_alike_is_not_repeated() {
         },
         confidence,
         chars: text.chars().count(),
+        latin_letters: 0,
     };
     let page = Recognised {
         lines: vec![line("特急", 200, 95.0), line("BLE LO4E", 140, 40.0)],
@@ -382,4 +383,90 @@ fn a_doubtful_reading_of_scattered_marks_is_no_text() {
     assert!(!scattered("关于开展年度专项\n检查"));
     assert!(!scattered("机 窑"));
     assert!(!scattered("1101 0519491231"));
+}
+
+#[test]
+fn a_line_of_a_chinese_page_taken_over_by_latin_is_read_again_in_chinese() {
+    if !engine_here() {
+        return;
+    }
+    let picture = in_body("gongwen.png", fixture("gongwen.png"));
+    let frame = decode::decode(&picture, Limits::default().max_image_pixels, 1)
+        .unwrap()
+        .frames
+        .remove(0);
+    let languages = Languages::default();
+    let mut recognised = engine::recognise(&languages, &frame, Layout::Page).unwrap();
+    let index = recognised
+        .lines
+        .iter()
+        .position(|l| l.text.contains("11010519491231002X"))
+        .expect("the ID line is read");
+    // What `eng` makes of such a line on a degraded scan (bench/ocr.sh):
+    // Latin words in place of 联系人：张三，身份证号, read confidently.
+    let taken = &mut recognised.lines[index];
+    taken.text = "一 BRAD KE SHES 11010519491231002X.,".into();
+    taken.latin_letters = 11;
+    taken.confidence = 40.0;
+    reread_latin_lines(&mut recognised, &frame, &languages, 0, Deadline::never()).unwrap();
+    let line = &recognised.lines[index];
+    assert!(line.text.contains("身份证"), "read again: {}", line.text);
+    assert_eq!(line.latin_letters, 0);
+
+    // Above the row the 版头 pass starts from, it is left to that pass.
+    let mut above = recognised.clone();
+    above.lines[index].text = "BRAD KE SHES".into();
+    above.lines[index].latin_letters = 11;
+    let row = above.lines[index].rect.top + above.lines[index].rect.height;
+    reread_latin_lines(&mut above, &frame, &languages, row, Deadline::never()).unwrap();
+    assert_eq!(above.lines[index].text, "BRAD KE SHES");
+
+    // Past the deadline the line is left as read.
+    let mut late = recognised.clone();
+    late.lines[index].text = "BRAD KE SHES".into();
+    late.lines[index].latin_letters = 11;
+    late.lines[index].confidence = 40.0;
+    reread_latin_lines(
+        &mut late,
+        &frame,
+        &languages,
+        0,
+        Deadline::after(std::time::Duration::ZERO),
+    )
+    .unwrap();
+    assert_eq!(late.lines[index].text, "BRAD KE SHES");
+
+    // With the Chinese models alone there is no `eng` to take a line over.
+    let mut alone = late.clone();
+    reread_latin_lines(
+        &mut alone,
+        &frame,
+        &languages.chinese(),
+        0,
+        Deadline::never(),
+    )
+    .unwrap();
+    assert_eq!(alone, late);
+}
+
+#[test]
+fn a_line_strip_stays_inside_the_picture() {
+    let frame = Gray {
+        width: 100,
+        height: 50,
+        pixels: vec![255; 5000],
+    };
+    let at = |left, top, width, height| engine::Rect {
+        left,
+        top,
+        width,
+        height,
+    };
+    let strip = line_strip(&frame, at(40, 10, 30, 20));
+    assert_eq!((strip.width, strip.height), (30 + 2 * 22, 20 + 2 * 7));
+    for rect in [at(0, 0, 100, 50), at(99, 49, 40, 40), at(300, 300, 0, 0)] {
+        let strip = line_strip(&frame, rect);
+        assert!(strip.width >= 1 && strip.height >= 1);
+        assert_eq!(strip.pixels.len(), (strip.width * strip.height) as usize);
+    }
 }
