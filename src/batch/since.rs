@@ -55,7 +55,7 @@ impl Previous {
         let mismatch = mismatch(&review, rules_digest, options);
         let mut by_file: HashMap<String, Vec<DocumentReview>> = HashMap::new();
         for document in review.documents {
-            let top = top_file(&document.path).to_owned();
+            let top = crate::review::input_of(&document.path).to_owned();
             by_file.entry(top).or_default().push(document);
         }
         Previous {
@@ -138,12 +138,6 @@ impl Previous {
             not_reused: self.mismatch.clone(),
         }
     }
-}
-
-/// The input file a document path came from: `mail.eml!/附件.docx` came
-/// from `mail.eml`.
-fn top_file(path: &str) -> &str {
-    path.split_once("!/").map_or(path, |(top, _)| top)
 }
 
 /// Why a previous review cannot be reused by this run, if it cannot.

@@ -111,7 +111,7 @@ pub fn render(review: &Review) -> Result<Vec<u8>, String> {
     let mut out = header(review)?;
     let mut by_file: Vec<(&str, Vec<DocumentReview>)> = Vec::new();
     for document in &review.documents {
-        let top = top_file(&document.path);
+        let top = crate::review::input_of(&document.path);
         match by_file.iter_mut().find(|(file, _)| *file == top) {
             Some((_, documents)) => documents.push(document.clone()),
             None => by_file.push((top, vec![document.clone()])),
@@ -122,12 +122,6 @@ pub fn render(review: &Review) -> Result<Vec<u8>, String> {
     }
     out.extend(end(review)?);
     Ok(out)
-}
-
-/// The input file a document path came from: `mail.eml!/附件.docx` came
-/// from `mail.eml`.
-pub fn top_file(path: &str) -> &str {
-    path.split_once("!/").map_or(path, |(top, _)| top)
 }
 
 /// A JSONL review as read back.

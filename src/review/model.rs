@@ -518,6 +518,13 @@ pub fn split_member(path: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// The input file a document path came from: `mail.eml!/附件.docx` came
+/// from `mail.eml`, `a.zip!/b.zip!/c.txt` from `a.zip`; a file's own
+/// document from itself.
+pub fn input_of(path: &str) -> &str {
+    path.split_once("!/").map_or(path, |(top, _)| top)
+}
+
 /// The review of one document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DocumentReview {
