@@ -3,7 +3,8 @@
 //! headless Chromium deciding findings by keyboard and printing the form.
 //!
 //! The browser test skips with a message where Debian's `chromium` and
-//! `chromium-driver` are not installed (`.ci/run` installs them).
+//! `chromium-driver` are not installed (`.ci/run` installs them, and sets
+//! `PREPUB_REQUIRE_BROWSER` so that there it fails instead of skipping).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -464,6 +465,12 @@ impl Drop for Driver {
 #[test]
 fn a_clerk_decides_by_keyboard_in_chromium_and_prints_the_form() {
     let (Some(chromium), Some(driver)) = (which("chromium"), which("chromedriver")) else {
+        // `.ci/run` installs Chromium and sets this, so that a CI pass
+        // means the browser test ran rather than skipped.
+        assert!(
+            std::env::var_os("PREPUB_REQUIRE_BROWSER").is_none(),
+            "PREPUB_REQUIRE_BROWSER is set but chromium or chromedriver is missing"
+        );
         eprintln!(
             "skipped: chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
         );
