@@ -557,9 +557,12 @@ impl Page {
             self.raw("<td>");
             self.rule_id(&finding.rule);
             self.raw("</td><td>");
-            self.highlight(&present::highlight(&finding.context, &finding.text));
+            self.highlight(&present::highlight(
+                &messages::context(self.lang, &finding.context),
+                &finding.text,
+            ));
             self.crop(finding);
-            self.element("div", "message", &finding.message);
+            self.element("div", "message", &messages::finding(self.lang, finding));
             self.raw("</td></tr>\n");
         }
         self.raw("</tbody>\n</table>\n");

@@ -363,7 +363,7 @@ fn findings(out: &mut String, lang: Lang, findings: &[Finding]) {
         .filter(|(_, f)| is_note(f))
         .collect();
     if !decide.is_empty() {
-        finding_table(out, lang, &decide);
+        finding_table(out, lang, &decide, Table::ToDecide);
     }
     if !notes.is_empty() {
         let heading = match lang {
@@ -371,17 +371,33 @@ fn findings(out: &mut String, lang: Lang, findings: &[Finding]) {
             Lang::En => "Notes (info: no decision needed)",
         };
         let _ = write!(out, "#### {heading}\n\n");
-        finding_table(out, lang, &notes);
+        finding_table(out, lang, &notes, Table::Notes);
     }
 }
 
-fn finding_table(out: &mut String, lang: Lang, findings: &[(usize, &Finding)]) {
+/// Which of a document's two finding tables is written: the notes have no
+/// severity (all are info) and no decision boxes (nothing is decided).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Table {
+    ToDecide,
+    Notes,
+}
+
+fn finding_table(out: &mut String, lang: Lang, findings: &[(usize, &Finding)], table: Table) {
     let l = lang.labels();
-    let _ = writeln!(
-        out,
-        "| {} | {} | {} | {} | {} | {} |\n|---:|---|---|---|---|---|",
-        l.number, l.location, l.rule, l.severity, l.matched_text, l.decision
-    );
+    if table == Table::Notes {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |\n|---:|---|---|---|",
+            l.number, l.location, l.rule, l.matched_text
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |\n|---:|---|---|---|---|---|",
+            l.number, l.location, l.rule, l.severity, l.matched_text, l.decision
+        );
+    }
     for &(i, finding) in findings {
         let mut content = highlight(
             lang,
@@ -390,6 +406,18 @@ fn finding_table(out: &mut String, lang: Lang, findings: &[(usize, &Finding)]) {
         let _ = write!(content, "<br>{}", escape(&messages::finding(lang, finding)));
         for step in &finding.explain {
             let _ = write!(content, "<br>· {}", escape(step));
+        }
+        if table == Table::Notes {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {}<br>{} | {} |",
+                i + 1,
+                escape(&present::location(lang, &finding.location)),
+                escape(&finding.rule),
+                labels::category(lang, finding.category),
+                content,
+            );
+            continue;
         }
         let decision = present::decision_cell(lang, finding);
         let mut severity = labels::severity(lang, finding.severity).to_string();
@@ -640,8 +668,9 @@ mod tests {
         assert!(md.contains("- **审查日期**：2024年3月1日"));
         assert!(md.contains("- **承办部门**：____________"));
         assert!(md.contains("[drafts/扫描件 2.pdf](#doc-2)"));
-        // Eight findings, two with a decision in force.
-        assert_eq!(md.matches("□ 删除 □ 修改 □ 保留<br>理由：").count(), 6);
+        // Eight findings, two with a decision in force and one a note (info:
+        // no boxes).
+        assert_eq!(md.matches("□ 删除 □ 修改 □ 保留<br>理由：").count(), 5);
         assert_eq!(
             md.matches(
                 "| 保密审查意见 | □ 同意公开 □ 不同意公开 □ 修改后公开 □ 需报上级保密工作机构审查"

@@ -51,6 +51,16 @@ pub fn sentence(lang: Lang, message: &str) -> Cow<'_, str> {
     }
 }
 
+/// A piece of one of prepub's sentences (the part after "page 7: ", a
+/// reason) in `lang`: a sentence or a word of the catalogue, as written
+/// when it knows neither.
+pub fn value(lang: Lang, text: &str) -> Cow<'_, str> {
+    match lang {
+        Lang::En => Cow::Borrowed(text),
+        Lang::Zh => Cow::Owned(value_zh(text, 0)),
+    }
+}
+
 /// The Chinese rendering of one of prepub's sentences, or `None` when the
 /// catalogue has no template for it.
 pub fn chinese(message: &str) -> Option<String> {
@@ -969,6 +979,7 @@ const SENTENCE_TABLE: &[(&str, &str)] = &[
         "文件有 {} 个早期部分；只读取了前 {} 个以查找删去的文字",
     ),
     ("page {}: {}", "第 {} 页：{}"),
+    ("page {} (rendered): {}", "第 {} 页（整页图像）：{}"),
     (
         "legacy binary Word format (.doc): not a readable OLE compound file (truncated or corrupt sector chains): {}",
         "旧版二进制 Word 格式（.doc）：不是可读的 OLE 复合文件（被截断或扇区链已损坏）：{}",
@@ -1463,6 +1474,7 @@ const WORD_TABLE: &[(&str, &str)] = &[
     ("{}, turned {}°", "{}，已转正 {}°"),
     ("turned {}°", "已转正 {}°"),
     ("image {}", "图片 {}"),
+    ("page {} (rendered)", "第 {} 页（整页图像）"),
     ("page {}", "第 {} 页"),
 ];
 

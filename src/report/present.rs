@@ -738,6 +738,9 @@ pub fn waived_rows(lang: Lang, document: &DocumentReview) -> Vec<WaivedRow> {
 pub fn problem_lines(lang: Lang, problems: &[crate::review::ProblemReport]) -> Vec<String> {
     struct Run<'a> {
         part: Option<&'a str>,
+        /// The first page's whole message: a run of one page is said as
+        /// it was, so its sentence is translated whole.
+        message: &'a str,
         rest: &'a str,
         first: u32,
         last: u32,
@@ -746,8 +749,13 @@ pub fn problem_lines(lang: Lang, problems: &[crate::review::ProblemReport]) -> V
     let mut run: Option<Run> = None;
     let flush = |run: &mut Option<Run>, out: &mut Vec<String>| {
         if let Some(run) = run.take() {
-            let pages = labels::page_range(lang, run.first, run.last);
-            out.push(problem(lang, run.part, &labelled(lang, &pages, run.rest)));
+            if run.first == run.last {
+                out.push(problem(lang, run.part, run.message));
+            } else {
+                let pages = labels::page_range(lang, run.first, run.last);
+                let rest = messages::value(lang, run.rest);
+                out.push(problem(lang, run.part, &labelled(lang, &pages, &rest)));
+            }
         }
     };
     for item in problems {
@@ -761,6 +769,7 @@ pub fn problem_lines(lang: Lang, problems: &[crate::review::ProblemReport]) -> V
                     flush(&mut run, &mut out);
                     run = Some(Run {
                         part,
+                        message: &item.message,
                         rest,
                         first: page,
                         last: page,
@@ -786,6 +795,9 @@ fn page_of(message: &str) -> Option<(u32, &str)> {
         let digits_end = rest.find(|c: char| !c.is_ascii_digit())?;
         let page = rest[..digits_end].parse().ok()?;
         let rest = &rest[digits_end..];
+        // A page drawn whole for OCR is named "page 7 (rendered)": its
+        // problems are the page's.
+        let rest = rest.strip_prefix(" (rendered)").unwrap_or(rest);
         let rest = rest.strip_prefix(": ").or_else(|| rest.strip_prefix(' '))?;
         return Some((page, rest));
     }
@@ -994,14 +1006,22 @@ mod tests {
         ));
         problems.push(problem(None, "encrypted".into()));
         problems.push(problem(Some("body"), "page 16: malformed".into()));
+        // Pages drawn whole for OCR are the pages themselves.
+        for page in [20, 21] {
+            problems.push(problem(
+                Some("image"),
+                format!("page {page} (rendered): OCR confidence 49%: check by eye"),
+            ));
+        }
         let lines = problem_lines(Lang::Zh, &problems);
         assert_eq!(
             lines,
             [
-                "正文：第 2–13 页：no text layer (scanned image)",
-                "正文：第 15 页：no text layer (scanned image)",
+                "正文：第 2–13 页：没有文字层（扫描图像）",
+                "正文：第 15 页：没有文字层（扫描图像）",
                 "整个文件：encrypted",
                 "正文：第 16 页：malformed",
+                "图片（OCR 识别）：第 20–21 页：OCR 置信度 49%：请目视核对",
             ]
         );
         let sentences: Vec<_> = (3..=5)

@@ -651,8 +651,15 @@ fn info_findings(lang: Lang, findings: &[(usize, &Finding)]) -> Table {
                 cell(
                     widths[3],
                     vec![
-                        highlight(lang, &present::highlight(&finding.context, &finding.text)),
-                        Paragraph::new().add_run(run(&finding.message).size(SMALL_SIZE)),
+                        highlight(
+                            lang,
+                            &present::highlight(
+                                &messages::context(lang, &finding.context),
+                                &finding.text,
+                            ),
+                        ),
+                        Paragraph::new()
+                            .add_run(run(&messages::finding(lang, finding)).size(SMALL_SIZE)),
                     ],
                 ),
             ])

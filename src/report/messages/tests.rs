@@ -96,6 +96,20 @@ fn pictures_read_apart_are_named_in_chinese() {
         ),
         "[第 1 页，图片 1，/Im1（OCR，置信度 86%）] 张三"
     );
+    // A page drawn whole for OCR (a scanned PDF page): no English is
+    // left in the Chinese form.
+    assert_eq!(
+        context(Lang::Zh, "[page 2 (rendered) (OCR, confidence 89%)] 000123"),
+        "[第 2 页（整页图像）（OCR，置信度 89%）] 000123"
+    );
+    let reason = chinese(
+        "not fully read (partial): page 1 (rendered): OCR confidence 49%: check by eye — needs manual review",
+    )
+    .unwrap_or_default();
+    assert!(
+        reason.contains("第 1 页（整页图像）：OCR 置信度 49%：请目视核对"),
+        "{reason}"
+    );
     for sentence in [
         "page 3: picture 2 was not read: needs OCR or manual review",
         "page 3: 12 more pictures than the 200 read on one page were not read",
