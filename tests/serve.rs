@@ -589,6 +589,16 @@ async fn browse(desk: &Desk, dir: &Path, port: u16, chromium: &Path) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert!(findings.len() >= 3, "{} findings", findings.len());
+    // The verdict's reasons are in the page's language too.
+    let reasons = client
+        .find(Locator::Css("ul.reasons"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(reasons.contains("处阻断级命中"), "{reasons}");
+    assert!(!reasons.contains("finding(s)"), "{reasons}");
     shot(&client, "desk-document.png").await;
     // Three decisions by keyboard: remove, revise, keep with a reason.
     press(&client, "r").await;
@@ -700,6 +710,17 @@ async fn wait_decided(client: &fantoccini::Client, count: usize) {
 /// A screenshot at 1280×800 into target/desk-screenshots; with
 /// UPDATE_SCREENSHOTS=1 also into docs/ (README shows them).
 async fn shot(client: &fantoccini::Client, name: &str) {
+    // The window's size includes the browser's own bars: grow it until
+    // the page itself is 1280×800.
+    let inner = client
+        .execute("return [window.innerWidth, window.innerHeight];", vec![])
+        .await
+        .unwrap();
+    let inner: Vec<u32> = serde_json::from_value(inner).unwrap();
+    if inner != [1280, 800] {
+        let (width, height) = (2560 - inner[0], 1600 - inner[1]);
+        client.set_window_size(width, height).await.unwrap();
+    }
     let png = client.screenshot().await.unwrap();
     let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/desk-screenshots");
     std::fs::create_dir_all(&target).unwrap();

@@ -10,7 +10,7 @@ use super::desk::Stage;
 use super::words::words;
 use crate::extract::document::{ExtractionStatus, Severity};
 use crate::report::html::escape;
-use crate::report::{Lang, labels, present};
+use crate::report::{Lang, labels, messages, present};
 use crate::review::{DecisionKind, DocumentReview, Finding, Review};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -370,7 +370,11 @@ pub fn document(
     if !document.reasons.is_empty() {
         let _ = write!(body, "<h2>{}</h2><ul class=\"reasons\">", w.reasons);
         for reason in &document.reasons {
-            let _ = write!(body, "<li>{}</li>", escape(reason));
+            let _ = write!(
+                body,
+                "<li>{}</li>",
+                escape(&messages::sentence(lang, reason))
+            );
         }
         body.push_str("</ul>");
     }
