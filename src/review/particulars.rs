@@ -71,24 +71,40 @@ const KINDS: &[&str] = &[
 ];
 
 /// Reads the particulars from a document's body text.
+///
+/// One pass over the body's lines, without a copy of them: a line is
+/// compacted (its spaces taken out) only where it can matter — the first
+/// [`HEAD_LINES`], and lines that end like a date (`…日`) or a 印发 line
+/// (`…发`). Collecting every compacted line held the whole body again and
+/// was 4% of the matching benchmark.
 pub fn read(segments: &[Segment]) -> Particulars {
-    let lines: Vec<String> = segments
+    let mut head: Vec<String> = Vec::new();
+    let mut dates = DateLines::default();
+    let lines = segments
         .iter()
         .filter(|s| s.part == Part::Body)
         .flat_map(|s| s.text.lines())
-        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(""))
-        .filter(|line| !line.is_empty())
-        .collect();
-    let head = &lines[..lines.len().min(HEAD_LINES)];
+        .filter(|line| !line.trim().is_empty());
+    for line in lines {
+        if head.len() < HEAD_LINES {
+            head.push(compact(line));
+        }
+        dates.see(line);
+    }
     let number_at = head.iter().position(|line| number_of(line).is_some());
     let number = number_at
         .and_then(|at| number_of(&head[at]))
         .map(str::to_owned);
     Particulars {
-        title: title(head, number_at),
+        title: title(&head, number_at),
         number,
-        date: date(&lines),
+        date: dates.answer(),
     }
+}
+
+/// A line with its whitespace taken out (`2024 年 3 月 1 日` is a date).
+fn compact(line: &str) -> String {
+    line.split_whitespace().collect()
 }
 
 /// The 文号 a line holds when the line is the 文号: nothing after it but,
@@ -135,17 +151,37 @@ fn title(head: &[String], number_at: Option<usize>) -> Option<String> {
 }
 
 /// The 成文日期: the last line of the body that is nothing but a date and
-/// comes before the 版记's 印发 line (whose date is the 印发日期).
-fn date(lines: &[String]) -> Option<String> {
-    let end = lines
-        .iter()
-        .rposition(|line| line.ends_with("印发"))
-        .unwrap_or(lines.len());
-    lines[..end]
-        .iter()
-        .rev()
-        .find(|line| DATE_LINE.is_match(line))
-        .cloned()
+/// comes before the 版记's last 印发 line (whose date is the 印发日期).
+#[derive(Default)]
+struct DateLines {
+    /// The last date line seen so far.
+    last: Option<String>,
+    /// The last date line before the last 印发 line seen so far, once one
+    /// has been seen.
+    before_printing: Option<Option<String>>,
+}
+
+impl DateLines {
+    fn see(&mut self, line: &str) {
+        let end = line.trim_end();
+        if end.ends_with('发') {
+            let line = compact(line);
+            if line.ends_with("印发") {
+                self.before_printing = Some(self.last.clone());
+                return;
+            }
+        }
+        if end.ends_with('日') {
+            let line = compact(line);
+            if DATE_LINE.is_match(&line) {
+                self.last = Some(line);
+            }
+        }
+    }
+
+    fn answer(self) -> Option<String> {
+        self.before_printing.unwrap_or(self.last)
+    }
 }
 
 #[cfg(test)]
@@ -219,5 +255,15 @@ mod tests {
         // 13 is no month; day 31 of February passes the pattern, as any
         // day 1–31 does: the form prints what the document says.
         assert_eq!(particulars.date.as_deref(), Some("2024年2月31日"));
+    }
+
+    #[test]
+    fn the_date_is_the_last_before_the_last_printing_line_however_spaced() {
+        let text = "关于调整办公时间的通知\n2024 年 3 月 1 日\n2024年3月4日\n\
+                    X市人民政府办公室 2024年3月6日印  发\n2024年3月9日\n";
+        assert_eq!(read(&body(text)).date.as_deref(), Some("2024年3月4日"));
+        // With no 印发 line, the last date line of the body.
+        let text = "通知\n2024年3月4日\n附件\n2024 年 3 月 9 日\n";
+        assert_eq!(read(&body(text)).date.as_deref(), Some("2024年3月9日"));
     }
 }
