@@ -65,10 +65,13 @@ fn joins(character: char) -> bool {
             | '\u{20000}'..='\u{3FFFF}')
 }
 
-/// The normalised text with noise gaps removed, and where they were.
+/// The normalised text (or a window of it) with noise gaps removed, and
+/// where they were.
 #[derive(Debug, Default)]
 pub struct Skeleton {
     pub text: String,
+    /// Where the window starts in the normalised text (0 for a whole text).
+    base: usize,
     /// (skeleton offset of the character after a removed gap, bytes removed
     /// up to and including that gap), ascending.
     gaps: Vec<(usize, usize)>,
@@ -82,20 +85,49 @@ impl Skeleton {
         if gaps.is_empty() {
             return None;
         }
+        Some(Skeleton::over(text, 0, text.len(), &gaps))
+    }
+
+    /// The skeletons of the windows of `text` where a term of at most
+    /// `reach` bytes can span a gap: each run of gaps less than `reach`
+    /// apart, with `reach` bytes either side. A term spanning no gap was
+    /// found in the text itself, so the rest of the text — nearly all of
+    /// it — is not copied or searched again (a whole skeleton of a 200 MB
+    /// text was a second full pass).
+    pub fn windows(text: &str, reach: usize) -> Vec<Skeleton> {
+        let gaps = find_gaps(text);
+        let mut windows = Vec::new();
+        let mut first = 0;
+        while first < gaps.len() {
+            let mut last = first;
+            while last + 1 < gaps.len() && gaps[last + 1].0 - gaps[last].1 <= reach {
+                last += 1;
+            }
+            let start = floor_char_boundary(text, gaps[first].0.saturating_sub(reach));
+            let end = ceil_char_boundary(text, gaps[last].1 + reach);
+            windows.push(Skeleton::over(text, start, end, &gaps[first..=last]));
+            first = last + 1;
+        }
+        windows
+    }
+
+    /// The skeleton of `text[start..end]`, which holds `gaps`.
+    fn over(text: &str, start: usize, end: usize, gaps: &[(usize, usize)]) -> Skeleton {
         let mut skeleton = Skeleton {
-            text: String::with_capacity(text.len()),
+            text: String::with_capacity(end - start),
+            base: start,
             gaps: Vec::with_capacity(gaps.len()),
         };
-        let mut copied = 0;
+        let mut copied = start;
         let mut removed = 0;
-        for (start, end) in gaps {
-            skeleton.text.push_str(&text[copied..start]);
-            removed += end - start;
-            copied = end;
+        for &(gap_start, gap_end) in gaps {
+            skeleton.text.push_str(&text[copied..gap_start]);
+            removed += gap_end - gap_start;
+            copied = gap_end;
             skeleton.gaps.push((skeleton.text.len(), removed));
         }
-        skeleton.text.push_str(&text[copied..]);
-        Some(skeleton)
+        skeleton.text.push_str(&text[copied..end]);
+        skeleton
     }
 
     /// Bytes removed before the character at skeleton offset `at`.
@@ -123,48 +155,96 @@ impl Skeleton {
             let index = self.gaps.partition_point(|&(position, _)| position < end);
             index.checked_sub(1).map_or(0, |i| self.gaps[i].1)
         };
-        Some((start + self.removed_before(start), end + end_removed))
+        Some((
+            self.base + start + self.removed_before(start),
+            self.base + end + end_removed,
+        ))
     }
 }
 
-/// Byte ranges of the gaps in `text`: runs of noise characters (and a few
-/// spaces) between two joining characters, with 1..=[`MAX_GAP`] noise
-/// characters.
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+/// Byte ranges of the gaps in `text`: maximal runs of noise characters
+/// and spaces between two joining characters, holding 1..=[`MAX_GAP`]
+/// noise characters and at most [`MAX_GAP_SPACES`] spaces.
+///
+/// Looks only where a noise character is: the bytes that can start one are
+/// few, so the text between them (nearly all of it) is skipped a byte at a
+/// time without decoding.
 fn find_gaps(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut gaps = Vec::new();
-    let mut previous_joins = false;
-    let mut run: Option<(usize, usize, usize)> = None; // (start, noise, spaces)
-    for (offset, character) in text.char_indices() {
-        if is_noise(character) || character == ' ' {
-            if !previous_joins && run.is_none() {
-                continue;
-            }
-            let (start, noise, spaces) = run.unwrap_or((offset, 0, 0));
-            let (noise, spaces) = if character == ' ' {
-                (noise, spaces + 1)
-            } else {
-                (noise + 1, spaces)
-            };
-            run = if noise > MAX_GAP || spaces > MAX_GAP_SPACES {
-                // Too long to be a gap: wait for the next joining character.
-                previous_joins = false;
-                None
-            } else {
-                Some((start, noise, spaces))
-            };
+    let mut at = 0;
+    while let Some(found) = bytes[at..]
+        .iter()
+        .position(|&b| NOISE_START[usize::from(b)])
+    {
+        let offset = at + found;
+        let Some(character) = text[offset..].chars().next() else {
+            break;
+        };
+        if !is_noise(character) {
+            at = offset + character.len_utf8();
             continue;
         }
-        let joining = joins(character);
-        if let Some((start, noise, _)) = run.take()
-            && joining
-            && noise > 0
+        // The maximal run of noise and spaces around it.
+        let start = text[..offset]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_noise(c) || c == ' ')
+            .last()
+            .map_or(offset, |(i, _)| i);
+        let end = text[offset..]
+            .char_indices()
+            .find(|&(_, c)| !(is_noise(c) || c == ' '))
+            .map_or(text.len(), |(i, _)| offset + i);
+        let run = &text[start..end];
+        let spaces = run.bytes().filter(|&b| b == b' ').count();
+        let noise = run.chars().filter(|&c| c != ' ').count();
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        if (1..=MAX_GAP).contains(&noise)
+            && spaces <= MAX_GAP_SPACES
+            && before.is_some_and(joins)
+            && after.is_some_and(joins)
         {
-            gaps.push((start, offset));
+            gaps.push((start, end));
         }
-        previous_joins = joining;
+        at = end.max(offset + character.len_utf8());
     }
     gaps
 }
+
+/// The bytes a noise character's UTF-8 can start with.
+static NOISE_START: [bool; 256] = {
+    let mut table = [false; 256];
+    let ascii = b"*._-/\\|~+#^='\"`@$%&";
+    let mut i = 0;
+    while i < ascii.len() {
+        table[ascii[i] as usize] = true;
+        i += 1;
+    }
+    // · (C2), • ‧ — ∙ ★ (E2), ・ (E3), ～ (EF).
+    table[0xC2] = true;
+    table[0xE2] = true;
+    table[0xE3] = true;
+    table[0xEF] = true;
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -220,6 +300,96 @@ mod tests {
             .original_range(start, start + "乙丙".len())
             .expect("spans");
         assert_eq!(&text[a..b], "乙*丙");
+    }
+
+    /// The gaps as first defined: a character-by-character state machine.
+    fn reference_gaps(text: &str) -> Vec<(usize, usize)> {
+        let mut gaps = Vec::new();
+        let mut previous_joins = false;
+        let mut run: Option<(usize, usize, usize)> = None;
+        for (offset, character) in text.char_indices() {
+            if is_noise(character) || character == ' ' {
+                if !previous_joins && run.is_none() {
+                    continue;
+                }
+                let (start, noise, spaces) = run.unwrap_or((offset, 0, 0));
+                let (noise, spaces) = if character == ' ' {
+                    (noise, spaces + 1)
+                } else {
+                    (noise + 1, spaces)
+                };
+                run = if noise > MAX_GAP || spaces > MAX_GAP_SPACES {
+                    previous_joins = false;
+                    None
+                } else {
+                    Some((start, noise, spaces))
+                };
+                continue;
+            }
+            let joining = joins(character);
+            if let Some((start, noise, _)) = run.take()
+                && joining
+                && noise > 0
+            {
+                gaps.push((start, offset));
+            }
+            previous_joins = joining;
+        }
+        gaps
+    }
+
+    #[test]
+    fn gaps_are_those_of_the_state_machine() {
+        let alphabet: Vec<char> = "法轮功ab1 *.-·★—～，。\n\t、机密".chars().collect();
+        let mut seed: u64 = 20261203;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let length = (seed >> 59) as usize;
+            for _ in 0..length {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            }
+            assert_eq!(find_gaps(&text), reference_gaps(&text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn every_noise_character_starts_with_a_flagged_byte() {
+        for character in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_noise(c))
+        {
+            let mut buffer = [0; 4];
+            let first = character.encode_utf8(&mut buffer).as_bytes()[0];
+            assert!(NOISE_START[usize::from(first)], "{character:?}");
+        }
+    }
+
+    #[test]
+    fn windows_find_what_the_whole_skeleton_finds() {
+        let text = format!(
+            "{}法*轮*功{}蓝-鲸{}",
+            "各单位".repeat(50),
+            "说明".repeat(40),
+            "。"
+        );
+        let windows = Skeleton::windows(&text, "法轮功".len());
+        assert_eq!(windows.len(), 2);
+        let mut found = Vec::new();
+        for window in &windows {
+            for term in ["法轮功", "蓝鲸"] {
+                if let Some(at) = window.text.find(term) {
+                    found.push(window.original_range(at, at + term.len()).expect("spans"));
+                }
+            }
+        }
+        let pieces: Vec<&str> = found.iter().map(|&(a, b)| &text[a..b]).collect();
+        assert_eq!(pieces, ["法*轮*功", "蓝-鲸"]);
     }
 
     #[test]

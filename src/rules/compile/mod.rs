@@ -9,14 +9,14 @@ use crate::rules::lexicon::{LexiconEntry, parse_lexicon};
 use crate::rules::normalize::{fold_pattern, normalize_term};
 use crate::rules::pinyin::{full_spellings, initial_spellings};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{RegexSet, RegexSetBuilder};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Where a pack's YAML came from.
 #[derive(Clone, Debug, Default)]
@@ -65,7 +65,54 @@ pub enum Matcher {
         terms: Vec<Term>,
         count: usize,
     },
-    Pattern(Regex),
+    Pattern(Pattern),
+}
+
+/// A rule's regular expression, checked when its pack is loaded and
+/// compiled the first time the rule set's `RegexSet` reports it in a text:
+/// compiling all of them up front was a third of every run's start-up, and
+/// most rules never match a given batch.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    /// The pattern as searched: folded like document text, `(?i)` in
+    /// front when the rule ignores case.
+    source: String,
+    /// No match can hold a line break: the pattern is searched line by
+    /// line in windows of a large text instead of over all of it.
+    pub(crate) within_a_line: bool,
+    regex: OnceLock<regex_automata::meta::Regex>,
+}
+
+impl Pattern {
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The compiled pattern. It compiled already, within the same limits,
+    /// as part of the rule set's `RegexSet`, so building it again cannot
+    /// fail in practice; should it, the panic is caught with the document
+    /// (which is then `failed`, never passed).
+    pub(crate) fn regex(&self) -> &regex_automata::meta::Regex {
+        self.regex.get_or_init(|| {
+            build_meta(&self.source)
+                .unwrap_or_else(|e| panic!("pattern `{}` no longer compiles: {e}", self.source))
+        })
+    }
+}
+
+/// Limits shared by the rule set's `RegexSet` and each rule's own regex,
+/// so one that compiled within the set compiles alone.
+const PATTERN_SIZE_LIMIT: usize = 256 * 1024 * 1024;
+
+fn build_meta(source: &str) -> Result<regex_automata::meta::Regex, String> {
+    regex_automata::meta::Builder::new()
+        .configure(
+            regex_automata::meta::Config::new()
+                .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
+                .hybrid_cache_capacity(32 * 1024 * 1024),
+        )
+        .build(source)
+        .map_err(|e| e.to_string())
 }
 
 /// A literal term (normalised) with what a lexicon says about it: its own
@@ -142,6 +189,9 @@ pub struct Escalation {
     pub reason: String,
 }
 
+/// A term automaton and, for each of its pattern ids, the terms' owners.
+pub(super) type TermAutomaton = (AhoCorasick, Vec<Vec<TermOwner>>);
+
 /// A term in the automaton and the rules that own it.
 #[derive(Clone, Debug)]
 pub(super) struct TermOwner {
@@ -151,19 +201,57 @@ pub(super) struct TermOwner {
     pub reason: Option<Arc<str>>,
 }
 
+/// The patterns that can match across a line break, with their rule
+/// indices, and their own `RegexSet`, built the first time a text large
+/// enough to be searched in windows is met.
+#[derive(Debug, Default)]
+pub(super) struct CrossingPatterns {
+    sources: Vec<String>,
+    pub rules: Vec<usize>,
+    set: OnceLock<RegexSet>,
+}
+
+impl CrossingPatterns {
+    /// The set, `None` when no pattern can cross a line. Its patterns are
+    /// some of those that compiled as the rule set's `RegexSet`, within the
+    /// same limits, so it cannot fail to build in practice; should it, the
+    /// panic is caught with the document (which is then `failed`).
+    pub fn set(&self) -> Option<&RegexSet> {
+        if self.sources.is_empty() {
+            return None;
+        }
+        Some(self.set.get_or_init(|| {
+            RegexSetBuilder::new(&self.sources)
+                .size_limit(PATTERN_SIZE_LIMIT)
+                .dfa_size_limit(64 * 1024 * 1024)
+                .build()
+                .unwrap_or_else(|e| panic!("the line-crossing patterns no longer compile: {e}"))
+        }))
+    }
+}
+
 /// All rules of a run, compiled.
 pub struct RuleSet {
     pub(super) rules: Vec<Rule>,
     pub(super) packs: Vec<LoadedPack>,
     /// Case-sensitive and case-insensitive literal automata, each with the
     /// owners of every pattern id.
-    pub(super) literal: Vec<(AhoCorasick, Vec<Vec<TermOwner>>)>,
+    pub(super) literal: Vec<TermAutomaton>,
+    /// The same for the terms of rules with `noise: true` alone, for the
+    /// pass over a segment's skeleton; `None` when those are all the terms
+    /// (then `literal` serves).
+    pub(super) noise_literal: Option<Vec<TermAutomaton>>,
+    /// The longest term (in bytes) of a rule with `noise: true`, `None`
+    /// when no rule has one: how far around a noise gap the skeleton is
+    /// searched.
+    pub(super) noise_reach: Option<usize>,
     pub(super) pattern_set: RegexSet,
     /// Rule index of each pattern in `pattern_set`.
     pub(super) pattern_rules: Vec<usize>,
-    /// Some rule looks through noise characters: segments with noise gaps
-    /// get a second pass over their skeleton.
-    pub(super) any_noise: bool,
+    /// The patterns that can match across a line break, in a set of their
+    /// own and with their rule indices: in a large text they are looked
+    /// for over all of it, once, not window by window.
+    pub(super) crossing: CrossingPatterns,
 }
 
 impl fmt::Debug for RuleSet {
@@ -729,7 +817,7 @@ fn parse_severity(name: &str, errors: &mut Vec<String>) -> Option<Severity> {
     severity
 }
 
-fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<Regex, String> {
+fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<Pattern, String> {
     if contains_unicode_word_boundary(pattern) {
         return Err(format!(
             "pattern `{pattern}` uses `\\b`, which is Unicode-aware and finds no boundary between a Chinese character and a digit; use `(?-u:\\b)` or the rule's `boundary:` option"
@@ -737,12 +825,46 @@ fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<Regex, String>
     }
     // Document text is folded (機密 → 机密, ☆ → ★) before matching; fold the
     // pattern's own characters the same way so it still meets them.
-    RegexBuilder::new(&fold_pattern(pattern))
-        .case_insensitive(!case_sensitive)
-        .size_limit(32 * 1024 * 1024)
-        .dfa_size_limit(32 * 1024 * 1024)
+    let folded = fold_pattern(pattern);
+    let source = if case_sensitive {
+        folded
+    } else {
+        format!("(?i){folded}")
+    };
+    // Reading the pattern finds every syntax error (with its place) without
+    // compiling it; what is too big to compile is found with the set.
+    let hir = regex_syntax::ParserBuilder::new()
         .build()
-        .map_err(|error| format!("invalid regex:\n{error}"))
+        .parse(&source)
+        .map_err(|error| format!("invalid regex:\n{error}"))?;
+    Ok(Pattern {
+        within_a_line: !can_hold_a_line_break(&hir),
+        source,
+        regex: OnceLock::new(),
+    })
+}
+
+/// Whether some match of `hir` can contain `\n`: a literal or a class
+/// that holds it, anywhere in the expression (assertions hold nothing).
+fn can_hold_a_line_break(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(literal) => literal.0.contains(&b'\n'),
+        HirKind::Class(Class::Unicode(class)) => class
+            .ranges()
+            .iter()
+            .any(|range| range.start() <= '\n' && '\n' <= range.end()),
+        HirKind::Class(Class::Bytes(class)) => class
+            .ranges()
+            .iter()
+            .any(|range| range.start() <= b'\n' && b'\n' <= range.end()),
+        HirKind::Repetition(repetition) => can_hold_a_line_break(&repetition.sub),
+        HirKind::Capture(capture) => can_hold_a_line_break(&capture.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+            parts.iter().any(can_hold_a_line_break)
+        }
+    }
 }
 
 fn contains_unicode_word_boundary(pattern: &str) -> bool {
@@ -779,7 +901,12 @@ fn read_terms_file(file: &str, source: &PackSource) -> Result<String, String> {
         .map_err(|_| format!("terms_file {}: a lexicon must be UTF-8", path.display()))
 }
 
-fn build(mut rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String> {
+/// The literal automata (case-sensitive, then case-insensitive) of the
+/// terms of the rules `wanted` keeps, each with the owners of every pattern.
+fn literal_automata(
+    rules: &[Rule],
+    wanted: impl Fn(&Rule) -> bool,
+) -> Result<Vec<TermAutomaton>, String> {
     let mut literal = Vec::new();
     for case_sensitive in [true, false] {
         // Borrowed, not copied: a million-term lexicon would otherwise be
@@ -791,6 +918,9 @@ fn build(mut rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String
             let Matcher::Terms { terms, .. } = &rule.matcher else {
                 continue;
             };
+            if !wanted(rule) {
+                continue;
+            }
             let rule_case = rule.spec.case_sensitive.unwrap_or(true);
             for term in terms {
                 // Pinyin spellings ignore case whatever the rule says.
@@ -826,40 +956,91 @@ fn build(mut rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String
             .map_err(|e| format!("cannot build the term automaton: {e}"))?;
         literal.push((automaton, owners));
     }
+    Ok(literal)
+}
+
+fn build(mut rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String> {
+    let literal = literal_automata(&rules, |_| true)?;
+    // The skeleton pass looks only for the terms of rules that see through
+    // noise; when those are all the terms (a lexicon sees through noise by
+    // default) the main automata serve, not a second copy of them.
+    let term_rules = || {
+        rules
+            .iter()
+            .filter(|rule| matches!(rule.matcher, Matcher::Terms { .. }))
+    };
+    let noise_literal = if term_rules().all(|rule| rule.noise) {
+        None
+    } else {
+        Some(literal_automata(&rules, |rule| rule.noise)?)
+    };
+    // How far from a gap a term that spans it can reach, in bytes.
+    let noise_reach = term_rules()
+        .filter(|rule| rule.noise)
+        .flat_map(|rule| match &rule.matcher {
+            Matcher::Terms { terms, .. } => terms.iter().map(|term| term.text.len()).max(),
+            _ => None,
+        })
+        .max();
     // The automata hold the terms now.
     for rule in &mut rules {
         if let Matcher::Terms { terms, .. } = &mut rule.matcher {
             *terms = Vec::new();
         }
     }
-    let any_noise = rules.iter().any(|rule| rule.noise);
+
     let mut patterns = Vec::new();
     let mut pattern_rules = Vec::new();
     for (rule_index, rule) in rules.iter().enumerate() {
-        if let Matcher::Pattern(regex) = &rule.matcher {
-            let prefix = if rule.spec.case_sensitive.unwrap_or(true) {
-                ""
-            } else {
-                "(?i)"
-            };
-            patterns.push(format!("{prefix}{}", regex.as_str()));
+        if let Matcher::Pattern(pattern) = &rule.matcher {
+            patterns.push(pattern.as_str());
             pattern_rules.push(rule_index);
         }
     }
     // A generous lazy-DFA cache: with a small one the set's DFA is rebuilt
     // over and over on CJK text (measured: 80% of scan time in determinize).
-    let pattern_set = RegexSetBuilder::new(&patterns)
-        .size_limit(256 * 1024 * 1024)
+    let pattern_set = match RegexSetBuilder::new(&patterns)
+        .size_limit(PATTERN_SIZE_LIMIT)
         .dfa_size_limit(256 * 1024 * 1024)
         .build()
-        .map_err(|e| format!("cannot build the pattern set: {e}"))?;
+    {
+        Ok(set) => set,
+        // Name the rule whose pattern cannot be compiled.
+        Err(error) => {
+            for (pattern, &rule_index) in patterns.iter().zip(&pattern_rules) {
+                if let Err(message) = build_meta(pattern) {
+                    return Err(format!(
+                        "rule {}: cannot compile its pattern: {message}",
+                        rules[rule_index].id
+                    ));
+                }
+            }
+            return Err(format!("cannot build the pattern set: {error}"));
+        }
+    };
+    let (crossing, crossing_rules): (Vec<&str>, Vec<usize>) = patterns
+        .iter()
+        .zip(&pattern_rules)
+        .filter(|&(_, &rule_index)| match &rules[rule_index].matcher {
+            Matcher::Pattern(pattern) => !pattern.within_a_line,
+            Matcher::Terms { .. } => false,
+        })
+        .map(|(pattern, &rule_index)| (*pattern, rule_index))
+        .unzip();
+    let crossing = CrossingPatterns {
+        sources: crossing.into_iter().map(str::to_owned).collect(),
+        rules: crossing_rules,
+        set: OnceLock::new(),
+    };
     Ok(RuleSet {
         rules,
         packs,
         literal,
+        noise_literal,
+        noise_reach,
         pattern_set,
         pattern_rules,
-        any_noise,
+        crossing,
     })
 }
 
