@@ -407,16 +407,16 @@ fn finding_table(out: &mut String, lang: Lang, findings: &[(usize, &Finding)], t
         for step in &finding.explain {
             let _ = write!(content, "<br>· {}", escape(step));
         }
+        // Number, location, rule and category: the same in both tables.
+        let lead = format!(
+            "| {} | {} | {}<br>{} |",
+            i + 1,
+            escape(&present::location(lang, &finding.location)),
+            escape(&finding.rule),
+            labels::category(lang, finding.category),
+        );
         if table == Table::Notes {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {}<br>{} | {} |",
-                i + 1,
-                escape(&present::location(lang, &finding.location)),
-                escape(&finding.rule),
-                labels::category(lang, finding.category),
-                content,
-            );
+            let _ = writeln!(out, "{lead} {content} |");
             continue;
         }
         let decision = present::decision_cell(lang, finding);
@@ -426,12 +426,7 @@ fn finding_table(out: &mut String, lang: Lang, findings: &[(usize, &Finding)], t
         }
         let _ = writeln!(
             out,
-            "| {} | {} | {}<br>{} | {severity} | {} | {} |",
-            i + 1,
-            escape(&present::location(lang, &finding.location)),
-            escape(&finding.rule),
-            labels::category(lang, finding.category),
-            content,
+            "{lead} {severity} | {content} | {} |",
             decision_cell(lang, &decision),
         );
     }
