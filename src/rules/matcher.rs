@@ -230,10 +230,11 @@ impl RuleSet {
             }
             return;
         }
-        // Patterns that can hold a line break are searched over the whole
-        // segment: a window boundary could cut their match.
         // Where each pattern's matches can start (`None`: nowhere in this
-        // segment), worked out once per segment, on first need.
+        // segment), worked out once per segment, on first need. Patterns
+        // that can hold a line break are set to `None` here, so the windows
+        // skip them: a window boundary could cut their match, and they are
+        // searched over the whole segment, once, just below.
         let mut last_starts: Vec<Option<Option<usize>>> = vec![None; self.pattern_rules.len()];
         for (index, &rule_index) in self.pattern_rules.iter().enumerate() {
             if !self.pattern_of(rule_index).within_a_line {
