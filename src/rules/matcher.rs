@@ -210,7 +210,7 @@ impl RuleSet {
 }
 
 /// Past this many bytes a segment's patterns are looked for window by
-/// window (whole lines, about this long): the `RegexSet` says which
+/// window (whole lines, about this long): the pattern set says which
 /// patterns occur in each window and only those windows are searched for
 /// them. Over a whole large text the set flagged nearly every pattern, and
 /// each was then searched for over all of it (43% of matching time).
@@ -222,7 +222,7 @@ impl RuleSet {
     fn find_patterns(&self, view: &SegmentView<'_>, found: &mut Vec<RawMatch>, window: usize) {
         let text = view.text;
         if text.len() <= window {
-            for index in self.pattern_set.matches(text).iter() {
+            for index in self.pattern_set.matches(text) {
                 let rule_index = self.pattern_rules[index];
                 if let Some(last) = pattern_last_start(&self.rules[rule_index], view) {
                     self.search_pattern(rule_index, view, 0..text.len(), last, found);
@@ -242,7 +242,7 @@ impl RuleSet {
             }
         }
         if let Some(set) = self.crossing.set() {
-            for index in set.matches(text).iter() {
+            for index in set.matches(text) {
                 let rule_index = self.crossing.rules[index];
                 if let Some(last) = pattern_last_start(&self.rules[rule_index], view) {
                     self.search_pattern(rule_index, view, 0..text.len(), last, found);
@@ -257,7 +257,7 @@ impl RuleSet {
             // the whole text has none (`^` at the window's first line):
             // never the other way round, for a match within a line is
             // within a window. The search below sees the whole text.
-            for index in self.pattern_set.matches(window).iter() {
+            for index in self.pattern_set.matches(window) {
                 let last_start = *last_starts[index].get_or_insert_with(|| {
                     pattern_last_start(&self.rules[self.pattern_rules[index]], view)
                 });

@@ -7,7 +7,7 @@
 //! A rule set is compiled once per run and shared by every worker thread:
 //! all literal terms of all rules go into one Aho-Corasick automaton
 //! (leftmost-longest, so `内部控制` is seen whole), all patterns into one
-//! `RegexSet` prefilter with a per-rule `Regex` for positions.
+//! pattern-set prefilter (`compile::PatternSet`) with a per-rule `Regex` for positions.
 
 pub mod apply;
 mod builtin;

@@ -9,7 +9,8 @@ use crate::rules::lexicon::{LexiconEntry, parse_lexicon};
 use crate::rules::normalize::{fold_pattern, normalize_term};
 use crate::rules::pinyin::{full_spellings, initial_spellings};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{RegexSet, RegexSetBuilder};
+mod pattern_set;
+pub(super) use pattern_set::PatternSet;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -69,7 +70,7 @@ pub enum Matcher {
 }
 
 /// A rule's regular expression, checked when its pack is loaded and
-/// compiled the first time the rule set's `RegexSet` reports it in a text:
+/// compiled the first time the rule set's pattern set reports it in a text:
 /// compiling all of them up front was a third of every run's start-up, and
 /// most rules never match a given batch.
 #[derive(Clone, Debug)]
@@ -89,7 +90,7 @@ impl Pattern {
     }
 
     /// The compiled pattern. It compiled already, within the same limits,
-    /// as part of the rule set's `RegexSet`, so building it again cannot
+    /// as part of the rule set's pattern set, so building it again cannot
     /// fail in practice; should it, the panic is caught with the document
     /// (which is then `failed`, never passed).
     pub(crate) fn regex(&self) -> &regex_automata::meta::Regex {
@@ -100,7 +101,7 @@ impl Pattern {
     }
 }
 
-/// Limits shared by the rule set's `RegexSet` and each rule's own regex,
+/// Limits shared by the rule set's pattern set and each rule's own regex,
 /// so one that compiled within the set compiles alone.
 const PATTERN_SIZE_LIMIT: usize = 256 * 1024 * 1024;
 
@@ -202,29 +203,27 @@ pub(super) struct TermOwner {
 }
 
 /// The patterns that can match across a line break, with their rule
-/// indices, and their own `RegexSet`, built the first time a text large
+/// indices, and their own pattern set, built the first time a text large
 /// enough to be searched in windows is met.
 #[derive(Debug, Default)]
 pub(super) struct CrossingPatterns {
     sources: Vec<String>,
     pub rules: Vec<usize>,
-    set: OnceLock<RegexSet>,
+    set: OnceLock<PatternSet>,
 }
 
 impl CrossingPatterns {
     /// The set, `None` when no pattern can cross a line. Its patterns are
-    /// some of those that compiled as the rule set's `RegexSet`, within the
+    /// some of those that compiled as the rule set's pattern set, within the
     /// same limits, so it cannot fail to build in practice; should it, the
     /// panic is caught with the document (which is then `failed`).
-    pub fn set(&self) -> Option<&RegexSet> {
+    pub fn set(&self) -> Option<&PatternSet> {
         if self.sources.is_empty() {
             return None;
         }
         Some(self.set.get_or_init(|| {
-            RegexSetBuilder::new(&self.sources)
-                .size_limit(PATTERN_SIZE_LIMIT)
-                .dfa_size_limit(64 * 1024 * 1024)
-                .build()
+            let sources: Vec<&str> = self.sources.iter().map(String::as_str).collect();
+            PatternSet::new(&sources, PATTERN_SIZE_LIMIT, 64 * 1024 * 1024)
                 .unwrap_or_else(|e| panic!("the line-crossing patterns no longer compile: {e}"))
         }))
     }
@@ -245,7 +244,7 @@ pub struct RuleSet {
     /// when no rule has one: how far around a noise gap the skeleton is
     /// searched.
     pub(super) noise_reach: Option<usize>,
-    pub(super) pattern_set: RegexSet,
+    pub(super) pattern_set: PatternSet,
     /// Rule index of each pattern in `pattern_set`.
     pub(super) pattern_rules: Vec<usize>,
     /// The patterns that can match across a line break, in a set of their
@@ -999,11 +998,7 @@ fn build(mut rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String
     }
     // A generous lazy-DFA cache: with a small one the set's DFA is rebuilt
     // over and over on CJK text (measured: 80% of scan time in determinize).
-    let pattern_set = match RegexSetBuilder::new(&patterns)
-        .size_limit(PATTERN_SIZE_LIMIT)
-        .dfa_size_limit(256 * 1024 * 1024)
-        .build()
-    {
+    let pattern_set = match PatternSet::new(&patterns, PATTERN_SIZE_LIMIT, 256 * 1024 * 1024) {
         Ok(set) => set,
         // Name the rule whose pattern cannot be compiled.
         Err(error) => {
