@@ -87,6 +87,9 @@ bench/matching.sh 1000 50000 | tee "$work/measure/matching.txt"
 echo "== (b2) loading a lexicon"
 bench/lexicon.sh 100000 1000000 2>&1 | tee "$work/measure/lexicon.txt"
 
+echo "== (b3) merging 1,000 shards"
+bench/merge.sh 1000 3 | tee "$work/measure/merge.txt"
+
 echo "== (c) extraction per format"
 bench/docx.sh | tee "$work/measure/docx.txt"
 bench/pdf.sh "${PDF_COUNT:-100}" | tee "$work/measure/pdf.txt"
@@ -137,6 +140,15 @@ echo "== writing $results"
     echo
     echo '```'
     cat "$work/measure/lexicon.txt"
+    echo '```'
+    echo
+    echo "## (b3) Merging 1,000 shards (bench/merge.sh)"
+    echo
+    echo "Target: merge memory flat in the number of documents. Baseline: the same merge at a"
+    echo "tenth of the documents; each merged review is checked against a single scan."
+    echo
+    echo '```'
+    cat "$work/measure/merge.txt"
     echo '```'
     echo
     echo "## (c) Extraction per format"

@@ -775,6 +775,16 @@ fn merge_refuses_overlaps_and_other_rules() {
         .stderr(predicates::str::contains(
             "docs/clean.txt is in both a.json and b.json",
         ));
+    // The merged review is never written over one of the reviews it reads.
+    let before = std::fs::read(dir.path().join("a.json")).unwrap();
+    prepub(dir.path())
+        .args(["merge", "a.json", "b.json", "-o", "a.json"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "-o a.json would replace the input a.json",
+        ));
+    assert_eq!(std::fs::read(dir.path().join("a.json")).unwrap(), before);
     write(
         dir.path(),
         "pack/p.yaml",

@@ -1,14 +1,39 @@
 //! `prepub merge`: joins the reviews of the shards of one batch
 //! (`scan --shard K/N`, see `crate::batch::shard`) into one review.
+//!
+//! The parts are read one at a time and their documents go to a
+//! [`Spill`] as they come, so merging 1,000 shards holds one shard's
+//! review, the parts' heads (without their rule packs' texts) and a small
+//! index entry per document — not every document of the batch.
 
 use crate::batch::shard::Sum;
-use crate::review::{PartitionInfo, Review, ShardInfo, Summary};
+use crate::batch::spill::{Spill, Spilled};
+use crate::review::{PartitionInfo, Review, ShardInfo};
 use std::collections::BTreeMap;
 
 /// A review to merge and the name it was read from (for error messages).
 pub struct Part {
     pub name: String,
     pub review: Review,
+}
+
+/// A part once its documents are spilled: what the checks across parts
+/// still need of it.
+struct Head {
+    name: String,
+    /// The part's review, its documents taken out (and, but for the first
+    /// part's, its rule packs' texts: the digest says they are the same).
+    review: Review,
+    /// Whether some decision applied in the part expires: the as-of days
+    /// of the parts must then agree.
+    expiring: bool,
+}
+
+/// A merged review: its head (no documents in it) and its documents,
+/// spilled, in path order — for [`crate::report::json::write`].
+pub struct Merged {
+    pub head: Review,
+    pub documents: Spilled,
 }
 
 /// Joins reviews of disjoint parts of one batch into the whole batch's
@@ -18,7 +43,21 @@ pub fn merge(parts: Vec<Part>) -> Result<Review, String> {
     merge_some(parts, false)
 }
 
-/// Joins reviews of disjoint parts of one batch.
+/// [`merge_parts`] of reviews already in memory, into one in-memory
+/// review.
+pub fn merge_some(parts: Vec<Part>, partial: bool) -> Result<Review, String> {
+    let count = parts.len();
+    let mut parts = parts.into_iter();
+    let merged = merge_parts(
+        count,
+        |_| parts.next().ok_or_else(|| "no part".into()),
+        partial,
+    )?;
+    merged.documents.into_review(merged.head)
+}
+
+/// Joins reviews of disjoint parts of one batch; `read(i)` gives part `i`
+/// of `count`, each read once and in turn.
 ///
 /// Refuses — with a message naming the files and what differs — reviews
 /// made by different prepub versions, with different rule sets, options
@@ -35,72 +74,96 @@ pub fn merge(parts: Vec<Part>) -> Result<Review, String> {
 /// is present (so a full merge equals the unsharded review); with
 /// `partial`, the indexes and parts it holds, so it can be merged with the
 /// rest later.
-pub fn merge_some(parts: Vec<Part>, partial: bool) -> Result<Review, String> {
-    let Some(first) = parts.first() else {
+pub fn merge_parts(
+    count: usize,
+    mut read: impl FnMut(usize) -> Result<Part, String>,
+    partial: bool,
+) -> Result<Merged, String> {
+    if count == 0 {
         return Err("nothing to merge: give two or more review files".into());
-    };
-    for part in &parts[1..] {
-        same_batch(first, part)?;
     }
-    let shard = merge_partitions(&parts, partial)?;
-    let mut parts = parts.into_iter();
-    let Some(first) = parts.next() else {
-        return Err("nothing to merge: give two or more review files".into());
-    };
-    let base_name = first.name;
-    let mut merged = first.review;
-    let mut owner: BTreeMap<String, String> = BTreeMap::new();
-    for document in &merged.documents {
-        if let Some(previous) = owner.insert(document.path.clone(), base_name.clone()) {
-            return Err(duplicate(&document.path, &previous, &base_name));
+    let mut spill = Spill::new()?;
+    let mut heads: Vec<Head> = Vec::with_capacity(count);
+    for index in 0..count {
+        let Part { name, mut review } = read(index)?;
+        let expiring = has_expiry(&review);
+        let documents = std::mem::take(&mut review.documents);
+        if let Some(first) = heads.first()
+            && first.review.rules.digest == review.rules.digest
+        {
+            review.rules.packs.clear();
         }
+        let head = Head {
+            name,
+            review,
+            expiring,
+        };
+        if let Some(first) = heads.first() {
+            same_batch(first, &head)?;
+        }
+        for (member, document) in documents.iter().enumerate() {
+            // An empty display path: the index keeps every document's own.
+            spill.push(document, &Spill::encode(document)?, index, member, "")?;
+        }
+        heads.push(head);
     }
+    let shard = merge_partitions(&heads, partial)?;
+    let documents = spill.finish(|_| "")?;
+    let name = |index: usize| heads[index].name.as_str();
     // Skipped inputs are partitioned by path like documents: each is
     // listed by one part only.
-    let mut skipped_by: BTreeMap<String, String> = BTreeMap::new();
-    for input in &merged.skipped {
-        if let Some(previous) = skipped_by.insert(input.path.clone(), base_name.clone()) {
-            return Err(duplicate(&input.path, &previous, &base_name));
+    let mut skipped_by: BTreeMap<&str, usize> = BTreeMap::new();
+    for (index, head) in heads.iter().enumerate() {
+        for input in &head.review.skipped {
+            if let Some(previous) = skipped_by.insert(input.path.as_str(), index) {
+                return Err(duplicate(&input.path, name(previous), name(index)));
+            }
         }
     }
-    for part in parts {
-        let review = part.review;
-        let name = part.name;
-        for document in review.documents {
-            if let Some(previous) = owner.insert(document.path.clone(), name.clone()) {
-                return Err(duplicate(&document.path, &previous, &name));
-            }
-            merged.documents.push(document);
+    let mut last: Option<(&str, usize)> = None;
+    for (path, index) in documents.paths(|_| "") {
+        if let Some((previous_path, previous)) = last
+            && previous_path == path
+        {
+            return Err(duplicate(path, name(previous), name(index)));
         }
-        for input in review.skipped {
-            if let Some(previous) = skipped_by.insert(input.path.clone(), name.clone()) {
-                return Err(duplicate(&input.path, &previous, &name));
-            }
-            merged.skipped.push(input);
+        if let Some(&part) = skipped_by.get(path) {
+            return Err(format!(
+                "{path} is skipped in {} but reviewed in {}: the inputs overlap",
+                name(part),
+                name(index)
+            ));
         }
-        if review.started_at < merged.started_at {
-            merged.started_at = review.started_at;
-        }
+        last = Some((path, index));
+    }
+    let earliest = heads
+        .iter()
+        .map(|head| &head.review.started_at)
+        .min()
+        .cloned();
+    let mut skipped = Vec::new();
+    for head in &mut heads[1..] {
+        skipped.append(&mut head.review.skipped);
+    }
+    let mut merged = heads.swap_remove(0).review;
+    merged.skipped.append(&mut skipped);
+    merged.skipped.sort();
+    if let Some(earliest) = earliest {
+        merged.started_at = earliest;
     }
     if let Some(options) = &mut merged.options {
         options.shard = shard;
     }
-    for (path, part) in &skipped_by {
-        if let Some(other) = owner.get(path) {
-            return Err(format!(
-                "{path} is skipped in {part} but reviewed in {other}: the inputs overlap"
-            ));
-        }
-    }
-    merged.documents.sort_by(|a, b| a.path.cmp(&b.path));
-    merged.skipped.sort();
-    merged.summary = Summary::of(&merged.documents);
-    Ok(merged)
+    merged.summary = documents.tally().summary.clone();
+    Ok(Merged {
+        head: merged,
+        documents,
+    })
 }
 
 /// Whether `part` is a review of the same batch as `first`: the same
 /// prepub, rules, options (inputs included) and decisions.
-fn same_batch(first: &Part, part: &Part) -> Result<(), String> {
+fn same_batch(first: &Head, part: &Head) -> Result<(), String> {
     let (name, base_name) = (&part.name, &first.name);
     let (review, base) = (&part.review, &first.review);
     if review.tool.version != base.tool.version {
@@ -124,7 +187,7 @@ fn same_batch(first: &Part, part: &Part) -> Result<(), String> {
             differences.join("; ")
         ));
     }
-    if !same_decisions(review, base) {
+    if !same_decisions(part, first) {
         return Err(format!(
             "{name} and {base_name} applied different decisions ({} vs {}); when the as-of dates differ, rerun with the same `scan --as-of DATE`",
             describe_decisions(review),
@@ -177,11 +240,11 @@ fn diff_values(at: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut
 /// Whether two reviews applied the same decisions. The as-of day only
 /// matters when some decision has an `expires` date; otherwise reviews of
 /// shards that ran either side of midnight still merge.
-fn same_decisions(a: &Review, b: &Review) -> bool {
-    match (&a.decisions, &b.decisions) {
+fn same_decisions(a: &Head, b: &Head) -> bool {
+    match (&a.review.decisions, &b.review.decisions) {
         (None, None) => true,
         (Some(x), Some(y)) => {
-            x.digest == y.digest && (x.as_of == y.as_of || (!has_expiry(a) && !has_expiry(b)))
+            x.digest == y.digest && (x.as_of == y.as_of || (!a.expiring && !b.expiring))
         }
         _ => false,
     }
@@ -232,7 +295,7 @@ fn describe_decisions(review: &Review) -> String {
 /// shard of the partition is present; refuses shards of different
 /// partitions, a shard given twice, and (unless `partial`) a set that
 /// misses some.
-fn merge_partitions(parts: &[Part], partial: bool) -> Result<Option<ShardInfo>, String> {
+fn merge_partitions(parts: &[Head], partial: bool) -> Result<Option<ShardInfo>, String> {
     let sharded: Vec<(&str, &ShardInfo)> = parts
         .iter()
         .filter_map(|part| shard_of(&part.review).map(|info| (part.name.as_str(), info)))
@@ -479,6 +542,57 @@ mod tests {
         "a.txt", "b.txt", "c.txt", "d.txt", "e.txt", "f.txt", "g.txt", "h.txt", "i.txt", "j.txt",
         "k.txt", "l.txt",
     ];
+
+    /// Parts are read one at a time, each once, and their documents come
+    /// out sorted by path across parts; a document met twice is refused
+    /// whether the two copies are in one part or two, and a part that
+    /// cannot be read stops the merge with its own error.
+    #[test]
+    fn parts_are_read_in_turn_and_their_documents_sorted_across_them() {
+        let parts = shards(&PATHS, 3);
+        let expected: Vec<String> = PATHS.iter().map(|p| (*p).to_owned()).collect();
+        let mut reads = Vec::new();
+        let mut parts = parts.into_iter();
+        let merged = merge_parts(
+            3,
+            |index| {
+                reads.push(index);
+                Ok(parts.next().unwrap())
+            },
+            false,
+        )
+        .unwrap();
+        assert_eq!(reads, [0, 1, 2]);
+        let paths: Vec<String> = merged
+            .documents
+            .paths(|_| "")
+            .map(|(path, _)| path.to_owned())
+            .collect();
+        assert_eq!(paths, expected);
+        assert_eq!(merged.head.summary.documents, PATHS.len());
+        assert!(merged.head.documents.is_empty());
+
+        let mut doubled = part("a.json", &[], &["notices/公告.txt"]);
+        let copy = doubled.review.documents[0].clone();
+        doubled.review.documents.push(copy);
+        let error = merge(vec![doubled, part("b.json", &[], &[])]).unwrap_err();
+        assert!(
+            error.contains("notices/公告.txt appears twice in a.json"),
+            "{error}"
+        );
+
+        let error = merge_parts(
+            2,
+            |index| match index {
+                0 => Ok(part("a.json", &[], &[])),
+                _ => Err("b.json: cannot read: gone".into()),
+            },
+            false,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(error, "b.json: cannot read: gone");
+    }
 
     #[test]
     fn every_shard_merges_to_the_whole_batch() {

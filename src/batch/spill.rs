@@ -211,6 +211,20 @@ impl Spilled {
         Ok(documents)
     }
 
+    /// Each review's path and the input file it came from, in order,
+    /// without reading the reviews back: `display` is the function given
+    /// to [`Spill::finish`]. A merge finds a document in two shards as two
+    /// equal paths side by side.
+    pub fn paths<'s, 'a: 's>(
+        &'s self,
+        display: impl Fn(usize) -> &'a str + 's,
+    ) -> impl Iterator<Item = (&'s str, usize)> + 's {
+        self.index.iter().map(move |entry| {
+            let file = entry.file as usize;
+            (entry.path.as_deref().unwrap_or_else(|| display(file)), file)
+        })
+    }
+
     /// A whole in-memory review: `head` (a review without documents) with
     /// the documents read back.
     pub fn into_review(self, mut head: Review) -> Result<Review, String> {

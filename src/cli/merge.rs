@@ -1,6 +1,7 @@
 //! `prepub merge`: join the JSON reviews of the parts of one batch.
 
-use crate::cli::args::{Failure, read_review, write_stdout};
+use crate::cli::args::{Failure, OutputFormat};
+use crate::cli::output::{check_output_targets, write_stdout_with};
 use clap::Args;
 use prepub::audit::merge as shard;
 use prepub::report;
@@ -25,37 +26,45 @@ pub struct MergeArgs {
 }
 
 pub fn run(args: MergeArgs) -> Result<i32, Failure> {
-    let mut parts: Vec<shard::Part> = Vec::new();
-    for input in &args.inputs {
-        let mut review = read_review(input)?;
-        // Every shard embeds the full text of its rule packs; merge keeps
-        // the first's and compares the others by digest only, so theirs
-        // need not be held (merging 1,000 small shards: 111 MiB peak before,
-        // 48 MiB after; see README, Scale).
-        if let Some(first) = parts.first()
-            && first.review.rules.digest == review.rules.digest
-        {
-            review.rules.packs.clear();
-        }
-        parts.push(shard::Part {
-            name: input.display().to_string(),
-            review,
-        });
+    if let Some(output) = &args.output {
+        let inputs: Vec<&std::path::Path> = args.inputs.iter().map(PathBuf::as_path).collect();
+        check_output_targets(&[(output.clone(), OutputFormat::Json)], &inputs, false)?;
     }
-    let merged = shard::merge_some(parts, args.partial).map_err(Failure::usage)?;
-    let bytes = report::json::render(&merged).map_err(Failure::usage)?;
+    // One part at a time: its documents are spilled as it is read, so a
+    // merge of 1,000 shards holds one shard's review (see README, Scale).
+    let merged = shard::merge_parts(
+        args.inputs.len(),
+        |index| {
+            let input = &args.inputs[index];
+            let bytes = std::fs::read(input)
+                .map_err(|e| format!("{}: cannot read: {e}", input.display()))?;
+            let review =
+                report::json::parse(&bytes).map_err(|e| format!("{}: {e}", input.display()))?;
+            Ok(shard::Part {
+                name: input.display().to_string(),
+                review,
+            })
+        },
+        args.partial,
+    )
+    .map_err(Failure::usage)?;
+    let shard::Merged { head, documents } = &merged;
     match &args.output {
         Some(path) => {
-            report::write_atomically(path, &bytes).map_err(Failure::usage)?;
+            report::stage_with(path, &mut |out| report::json::write(head, documents, out))
+                .and_then(|staged| staged.commit())
+                .map_err(Failure::usage)?;
             eprintln!(
                 "merged {} reviews: {} documents, {} findings → {}",
                 args.inputs.len(),
-                merged.summary.documents,
-                merged.summary.findings,
+                head.summary.documents,
+                head.summary.findings,
                 path.display()
             );
         }
-        None => write_stdout(&bytes)?,
+        None => write_stdout_with(&mut |out| {
+            report::json::write(head, documents, out).map_err(Failure::usage)
+        })?,
     }
     Ok(0)
 }
