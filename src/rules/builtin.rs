@@ -27,6 +27,27 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The packs of [`BUILTIN_PACKS`] parsed by `build.rs`, as JSON, in the
+/// same order (`null` for a pack that did not parse).
+const BUILTIN_JSON: &[&str] = &[
+    include_str!(concat!(env!("OUT_DIR"), "/cn-markings.yaml.json")),
+    include_str!(concat!(env!("OUT_DIR"), "/cn-disclosure.yaml.json")),
+    include_str!(concat!(env!("OUT_DIR"), "/cn-personal.yaml.json")),
+    include_str!(concat!(env!("OUT_DIR"), "/cn-sensitive.yaml.json")),
+    include_str!(concat!(env!("OUT_DIR"), "/en-markings.yaml.json")),
+];
+
+/// The JSON `build.rs` made of the built-in pack whose text is exactly
+/// `yaml`; `None` for any other text, or a pack that did not parse there.
+pub(super) fn prebuilt_json(yaml: &str) -> Option<&'static str> {
+    BUILTIN_PACKS
+        .iter()
+        .zip(BUILTIN_JSON)
+        .find(|((_, text), _)| *text == yaml)
+        .map(|(_, json)| *json)
+        .filter(|json| *json != "null")
+}
+
 pub fn builtin_sources() -> Vec<PackSource> {
     BUILTIN_PACKS
         .iter()
@@ -63,6 +84,26 @@ mod tests {
     use crate::review::document::{Identity, review_extraction};
     use crate::review::{ReviewOptions, Verdict};
     use crate::rules::RuleSet;
+
+    /// The JSON `build.rs` made of each built-in pack reads as exactly the
+    /// pack its YAML reads as, so loading the JSON changes nothing.
+    #[test]
+    fn prebuilt_json_reads_as_the_yaml() {
+        assert_eq!(super::BUILTIN_JSON.len(), super::BUILTIN_PACKS.len());
+        for ((name, yaml), json) in super::BUILTIN_PACKS.iter().zip(super::BUILTIN_JSON) {
+            let from_yaml: super::super::schema::PackSpec = serde_saphyr::from_str(yaml).unwrap();
+            let from_json: super::super::schema::PackSpec = serde_json::from_str(json)
+                .unwrap_or_else(|e| panic!("{name}: the built JSON does not read: {e}"));
+            assert_eq!(format!("{from_json:?}"), format!("{from_yaml:?}"), "{name}");
+            assert_eq!(super::prebuilt_json(yaml), Some(*json));
+        }
+        // An edited copy of a built-in pack is its own text, read as YAML.
+        let edited = super::BUILTIN_PACKS[0]
+            .1
+            .replacen("severity: block", "severity: info", 1);
+        assert_ne!(edited, super::BUILTIN_PACKS[0].1);
+        assert_eq!(super::prebuilt_json(&edited), None);
+    }
 
     #[test]
     fn builtin_rule_ids_are_known() {
