@@ -21,8 +21,58 @@ use crate::rules::RuleSet;
 use std::panic::catch_unwind;
 use std::sync::Arc;
 
-/// The reviews a killed run finished, by input display path.
-pub type Resumed = std::collections::HashMap<String, Vec<DocumentReview>>;
+/// The reviews a killed run finished, by input display path: where each
+/// is, and how to read it back, so a resumed scan of a million documents
+/// holds an index rather than the reviews.
+pub struct Resumed {
+    inputs: std::collections::HashMap<String, Vec<ResumedAt>>,
+    read: Box<dyn Fn(ResumedAt) -> Result<DocumentReview, String> + Send + Sync>,
+}
+
+/// Where one finished review is, in the file a killed run left.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResumedAt {
+    pub offset: u64,
+    pub len: u64,
+}
+
+impl Resumed {
+    /// The finished inputs and where their reviews are; `read` reads one.
+    pub fn new(
+        inputs: std::collections::HashMap<String, Vec<ResumedAt>>,
+        read: Box<dyn Fn(ResumedAt) -> Result<DocumentReview, String> + Send + Sync>,
+    ) -> Resumed {
+        Resumed { inputs, read }
+    }
+
+    /// How many inputs the killed run finished.
+    pub fn len(&self) -> usize {
+        self.inputs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.inputs.is_empty()
+    }
+
+    /// Whether the killed run finished `input`.
+    pub fn contains(&self, input: &str) -> bool {
+        self.inputs.contains_key(input)
+    }
+
+    /// The reviews of `input`, read back, when the killed run finished it.
+    pub fn documents(&self, input: &str) -> Option<Result<Vec<DocumentReview>, String>> {
+        let places = self.inputs.get(input)?;
+        Some(places.iter().map(|&at| (self.read)(at)).collect())
+    }
+}
+
+impl std::fmt::Debug for Resumed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resumed")
+            .field("inputs", &self.inputs.len())
+            .finish()
+    }
+}
 
 /// Options that change what a scan finds or shows.
 #[derive(Clone, Debug, Default)]

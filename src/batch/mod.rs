@@ -278,8 +278,15 @@ pub fn scan_file(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Ve
 /// is one of prepub's own files ([`signature::recognise`]), which is
 /// skipped, with the reason, instead of being reviewed as a draft.
 pub fn scan_input(file: &InputFile, rules: &RuleSet, options: &ScanOptions) -> Scanned {
-    if let Some(done) = options.resumed.as_ref().and_then(|r| r.get(&file.display)) {
-        return Scanned::Documents(done.clone());
+    // A review the killed run finished is read back from its file; should
+    // that fail (the file changed since it was checked), the input is
+    // simply reviewed again.
+    if let Some(Ok(done)) = options
+        .resumed
+        .as_ref()
+        .and_then(|r| r.documents(&file.display))
+    {
+        return Scanned::Documents(done);
     }
     let FileBytes {
         bytes,

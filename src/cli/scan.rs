@@ -631,9 +631,10 @@ impl Stream {
                 resumed: None,
             });
         }
-        let bytes = std::fs::read(path)
-            .map_err(|e| Failure::usage(format!("--resume {shown}: cannot read: {e}")))?;
-        let lines = report::jsonl::parse_lines(&bytes)
+        let cannot_read =
+            |e: std::io::Error| Failure::usage(format!("--resume {shown}: cannot read: {e}"));
+        let reader = std::fs::File::open(path).map_err(cannot_read)?;
+        let lines = report::jsonl::index_lines(std::io::BufReader::new(reader))
             .map_err(|e| Failure::usage(format!("--resume {shown}: {e}")))?;
         if let Some(why) =
             prepub::batch::since::different_run(&lines.header, &rules.info().digest, &options.scan)
@@ -651,10 +652,41 @@ impl Stream {
         file.set_len(lines.kept_bytes as u64).map_err(cannot)?;
         let mut file = file;
         std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0)).map_err(cannot)?;
+        // The finished reviews stay in the file: a second handle reads
+        // each back when the batch reaches its input (below `kept_bytes`,
+        // which the appends never touch).
+        let back = std::sync::Mutex::new(std::fs::File::open(path).map_err(cannot_read)?);
+        let inputs = lines
+            .files
+            .into_iter()
+            .map(|(input, spans)| {
+                let places = spans
+                    .into_iter()
+                    .map(|span| prepub::batch::file::ResumedAt {
+                        offset: span.offset,
+                        len: span.len,
+                    })
+                    .collect();
+                (input, places)
+            })
+            .collect();
+        let read = move |at: prepub::batch::file::ResumedAt| {
+            let file = back.lock().unwrap_or_else(|e| e.into_inner());
+            report::jsonl::read_document(
+                &file,
+                report::jsonl::LineSpan {
+                    offset: at.offset,
+                    len: at.len,
+                },
+            )
+        };
         Ok(Stream {
             out: std::sync::Mutex::new(Box::new(file)),
             shown,
-            resumed: Some(std::sync::Arc::new(lines.files)),
+            resumed: Some(std::sync::Arc::new(prepub::batch::file::Resumed::new(
+                inputs,
+                Box::new(read),
+            ))),
         })
     }
 
@@ -676,7 +708,7 @@ impl Stream {
         if self
             .resumed
             .as_ref()
-            .is_some_and(|done| done.contains_key(file))
+            .is_some_and(|done| done.contains(file))
         {
             return Ok(());
         }

@@ -124,19 +124,27 @@ pub fn render(review: &Review) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// A JSONL review as read back.
+/// A JSONL review as read back, with each document kept as `D`: the
+/// review itself, or where its line is ([`LineSpan`]).
 #[derive(Debug)]
-pub struct Lines {
+pub struct Lines<D = DocumentReview> {
     /// The `header` line's review (no documents).
     pub header: Review,
     /// The documents of every finished input, by input.
-    pub files: HashMap<String, Vec<DocumentReview>>,
+    pub files: HashMap<String, Vec<D>>,
     /// The `end` line's review, when the run finished.
     pub end: Option<Review>,
     /// Bytes up to the end of the last `file` line: what a resumed run
     /// keeps (a partial line, documents of an unfinished input and the end
     /// line after it are dropped).
     pub kept_bytes: usize,
+}
+
+/// Where one `document` line is in a JSONL file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineSpan {
+    pub offset: u64,
+    pub len: u64,
 }
 
 /// Whether `bytes` look like a JSONL review (its first line is a header).
@@ -151,25 +159,67 @@ pub fn is_jsonl(bytes: &[u8]) -> bool {
 /// job) is dropped only at the end; anywhere else a line that is not one of
 /// the four kinds is an error naming its number.
 pub fn parse_lines(bytes: &[u8]) -> Result<Lines, String> {
+    read_lines(bytes, |document, _| document)
+}
+
+/// [`parse_lines`] from a reader, one line at a time, keeping of each
+/// document only where its line is: `scan --resume` of a run of a million
+/// documents holds an index, not the reviews ([`read_document`] reads one
+/// back).
+pub fn index_lines(reader: impl std::io::BufRead) -> Result<Lines<LineSpan>, String> {
+    read_lines(reader, |_, span| span)
+}
+
+/// The document of the `document` line at `span` of `file`.
+pub fn read_document(file: &std::fs::File, span: LineSpan) -> Result<DocumentReview, String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = usize::try_from(span.len).map_err(|_| "a line too long to read back")?;
+    let mut line = vec![0; len];
+    let mut file = file;
+    file.seek(SeekFrom::Start(span.offset))
+        .and_then(|_| file.read_exact(&mut line))
+        .map_err(|e| format!("cannot read back a finished review: {e}"))?;
+    match serde_json::from_slice(&line) {
+        Ok(LineIn::Document { document, .. }) => Ok(*document),
+        Ok(_) => Err("the line of a finished review is not a document line".into()),
+        Err(e) => Err(format!("cannot read back a finished review: {e}")),
+    }
+}
+
+fn read_lines<D>(
+    mut reader: impl std::io::BufRead,
+    mut keep: impl FnMut(DocumentReview, LineSpan) -> D,
+) -> Result<Lines<D>, String> {
     let mut header: Option<Review> = None;
-    let mut files: HashMap<String, Vec<DocumentReview>> = HashMap::new();
-    let mut pending: HashMap<String, Vec<DocumentReview>> = HashMap::new();
+    let mut files: HashMap<String, Vec<D>> = HashMap::new();
+    let mut pending: HashMap<String, Vec<D>> = HashMap::new();
     let mut end = None;
     let mut kept_bytes = 0;
     let mut offset = 0;
-    let total = bytes.len();
-    for (index, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
-        let number = index + 1;
+    let mut raw = Vec::new();
+    for number in 1.. {
+        raw.clear();
+        let read = reader
+            .read_until(b'\n', &mut raw)
+            .map_err(|e| format!("line {number}: cannot read: {e}"))?;
+        if read == 0 {
+            break;
+        }
+        let span = LineSpan {
+            offset: offset as u64,
+            len: raw.len() as u64,
+        };
         offset += raw.len();
         let complete = raw.ends_with(b"\n");
-        let text = String::from_utf8_lossy(raw);
+        let text = String::from_utf8_lossy(&raw);
         if text.trim().is_empty() {
             continue;
         }
         let parsed: LineIn = match serde_json::from_str(text.trim_end()) {
             Ok(parsed) => parsed,
-            // The last line of a killed job, cut short.
-            Err(_) if !complete && offset == total => break,
+            // The last line of a killed job, cut short: a line without its
+            // newline can only be the last.
+            Err(_) if !complete => break,
             Err(e) => return Err(format!("line {number}: not a JSONL review line: {e}")),
         };
         match parsed {
@@ -191,7 +241,7 @@ pub fn parse_lines(bytes: &[u8]) -> Result<Lines, String> {
                 return Err(format!("line {number}: the first line must be the header"));
             }
             LineIn::Document { file, document } => {
-                pending.entry(file).or_default().push(*document);
+                pending.entry(file).or_default().push(keep(*document, span));
             }
             LineIn::File { file, documents } => {
                 let done = pending.remove(&file).unwrap_or_default();
@@ -289,6 +339,41 @@ mod tests {
             refused.contains("unfinished") && refused.contains("--resume"),
             "{refused}"
         );
+    }
+
+    /// Read line by line, a JSONL review gives the same inputs and cut
+    /// point as read whole, and each document read back from where its
+    /// line is equals the one read whole.
+    #[test]
+    fn an_index_of_the_lines_reads_back_the_same_documents() {
+        let review = crate::report::fixture::review();
+        let mut bytes = header(&review).unwrap();
+        bytes.extend(file("a.txt", &review.documents[..1]).unwrap());
+        bytes.extend(file("b.zip", &review.documents[1..]).unwrap());
+        let next = file("c.txt", &review.documents[..1]).unwrap();
+        bytes.extend(&next[..next.len() / 2]);
+        let whole = parse_lines(&bytes).unwrap();
+        let index = index_lines(std::io::Cursor::new(&bytes)).unwrap();
+        assert_eq!(index.kept_bytes, whole.kept_bytes);
+        assert_eq!(index.header, whole.header);
+        let mut saved = tempfile::tempfile().unwrap();
+        std::io::Write::write_all(&mut saved, &bytes).unwrap();
+        let mut inputs: Vec<&String> = index.files.keys().collect();
+        inputs.sort();
+        assert_eq!(inputs, ["a.txt", "b.zip"]);
+        for (input, spans) in &index.files {
+            let read: Vec<DocumentReview> = spans
+                .iter()
+                .map(|&span| read_document(&saved, span).unwrap())
+                .collect();
+            assert_eq!(&read, &whole.files[input], "{input}");
+        }
+        // A span that is not a document line is an error, not a review.
+        let header_line = LineSpan {
+            offset: 0,
+            len: bytes.iter().position(|&b| b == b'\n').unwrap() as u64 + 1,
+        };
+        assert!(read_document(&saved, header_line).is_err());
     }
 
     #[test]
