@@ -656,35 +656,15 @@ impl Stream {
         // each back when the batch reaches its input (below `kept_bytes`,
         // which the appends never touch).
         let back = std::sync::Mutex::new(std::fs::File::open(path).map_err(cannot_read)?);
-        let inputs = lines
-            .files
-            .into_iter()
-            .map(|(input, spans)| {
-                let places = spans
-                    .into_iter()
-                    .map(|span| prepub::batch::file::ResumedAt {
-                        offset: span.offset,
-                        len: span.len,
-                    })
-                    .collect();
-                (input, places)
-            })
-            .collect();
-        let read = move |at: prepub::batch::file::ResumedAt| {
+        let read = move |at| {
             let file = back.lock().unwrap_or_else(|e| e.into_inner());
-            report::jsonl::read_document(
-                &file,
-                report::jsonl::LineSpan {
-                    offset: at.offset,
-                    len: at.len,
-                },
-            )
+            report::jsonl::read_document(&file, at)
         };
         Ok(Stream {
             out: std::sync::Mutex::new(Box::new(file)),
             shown,
             resumed: Some(std::sync::Arc::new(prepub::batch::file::Resumed::new(
-                inputs,
+                lines.files,
                 Box::new(read),
             ))),
         })

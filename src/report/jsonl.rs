@@ -140,12 +140,9 @@ pub struct Lines<D = DocumentReview> {
     pub kept_bytes: usize,
 }
 
-/// Where one `document` line is in a JSONL file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LineSpan {
-    pub offset: u64,
-    pub len: u64,
-}
+/// Where one `document` line is in a JSONL file: the place a resumed
+/// batch reads a finished review back from.
+pub use crate::batch::file::ResumedAt as LineSpan;
 
 /// Whether `bytes` look like a JSONL review (its first line is a header).
 pub fn is_jsonl(bytes: &[u8]) -> bool {
