@@ -601,3 +601,66 @@ fn a_killed_jsonl_scan_resumes_without_reading_what_it_finished() {
     assert_eq!(other.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&other.stderr).contains("cannot resume a different scan"));
 }
+
+/// The findings of one document as (rule, line, column).
+fn located(document: &Value) -> Vec<(String, u64, u64)> {
+    document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["location"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// A text file too large to match whole (over 16 MiB) is matched window by
+/// window: its findings, their lines and columns, and its verdict are what
+/// the same lines give in a small file, in UTF-8 (read without a copy) and
+/// in GB18030 (decoded) alike.
+#[test]
+fn a_text_file_too_large_to_match_whole_is_reviewed_as_a_small_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let filler = "根据工作安排，现将有关事项通知如下，请结合实际认真贯彻执行。\n";
+    let lines = 200_000;
+    let mut text = String::from("机密★5年\n");
+    for line in 2..=lines {
+        match line {
+            100_001 => text.push_str("联系电话：13912345678\n"),
+            150_000 => text.push_str("  \n"),
+            _ => text.push_str(filler),
+        }
+    }
+    text.push_str("公民身份号码：11010519491231002X");
+    assert!(text.len() > 17 << 20, "{} bytes", text.len());
+    std::fs::write(dir.path().join("large.txt"), &text).unwrap();
+    let (gb, _, _) = encoding_rs::GB18030.encode(&text);
+    std::fs::write(dir.path().join("large-gb.txt"), &gb).unwrap();
+    let small = "机密★5年\n联系电话：13912345678\n公民身份号码：11010519491231002X";
+    std::fs::write(dir.path().join("small.txt"), small).unwrap();
+
+    let review = scan(dir.path(), &["large.txt", "large-gb.txt", "small.txt"]);
+    let small = document(&review, "small.txt");
+    let expected: Vec<(String, u64, u64)> = located(small)
+        .into_iter()
+        .map(|(rule, line, column)| {
+            let line = match line {
+                1 => 1,
+                2 => 100_001,
+                _ => lines + 1,
+            };
+            (rule, line, column)
+        })
+        .collect();
+    assert!(expected.len() >= 3, "{expected:?}");
+    for name in ["large.txt", "large-gb.txt"] {
+        let large = document(&review, name);
+        assert_eq!(located(large), expected, "{name}");
+        assert_eq!(large["verdict"], small["verdict"], "{name}");
+        assert_eq!(large["extraction"]["status"], "complete", "{name}");
+    }
+}

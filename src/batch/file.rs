@@ -166,8 +166,7 @@ fn scan_nested(
         Format::Mail => scan_mail(path, bytes, depth, budget, rules, options),
         _ => {
             let identity = Identity::of(&bytes);
-            let extraction = extract_safely(format, path, &bytes, options);
-            drop(bytes);
+            let extraction = extract_safely(format, path, bytes, options);
             vec![review_extraction(
                 path,
                 identity,
@@ -367,12 +366,12 @@ fn detect_safely(bytes: &[u8], path: &str) -> Format {
 pub fn extract_safely(
     format: Format,
     path: &str,
-    bytes: &Arc<Vec<u8>>,
+    bytes: Arc<Vec<u8>>,
     options: &ScanOptions,
 ) -> Extraction {
     let cached = options.cache.as_ref().map(|cache| {
         let key = cache.key(
-            bytes,
+            &bytes,
             format,
             &options.limits,
             &options.passwords,
@@ -385,17 +384,27 @@ pub fn extract_safely(
     {
         return extraction;
     }
-    let settings = options.ocr.clone();
-    let pages = ocr::page_progress();
-    let extraction = guarded(format, path, Arc::clone(bytes), options, move |request| {
-        // This thread is the watchdog's helper: OCR reports to the batch's
-        // progress line for this file.
-        ocr::set_page_progress(pages);
-        let mut extraction = extract::extract(format, request);
-        // The pictures the reader met, under the same watchdog and budget.
-        ocr::recognise(&mut extraction, &settings, request.limits, request.deadline);
-        extraction
-    });
+    let extraction = if extract::is_plain_text(format) {
+        // The reader is handed the bytes (this is their last holder but
+        // for a cache key), so a large text file is read without a copy.
+        guarded_with_bytes(format, path, bytes, options, move |bytes, _| {
+            let bytes = Arc::try_unwrap(bytes).unwrap_or_else(|shared| shared.to_vec());
+            extract::extract_plain_text(format, bytes)
+        })
+    } else {
+        let settings = options.ocr.clone();
+        let pages = ocr::page_progress();
+        guarded(format, path, bytes, options, move |request| {
+            // This thread is the watchdog's helper: OCR reports to the
+            // batch's progress line for this file.
+            ocr::set_page_progress(pages);
+            let mut extraction = extract::extract(format, request);
+            // The pictures the reader met, under the same watchdog and
+            // budget.
+            ocr::recognise(&mut extraction, &settings, request.limits, request.deadline);
+            extraction
+        })
+    };
     match extraction {
         Ok(extraction) => {
             if let Some((cache, key)) = &cached {
@@ -419,6 +428,39 @@ fn guarded<T: Send + 'static>(
     options: &ScanOptions,
     read: impl FnOnce(&Request<'_>) -> T + Send + 'static,
 ) -> Result<T, Box<Extraction>> {
+    guarded_with_bytes(format, path, bytes, options, move |bytes, reading| {
+        read(&reading.request(&bytes))
+    })
+}
+
+/// What a reader is given besides the file's bytes.
+struct Reading {
+    name: String,
+    limits: Limits,
+    deadline: Deadline,
+    passwords: Vec<String>,
+}
+
+impl Reading {
+    fn request<'a>(&'a self, bytes: &'a [u8]) -> Request<'a> {
+        Request {
+            bytes,
+            name: &self.name,
+            limits: &self.limits,
+            deadline: self.deadline,
+            passwords: &self.passwords,
+        }
+    }
+}
+
+/// [`guarded`] for a reader that takes the bytes themselves.
+fn guarded_with_bytes<T: Send + 'static>(
+    format: Format,
+    path: &str,
+    bytes: Arc<Vec<u8>>,
+    options: &ScanOptions,
+    read: impl FnOnce(Arc<Vec<u8>>, &Reading) -> T + Send + 'static,
+) -> Result<T, Box<Extraction>> {
     let budget = options.limits.time_budget;
     let name = path.to_owned();
     let limits = options.limits.clone();
@@ -426,15 +468,13 @@ fn guarded<T: Send + 'static>(
     let work = move || {
         #[cfg(debug_assertions)]
         test_hooks(&name);
-        let deadline = Deadline::after(limits.time_budget);
-        let request = Request {
-            bytes: &bytes,
-            name: &name,
-            limits: &limits,
-            deadline,
-            passwords: &passwords,
+        let reading = Reading {
+            deadline: Deadline::after(limits.time_budget),
+            name,
+            limits,
+            passwords,
         };
-        read(&request)
+        read(bytes, &reading)
     };
     let wait = budget.saturating_add(watchdog::grace(budget));
     match options.watchdog.run(wait, &interrupt::requested, work) {

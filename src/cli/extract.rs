@@ -46,7 +46,7 @@ pub fn run(args: ExtractArgs) -> Result<i32, Failure> {
         ..ScanOptions::default()
     };
     let extraction =
-        prepub::batch::file::extract_safely(format, &name, &std::sync::Arc::new(bytes), &options);
+        prepub::batch::file::extract_safely(format, &name, std::sync::Arc::new(bytes), &options);
     let out = match args.format {
         ExtractFormat::Text => {
             let mut out = format!(

@@ -70,11 +70,32 @@ pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
     if let Some(empty) = package::empty_file(format, request.bytes) {
         return empty;
     }
-    let mut extraction = if package::is_package(format) {
+    let extraction = if package::is_package(format) {
         package::extract(format, request, dispatch)
     } else {
         dispatch(format, request)
     };
+    finish(format, extraction)
+}
+
+/// Whether `format` is plain text, read by [`extract_plain_text`].
+pub fn is_plain_text(format: Format) -> bool {
+    matches!(
+        format,
+        Format::Txt | Format::Md | Format::Csv | Format::Log | Format::Text
+    )
+}
+
+/// [`extract`] of a plain-text document ([`is_plain_text`]) whose bytes the
+/// caller gives up: a large text file becomes its text without being held
+/// twice (see [`text::extract_owned`]).
+pub fn extract_plain_text(format: Format, bytes: Vec<u8>) -> Extraction {
+    debug_assert!(is_plain_text(format), "{format} is not plain text");
+    finish(format, text::extract_owned(bytes))
+}
+
+/// What every extraction gets once its reader is done.
+fn finish(format: Format, mut extraction: Extraction) -> Extraction {
     people::note_people(format, &mut extraction);
     extraction.compact_problems();
     extraction
@@ -82,9 +103,7 @@ pub fn extract(format: Format, request: &Request<'_>) -> Extraction {
 
 fn dispatch(format: Format, request: &Request<'_>) -> Extraction {
     match format {
-        Format::Txt | Format::Md | Format::Csv | Format::Log | Format::Text => {
-            text::extract(request)
-        }
+        plain if is_plain_text(plain) => text::extract(request),
         Format::Pdf => pdf::extract(request),
         Format::Ofd => ofd::extract(request),
         Format::Html => html::extract(request),

@@ -35,7 +35,17 @@ use crate::extract::document::{Extraction, Part, Problem, Segment};
 use encoding_rs::{BIG5, Encoding, GB18030, GBK, UTF_8, UTF_16BE, UTF_16LE};
 
 pub fn extract(request: &Request<'_>) -> Extraction {
-    let decoded = decode_text(request.bytes);
+    extraction_of(decode_text(request.bytes))
+}
+
+/// [`extract`] for bytes the caller gives up, so that a large text file is
+/// not in memory twice while it is read: valid UTF-8 becomes the text as it
+/// is, without a copy.
+pub fn extract_owned(bytes: Vec<u8>) -> Extraction {
+    extraction_of(decode_owned(bytes))
+}
+
+fn extraction_of(decoded: Decoded) -> Extraction {
     let mut extraction = Extraction {
         encoding: Some(decoded.name.to_owned()),
         ..Extraction::default()
@@ -128,6 +138,19 @@ pub fn decode_text(bytes: &[u8]) -> Decoded {
         return decoded;
     }
     legacy(bytes)
+}
+
+/// [`decode_text`] of bytes the caller gives up: valid UTF-8 without a byte
+/// order mark (read the same way by [`decode_text`]: no other mark is
+/// valid UTF-8) is the text itself.
+pub fn decode_owned(bytes: Vec<u8>) -> Decoded {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return decode_text(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Decoded::of(text, UTF_8, false),
+        Err(error) => decode_text(error.as_bytes()),
+    }
 }
 
 /// Valid UTF-8 sequences needed (non-ASCII bytes in them), and how many

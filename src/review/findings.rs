@@ -4,9 +4,10 @@
 use crate::extract::document::{Extraction, Part, Segment, Severity};
 use crate::review::mask::{MaskedSpans, TextMask, mask, mask_within};
 use crate::review::{Crop, Finding, Location, Messages, ProblemReport, ReviewOptions};
-use crate::rules::apply::apply;
+use crate::rules::apply::{escalate, nonempty_lines, segment_matches};
 use crate::rules::normalize::{Normalized, normalize};
-use crate::rules::{DocumentIndex, RawMatch, RuleSet};
+use crate::rules::window::Windowing;
+use crate::rules::{DocumentIndex, RawMatch, RuleSet, SegmentView};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
@@ -40,6 +41,10 @@ impl LineIndex {
 
 /// A match located in the original text, before ids are assigned.
 struct Located {
+    /// The rule's match, until the document's escalations are applied and
+    /// its severity and message settled ([`Located::settle`]); `None` for an
+    /// extractor's notice, which is settled from the start.
+    raw: Option<RawMatch>,
     finding: Finding,
     fingerprint_base: [u8; 32],
     order: (Part, u32, u32, u32),
@@ -94,6 +99,37 @@ fn same_contact_same_verdict(located: &mut [Located]) {
     }
 }
 
+impl Located {
+    /// Takes the severity, message and explanation from the match, now
+    /// that the document's escalations are applied to it. A lexicon
+    /// entry's or a downgrade's reason is the pack's own words, added to
+    /// the message in every language.
+    fn settle(&mut self, rules: &RuleSet, options: &ReviewOptions) {
+        let Some(raw) = self.raw.take() else {
+            return;
+        };
+        let rule = &rules.rules()[raw.rule];
+        let with_reasons = |message: &str| {
+            let mut message = message.to_owned();
+            for reason in &raw.reasons {
+                message.push('（');
+                message.push_str(reason);
+                message.push('）');
+            }
+            message
+        };
+        self.finding.severity = raw.severity;
+        self.finding.message = with_reasons(&rule.message);
+        self.finding.messages = Messages {
+            zh: rule.messages.zh.as_deref().map(with_reasons),
+            en: rule.messages.en.as_deref().map(with_reasons),
+        };
+        if options.explain {
+            self.finding.explain = raw.explain;
+        }
+    }
+}
+
 /// Runs the rules over every segment and turns matches and notices into
 /// findings with stable ids, in part/position order.
 pub fn find_all(extraction: &Extraction, rules: &RuleSet, options: &ReviewOptions) -> Vec<Finding> {
@@ -114,13 +150,39 @@ pub(crate) fn review_texts(
     rules: &RuleSet,
     options: &ReviewOptions,
 ) -> Reviewed {
-    let normalized: Vec<Normalized> = extraction
+    review_texts_in(extraction, rules, options, Windowing::DEFAULT)
+}
+
+/// [`review_texts`] with large segments cut into windows as `windowing`
+/// says (tests cut small texts to check windows change nothing).
+fn review_texts_in(
+    extraction: &Extraction,
+    rules: &RuleSet,
+    options: &ReviewOptions,
+    windowing: Windowing,
+) -> Reviewed {
+    let overlap = windowing.overlap_for(rules.widest_condition());
+    let windowed = extraction
         .segments
         .iter()
-        .map(|s| normalize(&s.text))
-        .collect();
-    let applied = apply(&extraction.segments, &normalized, rules);
-    let index = DocumentIndex::new(normalized.iter().map(|n| n.text.as_str()).collect());
+        .any(|s| windowing.is_large(&s.text));
+    // A document of ordinary size is normalised once, whole, and its index
+    // reads those texts; a large one is normalised window by window, and
+    // its index is found in a pass of its own.
+    let held: Vec<Normalized> = if windowed {
+        Vec::new()
+    } else {
+        extraction
+            .segments
+            .iter()
+            .map(|s| normalize(&s.text))
+            .collect()
+    };
+    let index = if windowed {
+        DocumentIndex::deferred(&extraction.segments, rules, windowing, overlap)
+    } else {
+        DocumentIndex::new(held.iter().map(|n| n.text.as_str()).collect())
+    };
     let text_mask = TextMask::new(rules, &index, options.show_match);
     // Labels and sheet names repeat on every row or comment of a sheet or
     // an author: each distinct one is masked once, and only for segments
@@ -133,40 +195,93 @@ pub(crate) fn review_texts(
             .clone()
     };
     let mut lines_before: HashMap<Part, u32> = HashMap::new();
+    let mut body_nonempty_before = 0usize;
     let mut located = Vec::new();
-    for ((segment, normal), found) in extraction.segments.iter().zip(&normalized).zip(applied) {
+    for (number, segment) in extraction.segments.iter().enumerate() {
         let part_lines = *lines_before.get(&segment.part).unwrap_or(&0);
-        let masked = if options.show_match {
-            Vec::new()
-        } else {
-            found
-                .masked
-                .iter()
-                .map(|&(start, end)| normal.original_range(start, end))
-                .collect()
-        };
-        let place = Place {
-            segment,
-            lines: LineIndex::new(&segment.text),
-            normal,
-            part_lines_before: part_lines,
-            masked: MaskedSpans::new(masked),
-            label: segment
-                .label
-                .as_deref()
-                .filter(|_| !found.matches.is_empty())
-                .map(|label| mask_name(label, segment.part)),
-            sheet: segment
-                .sheet
-                .as_deref()
-                .filter(|_| !found.matches.is_empty())
-                .map(|sheet| mask_name(sheet, segment.part)),
-        };
-        for raw in &found.matches {
-            located.push(locate(raw, &place, rules, options));
+        // How far each rule's last reported match reaches, in the segment's
+        // text: a window's match overlapping one an earlier window reported
+        // is dropped, as one segment's overlapping matches of a rule are.
+        let mut reach: HashMap<usize, usize> = HashMap::new();
+        for window in windowing.windows(&segment.text, overlap) {
+            let fresh;
+            let normal = match held.get(number) {
+                Some(normal) => normal,
+                None => {
+                    fresh = normalize(window.text(&segment.text));
+                    &fresh
+                }
+            };
+            let view = SegmentView {
+                part: segment.part,
+                kind: segment.kind,
+                text: &normal.text,
+                body_lines_before: body_nonempty_before + window.nonempty_lines_before,
+                page_picture: segment.page_picture,
+                top_lines: Default::default(),
+                document: &index,
+            };
+            let found = segment_matches(&view, rules);
+            let matches: Vec<RawMatch> = found
+                .matches
+                .into_iter()
+                .filter(|raw| {
+                    let (start, end) = normal.original_range(raw.start, raw.end);
+                    let (start, end) = (window.start + start, window.start + end);
+                    let furthest = reach.entry(raw.rule).or_insert(0);
+                    if !window.owns(start) || start < *furthest {
+                        return false;
+                    }
+                    *furthest = end;
+                    true
+                })
+                .collect();
+            let masked = if options.show_match {
+                Vec::new()
+            } else {
+                found
+                    .masked
+                    .iter()
+                    .map(|&(start, end)| normal.original_range(start, end))
+                    .collect()
+            };
+            let text = window.text(&segment.text);
+            let place = Place {
+                segment,
+                text,
+                lines_above: window.lines_before,
+                lines: LineIndex::new(text),
+                normal,
+                part_lines_before: part_lines,
+                masked: MaskedSpans::new(masked),
+                label: segment
+                    .label
+                    .as_deref()
+                    .filter(|_| !matches.is_empty())
+                    .map(|label| mask_name(label, segment.part)),
+                sheet: segment
+                    .sheet
+                    .as_deref()
+                    .filter(|_| !matches.is_empty())
+                    .map(|sheet| mask_name(sheet, segment.part)),
+            };
+            for raw in matches {
+                located.push(locate(raw, &place, rules, options));
+            }
+        }
+        if segment.part == Part::Body {
+            body_nonempty_before += nonempty_lines(&segment.text);
         }
         let segment_lines = segment.text.split('\n').count() as u32;
         *lines_before.entry(segment.part).or_insert(0) += segment_lines;
+    }
+    let mut raws: Vec<&mut RawMatch> = located
+        .iter_mut()
+        .filter_map(|item| item.raw.as_mut())
+        .collect();
+    escalate(&mut raws, rules);
+    for item in &mut located {
+        item.settle(rules, options);
     }
     for notice in &extraction.notices {
         let mut hasher = Sha256::new();
@@ -180,6 +295,7 @@ pub(crate) fn review_texts(
         }
         let text = text_mask.apply(&notice.text, notice.part);
         located.push(Located {
+            raw: None,
             fingerprint_base: hasher.finalize().into(),
             order: (notice.part, notice.page.unwrap_or(0), 0, 0),
             matched: String::new(),
@@ -257,14 +373,21 @@ pub(crate) fn mask_problems(
         .collect()
 }
 
-/// A segment with what is needed to locate matches in it.
+/// A window of a segment (all of it, unless it is large) with what is
+/// needed to locate matches in it.
 struct Place<'a> {
     segment: &'a Segment,
+    /// The window's original text.
+    text: &'a str,
+    /// Lines of the segment above the window.
+    lines_above: u32,
+    /// Where the window's lines start.
     lines: LineIndex,
+    /// The window's text normalised.
     normal: &'a Normalized,
     /// Lines of the same part in earlier segments.
     part_lines_before: u32,
-    /// Original byte ranges of every match to mask in this segment.
+    /// Original byte ranges (in the window) of every match to mask.
     masked: MaskedSpans,
     /// The segment's label (who wrote a comment …), masked.
     label: Option<String>,
@@ -273,9 +396,11 @@ struct Place<'a> {
     sheet: Option<String>,
 }
 
-fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOptions) -> Located {
+fn locate(raw: RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOptions) -> Located {
     let Place {
         segment,
+        text: original,
+        lines_above,
         lines,
         normal,
         part_lines_before,
@@ -284,11 +409,10 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
         sheet,
     } = place;
     let rule = &rules.rules()[raw.rule];
-    let original = &segment.text;
     let (start, end) = normal.original_range(raw.start, raw.end);
     let line_index = lines.line_of(start);
     let line_start = lines.start_of(line_index);
-    let line_in_segment = line_index as u32;
+    let line_in_segment = lines_above + line_index as u32;
     let line = part_lines_before + line_in_segment + 1;
     let column = original[line_start..start].chars().count() as u32 + 1;
     let matched = &original[start..end];
@@ -316,23 +440,8 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
         hasher.update(piece.as_bytes());
         hasher.update([0]);
     }
-    // A downgrade's or a lexicon entry's reason is the pack's own words,
-    // added to the message in every language.
-    let with_reasons = |message: &str| {
-        let mut message = message.to_owned();
-        for reason in &raw.reasons {
-            message.push('（');
-            message.push_str(reason);
-            message.push('）');
-        }
-        message
-    };
-    let message = with_reasons(&rule.message);
-    let messages = Messages {
-        zh: rule.messages.zh.as_deref().map(with_reasons),
-        en: rule.messages.en.as_deref().map(with_reasons),
-    };
     let page = segment.page;
+    let category = raw.category.unwrap_or(rule.category);
     Located {
         fingerprint_base: hasher.finalize().into(),
         order: (segment.part, page.unwrap_or(0), line, column),
@@ -340,10 +449,12 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
         finding: Finding {
             id: String::new(),
             rule: rule.id.clone(),
-            category: raw.category.unwrap_or(rule.category),
+            category,
+            // Severity, message and explanation: settled once the
+            // document's escalations are applied.
             severity: raw.severity,
-            message,
-            messages,
+            message: String::new(),
+            messages: Messages::default(),
             text,
             context,
             location: Location {
@@ -368,14 +479,11 @@ fn locate(raw: &RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOp
                         masked.overlapping(line_start, line_end).next().is_some()
                     }),
             ),
-            explain: if options.explain {
-                raw.explain.clone()
-            } else {
-                Vec::new()
-            },
+            explain: Vec::new(),
             decision: None,
             waived: None,
         },
+        raw: Some(raw),
     }
 }
 
@@ -470,6 +578,71 @@ mod tests {
                 "{} has no no_match example",
                 rule.id
             );
+        }
+    }
+
+    /// Every built-in example, many times over on lines of their own among
+    /// blank and plain lines, in a body below a marked header: the same
+    /// findings (lines, columns, contexts, ids, escalations, explanations)
+    /// whether the body is matched whole or cut into windows of any size.
+    #[test]
+    fn windows_find_what_the_whole_segment_finds() {
+        let rules = builtin();
+        let mut body = String::from("000123\n机密★5年\n特急\n");
+        let examples: Vec<&str> = rules
+            .rules()
+            .iter()
+            .flat_map(|rule| rule.examples_match.iter().map(|e| e.text.as_str()))
+            .collect();
+        for round in 0..3 {
+            for (i, example) in examples.iter().enumerate() {
+                body.push_str(example);
+                body.push('\n');
+                if (i + round) % 7 == 0 {
+                    body.push_str("\n   \n");
+                }
+                if (i + round) % 5 == 0 {
+                    body.push_str("根据工作安排，现将有关事项通知如下。\n");
+                }
+            }
+        }
+        let extraction = Extraction {
+            segments: vec![
+                Segment::new(Part::Body, body.as_str()),
+                Segment::new(Part::Comment, "请核对身份证号码110105194912310021"),
+                Segment::new(Part::Body, body.as_str()),
+            ],
+            ..Extraction::default()
+        };
+        let options = ReviewOptions {
+            explain: true,
+            ..ReviewOptions::default()
+        };
+        let whole = Windowing {
+            whole_up_to: usize::MAX,
+            ..Windowing::DEFAULT
+        };
+        let expected = review_texts_in(&extraction, &rules, &options, whole).findings;
+        assert!(expected.len() > examples.len() * 3, "{}", expected.len());
+        assert!(
+            expected
+                .iter()
+                .any(|f| f.explain.iter().any(|e| e.starts_with("raised to"))),
+            "the text has escalations"
+        );
+        for own_bytes in [300, 5000] {
+            let cut = Windowing {
+                whole_up_to: 1000,
+                own_bytes,
+                overlap_at_least: Windowing::DEFAULT.overlap_at_least,
+            };
+            let found = review_texts_in(&extraction, &rules, &options, cut).findings;
+            let differing = found
+                .iter()
+                .zip(&expected)
+                .position(|(found, expected)| found != expected);
+            assert_eq!(found.len(), expected.len(), "windows of {own_bytes} bytes");
+            assert_eq!(differing, None, "windows of {own_bytes} bytes");
         }
     }
 

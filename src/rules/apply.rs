@@ -42,48 +42,55 @@ pub fn apply(
             top_lines: Default::default(),
             document: &index,
         };
-        let matches = rules.find(&view);
-        let masked = matches
-            .iter()
-            .filter(|m| rules.rules()[m.rule].mask)
-            .map(|m| (m.start, m.end))
-            .collect();
-        found.push(SegmentMatches {
-            matches: dedupe(matches),
-            masked,
-        });
+        found.push(segment_matches(&view, rules));
         if segment.part == Part::Body {
-            body_nonempty_before += segment
-                .text
-                .split('\n')
-                .filter(|l| !l.trim().is_empty())
-                .count();
+            body_nonempty_before += nonempty_lines(&segment.text);
         }
     }
-    escalate(&mut found, rules);
+    let mut all: Vec<&mut RawMatch> = found
+        .iter_mut()
+        .flat_map(|segment| &mut segment.matches)
+        .collect();
+    escalate(&mut all, rules);
     found
 }
 
-/// Applies the rules' `escalate` conditions: a match is raised when the
-/// document holds *another* match of a named rule at review or above.
-/// Severities are read before any escalation, so escalations never chain.
-/// The reason joins the match's reasons (shown in its message) and its
-/// explanation.
-fn escalate(found: &mut [SegmentMatches], rules: &RuleSet) {
-    let all = || found.iter().flat_map(|segment| &segment.matches);
+/// Lines of `text` with more than white space on them: how far down the
+/// body `scope: first-lines N` counts.
+pub fn nonempty_lines(text: &str) -> usize {
+    text.split('\n').filter(|l| !l.trim().is_empty()).count()
+}
+
+/// The rules' matches in one segment (or one window of a large one), before
+/// the document's escalations ([`escalate`]).
+pub fn segment_matches(view: &SegmentView<'_>, rules: &RuleSet) -> SegmentMatches {
+    let matches = rules.find(view);
+    let masked = matches
+        .iter()
+        .filter(|m| rules.rules()[m.rule].mask)
+        .map(|m| (m.start, m.end))
+        .collect();
+    SegmentMatches {
+        matches: dedupe(matches),
+        masked,
+    }
+}
+
+/// Applies the rules' `escalate` conditions to every match of a document:
+/// a match is raised when the document holds *another* match of a named
+/// rule at review or above. Severities are read before any escalation, so
+/// escalations never chain. The reason joins the match's reasons (shown in
+/// its message) and its explanation.
+pub fn escalate(matches: &mut [&mut RawMatch], rules: &RuleSet) {
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for raw in all() {
+    for raw in matches.iter() {
         if raw.severity >= Severity::Review {
             *counts
                 .entry(rules.rules()[raw.rule].id.as_str())
                 .or_insert(0) += 1;
         }
     }
-    let counts: HashMap<String, usize> = counts
-        .into_iter()
-        .map(|(rule, count)| (rule.to_owned(), count))
-        .collect();
-    for raw in found.iter_mut().flat_map(|segment| &mut segment.matches) {
+    for raw in matches.iter_mut() {
         let rule = &rules.rules()[raw.rule];
         let own_counted = raw.severity >= Severity::Review;
         for escalation in &rule.escalations {

@@ -4,7 +4,9 @@
 use super::compile::{Rule, RuleSet, TermOwner};
 use super::conditions::{Boundary, DowngradeCondition, LineShape, Near, Side};
 use super::noise::Skeleton;
-use crate::extract::document::{Category, Part, Severity, TextKind};
+use super::normalize::normalize;
+use super::window::Windowing;
+use crate::extract::document::{Category, Part, Segment, Severity, TextKind};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -120,28 +122,162 @@ impl TopLines {
 ///
 /// Borrows the segments' normalised texts: a copy of every text of a large
 /// document cost as much memory as the document and showed up as the
-/// biggest `memmove` in the matching profile.
-#[derive(Debug, Default)]
+/// biggest `memmove` in the matching profile. A document too large to hold
+/// normalised whole is matched window by window instead, and its index is
+/// the answer for every such term, found in a pass of its own before
+/// matching ([`DocumentTermScan`]).
 pub struct DocumentIndex<'a> {
-    texts: Vec<&'a str>,
+    source: IndexSource<'a>,
     cache: RefCell<HashMap<String, bool>>,
+}
+
+impl std::fmt::Debug for DocumentIndex<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let source = match &self.source {
+            IndexSource::Texts(texts) => format!("{} texts", texts.len()),
+            IndexSource::Deferred { found, .. } => match found.get() {
+                Some(found) => format!("{} terms", found.len()),
+                None => "not scanned yet".to_owned(),
+            },
+        };
+        f.debug_struct("DocumentIndex")
+            .field("source", &source)
+            .finish()
+    }
+}
+
+enum IndexSource<'a> {
+    /// The segments' normalised texts, searched for a term when first asked.
+    Texts(Vec<&'a str>),
+    /// Which of the rule set's document-wide terms occur in the segments,
+    /// found window by window when first asked: most large texts never
+    /// hold a match whose rule asks, and are then not normalised twice.
+    Deferred {
+        segments: &'a [Segment],
+        rules: &'a RuleSet,
+        windowing: Windowing,
+        overlap: usize,
+        found: std::cell::OnceCell<HashMap<String, bool>>,
+    },
+}
+
+impl Default for DocumentIndex<'_> {
+    fn default() -> Self {
+        DocumentIndex::new(Vec::new())
+    }
 }
 
 impl<'a> DocumentIndex<'a> {
     pub fn new(normalised_texts: Vec<&'a str>) -> DocumentIndex<'a> {
         DocumentIndex {
-            texts: normalised_texts,
+            source: IndexSource::Texts(normalised_texts),
+            cache: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The index of a document too large to hold normalised whole: which
+    /// of the rule set's document-wide terms ([`RuleSet::document_terms`])
+    /// its segments hold, looked for in the windows `windowing` cuts them
+    /// into, on first need.
+    pub fn deferred(
+        segments: &'a [Segment],
+        rules: &'a RuleSet,
+        windowing: Windowing,
+        overlap: usize,
+    ) -> DocumentIndex<'a> {
+        DocumentIndex {
+            source: IndexSource::Deferred {
+                segments,
+                rules,
+                windowing,
+                overlap,
+                found: std::cell::OnceCell::new(),
+            },
             cache: RefCell::new(HashMap::new()),
         }
     }
 
     pub fn contains(&self, term: &str) -> bool {
+        let texts = match &self.source {
+            IndexSource::Deferred {
+                segments,
+                rules,
+                windowing,
+                overlap,
+                found,
+            } => {
+                let found = found.get_or_init(|| {
+                    let mut scan = DocumentTermScan::new(rules);
+                    for segment in *segments {
+                        for window in windowing.windows(&segment.text, *overlap) {
+                            scan.feed(&normalize(window.text(&segment.text)).text);
+                        }
+                    }
+                    scan.finish()
+                });
+                // Every term a condition asks for was scanned for
+                // ([`RuleSet::document_terms`]); one that was not is a
+                // bug, and must not read as absent: the panic makes the
+                // document `failed`, not `pass`.
+                return *found.get(term).unwrap_or_else(|| {
+                    panic!("document-wide term {term:?} was not looked for before matching")
+                });
+            }
+            IndexSource::Texts(texts) => texts,
+        };
         if let Some(found) = self.cache.borrow().get(term) {
             return *found;
         }
-        let found = self.texts.iter().any(|text| text.contains(term));
+        let found = texts.iter().any(|text| text.contains(term));
         self.cache.borrow_mut().insert(term.to_owned(), found);
         found
+    }
+}
+
+/// Looks for the rule set's document-wide terms in a document's normalised
+/// texts fed one at a time, so that a document matched window by window
+/// gets the same [`DocumentIndex`] as one held whole.
+struct DocumentTermScan {
+    terms: Vec<String>,
+    found: Vec<bool>,
+    automaton: Option<aho_corasick::AhoCorasick>,
+}
+
+impl DocumentTermScan {
+    fn new(rules: &RuleSet) -> DocumentTermScan {
+        let terms = rules.document_terms();
+        // Built from plain strings with default settings: it cannot fail
+        // short of a pathological number of terms, which then are looked
+        // for one by one.
+        let automaton = aho_corasick::AhoCorasick::new(&terms).ok();
+        DocumentTermScan {
+            found: vec![false; terms.len()],
+            terms,
+            automaton,
+        }
+    }
+
+    fn feed(&mut self, normalised: &str) {
+        if self.found.iter().all(|&found| found) {
+            return;
+        }
+        match &self.automaton {
+            Some(automaton) => {
+                for hit in automaton.find_overlapping_iter(normalised) {
+                    self.found[hit.pattern().as_usize()] = true;
+                }
+            }
+            None => {
+                for (term, found) in self.terms.iter().zip(&mut self.found) {
+                    *found = *found || normalised.contains(term.as_str());
+                }
+            }
+        }
+    }
+
+    /// Each document-wide term and whether it was found.
+    fn finish(self) -> HashMap<String, bool> {
+        self.terms.into_iter().zip(self.found).collect()
     }
 }
 
@@ -167,7 +303,7 @@ impl RuleSet {
         let mut found = Vec::new();
         for (automaton, owners) in &self.literal {
             for hit in automaton.find_iter(text) {
-                for owner in &owners[hit.pattern().as_usize()] {
+                for owner in owners.of(hit.pattern().as_usize()) {
                     if let Some(matched) = self.accept_term(owner, view, hit.start(), hit.end()) {
                         found.push(matched);
                     }
@@ -186,7 +322,7 @@ impl RuleSet {
                         else {
                             continue;
                         };
-                        for owner in &owners[hit.pattern().as_usize()] {
+                        for owner in owners.of(hit.pattern().as_usize()) {
                             if !self.rules[owner.rule].noise {
                                 continue;
                             }

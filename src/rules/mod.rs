@@ -23,6 +23,7 @@ pub mod normalize;
 mod pinyin;
 pub mod schema;
 pub mod validators;
+pub mod window;
 
 pub use builtin::{BUILTIN_PACKS, builtin_sources, is_builtin_rule};
 pub use compile::{

@@ -173,6 +173,20 @@ pub struct Rule {
     pub spec: RuleSpec,
 }
 
+impl Rule {
+    /// Every condition of the rule that looks for terms around its match:
+    /// `near`, `not_near` and the downgrades that read terms.
+    pub fn nears(&self) -> impl Iterator<Item = &Near> {
+        let downgrades = self.downgrades.iter().filter_map(|d| match &d.condition {
+            DowngradeCondition::Near(near)
+            | DowngradeCondition::NotNear(near)
+            | DowngradeCondition::Introduced(near) => Some(near),
+            DowngradeCondition::Quoted => None,
+        });
+        self.near.iter().chain(&self.not_near).chain(downgrades)
+    }
+}
+
 /// A text a rule must find, and the severity the finding must have if the
 /// example says so.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -191,7 +205,47 @@ pub struct Escalation {
 }
 
 /// A term automaton and, for each of its pattern ids, the terms' owners.
-pub(super) type TermAutomaton = (AhoCorasick, Vec<Vec<TermOwner>>);
+pub(super) type TermAutomaton = (AhoCorasick, TermOwners);
+
+/// The owners of each pattern id of a term automaton, in one list: a
+/// lexicon's terms nearly all have one owner each, and a list of its own
+/// for each of 50,000 terms cost 72 bytes a term where one entry is 32.
+#[derive(Clone, Debug, Default)]
+pub(super) struct TermOwners {
+    owners: Vec<TermOwner>,
+    /// Where each pattern id's owners start in `owners` (they end where
+    /// the next id's start).
+    starts: Vec<u32>,
+}
+
+impl TermOwners {
+    /// From each owner with its pattern id, ids counting up from 0 with
+    /// none missing.
+    fn from_slots(mut slotted: Vec<(u32, TermOwner)>, patterns: usize) -> TermOwners {
+        // Stable: a term's owners keep the order of the rules.
+        slotted.sort_by_key(|&(slot, _)| slot);
+        let mut starts = Vec::with_capacity(patterns);
+        let mut owners = Vec::with_capacity(slotted.len());
+        for (slot, owner) in slotted {
+            while starts.len() <= slot as usize {
+                starts.push(owners.len() as u32);
+            }
+            owners.push(owner);
+        }
+        debug_assert_eq!(starts.len(), patterns, "every pattern has an owner");
+        TermOwners { owners, starts }
+    }
+
+    /// The owners of pattern id `pattern`.
+    pub fn of(&self, pattern: usize) -> &[TermOwner] {
+        let start = self.starts[pattern] as usize;
+        let end = self
+            .starts
+            .get(pattern + 1)
+            .map_or(self.owners.len(), |&end| end as usize);
+        &self.owners[start..end]
+    }
+}
 
 /// A term in the automaton and the rules that own it.
 #[derive(Clone, Debug)]
@@ -265,6 +319,33 @@ impl fmt::Debug for RuleSet {
 impl RuleSet {
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// Every term a condition looks for anywhere in the document
+    /// (`within: 0`), each once, in rule order.
+    pub fn document_terms(&self) -> Vec<String> {
+        let mut terms: Vec<String> = Vec::new();
+        for rule in &self.rules {
+            for near in rule.nears().filter(|near| near.within == 0) {
+                for term in &near.terms {
+                    if !terms.contains(term) {
+                        terms.push(term.clone());
+                    }
+                }
+            }
+        }
+        terms
+    }
+
+    /// The widest `within:` distance of any condition, in characters: how
+    /// much text either side of a match its conditions can read.
+    pub fn widest_condition(&self) -> usize {
+        self.rules
+            .iter()
+            .flat_map(Rule::nears)
+            .map(|near| near.within)
+            .max()
+            .unwrap_or(0)
     }
 
     pub fn packs(&self) -> &[LoadedPack] {
@@ -916,7 +997,7 @@ fn literal_automata(
         // Borrowed, not copied: a million-term lexicon would otherwise be
         // held three times while the automaton is built.
         let mut patterns: Vec<&str> = Vec::new();
-        let mut owners: Vec<Vec<TermOwner>> = Vec::new();
+        let mut owners: Vec<(u32, TermOwner)> = Vec::new();
         let mut index: HashMap<Cow<'_, str>, usize> = HashMap::new();
         for (rule_index, rule) in rules.iter().enumerate() {
             let Matcher::Terms { terms, .. } = &rule.matcher else {
@@ -938,15 +1019,19 @@ fn literal_automata(
                 };
                 let slot = *index.entry(key).or_insert_with(|| {
                     patterns.push(term.text.as_str());
-                    owners.push(Vec::new());
                     patterns.len() - 1
                 });
-                owners[slot].push(TermOwner {
-                    rule: rule_index,
-                    severity: term.severity,
-                    category: term.category,
-                    reason: term.reason.clone(),
-                });
+                let slot = u32::try_from(slot)
+                    .map_err(|_| "more than 4,294,967,295 terms in one automaton".to_owned())?;
+                owners.push((
+                    slot,
+                    TermOwner {
+                        rule: rule_index,
+                        severity: term.severity,
+                        category: term.category,
+                        reason: term.reason.clone(),
+                    },
+                ));
             }
         }
         drop(index);
@@ -958,7 +1043,7 @@ fn literal_automata(
             .ascii_case_insensitive(!case_sensitive)
             .build(&patterns)
             .map_err(|e| format!("cannot build the term automaton: {e}"))?;
-        literal.push((automaton, owners));
+        literal.push((automaton, TermOwners::from_slots(owners, patterns.len())));
     }
     Ok(literal)
 }

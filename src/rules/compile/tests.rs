@@ -374,3 +374,35 @@ fn lexicon_errors_name_the_file_and_line() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn each_term_keeps_its_own_owners_in_rule_order() {
+    let owner = |rule| TermOwner {
+        rule,
+        severity: None,
+        category: None,
+        reason: None,
+    };
+    let slotted = vec![(1, owner(0)), (0, owner(1)), (2, owner(2)), (1, owner(3))];
+    let owners = TermOwners::from_slots(slotted, 3);
+    let rules = |pattern| -> Vec<usize> { owners.of(pattern).iter().map(|o| o.rule).collect() };
+    assert_eq!(rules(0), [1]);
+    assert_eq!(rules(1), [0, 3]);
+    assert_eq!(rules(2), [2]);
+}
+
+#[test]
+fn a_term_two_rules_share_is_found_for_both() {
+    let yaml = format!(
+        "{HEAD}  - id: term.a\n    severity: review\n    message: a\n    terms: [内部资料]\n    examples: {{match: [内部资料]}}\n  - id: term.b\n    severity: block\n    message: b\n    terms: [工作秘密, 内部资料]\n    examples: {{match: [工作秘密]}}\n"
+    );
+    let rules = load_sources(&source(&yaml)).unwrap();
+    let found: Vec<String> = crate::review::findings_in_text("这是内部资料和工作秘密", &rules)
+        .into_iter()
+        .map(|f| format!("{}:{}", f.rule, f.text))
+        .collect();
+    assert_eq!(
+        found,
+        ["term.a:内部资料", "term.b:内部资料", "term.b:工作秘密"]
+    );
+}
