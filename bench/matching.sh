@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Matching throughput: prepub (built-in packs + a lexicon) vs `rg -c -F -f`
 # on the same generated text, in the same run. Usage: bench/matching.sh [MB] [TERMS]
+# With PREPUB_BASELINE=/path/to/an/earlier/prepub, that binary is measured
+# the same way in the same run, as a "before" row.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 megabytes=${1:-100}
@@ -33,14 +35,30 @@ startup() { local best=999999; for _ in $(seq 20); do
   best=$(python3 -c "print(min($best, $end - $start))"); done; echo "$best"; }
 tiny_time=$(startup "$prepub" scan --no-progress --no-ocr --fail-on never --format json "$work/tiny.txt")
 bare_time=$(startup "$prepub" --version)
-python3 - "$bytes" "$rg_time" "$prepub_time" "$megabytes" "$terms" "$peak_kb" "$tiny_time" "$bare_time" <<'PY'
+# The same for an earlier build, when one is given.
+base_time=0 base_peak_kb=0 base_tiny=0 base_bare=0
+if [ -n "${PREPUB_BASELINE:-}" ]; then
+  base=$PREPUB_BASELINE
+  base_time=$(best "$base" scan --no-progress --fail-on never --format json --with-builtin --rules "$work/lexicon.yaml" "$work/corpus.txt")
+  base_peak_kb=$( { /usr/bin/time -f "%M" "$base" scan --no-progress --fail-on never --format json --with-builtin --rules "$work/lexicon.yaml" "$work/corpus.txt" >/dev/null; } 2>&1 | tail -1)
+  base_tiny=$(startup "$base" scan --no-progress --no-ocr --fail-on never --format json "$work/tiny.txt")
+  base_bare=$(startup "$base" --version)
+fi
+python3 - "$bytes" "$rg_time" "$prepub_time" "$megabytes" "$terms" "$peak_kb" "$tiny_time" "$bare_time" \
+  "$base_time" "$base_peak_kb" "$base_tiny" "$base_bare" <<'PY'
 import sys
 size, rg, pp, mb, terms = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5]
 peak, tiny, bare = int(sys.argv[6]) * 1024, float(sys.argv[7]), float(sys.argv[8])
+base, base_peak, base_tiny, base_bare = float(sys.argv[9]), int(sys.argv[10]) * 1024, float(sys.argv[11]), float(sys.argv[12])
 print(f"matching: {mb} MB generated Chinese text, built-in packs + {terms}-term lexicon (best of 3)")
 print(f"  rg -c -F -f terms.txt : {rg:7.2f} s  {size / rg / 1e6:8.1f} MB/s")
 print(f"  prepub scan           : {pp:7.2f} s  {size / pp / 1e6:8.1f} MB/s")
 print(f"  prepub / rg time      : {pp / rg:7.2f}x   (target: <= 1.0x)")
 print(f"  peak memory           : {peak / 2**20:7.0f} MiB = {peak / size:.2f}x the text   (target: <= 1.5x)")
 print(f"  start-up, built-in packs: {(tiny - bare) * 1000:5.1f} ms over `prepub --version` ({bare * 1000:.1f} ms)   (target: <= 5 ms)")
+if base:
+    print("  before (PREPUB_BASELINE), same run:")
+    print(f"    scan                : {base:7.2f} s  = {base / rg:.2f}x rg; now {pp / base:.2f}x its time")
+    print(f"    peak memory         : {base_peak / 2**20:7.0f} MiB = {base_peak / size:.2f}x the text; now {peak / base_peak:.2f}x")
+    print(f"    start-up            : {(base_tiny - base_bare) * 1000:5.1f} ms over its `--version`")
 PY
