@@ -18,6 +18,17 @@ use regex_automata::{Input, MatchKind};
 use std::fmt;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 
+/// A forward NFA compiler without capture states.
+fn compiler(nfa_size_limit: usize) -> thompson::Compiler {
+    let mut compiler = thompson::Compiler::new();
+    compiler.configure(
+        thompson::Config::new()
+            .which_captures(WhichCaptures::None)
+            .nfa_size_limit(Some(nfa_size_limit)),
+    );
+    compiler
+}
+
 /// The per-search state of both engines.
 struct Caches {
     dfa: DfaCache,
@@ -51,14 +62,26 @@ impl PatternSet {
         nfa_size_limit: usize,
         cache_capacity: usize,
     ) -> Result<PatternSet, String> {
-        let nfa: NFA = thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .which_captures(WhichCaptures::None)
-                    .nfa_size_limit(Some(nfa_size_limit)),
-            )
+        let nfa = compiler(nfa_size_limit)
             .build_many(patterns)
             .map_err(|e| e.to_string())?;
+        PatternSet::from_nfa(nfa, cache_capacity)
+    }
+
+    /// [`PatternSet::new`] from patterns already read (by `regex_syntax`'s
+    /// default parser, the syntax [`PatternSet::new`] reads).
+    pub fn from_hirs(
+        patterns: &[regex_syntax::hir::Hir],
+        nfa_size_limit: usize,
+        cache_capacity: usize,
+    ) -> Result<PatternSet, String> {
+        let nfa = compiler(nfa_size_limit)
+            .build_many_from_hir(patterns)
+            .map_err(|e| e.to_string())?;
+        PatternSet::from_nfa(nfa, cache_capacity)
+    }
+
+    fn from_nfa(nfa: NFA, cache_capacity: usize) -> Result<PatternSet, String> {
         let dfa = DFA::builder()
             .configure(
                 DFA::config()
