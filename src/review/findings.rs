@@ -199,9 +199,10 @@ fn review_texts_in(
     let mut located = Vec::new();
     for (number, segment) in extraction.segments.iter().enumerate() {
         let part_lines = *lines_before.get(&segment.part).unwrap_or(&0);
-        // How far each rule's last reported match reaches, in the segment's
-        // text: a window's match overlapping one an earlier window reported
-        // is dropped, as one segment's overlapping matches of a rule are.
+        // How far each rule's matches reported by earlier windows reach, in
+        // the segment's text: a window's match overlapping one of them is
+        // dropped, as one segment's overlapping matches of a rule are
+        // (within a window they already were, in normalised offsets).
         let mut reach: HashMap<usize, usize> = HashMap::new();
         for window in windowing.windows(&segment.text, overlap) {
             let fresh;
@@ -222,20 +223,26 @@ fn review_texts_in(
                 document: &index,
             };
             let found = segment_matches(&view, rules);
+            let mut reached: HashMap<usize, usize> = HashMap::new();
             let matches: Vec<RawMatch> = found
                 .matches
                 .into_iter()
                 .filter(|raw| {
                     let (start, end) = normal.original_range(raw.start, raw.end);
                     let (start, end) = (window.start + start, window.start + end);
-                    let furthest = reach.entry(raw.rule).or_insert(0);
-                    if !window.owns(start) || start < *furthest {
+                    let earlier = reach.get(&raw.rule).copied().unwrap_or(0);
+                    if !window.owns(start) || start < earlier {
                         return false;
                     }
-                    *furthest = end;
+                    let furthest = reached.entry(raw.rule).or_insert(0);
+                    *furthest = (*furthest).max(end);
                     true
                 })
                 .collect();
+            for (rule, end) in reached {
+                let furthest = reach.entry(rule).or_insert(0);
+                *furthest = (*furthest).max(end);
+            }
             let masked = if options.show_match {
                 Vec::new()
             } else {
