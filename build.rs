@@ -7,7 +7,8 @@
 //! is only a faster way to read it, checked by a test
 //! (`rules::builtin::tests`) to give the same packs. A pack that does not
 //! parse here is written as `null`, so the run reads its YAML and reports
-//! the error as for any pack.
+//! the error as for any pack. Each pack's SHA-256 (of its YAML, which the
+//! run would otherwise hash every time) is written beside it.
 
 use std::path::Path;
 
@@ -32,6 +33,14 @@ fn main() {
             .unwrap_or_else(|_| "null".to_owned());
         let target = Path::new(&out).join(format!("{name}.json"));
         std::fs::write(&target, json)
+            .unwrap_or_else(|e| panic!("{}: cannot write: {e}", target.display()));
+        use sha2::Digest;
+        let digest: String = sha2::Sha256::digest(yaml.as_bytes())
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        let target = Path::new(&out).join(format!("{name}.sha256"));
+        std::fs::write(&target, digest)
             .unwrap_or_else(|e| panic!("{}: cannot write: {e}", target.display()));
     }
     println!("cargo:rerun-if-changed=build.rs");

@@ -37,15 +37,33 @@ const BUILTIN_JSON: &[&str] = &[
     include_str!(concat!(env!("OUT_DIR"), "/en-markings.yaml.json")),
 ];
 
+/// The SHA-256 (hex) of each pack of [`BUILTIN_PACKS`]' text, computed by
+/// `build.rs`, in the same order.
+const BUILTIN_SHA256: &[&str] = &[
+    include_str!(concat!(env!("OUT_DIR"), "/cn-markings.yaml.sha256")),
+    include_str!(concat!(env!("OUT_DIR"), "/cn-disclosure.yaml.sha256")),
+    include_str!(concat!(env!("OUT_DIR"), "/cn-personal.yaml.sha256")),
+    include_str!(concat!(env!("OUT_DIR"), "/cn-sensitive.yaml.sha256")),
+    include_str!(concat!(env!("OUT_DIR"), "/en-markings.yaml.sha256")),
+];
+
+/// Which built-in pack's text is exactly `yaml`.
+fn builtin_index(yaml: &str) -> Option<usize> {
+    BUILTIN_PACKS.iter().position(|(_, text)| *text == yaml)
+}
+
 /// The JSON `build.rs` made of the built-in pack whose text is exactly
 /// `yaml`; `None` for any other text, or a pack that did not parse there.
 pub(super) fn prebuilt_json(yaml: &str) -> Option<&'static str> {
-    BUILTIN_PACKS
-        .iter()
-        .zip(BUILTIN_JSON)
-        .find(|((_, text), _)| *text == yaml)
-        .map(|(_, json)| *json)
+    builtin_index(yaml)
+        .map(|index| BUILTIN_JSON[index])
         .filter(|json| *json != "null")
+}
+
+/// The SHA-256 `build.rs` computed of the built-in pack whose text is
+/// exactly `yaml`; `None` for any other text.
+pub(super) fn prebuilt_sha256(yaml: &str) -> Option<&'static str> {
+    builtin_index(yaml).map(|index| BUILTIN_SHA256[index])
 }
 
 pub fn builtin_sources() -> Vec<PackSource> {
@@ -96,6 +114,11 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{name}: the built JSON does not read: {e}"));
             assert_eq!(format!("{from_json:?}"), format!("{from_yaml:?}"), "{name}");
             assert_eq!(super::prebuilt_json(yaml), Some(*json));
+            assert_eq!(
+                super::prebuilt_sha256(yaml),
+                Some(crate::review::sha256_hex(yaml.as_bytes()).as_str()),
+                "{name}"
+            );
         }
         // An edited copy of a built-in pack is its own text, read as YAML.
         let edited = super::BUILTIN_PACKS[0]
@@ -103,6 +126,7 @@ mod tests {
             .replacen("severity: block", "severity: info", 1);
         assert_ne!(edited, super::BUILTIN_PACKS[0].1);
         assert_eq!(super::prebuilt_json(&edited), None);
+        assert_eq!(super::prebuilt_sha256(&edited), None);
     }
 
     #[test]

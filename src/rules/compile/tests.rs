@@ -406,3 +406,21 @@ fn a_term_two_rules_share_is_found_for_both() {
         ["term.a:内部资料", "term.b:内部资料", "term.b:工作秘密"]
     );
 }
+
+#[test]
+fn a_pack_digest_is_of_its_text_then_its_terms_files_built_in_or_not() {
+    let builtin = super::super::builtin::BUILTIN_PACKS[0].1;
+    for text in [builtin, "name: t\n"] {
+        let whole = |extra: &[u8]| {
+            let mut hasher = Sha256::new();
+            hasher.update(text.as_bytes());
+            hasher.update(extra);
+            hex::encode(hasher.finalize())
+        };
+        assert_eq!(PackDigest::new(text).finish(), whole(b""));
+        let mut digest = PackDigest::new(text);
+        digest.update(b"term\n");
+        digest.update(b"other\n");
+        assert_eq!(digest.finish(), whole(b"term\nother\n"));
+    }
+}
