@@ -271,6 +271,7 @@ fn review_texts_in(
                     .as_deref()
                     .filter(|_| !matches.is_empty())
                     .map(|sheet| mask_name(sheet, segment.part)),
+                column_cursor: Default::default(),
             };
             for raw in matches {
                 located.push(locate(raw, &place, rules, options));
@@ -401,6 +402,34 @@ struct Place<'a> {
     /// The segment's sheet name, masked (a sheet can be named after a
     /// person).
     sheet: Option<String>,
+    /// The last match's line start, offset and characters from the one to
+    /// the other: matches come in order, so the columns of many on one long
+    /// line are counted on from the last, not each from the line's start.
+    column_cursor: std::cell::Cell<(usize, usize, u32)>,
+}
+
+impl Place<'_> {
+    /// The 1-based column of byte `offset`, on the line starting at
+    /// `line_start`.
+    fn column(&self, line_start: usize, offset: usize) -> u32 {
+        let (cursor_line, cursor_at, counted) = self.column_cursor.get();
+        let (from, before) = if cursor_line == line_start && cursor_at <= offset {
+            (cursor_at, counted)
+        } else {
+            (line_start, 0)
+        };
+        let chars = before + self.text[from..offset].chars().count() as u32;
+        self.column_cursor.set((line_start, offset, chars));
+        chars + 1
+    }
+
+    /// Where line `line` of the window ends (before its line break).
+    fn line_end(&self, line: usize) -> usize {
+        self.lines
+            .starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1)
+    }
 }
 
 fn locate(raw: RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOptions) -> Located {
@@ -414,6 +443,7 @@ fn locate(raw: RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOpt
         masked,
         label,
         sheet,
+        column_cursor: _,
     } = place;
     let rule = &rules.rules()[raw.rule];
     let (start, end) = normal.original_range(raw.start, raw.end);
@@ -421,7 +451,7 @@ fn locate(raw: RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOpt
     let line_start = lines.start_of(line_index);
     let line_in_segment = lines_above + line_index as u32;
     let line = part_lines_before + line_in_segment + 1;
-    let column = original[line_start..start].chars().count() as u32 + 1;
+    let column = place.column(line_start, start);
     let matched = &original[start..end];
     // A masking rule's match is masked whole; any other rule's match has
     // the masking rules' matches inside it masked (a term that takes in an
@@ -479,12 +509,11 @@ fn locate(raw: RawMatch, place: &Place<'_>, rules: &RuleSet, options: &ReviewOpt
                 // A picture of a line with personal data on it shows what
                 // the text masks: pixelated, unless --show-match.
                 !options.show_match
-                    && (rule.mask || {
-                        let line_end = original[start..]
-                            .find('\n')
-                            .map_or(original.len(), |i| start + i);
-                        masked.overlapping(line_start, line_end).next().is_some()
-                    }),
+                    && (rule.mask
+                        || masked
+                            .overlapping(line_start, place.line_end(line_index))
+                            .next()
+                            .is_some()),
             ),
             explain: Vec::new(),
             decision: None,
@@ -512,43 +541,53 @@ fn line_crop(segment: &Segment, line: usize, obscure: bool) -> Option<Crop> {
 /// The same line around the match, up to [`CONTEXT_CHARS`] either side,
 /// with every personal-data match in it masked.
 fn context_around(original: &str, start: usize, end: usize, masked: &MaskedSpans) -> String {
-    let line_start = original[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = original[end..]
-        .find('\n')
-        .map_or(original.len(), |i| end + i);
-    let from = original[line_start..start]
-        .char_indices()
-        .rev()
-        .nth(CONTEXT_CHARS - 1)
-        .map_or(line_start, |(i, _)| line_start + i);
-    let to = original[end..line_end]
-        .char_indices()
-        .nth(CONTEXT_CHARS)
-        .map_or(line_end, |(i, _)| end + i);
+    let (from, more_before) = context_start(original, start);
+    let (to, more_after) = context_end(original, end);
     let mut out = String::new();
-    if from > line_start {
+    if more_before {
         out.push('…');
     }
     out.push_str(&mask_within(original, from, to, masked));
-    if to < line_end {
+    if more_after {
         out.push('…');
     }
     out.replace('\t', " ")
 }
 
 fn normalized_context(text: &str, start: usize, end: usize) -> &str {
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-    let from = text[line_start..start]
-        .char_indices()
-        .rev()
-        .nth(CONTEXT_CHARS - 1)
-        .map_or(line_start, |(i, _)| line_start + i);
-    let to = text[end..line_end]
-        .char_indices()
-        .nth(CONTEXT_CHARS)
-        .map_or(line_end, |(i, _)| end + i);
-    &text[from..to]
+    &text[context_start(text, start).0..context_end(text, end).0]
+}
+
+/// Where the up to [`CONTEXT_CHARS`] characters of its line before `start`
+/// begin, and whether the line goes on before them. Looks at those
+/// characters only: a line of a million matches is not read back to its
+/// start for each.
+fn context_start(text: &str, start: usize) -> (usize, bool) {
+    let mut from = start;
+    for (taken, (i, c)) in text[..start].char_indices().rev().enumerate() {
+        if c == '\n' {
+            return (from, false);
+        }
+        if taken == CONTEXT_CHARS {
+            return (from, true);
+        }
+        from = i;
+    }
+    (from, false)
+}
+
+/// Where the up to [`CONTEXT_CHARS`] characters of its line after `end`
+/// end, and whether the line goes on after them.
+fn context_end(text: &str, end: usize) -> (usize, bool) {
+    for (taken, (i, c)) in text[end..].char_indices().enumerate() {
+        if c == '\n' {
+            return (end + i, false);
+        }
+        if taken == CONTEXT_CHARS {
+            return (end + i, true);
+        }
+    }
+    (text.len(), false)
 }
 
 /// Runs one text through the rules as the body of a one-line document; used
@@ -585,6 +624,46 @@ mod tests {
                 "{} has no no_match example",
                 rule.id
             );
+        }
+    }
+
+    /// The context read a few characters each way gives what reading the
+    /// whole line gave, at every place of lines short and long.
+    #[test]
+    fn contexts_read_near_the_match_as_the_whole_line_gives() {
+        fn whole_line(text: &str, start: usize, end: usize) -> (usize, bool, usize, bool) {
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+            let from = text[line_start..start]
+                .char_indices()
+                .rev()
+                .nth(CONTEXT_CHARS - 1)
+                .map_or(line_start, |(i, _)| line_start + i);
+            let to = text[end..line_end]
+                .char_indices()
+                .nth(CONTEXT_CHARS)
+                .map_or(line_end, |(i, _)| end + i);
+            (from, from > line_start, to, to < line_end)
+        }
+        let text = format!(
+            "短\n{}\n\n{}x\n{}",
+            "长行文字".repeat(20),
+            "a".repeat(24),
+            "末".repeat(30)
+        );
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for (n, &start) in boundaries.iter().enumerate() {
+            for &end in &boundaries[n..(n + 3).min(boundaries.len())] {
+                let (from, before) = context_start(&text, start);
+                let (to, after) = context_end(&text, end);
+                assert_eq!(
+                    (from, before, to, after),
+                    whole_line(&text, start, end),
+                    "{start}..{end}"
+                );
+            }
         }
     }
 
