@@ -129,10 +129,19 @@ fn ends_with_option(text: &str) -> bool {
     OPTIONS.iter().any(|word| trimmed.ends_with(word))
 }
 
-/// The line of `text` holding `start..end`: its start offset and its text.
+/// How far either side of a match its row of boxes is read, in bytes. A
+/// form's row is a few dozen characters; reading the whole line per match
+/// made one line of a million matches (a hostile text, or a PDF page with
+/// no line breaks) quadratic.
+const ROW_REACH: usize = 1024;
+
+/// The line of `text` holding `start..end`, no further than [`ROW_REACH`]
+/// from the match: its start offset and its text.
 fn line_around(text: &str, start: usize, end: usize) -> (usize, &str) {
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let from = text.floor_char_boundary(start.saturating_sub(ROW_REACH));
+    let to = text.ceil_char_boundary(end.saturating_add(ROW_REACH).min(text.len()));
+    let line_start = text[from..start].rfind('\n').map_or(from, |i| from + i + 1);
+    let line_end = text[end..to].find('\n').map_or(to, |i| end + i);
     (line_start, &text[line_start..line_end])
 }
 
@@ -214,27 +223,39 @@ fn ends_in_label(text: &str) -> bool {
 /// properties (`subject: 机密`, `dc:subject: 机密`). Decorations (brackets,
 /// stars, quotes) around the value are allowed as on a marking line.
 pub fn whole_field_value(text: &str, start: usize, end: usize) -> bool {
-    let (line_start, line) = line_around(text, start, end);
-    let line_end = line_start + line.len();
-    let cell_start = text[line_start..start]
-        .rfind('\t')
-        .map_or(line_start, |i| line_start + i + 1);
-    let cell_end = text[end..line_end].find('\t').map_or(line_end, |i| end + i);
+    // Each step walks from the match and stops at the first character that
+    // settles it, never reading its whole line: a line of a million matches
+    // would otherwise be read a million times.
+    let separator = |c: char| c == '\n' || c == '\t';
     let decoration = |c: char| c.is_whitespace() || super::matcher::is_decoration(c);
-    if !text[end..cell_end].chars().all(decoration) {
+    let mut after = text[end..].chars().take_while(|&c| !separator(c));
+    if !after.all(decoration) {
         return false;
     }
-    let before = &text[cell_start..start];
-    if before.chars().all(decoration) {
+    let mut before = text[..start].chars().rev().take_while(|&c| !separator(c));
+    if before.all(decoration) {
         return true;
     }
     // `key: value`: a property name of ASCII letters, digits and `:_-. `.
-    let before = before.trim_end_matches(|c: char| decoration(c) && c != ':');
-    let Some(key) = before.strip_suffix(':') else {
+    let colon = text[..start]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| separator(c) || c == ':' || !decoration(c))
+        .filter(|&(_, c)| c == ':')
+        .map(|(at, _)| at);
+    let Some(colon) = colon else {
         return false;
     };
+    const LONGEST_KEY: usize = 48;
+    let reach = text.floor_char_boundary(colon.saturating_sub(LONGEST_KEY + 1));
+    let key_start = match text[reach..colon].rfind(['\t', '\n']) {
+        Some(at) => reach + at + 1,
+        None if reach == 0 => 0,
+        None => return false,
+    };
+    let key = &text[key_start..colon];
     !key.is_empty()
-        && key.len() <= 48
+        && key.len() <= LONGEST_KEY
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '.' | ' '))
@@ -290,5 +311,88 @@ mod tests {
         assert!(!value("title: 关于机密工作的通知", "机密"));
         assert!(!value("subject: 机密文件管理", "机密"));
         assert!(!value("说明：机密", "机密"));
+    }
+
+    /// What `whole_field_value` answered when it read the whole line and
+    /// cell of the match: the walk outwards must answer the same.
+    fn whole_field_value_reading_the_line(text: &str, start: usize, end: usize) -> bool {
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let cell_start = text[line_start..start]
+            .rfind('\t')
+            .map_or(line_start, |i| line_start + i + 1);
+        let cell_end = text[end..line_end].find('\t').map_or(line_end, |i| end + i);
+        let decoration = |c: char| c.is_whitespace() || super::super::matcher::is_decoration(c);
+        if !text[end..cell_end].chars().all(decoration) {
+            return false;
+        }
+        let before = &text[cell_start..start];
+        if before.chars().all(decoration) {
+            return true;
+        }
+        let before = before.trim_end_matches(|c: char| decoration(c) && c != ':');
+        let Some(key) = before.strip_suffix(':') else {
+            return false;
+        };
+        !key.is_empty()
+            && key.len() <= 48
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '.' | ' '))
+    }
+
+    #[test]
+    fn whole_values_walked_to_agree_with_reading_the_whole_line() {
+        let leads = [
+            "",
+            "\n",
+            "\t",
+            "x\t",
+            "subject: ",
+            "subject:",
+            "dc:subject: 【",
+            "说明：",
+            "title: 关于",
+            " :",
+            "a b:\t",
+            "k:  \n",
+            "【",
+            ": ",
+            "x:y: ",
+        ];
+        let long_key = format!("{}: ", "k".repeat(48));
+        let too_long_key = format!("{}: ", "k".repeat(49));
+        let tails = ["", "\n", "】", " \t备注", "文件", " \n下一行", "】x"];
+        let mut checked = 0;
+        for lead in leads
+            .iter()
+            .copied()
+            .chain([long_key.as_str(), too_long_key.as_str()])
+        {
+            for tail in tails {
+                for prefix in ["", "上一行\n", "甲\t", &"很长的一行".repeat(300)] {
+                    let text = format!("{prefix}{lead}机密{tail}");
+                    let start = prefix.len() + lead.len();
+                    let end = start + "机密".len();
+                    assert_eq!(
+                        whole_field_value(&text, start, end),
+                        whole_field_value_reading_the_line(&text, start, end),
+                        "{text:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 400);
+    }
+
+    /// A row longer than [`ROW_REACH`] is read around the match: its boxes
+    /// near the match still decide.
+    #[test]
+    fn a_long_row_is_read_near_the_match() {
+        let filler = "说明文字".repeat(2000);
+        assert!(ok(&format!("{filler}密级:□秘密 ☑机密"), "☑机密"));
+        assert!(!ok(&format!("{filler}密级:绝密□ 机密■ 秘密□"), "密级:绝密"));
+        assert!(ok(&format!("密级:□秘密 ☑机密 {filler}"), "☑机密"));
     }
 }

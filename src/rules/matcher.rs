@@ -889,17 +889,20 @@ fn near_term_on_line<'a>(
         return near_term(near, view, start, end);
     }
     let text = view.text;
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    // The line break is looked for only within reach, never along the whole
+    // line: on one line of a million markings a whole-line search per match
+    // made the review quadratic.
     let before = match near.side {
         Side::Both | Side::Before => {
-            &text[char_offset_back(text, start, near.within).max(line_start)..start]
+            let reach = &text[char_offset_back(text, start, near.within)..start];
+            reach.rfind('\n').map_or(reach, |i| &reach[i + 1..])
         }
         Side::After => "",
     };
     let after = match near.side {
         Side::Both | Side::After => {
-            &text[end..char_offset_forward(text, end, near.within).min(line_end)]
+            let reach = &text[end..char_offset_forward(text, end, near.within)];
+            reach.find('\n').map_or(reach, |i| &reach[..i])
         }
         Side::Before => "",
     };
