@@ -345,6 +345,10 @@ impl RuleSet {
     }
 }
 
+/// Up to this many bytes a segment's patterns are chosen by their literals
+/// ([`super::compile`]'s gates) rather than by the set of all patterns.
+const GATED_TEXT: usize = 16 * 1024;
+
 /// Past this many bytes a segment's patterns are looked for window by
 /// window (whole lines, about this long): the pattern set says which
 /// patterns occur in each window and only those windows are searched for
@@ -358,7 +362,16 @@ impl RuleSet {
     fn find_patterns(&self, view: &SegmentView<'_>, found: &mut Vec<RawMatch>, window: usize) {
         let text = view.text;
         if text.len() <= window {
-            for index in self.pattern_set.matches(text) {
+            // A short text is asked which patterns may occur by their
+            // literals: no pattern need be compiled for it but those that
+            // may. Over a longer one a pass of the set of all patterns is
+            // faster than searching each candidate on its own.
+            let candidates = if text.len() <= GATED_TEXT {
+                self.gates.candidates(text)
+            } else {
+                self.pattern_set.get().matches(text)
+            };
+            for index in candidates {
                 let rule_index = self.pattern_rules[index];
                 if let Some(last) = pattern_last_start(&self.rules[rule_index], view) {
                     self.search_pattern(rule_index, view, 0..text.len(), last, found);
@@ -393,7 +406,7 @@ impl RuleSet {
             // the whole text has none (`^` at the window's first line):
             // never the other way round, for a match within a line is
             // within a window. The search below sees the whole text.
-            for index in self.pattern_set.matches(window) {
+            for index in self.pattern_set.get().matches(window) {
                 let last_start = *last_starts[index].get_or_insert_with(|| {
                     pattern_last_start(&self.rules[self.pattern_rules[index]], view)
                 });

@@ -9,7 +9,9 @@ use crate::rules::lexicon::{LexiconEntry, parse_lexicon};
 use crate::rules::normalize::{fold_pattern, normalize_term};
 use crate::rules::pinyin::{full_spellings, initial_spellings};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+mod gate;
 mod pattern_set;
+pub(super) use gate::PatternGates;
 pub(super) use pattern_set::PatternSet;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
@@ -260,30 +262,62 @@ pub(super) struct TermOwner {
     pub reason: Option<Arc<str>>,
 }
 
-/// The patterns that can match across a line break, with their rule
-/// indices, and their own pattern set, built the first time a text large
-/// enough to be searched in windows is met.
-#[derive(Debug, Default)]
-pub(super) struct CrossingPatterns {
+/// A pattern set compiled from its patterns' text the first time it is
+/// asked for. Its patterns compiled already (in the rule set's own set, or
+/// as built-in packs do in this crate's tests) within the same limits, so
+/// it cannot fail to build in practice; should it, the panic is caught with
+/// the document (which is then `failed`, never passed).
+#[derive(Debug)]
+pub(super) struct LazyPatternSet {
     sources: Vec<String>,
-    pub rules: Vec<usize>,
+    cache_capacity: usize,
     set: OnceLock<PatternSet>,
 }
 
-impl CrossingPatterns {
-    /// The set, `None` when no pattern can cross a line. Its patterns are
-    /// some of those that compiled as the rule set's pattern set, within the
-    /// same limits, so it cannot fail to build in practice; should it, the
-    /// panic is caught with the document (which is then `failed`).
-    pub fn set(&self) -> Option<&PatternSet> {
-        if self.sources.is_empty() {
-            return None;
+impl LazyPatternSet {
+    fn new(sources: Vec<String>, cache_capacity: usize) -> LazyPatternSet {
+        LazyPatternSet {
+            sources,
+            cache_capacity,
+            set: OnceLock::new(),
         }
-        Some(self.set.get_or_init(|| {
+    }
+
+    /// A set compiled already.
+    fn built(sources: Vec<String>, set: PatternSet) -> LazyPatternSet {
+        LazyPatternSet {
+            sources,
+            cache_capacity: 0,
+            set: OnceLock::from(set),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty()
+    }
+
+    pub fn get(&self) -> &PatternSet {
+        self.set.get_or_init(|| {
             let sources: Vec<&str> = self.sources.iter().map(String::as_str).collect();
-            PatternSet::new(&sources, PATTERN_SIZE_LIMIT, 64 * 1024 * 1024)
-                .unwrap_or_else(|e| panic!("the line-crossing patterns no longer compile: {e}"))
-        }))
+            PatternSet::new(&sources, PATTERN_SIZE_LIMIT, self.cache_capacity)
+                .unwrap_or_else(|e| panic!("a pattern set no longer compiles: {e}"))
+        })
+    }
+}
+
+/// The patterns that can match across a line break, with their rule
+/// indices, and their own pattern set, built the first time a text large
+/// enough to be searched in windows is met.
+#[derive(Debug)]
+pub(super) struct CrossingPatterns {
+    set: LazyPatternSet,
+    pub rules: Vec<usize>,
+}
+
+impl CrossingPatterns {
+    /// The set, `None` when no pattern can cross a line.
+    pub fn set(&self) -> Option<&PatternSet> {
+        (!self.set.is_empty()).then(|| self.set.get())
     }
 }
 
@@ -302,7 +336,13 @@ pub struct RuleSet {
     /// when no rule has one: how far around a noise gap the skeleton is
     /// searched.
     pub(super) noise_reach: Option<usize>,
-    pub(super) pattern_set: PatternSet,
+    /// Every pattern, to learn which occur in a long text: built the first
+    /// time one is met when every pack is built in (a test builds it), at
+    /// once for any other pack, so that a pattern too big to compile is
+    /// an error of the pack.
+    pub(super) pattern_set: LazyPatternSet,
+    /// Which patterns may occur in a short text (see [`gate`]).
+    pub(super) gates: PatternGates,
     /// Rule index of each pattern in `pattern_set`.
     pub(super) pattern_rules: Vec<usize>,
     /// The patterns that can match across a line break, in a set of their
@@ -1151,10 +1191,21 @@ fn build(mut rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String
     }
     // A generous lazy-DFA cache: with a small one the set's DFA is rebuilt
     // over and over on CJK text (measured: 80% of scan time in determinize).
-    let pattern_set = PatternSet::from_hirs(&hirs, PATTERN_SIZE_LIMIT, 256 * 1024 * 1024);
+    const SET_CACHE: usize = 256 * 1024 * 1024;
+    let sources: Vec<String> = patterns.iter().map(|p| (*p).to_owned()).collect();
+    let all_built_in = packs
+        .iter()
+        .all(|pack| super::builtin::prebuilt_sha256(&pack.yaml).is_some());
+    let gates = PatternGates::new(&hirs, PATTERN_SIZE_LIMIT);
+    let pattern_set = if all_built_in {
+        gates.map(|gates| (LazyPatternSet::new(sources, SET_CACHE), gates))
+    } else {
+        PatternSet::from_hirs(&hirs, PATTERN_SIZE_LIMIT, SET_CACHE)
+            .and_then(|set| gates.map(|gates| (LazyPatternSet::built(sources, set), gates)))
+    };
     drop(hirs);
-    let pattern_set = match pattern_set {
-        Ok(set) => set,
+    let (pattern_set, gates) = match pattern_set {
+        Ok(built) => built,
         // Name the rule whose pattern cannot be compiled.
         Err(error) => {
             for (pattern, &rule_index) in patterns.iter().zip(&pattern_rules) {
@@ -1168,19 +1219,18 @@ fn build(mut rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String
             return Err(format!("cannot build the pattern set: {error}"));
         }
     };
-    let (crossing, crossing_rules): (Vec<&str>, Vec<usize>) = patterns
+    let (crossing, crossing_rules): (Vec<String>, Vec<usize>) = patterns
         .iter()
         .zip(&pattern_rules)
         .filter(|&(_, &rule_index)| match &rules[rule_index].matcher {
             Matcher::Pattern(pattern) => !pattern.within_a_line,
             Matcher::Terms { .. } => false,
         })
-        .map(|(pattern, &rule_index)| (*pattern, rule_index))
+        .map(|(pattern, &rule_index)| ((*pattern).to_owned(), rule_index))
         .unzip();
     let crossing = CrossingPatterns {
-        sources: crossing.into_iter().map(str::to_owned).collect(),
+        set: LazyPatternSet::new(crossing, 64 * 1024 * 1024),
         rules: crossing_rules,
-        set: OnceLock::new(),
     };
     Ok(RuleSet {
         rules,
@@ -1189,6 +1239,7 @@ fn build(mut rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String
         noise_literal,
         noise_reach,
         pattern_set,
+        gates,
         pattern_rules,
         crossing,
     })

@@ -424,3 +424,47 @@ fn a_pack_digest_is_of_its_text_then_its_terms_files_built_in_or_not() {
         assert_eq!(digest.finish(), whole(b"term\nother\n"));
     }
 }
+
+/// The built-in packs' pattern set is built on first need, not at load: it
+/// must still compile, and over every example text (each alone and all of
+/// them together) each pattern the set reports is a candidate of the gates
+/// that choose patterns for short texts.
+#[test]
+fn built_in_gates_pass_every_pattern_the_set_reports() {
+    let set = RuleSet::builtin().unwrap();
+    assert!(set.pattern_set.set.get().is_none(), "built at load");
+    let all = set.pattern_set.get();
+    assert_eq!(all.len(), set.pattern_rules.len());
+    let mut texts: Vec<String> = Vec::new();
+    for rule in &set.rules {
+        texts.extend(rule.examples_match.iter().map(|e| e.text.clone()));
+        texts.extend(rule.examples_no_match.iter().cloned());
+    }
+    let together = texts.join("\n");
+    texts.push(together);
+    let mut reported = 0;
+    for text in &texts {
+        let text = crate::rules::normalize::normalize(text).text;
+        let candidates = set.gates.candidates(&text);
+        for index in all.matches(&text) {
+            reported += 1;
+            assert!(
+                candidates.contains(&index),
+                "{} matches {text:?} but its gate says it cannot",
+                set.rules[set.pattern_rules[index]].id
+            );
+        }
+    }
+    assert!(reported > 100, "{reported}");
+}
+
+/// A pack not built in has its whole pattern set compiled at load, so that
+/// a pattern too big to compile is the pack's error, with the rule named.
+#[test]
+fn another_pack_builds_its_pattern_set_at_load() {
+    let yaml = format!(
+        "{HEAD}  - id: term.a\n    severity: review\n    message: a\n    pattern: '机密[0-9]'\n    examples: {{match: [机密1]}}\n"
+    );
+    let rules = load_sources(&source(&yaml)).unwrap();
+    assert!(rules.pattern_set.set.get().is_some());
+}
