@@ -212,42 +212,26 @@ fn cross(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
     Some(out)
 }
 
+/// The characters of a class of at most [`FEWEST_CLASS`] (one past it is
+/// read at most, however large the class).
 fn class_strings(class: &Class) -> Option<Vec<Vec<u8>>> {
-    match class {
-        Class::Unicode(class) => {
-            let mut count = 0usize;
-            for range in class.ranges() {
-                count += (range.end() as usize) - (range.start() as usize) + 1;
-                if count > FEWEST_CLASS {
-                    return None;
-                }
-            }
-            let mut out = Vec::with_capacity(count);
-            for range in class.ranges() {
-                for c in range.start()..=range.end() {
-                    out.push(c.to_string().into_bytes());
-                }
-            }
-            Some(out)
-        }
-        Class::Bytes(class) => {
-            let mut count = 0usize;
-            for range in class.ranges() {
-                count += (range.end() as usize) - (range.start() as usize) + 1;
-                if count > FEWEST_CLASS {
-                    return None;
-                }
-            }
-            Some(
-                class
-                    .ranges()
-                    .iter()
-                    .flat_map(|range| range.start()..=range.end())
-                    .map(|b| vec![b])
-                    .collect(),
-            )
-        }
-    }
+    let strings: Vec<Vec<u8>> = match class {
+        Class::Unicode(class) => class
+            .ranges()
+            .iter()
+            .flat_map(|range| range.start()..=range.end())
+            .map(|c| c.to_string().into_bytes())
+            .take(FEWEST_CLASS + 1)
+            .collect(),
+        Class::Bytes(class) => class
+            .ranges()
+            .iter()
+            .flat_map(|range| range.start()..=range.end())
+            .map(|b| vec![b])
+            .take(FEWEST_CLASS + 1)
+            .collect(),
+    };
+    (strings.len() <= FEWEST_CLASS).then_some(strings)
 }
 
 fn facts(hir: &Hir) -> Facts {
