@@ -96,6 +96,8 @@ pub struct ScanOptions {
     /// `--resume FILE.jsonl`: the reviews a killed run of this same scan
     /// finished, by input; those inputs are not read again.
     pub resumed: Option<Arc<Resumed>>,
+    /// Threads one large text is matched on (`--jobs`; `None`: every core).
+    pub threads: Option<std::num::NonZeroUsize>,
 }
 
 impl ScanOptions {
@@ -104,6 +106,7 @@ impl ScanOptions {
         ReviewOptions {
             show_match: self.show_match,
             explain: self.explain,
+            threads: self.threads,
         }
     }
 }

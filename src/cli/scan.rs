@@ -60,7 +60,8 @@ pub struct ScanArgs {
     /// Exit with 1 when a finding at or above this severity is found.
     #[arg(long, value_enum, default_value = "review")]
     pub fail_on: FailOnArg,
-    /// Worker threads (default: all cores).
+    /// Worker threads (default: all cores): documents of the batch, and the
+    /// windows of one large text, are shared out among them.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     /// Do not draw the progress bar (it is only drawn on a terminal anyway).
@@ -210,6 +211,7 @@ pub fn run(mut args: ScanArgs, given: &dyn Fn(&str) -> bool) -> Result<i32, Fail
             passwords: args.password.clone(),
             cache: cache.clone(),
             ocr,
+            threads: args.jobs.and_then(std::num::NonZeroUsize::new),
             ..ScanOptions::default()
         },
     };

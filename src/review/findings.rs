@@ -3,13 +3,15 @@
 
 use crate::extract::document::{Extraction, Part, Segment, Severity};
 use crate::review::mask::{MaskedSpans, TextMask, mask, mask_within};
+use crate::review::parallel::map_in_order;
 use crate::review::{Crop, Finding, Location, Messages, ProblemReport, ReviewOptions};
 use crate::rules::apply::{escalate, nonempty_lines, segment_matches};
 use crate::rules::normalize::{Normalized, normalize};
-use crate::rules::window::Windowing;
+use crate::rules::window::{Window, Windowing};
 use crate::rules::{DocumentIndex, RawMatch, RuleSet, SegmentView};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// Characters of context either side of a match.
 const CONTEXT_CHARS: usize = 24;
@@ -187,94 +189,61 @@ fn review_texts_in(
     // Labels and sheet names repeat on every row or comment of a sheet or
     // an author: each distinct one is masked once, and only for segments
     // with a finding to show it in.
-    let mut names: HashMap<(String, Part), String> = HashMap::new();
-    let mut mask_name = |name: &str, part: Part| -> String {
+    let names: Mutex<HashMap<(String, Part), String>> = Mutex::new(HashMap::new());
+    let mask_name = |name: &str, part: Part| -> String {
+        let key = (name.to_owned(), part);
+        if let Some(masked) = names.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return masked.clone();
+        }
+        let masked = text_mask.apply(name, part);
         names
-            .entry((name.to_owned(), part))
-            .or_insert_with(|| text_mask.apply(name, part))
-            .clone()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, masked.clone());
+        masked
     };
     let mut lines_before: HashMap<Part, u32> = HashMap::new();
     let mut body_nonempty_before = 0usize;
     let mut located = Vec::new();
     for (number, segment) in extraction.segments.iter().enumerate() {
-        let part_lines = *lines_before.get(&segment.part).unwrap_or(&0);
+        let place = SegmentPlace {
+            segment,
+            held: held.get(number),
+            body_lines_before: body_nonempty_before,
+            part_lines_before: *lines_before.get(&segment.part).unwrap_or(&0),
+            rules,
+            options,
+            index: &index,
+            mask_name: &mask_name,
+        };
+        let windows = windowing.windows(&segment.text, overlap);
+        let per_window = map_in_order(&windows, options.threads, |window| {
+            place.window_findings(window)
+        });
         // How far each rule's matches reported by earlier windows reach, in
         // the segment's text: a window's match overlapping one of them is
         // dropped, as one segment's overlapping matches of a rule are
         // (within a window they already were, in normalised offsets).
         let mut reach: HashMap<usize, usize> = HashMap::new();
-        for window in windowing.windows(&segment.text, overlap) {
-            let fresh;
-            let normal = match held.get(number) {
-                Some(normal) => normal,
-                None => {
-                    fresh = normalize(window.text(&segment.text));
-                    &fresh
-                }
-            };
-            let view = SegmentView {
-                part: segment.part,
-                kind: segment.kind,
-                text: &normal.text,
-                body_lines_before: body_nonempty_before + window.nonempty_lines_before,
-                page_picture: segment.page_picture,
-                top_lines: Default::default(),
-                document: &index,
-            };
-            let found = segment_matches(&view, rules);
+        for found in per_window {
             let mut reached: HashMap<usize, usize> = HashMap::new();
-            let matches: Vec<RawMatch> = found
-                .matches
-                .into_iter()
-                .filter(|raw| {
-                    let (start, end) = normal.original_range(raw.start, raw.end);
-                    let (start, end) = (window.start + start, window.start + end);
-                    let earlier = reach.get(&raw.rule).copied().unwrap_or(0);
-                    if !window.owns(start) || start < earlier {
-                        return false;
-                    }
-                    let furthest = reached.entry(raw.rule).or_insert(0);
-                    *furthest = (*furthest).max(end);
-                    true
-                })
-                .collect();
+            for WindowFinding {
+                rule,
+                start,
+                end,
+                located: item,
+            } in found
+            {
+                if start < reach.get(&rule).copied().unwrap_or(0) {
+                    continue;
+                }
+                let furthest = reached.entry(rule).or_insert(0);
+                *furthest = (*furthest).max(end);
+                located.push(item);
+            }
             for (rule, end) in reached {
                 let furthest = reach.entry(rule).or_insert(0);
                 *furthest = (*furthest).max(end);
-            }
-            let masked = if options.show_match {
-                Vec::new()
-            } else {
-                found
-                    .masked
-                    .iter()
-                    .map(|&(start, end)| normal.original_range(start, end))
-                    .collect()
-            };
-            let text = window.text(&segment.text);
-            let place = Place {
-                segment,
-                text,
-                lines_above: window.lines_before,
-                lines: LineIndex::new(text),
-                normal,
-                part_lines_before: part_lines,
-                masked: MaskedSpans::new(masked),
-                label: segment
-                    .label
-                    .as_deref()
-                    .filter(|_| !matches.is_empty())
-                    .map(|label| mask_name(label, segment.part)),
-                sheet: segment
-                    .sheet
-                    .as_deref()
-                    .filter(|_| !matches.is_empty())
-                    .map(|sheet| mask_name(sheet, segment.part)),
-                column_cursor: Default::default(),
-            };
-            for raw in matches {
-                located.push(locate(raw, &place, rules, options));
             }
         }
         if segment.part == Part::Body {
@@ -379,6 +348,108 @@ pub(crate) fn mask_problems(
             }
         })
         .collect()
+}
+
+/// One segment of a document with what matching any of its windows needs;
+/// shared by the threads matching a large segment's windows.
+struct SegmentPlace<'a> {
+    segment: &'a Segment,
+    /// The segment normalised whole, for a document held whole; `None`
+    /// when its windows are normalised one by one.
+    held: Option<&'a Normalized>,
+    /// Non-empty body lines in earlier segments.
+    body_lines_before: usize,
+    /// Lines of the same part in earlier segments.
+    part_lines_before: u32,
+    rules: &'a RuleSet,
+    options: &'a ReviewOptions,
+    index: &'a DocumentIndex<'a>,
+    /// A label or sheet name, masked.
+    mask_name: &'a (dyn Fn(&str, Part) -> String + Sync),
+}
+
+/// A window's accepted match, located, with its rule and its range in the
+/// segment's text: matches of a rule that overlap one reported by an
+/// earlier window are dropped once all windows are matched.
+struct WindowFinding {
+    rule: usize,
+    start: usize,
+    end: usize,
+    located: Located,
+}
+
+impl SegmentPlace<'_> {
+    /// The matches that start in `window`'s own lines, located.
+    fn window_findings(&self, window: &Window) -> Vec<WindowFinding> {
+        let segment = self.segment;
+        let fresh;
+        let normal = match self.held {
+            Some(normal) => normal,
+            None => {
+                fresh = normalize(window.text(&segment.text));
+                &fresh
+            }
+        };
+        let view = SegmentView {
+            part: segment.part,
+            kind: segment.kind,
+            text: &normal.text,
+            body_lines_before: self.body_lines_before + window.nonempty_lines_before,
+            page_picture: segment.page_picture,
+            top_lines: Default::default(),
+            document: self.index,
+        };
+        let found = segment_matches(&view, self.rules);
+        let matches: Vec<(RawMatch, usize, usize)> = found
+            .matches
+            .into_iter()
+            .filter_map(|raw| {
+                let (start, end) = normal.original_range(raw.start, raw.end);
+                let (start, end) = (window.start + start, window.start + end);
+                window.owns(start).then_some((raw, start, end))
+            })
+            .collect();
+        if matches.is_empty() {
+            return Vec::new();
+        }
+        let masked = if self.options.show_match {
+            Vec::new()
+        } else {
+            found
+                .masked
+                .iter()
+                .map(|&(start, end)| normal.original_range(start, end))
+                .collect()
+        };
+        let text = window.text(&segment.text);
+        let place = Place {
+            segment,
+            text,
+            lines_above: window.lines_before,
+            lines: LineIndex::new(text),
+            normal,
+            part_lines_before: self.part_lines_before,
+            masked: MaskedSpans::new(masked),
+            label: segment
+                .label
+                .as_deref()
+                .map(|label| (self.mask_name)(label, segment.part)),
+            sheet: segment
+                .sheet
+                .as_deref()
+                .map(|sheet| (self.mask_name)(sheet, segment.part)),
+            column_cursor: Default::default(),
+        };
+        matches
+            .into_iter()
+            .map(|(raw, start, end)| WindowFinding {
+                rule: raw.rule,
+                start,
+                end,
+                located: locate(raw, &place, self.rules, self.options),
+            })
+            .collect()
+    }
 }
 
 /// A window of a segment (all of it, unless it is large) with what is
@@ -670,7 +741,8 @@ mod tests {
     /// Every built-in example, many times over on lines of their own among
     /// blank and plain lines, in a body below a marked header: the same
     /// findings (lines, columns, contexts, ids, escalations, explanations)
-    /// whether the body is matched whole or cut into windows of any size.
+    /// whether the body is matched whole or cut into windows of any size,
+    /// matched on one thread or several.
     #[test]
     fn windows_find_what_the_whole_segment_finds() {
         let rules = builtin();
@@ -716,19 +788,25 @@ mod tests {
                 .any(|f| f.explain.iter().any(|e| e.starts_with("raised to"))),
             "the text has escalations"
         );
-        for own_bytes in [300, 5000] {
+        // Windows matched on one thread or shared out among several.
+        for (own_bytes, threads) in [(300, 1), (300, 3), (5000, 1), (5000, 2)] {
             let cut = Windowing {
                 whole_up_to: 1000,
                 own_bytes,
                 overlap_at_least: Windowing::DEFAULT.overlap_at_least,
+            };
+            let options = ReviewOptions {
+                threads: std::num::NonZeroUsize::new(threads),
+                ..options
             };
             let found = review_texts_in(&extraction, &rules, &options, cut).findings;
             let differing = found
                 .iter()
                 .zip(&expected)
                 .position(|(found, expected)| found != expected);
-            assert_eq!(found.len(), expected.len(), "windows of {own_bytes} bytes");
-            assert_eq!(differing, None, "windows of {own_bytes} bytes");
+            let what = format!("windows of {own_bytes} bytes on {threads} threads");
+            assert_eq!(found.len(), expected.len(), "{what}");
+            assert_eq!(differing, None, "{what}");
         }
     }
 

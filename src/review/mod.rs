@@ -8,6 +8,7 @@ pub mod document;
 pub mod findings;
 pub mod mask;
 pub mod model;
+mod parallel;
 pub mod particulars;
 pub mod signature;
 pub mod verdict;
@@ -25,4 +26,8 @@ pub struct ReviewOptions {
     pub show_match: bool,
     /// Record the conditions checked for each finding (`--explain`).
     pub explain: bool,
+    /// Threads the windows of one large text are matched on (`--jobs`);
+    /// `None`: as many as the machine has cores. The findings are the same
+    /// whatever it is.
+    pub threads: Option<std::num::NonZeroUsize>,
 }

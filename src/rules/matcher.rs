@@ -7,8 +7,8 @@ use super::noise::Skeleton;
 use super::normalize::normalize;
 use super::window::Windowing;
 use crate::extract::document::{Category, Part, Segment, Severity, TextKind};
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 /// The first non-empty lines of a document that are its header position
 /// (GB/T 9704 版头: 份号, 密级和保密期限, 紧急程度, 发文机关标志 …; a banner at
@@ -128,7 +128,8 @@ impl TopLines {
 /// matching ([`DocumentTermScan`]).
 pub struct DocumentIndex<'a> {
     source: IndexSource<'a>,
-    cache: RefCell<HashMap<String, bool>>,
+    /// Shared by the threads matching a large text's windows.
+    cache: Mutex<HashMap<String, bool>>,
 }
 
 impl std::fmt::Debug for DocumentIndex<'_> {
@@ -157,7 +158,7 @@ enum IndexSource<'a> {
         rules: &'a RuleSet,
         windowing: Windowing,
         overlap: usize,
-        found: std::cell::OnceCell<HashMap<String, bool>>,
+        found: OnceLock<HashMap<String, bool>>,
     },
 }
 
@@ -171,7 +172,7 @@ impl<'a> DocumentIndex<'a> {
     pub fn new(normalised_texts: Vec<&'a str>) -> DocumentIndex<'a> {
         DocumentIndex {
             source: IndexSource::Texts(normalised_texts),
-            cache: RefCell::new(HashMap::new()),
+            cache: Mutex::new(HashMap::new()),
         }
     }
 
@@ -191,9 +192,9 @@ impl<'a> DocumentIndex<'a> {
                 rules,
                 windowing,
                 overlap,
-                found: std::cell::OnceCell::new(),
+                found: OnceLock::new(),
             },
-            cache: RefCell::new(HashMap::new()),
+            cache: Mutex::new(HashMap::new()),
         }
     }
 
@@ -225,11 +226,12 @@ impl<'a> DocumentIndex<'a> {
             }
             IndexSource::Texts(texts) => texts,
         };
-        if let Some(found) = self.cache.borrow().get(term) {
+        let cache = || self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = cache().get(term) {
             return *found;
         }
         let found = texts.iter().any(|text| text.contains(term));
-        self.cache.borrow_mut().insert(term.to_owned(), found);
+        cache().insert(term.to_owned(), found);
         found
     }
 }
