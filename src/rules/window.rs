@@ -37,8 +37,8 @@ pub struct Windowing {
 
 impl Windowing {
     /// What a review uses. Windows of 1 MiB: their normalised text and map
-    /// are small beside any text that is cut, the pattern set's own
-    /// windows inside them (256 KiB) are unaffected, and the overlaps
+    /// are small beside any text that is cut, each is one window of the
+    /// pattern pass (which cuts texts over 2 MiB), and the overlaps
     /// matched twice are about 1% of the text (64 KiB overlaps were 12%,
     /// and the scan 1.05 times as slow).
     pub const DEFAULT: Windowing = Windowing {

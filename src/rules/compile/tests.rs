@@ -468,3 +468,52 @@ fn another_pack_builds_its_pattern_set_at_load() {
     let rules = load_sources(&source(&yaml)).unwrap();
     assert!(rules.pattern_set.set.get().is_some());
 }
+
+/// A large lexicon beside a pack whose terms do not see through noise is
+/// built into both automata at once, on two threads: each finds what it
+/// should (the lexicon's terms plainly and through noise, the other
+/// pack's plainly only).
+#[test]
+fn a_large_lexicon_is_in_both_automata() {
+    let lexicon: Vec<String> = (0..PARALLEL_BUILD_TERMS + 10)
+        .map(|i| {
+            let a = char::from_u32(0x4E00 + (i % 2000) as u32).unwrap();
+            let b = char::from_u32(0x5E00 + (i / 2000) as u32).unwrap();
+            format!("{a}{b}审查词")
+        })
+        .collect();
+    let yaml = format!(
+        "{HEAD}  - id: term.lexicon\n    severity: review\n    message: l\n    noise: true\n    terms: [{}]\n    examples: {{match: [{}]}}\n  - id: term.plain\n    severity: review\n    message: p\n    noise: false\n    terms: [保密字样]\n    examples: {{match: [保密字样]}}\n",
+        lexicon.join(", "),
+        lexicon[0]
+    );
+    let rules = load_sources(&source(&yaml)).unwrap();
+    assert!(rules.noise_literal.is_some());
+    let last = &lexicon[PARALLEL_BUILD_TERMS + 7];
+    let spaced: String = last.chars().map(|c| format!("{c}*")).collect();
+    let text = format!("{}，{spaced}，保密字样，保*密*字*样", lexicon[3]);
+    let index = crate::rules::DocumentIndex::new(vec![&text]);
+    let view = crate::rules::SegmentView {
+        part: Part::Body,
+        kind: crate::extract::document::TextKind::Prose,
+        text: &text,
+        body_lines_before: 0,
+        page_picture: false,
+        document: &index,
+        top_lines: Default::default(),
+    };
+    // Raw matches, before overlaps of one rule are dropped: a term is
+    // found once for each skeleton window that holds it.
+    let found: std::collections::BTreeSet<(&str, &str)> = rules
+        .find(&view)
+        .iter()
+        .map(|m| (rules.rules[m.rule].id.as_str(), &text[m.start..m.end]))
+        .collect();
+    let lexicon_hits = found.iter().filter(|(id, _)| *id == "term.lexicon").count();
+    assert_eq!(lexicon_hits, 2, "{found:?}");
+    assert_eq!(
+        found.iter().filter(|(id, _)| *id == "term.plain").count(),
+        1,
+        "{found:?}"
+    );
+}
