@@ -28,11 +28,16 @@ where
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
+    // Nearly every segment is one window: asking the machine for its cores
+    // reads the process's cgroup files, and is left until there are two.
+    if items.len() < 2 {
+        return items.iter().map(work).collect();
+    }
     let threads = threads
         .or_else(|| std::thread::available_parallelism().ok())
         .map_or(1, NonZeroUsize::get)
         .min(items.len());
-    if threads <= 1 {
+    if threads < 2 {
         return items.iter().map(work).collect();
     }
     let next = AtomicUsize::new(0);
