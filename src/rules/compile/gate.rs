@@ -145,17 +145,12 @@ impl Gate {
         (shortest > 0 && literals.len() <= MOST_LITERALS).then_some(Gate { literals, shortest })
     }
 
+    fn key(&self) -> GateKey {
+        GateKey::new(self.shortest, self.literals.len())
+    }
+
     fn better(self, other: Gate) -> Gate {
-        // Past four bytes a literal is rare enough; then fewer literals,
-        // then longer ones (`机密★` over `机密`) make the better gate.
-        let key = |gate: &Gate| {
-            (
-                gate.shortest.min(4),
-                std::cmp::Reverse(gate.literals.len()),
-                gate.shortest,
-            )
-        };
-        if key(&other) > key(&self) {
+        if other.key() > self.key() {
             other
         } else {
             self
@@ -163,10 +158,45 @@ impl Gate {
     }
 }
 
+/// How good a gate is. Past four bytes a literal is rare enough; then
+/// fewer literals, then longer ones (`机密★` over `机密`) make the better
+/// gate.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct GateKey(usize, std::cmp::Reverse<usize>, usize);
+
+impl GateKey {
+    fn new(shortest: usize, literals: usize) -> GateKey {
+        GateKey(shortest.min(4), std::cmp::Reverse(literals), shortest)
+    }
+
+    /// The key of the gate `strings` would make, `None` when they make
+    /// none: worked out on borrowed strings, so a candidate that loses
+    /// (nearly all of them) is never copied.
+    fn of(strings: &[Vec<u8>]) -> Option<GateKey> {
+        let mut distinct: Vec<&[u8]> = strings.iter().map(Vec::as_slice).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let shortest = distinct.iter().map(|s| s.len()).min()?;
+        (shortest > 0 && distinct.len() <= MOST_LITERALS)
+            .then(|| GateKey::new(shortest, distinct.len()))
+    }
+}
+
 fn best(a: Option<Gate>, b: Option<Gate>) -> Option<Gate> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.better(b)),
         (a, b) => a.or(b),
+    }
+}
+
+/// [`best`] of `current` and the gate `strings` make, copying them only
+/// when theirs is the better.
+fn best_with(current: Option<Gate>, strings: &[Vec<u8>]) -> Option<Gate> {
+    match GateKey::of(strings) {
+        Some(key) if current.as_ref().is_none_or(|gate| key > gate.key()) => {
+            Gate::from_literals(strings.to_vec())
+        }
+        _ => current,
     }
 }
 
@@ -272,8 +302,10 @@ fn facts(hir: &Hir) -> Facts {
                 }
                 _ => None,
             };
-            let own = exact.clone().and_then(Gate::from_literals);
             let inner = if repetition.min >= 1 { sub.gate } else { None };
+            let own = exact
+                .as_deref()
+                .and_then(|strings| best_with(None, strings));
             Facts {
                 exact,
                 gate: best(own, inner),
@@ -293,7 +325,7 @@ fn facts(hir: &Hir) -> Facts {
                         break;
                     };
                     run = next;
-                    gate = best(gate, Gate::from_literals(run.clone()));
+                    gate = best_with(gate, &run);
                     if start == 0 && offset + 1 == parts.len() {
                         whole = Some(run.clone());
                     }
@@ -326,7 +358,9 @@ fn facts(hir: &Hir) -> Facts {
             } else {
                 None
             };
-            let own = exact.clone().and_then(Gate::from_literals);
+            let own = exact
+                .as_deref()
+                .and_then(|strings| best_with(None, strings));
             Facts {
                 exact,
                 gate: best(own, inner),
