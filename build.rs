@@ -12,6 +12,18 @@
 
 use std::path::Path;
 
+#[path = "src/rules/cjk_fold.rs"]
+mod cjk_fold;
+#[path = "src/rules/fold.rs"]
+#[allow(dead_code)]
+mod fold;
+/// The pattern analysis the run does for any pattern (`src/rules/compile/
+/// literals.rs`), and the folding it does first (`src/rules/fold.rs`), read
+/// here from the same files.
+#[path = "src/rules/compile/literals.rs"]
+#[allow(dead_code)]
+mod literals;
+
 /// The built-in packs, as `src/rules/builtin.rs` lists them.
 const PACKS: &[&str] = &[
     "cn-markings.yaml",
@@ -23,14 +35,27 @@ const PACKS: &[&str] = &[
 
 fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let mut patterns: Vec<String> = Vec::new();
     for name in PACKS {
         let source = Path::new("rules").join(name);
         println!("cargo:rerun-if-changed={}", source.display());
         let yaml = std::fs::read_to_string(&source)
             .unwrap_or_else(|e| panic!("{}: cannot read: {e}", source.display()));
-        let json = serde_saphyr::from_str::<serde_json::Value>(&yaml)
+        let parsed = serde_saphyr::from_str::<serde_json::Value>(&yaml).ok();
+        if let Some(rules) = parsed.as_ref().and_then(|pack| pack["rules"].as_array()) {
+            for rule in rules {
+                if let Some(pattern) = rule["pattern"].as_str() {
+                    // As the run searches it: folded, with or without
+                    // `(?i)`.
+                    let folded = fold::fold_pattern(pattern);
+                    patterns.push(format!("(?i){folded}"));
+                    patterns.push(folded);
+                }
+            }
+        }
+        let json = parsed
             .map(|value| value.to_string())
-            .unwrap_or_else(|_| "null".to_owned());
+            .unwrap_or_else(|| "null".to_owned());
         let target = Path::new(&out).join(format!("{name}.json"));
         std::fs::write(&target, json)
             .unwrap_or_else(|e| panic!("{}: cannot write: {e}", target.display()));
@@ -43,5 +68,41 @@ fn main() {
         std::fs::write(&target, digest)
             .unwrap_or_else(|e| panic!("{}: cannot write: {e}", target.display()));
     }
+    write_pattern_analysis(Path::new(&out), patterns);
+    for shared in [
+        "src/rules/compile/literals.rs",
+        "src/rules/fold.rs",
+        "src/rules/cjk_fold.rs",
+    ] {
+        println!("cargo:rerun-if-changed={shared}");
+    }
     println!("cargo:rerun-if-changed=build.rs");
+}
+
+/// Writes `pattern_analysis.rs`: for each pattern that parses, its source,
+/// gating literals and whether a match can hold a line break, sorted by
+/// source (the run looks a pattern up by binary search). A pattern that
+/// does not parse is left out: the run reads it and reports the error.
+fn write_pattern_analysis(out: &Path, mut patterns: Vec<String>) {
+    patterns.sort();
+    patterns.dedup();
+    let mut table = String::from("&[\n");
+    for source in &patterns {
+        let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(source) else {
+            continue;
+        };
+        let gate = match literals::required_literals(&hir) {
+            Some(found) => {
+                let found: Vec<String> = found.iter().map(|l| format!("&{l:?}")).collect();
+                format!("Some(&[{}])", found.join(", "))
+            }
+            None => "None".to_owned(),
+        };
+        let crosses = literals::can_hold_a_line_break(&hir);
+        table.push_str(&format!("    ({source:?}, {gate}, {crosses}),\n"));
+    }
+    table.push_str("]\n");
+    let target = out.join("pattern_analysis.rs");
+    std::fs::write(&target, table)
+        .unwrap_or_else(|e| panic!("{}: cannot write: {e}", target.display()));
 }

@@ -16,6 +16,7 @@ pub(crate) mod cjk_fold;
 mod compile;
 mod conditions;
 pub mod examples;
+mod fold;
 pub mod lexicon;
 mod matcher;
 pub mod noise;

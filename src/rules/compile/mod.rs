@@ -10,6 +10,7 @@ use crate::rules::normalize::{fold_pattern, normalize_term};
 use crate::rules::pinyin::{full_spellings, initial_spellings};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 mod gate;
+mod literals;
 mod pattern_set;
 pub(super) use gate::PatternGates;
 pub(super) use pattern_set::PatternSet;
@@ -83,10 +84,9 @@ pub struct Pattern {
     /// No match can hold a line break: the pattern is searched line by
     /// line in windows of a large text instead of over all of it.
     pub(crate) within_a_line: bool,
-    /// The pattern as read, until the rule set's pattern set is compiled
-    /// from it: reading every pattern a second time there was a sixth of
-    /// the instructions of a scan of a one-line file (callgrind).
-    hir: Option<regex_syntax::hir::Hir>,
+    /// Literals one of which every match holds ([`literals`]), `None` when
+    /// none are known; taken by the rule set's gates.
+    gate: Option<Vec<Vec<u8>>>,
     regex: OnceLock<regex_automata::meta::Regex>,
 }
 
@@ -105,6 +105,26 @@ impl Pattern {
                 .unwrap_or_else(|e| panic!("pattern `{}` no longer compiles: {e}", self.source))
         })
     }
+}
+
+/// What `build.rs` worked out of the built-in packs' patterns with
+/// [`literals`]: (source as searched, gating literals, whether a match can
+/// hold a line break), sorted by source.
+type PrebuiltAnalysis = (&'static str, Option<&'static [&'static [u8]]>, bool);
+static PREBUILT_ANALYSIS: &[PrebuiltAnalysis] =
+    include!(concat!(env!("OUT_DIR"), "/pattern_analysis.rs"));
+
+/// The gate and line-locality of a pattern `build.rs` read (a built-in
+/// pack's, searched as written), `None` for any other pattern.
+fn prebuilt_analysis(source: &str) -> Option<(Option<Vec<Vec<u8>>>, bool)> {
+    let index = PREBUILT_ANALYSIS
+        .binary_search_by(|(known, _, _)| (*known).cmp(source))
+        .ok()?;
+    let (_, gate, crosses_lines) = PREBUILT_ANALYSIS[index];
+    Some((
+        gate.map(|literals| literals.iter().map(|l| l.to_vec()).collect()),
+        !crosses_lines,
+    ))
 }
 
 /// Limits shared by the rule set's pattern set and each rule's own regex,
@@ -1005,41 +1025,28 @@ fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<Pattern, Strin
     } else {
         format!("(?i){folded}")
     };
-    // Reading the pattern finds every syntax error (with its place) without
+    // A built-in pack's pattern was read when prepub was built. Another is
+    // read now: that finds every syntax error (with its place) without
     // compiling it; what is too big to compile is found with the set.
-    let hir = regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(&source)
-        .map_err(|error| format!("invalid regex:\n{error}"))?;
+    let (gate, within_a_line) = match prebuilt_analysis(&source) {
+        Some(known) => known,
+        None => {
+            let hir = regex_syntax::ParserBuilder::new()
+                .build()
+                .parse(&source)
+                .map_err(|error| format!("invalid regex:\n{error}"))?;
+            (
+                literals::required_literals(&hir),
+                !literals::can_hold_a_line_break(&hir),
+            )
+        }
+    };
     Ok(Pattern {
-        within_a_line: !can_hold_a_line_break(&hir),
+        within_a_line,
         source,
-        hir: Some(hir),
+        gate,
         regex: OnceLock::new(),
     })
-}
-
-/// Whether some match of `hir` can contain `\n`: a literal or a class
-/// that holds it, anywhere in the expression (assertions hold nothing).
-fn can_hold_a_line_break(hir: &regex_syntax::hir::Hir) -> bool {
-    use regex_syntax::hir::{Class, HirKind};
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => false,
-        HirKind::Literal(literal) => literal.0.contains(&b'\n'),
-        HirKind::Class(Class::Unicode(class)) => class
-            .ranges()
-            .iter()
-            .any(|range| range.start() <= '\n' && '\n' <= range.end()),
-        HirKind::Class(Class::Bytes(class)) => class
-            .ranges()
-            .iter()
-            .any(|range| range.start() <= b'\n' && b'\n' <= range.end()),
-        HirKind::Repetition(repetition) => can_hold_a_line_break(&repetition.sub),
-        HirKind::Capture(capture) => can_hold_a_line_break(&capture.sub),
-        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
-            parts.iter().any(can_hold_a_line_break)
-        }
-    }
 }
 
 fn contains_unicode_word_boundary(pattern: &str) -> bool {
@@ -1194,17 +1201,10 @@ fn build(mut rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String
         }
     }
 
-    let mut hirs = Vec::new();
+    let mut gates = Vec::new();
     for rule in &mut rules {
         if let Matcher::Pattern(pattern) = &mut rule.matcher {
-            let hir = match pattern.hir.take() {
-                Some(hir) => hir,
-                None => regex_syntax::ParserBuilder::new()
-                    .build()
-                    .parse(&pattern.source)
-                    .map_err(|error| format!("invalid regex:\n{error}"))?,
-            };
-            hirs.push(hir);
+            gates.push(pattern.gate.take());
         }
     }
     let mut patterns = Vec::new();
@@ -1222,14 +1222,13 @@ fn build(mut rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String
     let all_built_in = packs
         .iter()
         .all(|pack| super::builtin::prebuilt_sha256(&pack.yaml).is_some());
-    let gates = PatternGates::new(&hirs, PATTERN_SIZE_LIMIT);
+    let gates = PatternGates::new(&patterns, gates, PATTERN_SIZE_LIMIT);
     let pattern_set = if all_built_in {
         gates.map(|gates| (LazyPatternSet::new(sources, SET_CACHE), gates))
     } else {
-        PatternSet::from_hirs(&hirs, PATTERN_SIZE_LIMIT, SET_CACHE)
+        PatternSet::new(&patterns, PATTERN_SIZE_LIMIT, SET_CACHE)
             .and_then(|set| gates.map(|gates| (LazyPatternSet::built(sources, set), gates)))
     };
-    drop(hirs);
     let (pattern_set, gates) = match pattern_set {
         Ok(built) => built,
         // Name the rule whose pattern cannot be compiled.

@@ -68,19 +68,6 @@ impl PatternSet {
         PatternSet::from_nfa(nfa, cache_capacity)
     }
 
-    /// [`PatternSet::new`] from patterns already read (by `regex_syntax`'s
-    /// default parser, the syntax [`PatternSet::new`] reads).
-    pub fn from_hirs(
-        patterns: &[regex_syntax::hir::Hir],
-        nfa_size_limit: usize,
-        cache_capacity: usize,
-    ) -> Result<PatternSet, String> {
-        let nfa = compiler(nfa_size_limit)
-            .build_many_from_hir(patterns)
-            .map_err(|e| e.to_string())?;
-        PatternSet::from_nfa(nfa, cache_capacity)
-    }
-
     fn from_nfa(nfa: NFA, cache_capacity: usize) -> Result<PatternSet, String> {
         let dfa = DFA::builder()
             .configure(

@@ -517,3 +517,35 @@ fn a_large_lexicon_is_in_both_automata() {
         "{found:?}"
     );
 }
+
+/// Every built-in pattern was read when prepub was built, and what was
+/// worked out then is what reading it now works out.
+#[test]
+fn built_in_patterns_are_analysed_at_build_time() {
+    let set = RuleSet::builtin().unwrap();
+    assert!(!set.pattern_rules.is_empty());
+    for &rule_index in &set.pattern_rules {
+        let rule = &set.rules[rule_index];
+        let Matcher::Pattern(pattern) = &rule.matcher else {
+            unreachable!("pattern_rules holds pattern rules");
+        };
+        let prebuilt = prebuilt_analysis(pattern.as_str()).unwrap_or_else(|| {
+            panic!(
+                "{}: not analysed at build time: {}",
+                rule.id,
+                pattern.as_str()
+            )
+        });
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(pattern.as_str())
+            .unwrap();
+        let now = (
+            literals::required_literals(&hir),
+            !literals::can_hold_a_line_break(&hir),
+        );
+        assert_eq!(prebuilt, now, "{}", rule.id);
+        assert_eq!(pattern.within_a_line, now.1, "{}", rule.id);
+    }
+    assert!(prebuilt_analysis("not a built-in pattern [0-9]").is_none());
+}
