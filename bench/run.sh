@@ -9,7 +9,7 @@
 # runs: the batch (bench/gen_corpus.py, LibreOffice-made .docx and .pdf, OFD,
 # text), 1 GB of text and a 50,000-term lexicon (bench/gen_text.py),
 # 100,000 small files (bench/gen_small.py) and a 500 MB PDF
-# (bench/gen_big_pdf.py). Needs: cargo, python3 (+pikepdf), soffice,
+# (bench/gen_big_pdf.py). Needs: cargo, python3 (+Pillow, pikepdf), soffice,
 # pdftotext, pandoc, rg, /usr/bin/time; rga is used when installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,10 @@ for tool in rg pdftotext pandoc soffice python3; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
 done
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is required (apt-get install time)" >&2; exit 1; }
+for module in PIL pikepdf; do
+    python3 -c "import $module" 2>/dev/null \
+        || { echo "bench: Python's $module is required (pip install pillow pikepdf)" >&2; exit 1; }
+done
 
 # measure NAME COMMAND...: runs COMMAND once (stdout discarded) and records
 # wall seconds and peak RSS (MiB) in $work/measure/NAME.
