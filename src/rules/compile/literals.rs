@@ -119,6 +119,18 @@ impl Facts {
         }
     }
 
+    /// A node whose matches are `exact` (when few) and whose parts gate
+    /// it by `inner`: the better of that gate and the strings' own.
+    fn known(exact: Option<Vec<Vec<u8>>>, inner: Option<Gate>) -> Facts {
+        let own = exact
+            .as_deref()
+            .and_then(|strings| best_with(None, strings));
+        Facts {
+            exact,
+            gate: best(own, inner),
+        }
+    }
+
     fn unknown() -> Facts {
         Facts {
             exact: None,
@@ -205,13 +217,7 @@ fn facts(hir: &Hir) -> Facts {
                 _ => None,
             };
             let inner = if repetition.min >= 1 { sub.gate } else { None };
-            let own = exact
-                .as_deref()
-                .and_then(|strings| best_with(None, strings));
-            Facts {
-                exact,
-                gate: best(own, inner),
-            }
+            Facts::known(exact, inner)
         }
         HirKind::Concat(parts) => {
             let parts: Vec<Facts> = parts.iter().map(facts).collect();
@@ -260,13 +266,7 @@ fn facts(hir: &Hir) -> Facts {
             } else {
                 None
             };
-            let own = exact
-                .as_deref()
-                .and_then(|strings| best_with(None, strings));
-            Facts {
-                exact,
-                gate: best(own, inner),
-            }
+            Facts::known(exact, inner)
         }
     }
 }
