@@ -36,6 +36,7 @@ const PACKS: &[&str] = &[
 fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let mut patterns: Vec<String> = Vec::new();
+    let mut folds: Vec<(String, String)> = Vec::new();
     for name in PACKS {
         let source = Path::new("rules").join(name);
         println!("cargo:rerun-if-changed={}", source.display());
@@ -49,7 +50,8 @@ fn main() {
                     // `(?i)`.
                     let folded = fold::fold_pattern(pattern);
                     patterns.push(format!("(?i){folded}"));
-                    patterns.push(folded);
+                    patterns.push(folded.clone());
+                    folds.push((pattern.to_owned(), folded));
                 }
             }
         }
@@ -69,6 +71,7 @@ fn main() {
             .unwrap_or_else(|e| panic!("{}: cannot write: {e}", target.display()));
     }
     write_pattern_analysis(Path::new(&out), patterns);
+    write_folded_patterns(Path::new(&out), folds);
     for shared in [
         "src/rules/compile/literals.rs",
         "src/rules/fold.rs",
@@ -77,6 +80,22 @@ fn main() {
         println!("cargo:rerun-if-changed={shared}");
     }
     println!("cargo:rerun-if-changed=build.rs");
+}
+
+/// Writes `folded_patterns.rs`: each built-in pattern as written and as
+/// folded, sorted by the first (the run looks a pattern up by binary
+/// search rather than fold it again).
+fn write_folded_patterns(out: &Path, mut folds: Vec<(String, String)>) {
+    folds.sort();
+    folds.dedup();
+    let mut table = String::from("&[\n");
+    for (pattern, folded) in &folds {
+        table.push_str(&format!("    ({pattern:?}, {folded:?}),\n"));
+    }
+    table.push_str("]\n");
+    let target = out.join("folded_patterns.rs");
+    std::fs::write(&target, table)
+        .unwrap_or_else(|e| panic!("{}: cannot write: {e}", target.display()));
 }
 
 /// Writes `pattern_analysis.rs`: for each pattern that parses, its source,

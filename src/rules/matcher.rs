@@ -303,9 +303,9 @@ impl RuleSet {
     pub fn find(&self, view: &SegmentView<'_>) -> Vec<RawMatch> {
         let text = view.text;
         let mut found = Vec::new();
-        for (automaton, owners) in &self.literal {
-            for hit in automaton.find_iter(text) {
-                for owner in owners.of(hit.pattern().as_usize()) {
+        for terms in &self.literal {
+            for hit in terms.for_text(text).find_iter(text) {
+                for owner in terms.owners.of(hit.pattern().as_usize()) {
                     if let Some(matched) = self.accept_term(owner, view, hit.start(), hit.end()) {
                         found.push(matched);
                     }
@@ -318,13 +318,13 @@ impl RuleSet {
         if let Some(reach) = self.noise_reach {
             let automata = self.noise_literal.as_ref().unwrap_or(&self.literal);
             for skeleton in Skeleton::windows(text, reach) {
-                for (automaton, owners) in automata {
-                    for hit in automaton.find_iter(&skeleton.text) {
+                for terms in automata {
+                    for hit in terms.for_text(&skeleton.text).find_iter(&skeleton.text) {
                         let Some((start, end)) = skeleton.original_range(hit.start(), hit.end())
                         else {
                             continue;
                         };
-                        for owner in owners.of(hit.pattern().as_usize()) {
+                        for owner in terms.owners.of(hit.pattern().as_usize()) {
                             if !self.rules[owner.rule].noise {
                                 continue;
                             }
@@ -449,7 +449,7 @@ impl RuleSet {
     ) {
         let text = view.text;
         let rule = &self.rules[rule_index];
-        let regex = self.pattern_of(rule_index).regex();
+        let regex = self.pattern_of(rule_index).regex_for(text.len());
         let mut position = span.start;
         while position <= span.end {
             let input = regex_automata::Input::new(text).span(position..span.end);

@@ -4,30 +4,27 @@
 //! Every match of `(绝密|机密|秘密)★[0-9]{1,2}年` holds `★`, `绝密`, `机密`
 //! or `秘密`; a text holding none of them cannot match it, and the pattern
 //! need not be compiled to say so. A short text is answered this way —
-//! one pass of a small literal automaton — instead of by the pattern set of
-//! every pattern: building that set was a third of the instructions of a
-//! run on a one-line file (callgrind), and the set is now built only when
-//! a text is long enough to be worth it.
+//! one pass over an index of the literals ([`LiteralIndex`]) — instead of
+//! by the pattern set of every pattern: building that set was a third of
+//! the instructions of a run on a one-line file (callgrind), and the set
+//! is now built only when a text is long enough to be worth it.
 //!
 //! A pattern no literal can gate (every match of `[0-9A-Z]{18}` starts with
 //! one of 36 characters, and nothing else is certain) is in a small set of
 //! its own, which says whether it matches.
 
+use super::literal_index::LiteralIndex;
 #[cfg(test)]
 use super::literals::required_literals;
 use super::pattern_set::PatternSet;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 #[cfg(test)]
 use regex_syntax::hir::Hir;
 
 pub(in crate::rules) struct PatternGates {
-    /// The gating literals of every gated pattern, `None` when no pattern
-    /// is gated.
-    automaton: Option<AhoCorasick>,
-    /// For each literal of `automaton`, the pattern it gates.
-    gated: Vec<usize>,
-    /// The patterns with no gate, in ascending order, and a set of them
-    /// alone (`None` when there are none).
+    /// The gating literals of every gated pattern, filed with the pattern
+    /// each gates.
+    index: LiteralIndex,
+    /// The patterns with no gate, in ascending order, and a set of them alone (`None` when there are none).
     ungated: Vec<usize>,
     ungated_set: Option<PatternSet>,
     patterns: usize,
@@ -36,7 +33,6 @@ pub(in crate::rules) struct PatternGates {
 impl std::fmt::Debug for PatternGates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PatternGates")
-            .field("literals", &self.gated.len())
             .field("ungated", &self.ungated)
             .finish()
     }
@@ -51,30 +47,19 @@ impl PatternGates {
         gates: Vec<Option<Vec<Vec<u8>>>>,
         nfa_size_limit: usize,
     ) -> Result<PatternGates, String> {
-        let mut literals: Vec<Vec<u8>> = Vec::new();
-        let mut gated = Vec::new();
+        let mut literals: Vec<(Vec<u8>, usize)> = Vec::new();
         let mut ungated = Vec::new();
         for (index, gate) in gates.into_iter().enumerate() {
             match gate {
-                Some(found) => {
-                    gated.extend(std::iter::repeat_n(index, found.len()));
-                    literals.extend(found);
+                // An empty literal would let every text through: such a
+                // gate is no gate.
+                Some(found) if found.iter().all(|literal| !literal.is_empty()) => {
+                    literals.extend(found.into_iter().map(|literal| (literal, index)));
                 }
-                None => ungated.push(index),
+                _ => ungated.push(index),
             }
         }
-        let automaton = if literals.is_empty() {
-            None
-        } else {
-            // A non-contiguous NFA is the cheapest to build; over the short
-            // texts it is asked about, its search speed does not matter.
-            let automaton = AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-                .match_kind(MatchKind::Standard)
-                .build(&literals)
-                .map_err(|e| e.to_string())?;
-            Some(automaton)
-        };
+        let index = LiteralIndex::new(literals);
         let ungated_set = if ungated.is_empty() {
             None
         } else {
@@ -86,8 +71,7 @@ impl PatternGates {
             )?)
         };
         Ok(PatternGates {
-            automaton,
-            gated,
+            index,
             ungated,
             ungated_set,
             patterns: sources.len(),
@@ -99,11 +83,7 @@ impl PatternGates {
     /// occurs, an ungated one when it matches).
     pub fn candidates(&self, text: &str) -> Vec<usize> {
         let mut may = vec![false; self.patterns];
-        if let Some(automaton) = &self.automaton {
-            for hit in automaton.find_overlapping_iter(text) {
-                may[self.gated[hit.pattern().as_usize()]] = true;
-            }
-        }
+        self.index.mark(text.as_bytes(), &mut may);
         if let Some(set) = &self.ungated_set {
             for index in set.matches(text) {
                 may[self.ungated[index]] = true;

@@ -1,17 +1,18 @@
 //! Checking rule packs and compiling them into one matcher.
 
 use super::conditions::{Boundary, Downgrade, DowngradeCondition, LineShape, Near, Side};
-use super::schema::{PackSpec, RuleSpec};
+use super::schema::{ExamplesSpec, PackSpec, RuleSpec};
 use super::validators::Validator;
 use crate::extract::document::{Category, Part, Severity};
 use crate::review::{Messages, PackInfo, RulesInfo};
 use crate::rules::lexicon::{LexiconEntry, parse_lexicon};
 use crate::rules::normalize::{fold_pattern, normalize_term};
 use crate::rules::pinyin::{full_spellings, initial_spellings};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 mod gate;
+mod literal_index;
 mod literals;
 mod pattern_set;
+mod term_automaton;
 pub(super) use gate::PatternGates;
 pub(super) use pattern_set::PatternSet;
 use sha2::{Digest, Sha256};
@@ -21,6 +22,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
+pub(super) use term_automaton::TermAutomaton;
 
 /// Where a pack's YAML came from.
 #[derive(Clone, Debug, Default)]
@@ -88,6 +90,10 @@ pub struct Pattern {
     /// none are known; taken by the rule set's gates.
     gate: Option<Vec<Vec<u8>>>,
     regex: OnceLock<regex_automata::meta::Regex>,
+    /// The same regex built without the parts that only pay over long
+    /// texts (prefilters, a full DFA, the capture engines): a third of
+    /// the cost to build, and what a short text is searched with.
+    light: OnceLock<regex_automata::meta::Regex>,
 }
 
 impl Pattern {
@@ -101,7 +107,20 @@ impl Pattern {
     /// (which is then `failed`, never passed).
     pub(crate) fn regex(&self) -> &regex_automata::meta::Regex {
         self.regex.get_or_init(|| {
-            build_meta(&self.source)
+            build_meta(&self.source, Build::Full)
+                .unwrap_or_else(|e| panic!("pattern `{}` no longer compiles: {e}", self.source))
+        })
+    }
+
+    /// The compiled pattern to search a text of `len` bytes with: the
+    /// light build for a short text, where its matches are found as fast
+    /// (both builds find the same matches: one regex, other engines).
+    pub(crate) fn regex_for(&self, len: usize) -> &regex_automata::meta::Regex {
+        if len > LIGHT_REGEX_TEXT {
+            return self.regex();
+        }
+        self.light.get_or_init(|| {
+            build_meta(&self.source, Build::Light)
                 .unwrap_or_else(|e| panic!("pattern `{}` no longer compiles: {e}", self.source))
         })
     }
@@ -127,17 +146,52 @@ fn prebuilt_analysis(source: &str) -> Option<(Option<Vec<Vec<u8>>>, bool)> {
     ))
 }
 
+/// Each built-in pattern as written and as [`fold_pattern`] folds it,
+/// folded by `build.rs` (the same function), sorted by the first.
+static PREBUILT_FOLDS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/folded_patterns.rs"));
+
+/// `pattern` folded: looked up when it is a built-in pack's, else folded
+/// now (folding the built-in packs' patterns was 0.7 M instructions of
+/// every run).
+fn folded(pattern: &str) -> Cow<'static, str> {
+    match PREBUILT_FOLDS.binary_search_by(|(known, _)| (*known).cmp(pattern)) {
+        Ok(index) => Cow::Borrowed(PREBUILT_FOLDS[index].1),
+        Err(_) => Cow::Owned(fold_pattern(pattern)),
+    }
+}
+
 /// Limits shared by the rule set's pattern set and each rule's own regex,
 /// so one that compiled within the set compiles alone.
 const PATTERN_SIZE_LIMIT: usize = 256 * 1024 * 1024;
 
-fn build_meta(source: &str) -> Result<regex_automata::meta::Regex, String> {
+/// Up to this many bytes a text is searched with a pattern's light build.
+/// The prefilters a full build adds skip through long texts to where a
+/// match may start; over a few kilobytes they save less than building
+/// them costs (measured: a rule's IPv4 pattern, compiled for any text
+/// with a `.` in it, took 1.5 M instructions in full and 0.4 M light).
+pub(crate) const LIGHT_REGEX_TEXT: usize = 16 * 1024;
+
+#[derive(Clone, Copy)]
+enum Build {
+    Full,
+    Light,
+}
+
+fn build_meta(source: &str, build: Build) -> Result<regex_automata::meta::Regex, String> {
+    let config = regex_automata::meta::Config::new()
+        .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
+        .hybrid_cache_capacity(32 * 1024 * 1024);
+    let config = match build {
+        Build::Full => config,
+        // Leaves the lazy DFA (forward and reverse) and the PikeVM.
+        Build::Light => config
+            .auto_prefilter(false)
+            .dfa(false)
+            .onepass(false)
+            .backtrack(false),
+    };
     regex_automata::meta::Builder::new()
-        .configure(
-            regex_automata::meta::Config::new()
-                .nfa_size_limit(Some(PATTERN_SIZE_LIMIT))
-                .hybrid_cache_capacity(32 * 1024 * 1024),
-        )
+        .configure(config)
         .build(source)
         .map_err(|e| e.to_string())
 }
@@ -229,9 +283,6 @@ pub struct Escalation {
     pub rules: Vec<String>,
     pub reason: String,
 }
-
-/// A term automaton and, for each of its pattern ids, the terms' owners.
-pub(super) type TermAutomaton = (AhoCorasick, TermOwners);
 
 /// The owners of each pattern id of a term automaton, in one list: a
 /// lexicon's terms nearly all have one owner each, and a list of its own
@@ -516,16 +567,17 @@ pub fn load_sources(sources: &[PackSource]) -> Result<RuleSet, Vec<RuleError>> {
         // text (an edited copy labelled built-in included) is read as YAML.
         let parsed = super::builtin::prebuilt_json(&source.yaml)
             .and_then(|json| serde_json::from_str::<PackSpec>(json).ok());
-        let spec: PackSpec = match parsed.map_or_else(|| serde_saphyr::from_str(&source.yaml), Ok) {
-            Ok(spec) => spec,
-            Err(error) => {
-                errors.push(yaml_error(&source.origin, &error));
-                continue;
-            }
-        };
+        let mut spec: PackSpec =
+            match parsed.map_or_else(|| serde_saphyr::from_str(&source.yaml), Ok) {
+                Ok(spec) => spec,
+                Err(error) => {
+                    errors.push(yaml_error(&source.origin, &error));
+                    continue;
+                }
+            };
         let mut hasher = PackDigest::new(&source.yaml);
         let mut terms_files = BTreeMap::new();
-        for rule_spec in &spec.rules {
+        for rule_spec in std::mem::take(&mut spec.rules) {
             let location = format!("{}: rule {}", source.origin, rule_spec.id);
             if !seen_ids.insert(rule_spec.id.clone()) {
                 errors.push(RuleError {
@@ -649,7 +701,7 @@ impl<'a> PackDigest<'a> {
 }
 
 fn compile_rule(
-    spec: &RuleSpec,
+    spec: RuleSpec,
     pack: &str,
     source: &PackSource,
     hasher: &mut PackDigest<'_>,
@@ -890,7 +942,8 @@ fn compile_rule(
             reason: escalate.reason.clone(),
         });
     }
-    let examples = spec.examples.clone().unwrap_or_default();
+    let no_examples = ExamplesSpec::default();
+    let examples = spec.examples.as_ref().unwrap_or(&no_examples);
     let examples_part = match examples.part.as_deref() {
         Some(name) => Part::parse(name).unwrap_or_else(|| {
             errors.push(format!(
@@ -957,10 +1010,10 @@ fn compile_rule(
         escalations,
         mask: spec.mask.unwrap_or(category == Category::Personal),
         examples_match,
-        examples_no_match: examples.no_match,
+        examples_no_match: examples.no_match.clone(),
         noise: spec.noise.unwrap_or(spec.terms_file.is_some()),
         examples_part,
-        spec: spec.clone(),
+        spec,
     })
 }
 
@@ -1019,9 +1072,9 @@ fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<Pattern, Strin
     }
     // Document text is folded (機密 → 机密, ☆ → ★) before matching; fold the
     // pattern's own characters the same way so it still meets them.
-    let folded = fold_pattern(pattern);
+    let folded = folded(pattern);
     let source = if case_sensitive {
-        folded
+        folded.into_owned()
     } else {
         format!("(?i){folded}")
     };
@@ -1046,6 +1099,7 @@ fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<Pattern, Strin
         source,
         gate,
         regex: OnceLock::new(),
+        light: OnceLock::new(),
     })
 }
 
@@ -1140,12 +1194,8 @@ fn literal_automata(
         if patterns.is_empty() {
             continue;
         }
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(!case_sensitive)
-            .build(&patterns)
-            .map_err(|e| format!("cannot build the term automaton: {e}"))?;
-        literal.push((automaton, TermOwners::from_slots(owners, patterns.len())));
+        let owners = TermOwners::from_slots(owners, patterns.len());
+        literal.push(TermAutomaton::new(&patterns, !case_sensitive, owners)?);
     }
     Ok(literal)
 }
@@ -1234,7 +1284,7 @@ fn build(mut rules: Vec<Rule>, packs: Vec<LoadedPack>) -> Result<RuleSet, String
         // Name the rule whose pattern cannot be compiled.
         Err(error) => {
             for (pattern, &rule_index) in patterns.iter().zip(&pattern_rules) {
-                if let Err(message) = build_meta(pattern) {
+                if let Err(message) = build_meta(pattern, Build::Full) {
                     return Err(format!(
                         "rule {}: cannot compile its pattern: {message}",
                         rules[rule_index].id

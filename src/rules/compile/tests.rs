@@ -548,4 +548,43 @@ fn built_in_patterns_are_analysed_at_build_time() {
         assert_eq!(pattern.within_a_line, now.1, "{}", rule.id);
     }
     assert!(prebuilt_analysis("not a built-in pattern [0-9]").is_none());
+    // The folds build.rs wrote are the folds of the patterns as written.
+    assert!(!PREBUILT_FOLDS.is_empty());
+    for (pattern, folded) in PREBUILT_FOLDS {
+        assert_eq!(fold_pattern(pattern), *folded, "{pattern}");
+        assert!(matches!(super::folded(pattern), Cow::Borrowed(_)));
+    }
+    assert!(PREBUILT_FOLDS.windows(2).all(|w| w[0].0 < w[1].0));
+    assert!(matches!(super::folded("機密[0-9]"), Cow::Owned(_)));
+    assert_eq!(super::folded("機密[0-9]"), fold_pattern("機密[0-9]"));
+}
+
+/// A pattern's light build finds what its full build finds, on every
+/// built-in pattern's examples run together and one by one.
+#[test]
+fn light_and_full_builds_find_the_same_matches() {
+    let set = RuleSet::builtin().unwrap();
+    let mut texts: Vec<String> = Vec::new();
+    for rule in set.rules() {
+        texts.extend(rule.examples_match.iter().map(|e| e.text.clone()));
+        texts.extend(rule.examples_no_match.iter().cloned());
+    }
+    let all = texts.join("\n");
+    texts.push(all);
+    for &rule_index in &set.pattern_rules {
+        let Matcher::Pattern(pattern) = &set.rules[rule_index].matcher else {
+            unreachable!("pattern_rules holds pattern rules");
+        };
+        let full = build_meta(pattern.as_str(), Build::Full).unwrap();
+        let light = build_meta(pattern.as_str(), Build::Light).unwrap();
+        for text in &texts {
+            let spans = |regex: &regex_automata::meta::Regex| -> Vec<(usize, usize)> {
+                regex
+                    .find_iter(text)
+                    .map(|m| (m.start(), m.end()))
+                    .collect()
+            };
+            assert_eq!(spans(&full), spans(&light), "{}", pattern.as_str());
+        }
+    }
 }
