@@ -23,6 +23,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 pub(super) use term_automaton::TermAutomaton;
+pub(super) use term_automaton::TermOwner;
+use term_automaton::TermOwners;
 
 /// Where a pack's YAML came from.
 #[derive(Clone, Debug, Default)]
@@ -282,55 +284,6 @@ pub struct Escalation {
     pub to: Severity,
     pub rules: Vec<String>,
     pub reason: String,
-}
-
-/// The owners of each pattern id of a term automaton, in one list: a
-/// lexicon's terms nearly all have one owner each, and a list of its own
-/// for each of 50,000 terms cost 72 bytes a term where one entry is 32.
-#[derive(Clone, Debug, Default)]
-pub(super) struct TermOwners {
-    owners: Vec<TermOwner>,
-    /// Where each pattern id's owners start in `owners` (they end where
-    /// the next id's start).
-    starts: Vec<u32>,
-}
-
-impl TermOwners {
-    /// From each owner with its pattern id, ids counting up from 0 with
-    /// none missing.
-    fn from_slots(mut slotted: Vec<(u32, TermOwner)>, patterns: usize) -> TermOwners {
-        // Stable: a term's owners keep the order of the rules.
-        slotted.sort_by_key(|&(slot, _)| slot);
-        let mut starts = Vec::with_capacity(patterns);
-        let mut owners = Vec::with_capacity(slotted.len());
-        for (slot, owner) in slotted {
-            while starts.len() <= slot as usize {
-                starts.push(owners.len() as u32);
-            }
-            owners.push(owner);
-        }
-        debug_assert_eq!(starts.len(), patterns, "every pattern has an owner");
-        TermOwners { owners, starts }
-    }
-
-    /// The owners of pattern id `pattern`.
-    pub fn of(&self, pattern: usize) -> &[TermOwner] {
-        let start = self.starts[pattern] as usize;
-        let end = self
-            .starts
-            .get(pattern + 1)
-            .map_or(self.owners.len(), |&end| end as usize);
-        &self.owners[start..end]
-    }
-}
-
-/// A term in the automaton and the rules that own it.
-#[derive(Clone, Debug)]
-pub(super) struct TermOwner {
-    pub rule: usize,
-    pub severity: Option<Severity>,
-    pub category: Option<Category>,
-    pub reason: Option<Arc<str>>,
 }
 
 /// A pattern set compiled from its patterns' text the first time it is
