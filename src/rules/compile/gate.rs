@@ -24,7 +24,8 @@ pub(in crate::rules) struct PatternGates {
     /// The gating literals of every gated pattern, filed with the pattern
     /// each gates.
     index: LiteralIndex,
-    /// The patterns with no gate, in ascending order, and a set of them alone (`None` when there are none).
+    /// The patterns with no gate, in ascending order, and a set of them
+    /// alone (`None` when there are none).
     ungated: Vec<usize>,
     ungated_set: Option<PatternSet>,
     patterns: usize,

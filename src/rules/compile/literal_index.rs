@@ -16,7 +16,7 @@ pub(super) struct LiteralIndex {
     entries: Vec<(Box<[u8]>, usize)>,
     /// Open addressing, a power of two long: each slot holds a key and
     /// the range of `entries` filed under it (key 0: empty).
-    slots: Vec<(u32, u32, u32)>,
+    slots: Vec<(u32, usize, usize)>,
     /// Whether any literal begins with each byte: most positions of a
     /// text are passed over on this alone.
     starts: [bool; 256],
@@ -67,7 +67,7 @@ impl LiteralIndex {
             .count();
         let capacity = (distinct * 2).next_power_of_two().max(16);
         let mask = capacity - 1;
-        let mut slots = vec![(0u32, 0u32, 0u32); capacity];
+        let mut slots = vec![(0u32, 0usize, 0usize); capacity];
         let mut at = 0usize;
         for group in entries.chunk_by(|(a, _), (b, _)| literal_key(a) == literal_key(b)) {
             let key = literal_key(&group[0].0);
@@ -75,13 +75,8 @@ impl LiteralIndex {
             while slots[slot].0 != 0 {
                 slot = (slot + 1) & mask;
             }
-            // Positions in a vector of literals, each at least a byte
-            // long and held in memory: they fit in u32 as the gates use
-            // them (a few thousand); saturate rather than wrap beyond.
-            let start = u32::try_from(at).unwrap_or(u32::MAX);
+            slots[slot] = (key, at, at + group.len());
             at += group.len();
-            let end = u32::try_from(at).unwrap_or(u32::MAX);
-            slots[slot] = (key, start, end);
         }
         LiteralIndex {
             entries,
@@ -98,7 +93,7 @@ impl LiteralIndex {
         loop {
             let (found, start, end) = self.slots[slot];
             if found == key {
-                return &self.entries[start as usize..end as usize];
+                return &self.entries[start..end];
             }
             if found == 0 {
                 return &[];

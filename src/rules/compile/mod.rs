@@ -171,7 +171,7 @@ const PATTERN_SIZE_LIMIT: usize = 256 * 1024 * 1024;
 /// match may start; over a few kilobytes they save less than building
 /// them costs (measured: a rule's IPv4 pattern, compiled for any text
 /// with a `.` in it, took 1.5 M instructions in full and 0.4 M light).
-pub(crate) const LIGHT_REGEX_TEXT: usize = 16 * 1024;
+const LIGHT_REGEX_TEXT: usize = 16 * 1024;
 
 #[derive(Clone, Copy)]
 enum Build {
